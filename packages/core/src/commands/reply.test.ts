@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import {
+  mapOrPairs,
+  num,
+  pairsOf,
+  str,
+  toEntries,
+  toEntryOrNull,
+  toFields,
+  toGroupEntries,
+  UnexpectedReplyError,
+} from './reply.js';
+
+describe('reply helpers', () => {
+  it('num takes numbers, bigints and decimal strings', () => {
+    expect(num(3)).toBe(3);
+    expect(num(3n)).toBe(3);
+    expect(num('42')).toBe(42);
+    expect(num('-1')).toBe(-1);
+    expect(() => num('4x', 'XLEN')).toThrow(UnexpectedReplyError);
+    expect(() => num(null, 'XLEN')).toThrow('unexpected XLEN reply: null');
+  });
+
+  it('str decodes buffers', () => {
+    expect(str('a')).toBe('a');
+    expect(str(Buffer.from('héllo'))).toBe('héllo');
+    expect(() => str(1, 'id')).toThrow('unexpected id reply: 1');
+  });
+
+  it('mapOrPairs reads RESP3 objects, Maps, RESP2 flat arrays and pair lists', () => {
+    const want = { length: 2, 'last-generated-id': '3-0' };
+    expect(mapOrPairs({ length: 2, 'last-generated-id': '3-0' })).toEqual(want);
+    expect(mapOrPairs(new Map<string, unknown>(Object.entries(want)))).toEqual(want);
+    expect(mapOrPairs(['length', 2, 'last-generated-id', '3-0'])).toEqual(want);
+    expect(
+      mapOrPairs([
+        ['length', 2],
+        ['last-generated-id', '3-0'],
+      ]),
+    ).toEqual(want);
+    expect(mapOrPairs([])).toEqual({});
+    expect(() => mapOrPairs(['a', 1, 'b'], 'XINFO')).toThrow(UnexpectedReplyError);
+    expect(() => mapOrPairs('OK', 'XINFO')).toThrow(UnexpectedReplyError);
+  });
+
+  it('recovers a __proto__ key that a RESP3 client turned into the prototype', () => {
+    const entries = [['1-0', ['a', '1']]];
+    const raw: Record<string, unknown> = {};
+    Object.setPrototypeOf(raw, entries); // what the client's `obj['__proto__'] = value` does
+    expect(Object.keys(raw)).toEqual([]);
+    const pairs = pairsOf(raw);
+    expect(pairs).toEqual([['__proto__', entries]]);
+    const m = mapOrPairs(raw);
+    expect(Object.hasOwn(m, '__proto__')).toBe(true);
+    expect(Object.getPrototypeOf(m)).toBe(Object.prototype);
+  });
+
+  it('toFields builds plain objects; the last of a repeated field wins; __proto__ is an own field', () => {
+    expect(toFields(['a', '1', 'b', '2'])).toEqual({ a: '1', b: '2' });
+    expect(toFields(['a', '1', 'a', '2'])).toEqual({ a: '2' });
+    const f = toFields(['__proto__', 'x']);
+    expect(Object.hasOwn(f, '__proto__')).toBe(true);
+    expect(Object.getPrototypeOf(f)).toBe(Object.prototype);
+    expect(() => toFields(['a', 1])).toThrow(UnexpectedReplyError);
+  });
+
+  it('toEntries maps [id, fields] and skips nil entries; [id, null] is an error there', () => {
+    expect(toEntries([['1-0', ['a', '1']], null, ['2-0', ['b', '2']]])).toEqual([
+      { id: '1-0', fields: { a: '1' } },
+      { id: '2-0', fields: { b: '2' } },
+    ]);
+    expect(toEntries([])).toEqual([]);
+    expect(() => toEntries([['1-0', null]], 'XRANGE')).toThrow('unexpected XRANGE reply');
+    expect(() => toEntries(null, 'XRANGE')).toThrow(UnexpectedReplyError);
+    expect(() => toEntries([['1-0']], 'XRANGE')).toThrow(UnexpectedReplyError);
+  });
+
+  it('toGroupEntries keeps deleted entries as fields: null', () => {
+    expect(
+      toGroupEntries([
+        ['1-0', null],
+        ['2-0', ['a', '3']],
+      ]),
+    ).toEqual([
+      { id: '1-0', fields: null },
+      { id: '2-0', fields: { a: '3' } },
+    ]);
+  });
+
+  it('toEntryOrNull', () => {
+    expect(toEntryOrNull(null)).toBeNull();
+    expect(toEntryOrNull(['2-0', ['a', '3']])).toEqual({ id: '2-0', fields: { a: '3' } });
+  });
+});

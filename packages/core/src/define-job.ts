@@ -1,0 +1,191 @@
+/** defineJob(): a pure description of a job that carries its literal name and payload type to `enqueue`. */
+import { assertBackoff, type Backoff } from './backoff.js';
+import { SluiceArgumentError } from './errors.js';
+import { assertQueueName } from './keys.js';
+import { DEFAULTS } from './options.js';
+import type { StandardSchemaV1 } from './standard-schema.js';
+
+/** One logging method, compatible with pino's. */
+export interface LogFn {
+  (msg: string, ...args: unknown[]): void;
+  (obj: object, msg?: string, ...args: unknown[]): void;
+}
+
+/** The logger handed to handlers: a pino child bound to queue, job name, job id and attempt. */
+export interface JobLogger {
+  trace: LogFn;
+  debug: LogFn;
+  info: LogFn;
+  warn: LogFn;
+  error: LogFn;
+  fatal: LogFn;
+}
+
+/** What `enqueue` returns. */
+export interface EnqueueResult {
+  /** The job's stable id (kept across retries). */
+  id: string;
+  /** True when an idempotency key matched an earlier job: `id` is that job's, and nothing was written. */
+  deduplicated: boolean;
+}
+
+/** Options of one enqueue. */
+export interface EnqueueOptions {
+  /** Run no sooner than this many ms from now (or a duration like `10s`). Default: at once. */
+  delay?: number | string;
+  /** Run no sooner than this time. Default: at once. Exclusive with `delay`. */
+  at?: Date | number;
+  /** Idempotency key: a second enqueue with the same key within `keyTtl` returns the first job's id. Default none. */
+  key?: string;
+  /** How long the idempotency key lasts, in ms (default 24 h). */
+  keyTtl?: number;
+  /** W3C traceparent to carry to the handler. Default none. */
+  trace?: string;
+  /** Queue to put the job on. Default: the job's queue. */
+  queue?: string;
+}
+
+/** Enqueue a job from inside a handler (to chain jobs). */
+export type ChainEnqueue = <J extends AnyJob>(
+  job: J,
+  payload: JobInput<J>,
+  options?: EnqueueOptions,
+) => Promise<EnqueueResult>;
+
+/** What a handler receives beside its payload. */
+export interface JobContext {
+  /** The job's stable id. */
+  readonly jobId: string;
+  /** The job's name. */
+  readonly name: string;
+  /** The queue it was read from. */
+  readonly queue: string;
+  /** 1 on the first run, 2 on the first retry, ... */
+  readonly attempt: number;
+  /** Aborted on timeout, on shutdown past the grace period, or when the lease is lost. */
+  readonly signal: AbortSignal;
+  /** Logger bound to queue, job name, job id and attempt. */
+  readonly log: JobLogger;
+  /** Enqueue another job (same connection and prefix). */
+  readonly enqueue: ChainEnqueue;
+  /** W3C traceparent given at enqueue, if any. */
+  readonly trace: string | undefined;
+}
+
+/** A cron schedule: the worker enqueues the job once per tick, however many workers run. */
+export interface JobSchedule<Payload> {
+  /** Five fields (minute precision) or six (seconds first). */
+  cron: string;
+  /** IANA time zone (default `UTC`). */
+  tz?: string;
+  /** Payload of every scheduled run (default `{}` cast to the payload type). */
+  payload?: Payload;
+}
+
+/** Retry policy of a job. */
+export interface RetryOptions {
+  /** Total attempts including the first (default 3). 1 = never retry. */
+  attempts?: number;
+  /** Delay between attempts (default exponential from 1 s, max 1 h, 20% jitter). */
+  backoff?: Backoff;
+}
+
+/** A job definition as written by the user. */
+export interface JobSpec<Name extends string, Input, Output, Result> {
+  /** Unique job name; also the default queue. */
+  name: Name;
+  /** Queue to run on (default: the job's name). Several jobs may share a queue. */
+  queue?: string;
+  /** Standard Schema v1 validator of the payload (default: none, any JSON). */
+  schema?: StandardSchemaV1<Input, Output>;
+  /** Retry policy (default 3 attempts, exponential backoff). */
+  retry?: RetryOptions;
+  /** Milliseconds before the handler's signal aborts and the attempt fails (default: no limit). */
+  timeout?: number;
+  /** Most handlers of this job running at once in one worker (default: the worker's concurrency). */
+  concurrency?: number;
+  /** Cron schedule (default none). */
+  schedule?: JobSchedule<Input>;
+  /** The code that runs the job. */
+  handler: (payload: Output, ctx: JobContext) => Result | Promise<Result>;
+}
+
+/** A resolved job definition: what enqueue, workers and drivers consume. */
+export interface JobDefinition<Name extends string = string, Input = unknown, Output = Input, Result = unknown> {
+  /** Marks a value as a Sluice job (module loaders look for it). */
+  readonly kind: 'sluice.job';
+  readonly name: Name;
+  readonly queue: string;
+  readonly schema: StandardSchemaV1<Input, Output> | undefined;
+  readonly attempts: number;
+  readonly backoff: Backoff;
+  readonly timeout: number | undefined;
+  readonly concurrency: number | undefined;
+  readonly schedule: JobSchedule<Input> | undefined;
+  readonly handler: (payload: Output, ctx: JobContext) => Result | Promise<Result>;
+  /** Phantom: the payload type `enqueue` accepts. Never set at run time. */
+  readonly __input?: Input;
+}
+
+/** Any job definition. */
+// biome-ignore lint/suspicious/noExplicitAny: the handler's payload is contravariant; `any` keeps every job assignable.
+export type AnyJob = JobDefinition<string, any, any, any>;
+
+/** The payload type `enqueue` takes for a job. */
+export type JobInput<J> = J extends JobDefinition<string, infer I, infer _O, infer _R> ? I : never;
+
+const positiveInt = (v: unknown, field: string, job: string) => {
+  if (v !== undefined && !(Number.isInteger(v) && (v as number) > 0)) {
+    throw new SluiceArgumentError(`job "${job}": ${field} must be a positive integer; got ${JSON.stringify(v)}`);
+  }
+};
+
+/** Describe a job validated by `schema`: enqueue takes the schema's input type, the handler gets its output. */
+export function defineJob<const Name extends string, Input, Output, Result = unknown>(
+  spec: JobSpec<Name, Input, Output, Result> & { schema: StandardSchemaV1<Input, Output> },
+): JobDefinition<Name, Input, Output, Result>;
+/** Describe a job without a schema: the payload type is the handler's parameter type. */
+export function defineJob<const Name extends string, Payload, Result = unknown>(
+  spec: Omit<JobSpec<Name, Payload, Payload, Result>, 'schema'> & { schema?: undefined },
+): JobDefinition<Name, Payload, Payload, Result>;
+/** Describe a job. Pure: validates the options and returns a frozen definition. */
+export function defineJob<const Name extends string, Input, Output, Result>(
+  spec: JobSpec<Name, Input, Output, Result>,
+): JobDefinition<Name, Input, Output, Result> {
+  if (!spec || typeof spec.name !== 'string' || spec.name.length === 0) {
+    throw new SluiceArgumentError('defineJob: name must be a non-empty string');
+  }
+  const name = spec.name;
+  assertQueueName(
+    spec.queue ?? name,
+    spec.queue === undefined ? `job "${name}": name (the default queue)` : `job "${name}": queue`,
+  );
+  if (typeof spec.handler !== 'function') throw new SluiceArgumentError(`job "${name}": handler must be a function`);
+  if (spec.schema !== undefined && typeof spec.schema?.['~standard']?.validate !== 'function') {
+    throw new SluiceArgumentError(`job "${name}": schema must implement Standard Schema v1 (zod, valibot, arktype...)`);
+  }
+  positiveInt(spec.retry?.attempts, 'retry.attempts', name);
+  positiveInt(spec.timeout, 'timeout', name);
+  positiveInt(spec.concurrency, 'concurrency', name);
+  if (spec.retry?.backoff !== undefined) assertBackoff(spec.retry.backoff, `job "${name}": retry.backoff`);
+  if (spec.schedule !== undefined && typeof spec.schedule?.cron !== 'string') {
+    throw new SluiceArgumentError(`job "${name}": schedule.cron must be a cron expression string`);
+  }
+  return Object.freeze({
+    kind: 'sluice.job' as const,
+    name,
+    queue: spec.queue ?? name,
+    schema: spec.schema,
+    attempts: spec.retry?.attempts ?? DEFAULTS.attempts,
+    backoff: spec.retry?.backoff ?? DEFAULTS.backoff,
+    timeout: spec.timeout,
+    concurrency: spec.concurrency,
+    schedule: spec.schedule,
+    handler: spec.handler,
+  });
+}
+
+/** True when `value` is a job definition made by {@link defineJob}. */
+export function isJobDefinition(value: unknown): value is AnyJob {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'sluice.job';
+}

@@ -1,0 +1,133 @@
+/**
+ * enqueue / enqueueMany: validate (schema, JSON, size) before anything is written, then one XADD for an
+ * immediate job, or the enqueue script for a delayed or idempotent one. enqueueMany pipelines a batch of XADDs
+ * in one write (auto-pipelining) and validates the whole batch first, so a bad payload writes nothing.
+ */
+import type { RedisExecutor } from './connection.js';
+import type { AnyJob, EnqueueOptions, EnqueueResult } from './define-job.js';
+import { isJobDefinition } from './define-job.js';
+import { parseDuration } from './duration.js';
+import { SluiceArgumentError } from './errors.js';
+import { encodePayload, envelopeFields, type JobEnvelope, newJobId } from './job.js';
+import { queueKeys, queuesKey } from './keys.js';
+import { DEFAULTS } from './options.js';
+import { type EnqueueMode, runEnqueue } from './scripts/index.js';
+import { validatePayload } from './validate.js';
+
+/** Settings an enqueuer needs. */
+export interface EnqueueContext {
+  exec: RedisExecutor;
+  prefix: string;
+  maxPayloadBytes: number;
+  /** Queues already added to the `queues` set by this process. */
+  known: Set<string>;
+}
+
+/** A job definition or, untyped, a job name. */
+export type JobRef = AnyJob | string;
+
+function whenOf(opts: EnqueueOptions | undefined): EnqueueMode {
+  if (opts?.delay !== undefined && opts.at !== undefined) {
+    throw new SluiceArgumentError('enqueue: give either delay or at, not both');
+  }
+  if (opts?.delay !== undefined) {
+    const ms = parseDuration(opts.delay, 'delay');
+    return ms > 0 ? { mode: 'delay', ms } : { mode: 'now' };
+  }
+  if (opts?.at !== undefined) {
+    const t = opts.at instanceof Date ? opts.at.getTime() : opts.at;
+    if (!Number.isFinite(t))
+      throw new SluiceArgumentError(`at expects a Date or epoch milliseconds; got ${String(opts.at)}`);
+    return { mode: 'at', epochMs: t };
+  }
+  return { mode: 'now' };
+}
+
+async function prepare(ctx: EnqueueContext, ref: JobRef, payload: unknown, opts: EnqueueOptions | undefined) {
+  const job = isJobDefinition(ref) ? ref : undefined;
+  const name = job ? job.name : ref;
+  if (typeof name !== 'string' || name === '')
+    throw new SluiceArgumentError('enqueue: job must be a job definition or a non-empty name');
+  if (job) await validatePayload(name, job.schema, payload);
+  const data = encodePayload(name, payload, ctx.maxPayloadBytes);
+  const keys = queueKeys(ctx.prefix, opts?.queue ?? job?.queue ?? name);
+  if (opts?.key !== undefined && (typeof opts.key !== 'string' || opts.key === '')) {
+    throw new SluiceArgumentError('key (idempotency key) must be a non-empty string');
+  }
+  const env: JobEnvelope = {
+    id: newJobId(),
+    name,
+    data,
+    attempt: 1,
+    enqueuedAt: Date.now(),
+    trace: opts?.trace,
+    key: opts?.key,
+  };
+  return { keys, env, when: whenOf(opts) };
+}
+
+async function register(ctx: EnqueueContext, queue: string): Promise<void> {
+  if (ctx.known.has(queue)) return;
+  await ctx.exec.send(['SADD', queuesKey(ctx.prefix), queue], queuesKey(ctx.prefix));
+  ctx.known.add(queue);
+}
+
+/** Enqueue one job. */
+export async function enqueue(
+  ctx: EnqueueContext,
+  ref: JobRef,
+  payload: unknown,
+  opts?: EnqueueOptions,
+): Promise<EnqueueResult> {
+  const { keys, env, when } = await prepare(ctx, ref, payload, opts);
+  await register(ctx, keys.queue);
+  if (when.mode === 'now' && env.key === undefined) {
+    await ctx.exec.send(['XADD', keys.stream, '*', ...envelopeFields(env)], keys.stream);
+    return { id: env.id, deduplicated: false };
+  }
+  const ttl = opts?.keyTtl ?? DEFAULTS.keyTtl;
+  if (!(Number.isInteger(ttl) && ttl > 0))
+    throw new SluiceArgumentError(`keyTtl must be positive milliseconds; got ${ttl}`);
+  return runEnqueue(ctx.exec, keys, env, when, env.key === undefined ? undefined : { key: env.key, ttlMs: ttl });
+}
+
+/**
+ * Enqueue many payloads of one job. Every payload is validated first (nothing is written if one is bad);
+ * then each batch of `DEFAULTS.enqueueBatch` goes out as one pipelined write. Idempotency keys are per job,
+ * so `options.key` is refused here.
+ */
+export async function enqueueMany(
+  ctx: EnqueueContext,
+  ref: JobRef,
+  payloads: readonly unknown[],
+  opts?: Omit<EnqueueOptions, 'key' | 'keyTtl'>,
+): Promise<EnqueueResult[]> {
+  if (!Array.isArray(payloads)) throw new SluiceArgumentError('enqueueMany: payloads must be an array');
+  if ((opts as EnqueueOptions | undefined)?.key !== undefined) {
+    throw new SluiceArgumentError('enqueueMany: key (idempotency key) is per job; use enqueue for keyed jobs');
+  }
+  const prepared = [];
+  for (let i = 0; i < payloads.length; i++) {
+    try {
+      prepared.push(await prepare(ctx, ref, payloads[i], opts));
+    } catch (e) {
+      if (e instanceof Error) e.message = `payloads[${i}]: ${e.message}`;
+      throw e;
+    }
+  }
+  if (prepared.length === 0) return [];
+  await register(ctx, (prepared[0] as { keys: { queue: string } }).keys.queue);
+  const out: EnqueueResult[] = [];
+  for (let i = 0; i < prepared.length; i += DEFAULTS.enqueueBatch) {
+    const batch = prepared.slice(i, i + DEFAULTS.enqueueBatch);
+    await Promise.all(
+      batch.map(({ keys, env, when }) =>
+        when.mode === 'now'
+          ? ctx.exec.send(['XADD', keys.stream, '*', ...envelopeFields(env)], keys.stream)
+          : runEnqueue(ctx.exec, keys, env, when),
+      ),
+    );
+    for (const p of batch) out.push({ id: p.env.id, deduplicated: false });
+  }
+  return out;
+}

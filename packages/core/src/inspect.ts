@@ -1,0 +1,95 @@
+/**
+ * The inspector behind `queue stats`: what every queue holds, read in one pipelined round trip per queue.
+ * Ready = the group's lag (falling back to XLEN - pending, exact because finished entries are deleted);
+ * running = the group's pending count; delayed = ZCARD; dead = XLEN of the dead-letter stream.
+ */
+
+import { xinfoConsumers, xinfoGroups } from './commands/xinfo.js';
+import { xlen } from './commands/xlen.js';
+import { xpendingRange } from './commands/xpending.js';
+import { xrange } from './commands/xrange.js';
+import type { RedisExecutor } from './connection.js';
+import { GROUP, queueKeys, queuesKey } from './keys.js';
+
+/** One consumer of a queue's group. */
+export interface ConsumerStats {
+  /** Consumer name (`host:pid:random`). */
+  name: string;
+  /** Entries it holds. */
+  pending: number;
+  /** Milliseconds since it last read or claimed. */
+  idleMs: number;
+}
+
+/** What a queue holds right now. */
+export interface QueueStats {
+  /** Queue name. */
+  queue: string;
+  /** Jobs waiting to be picked up (backlog). */
+  ready: number;
+  /** Jobs handed to a worker and not finished (the pending list). */
+  running: number;
+  /** Jobs waiting for a time (delays and retries). */
+  delayed: number;
+  /** Jobs in the dead-letter stream. */
+  dead: number;
+  /** Consumers of the group, with what they hold. */
+  consumers: ConsumerStats[];
+  /** Age in ms of the oldest ready job, or null when none is ready. */
+  oldestReadyAgeMs: number | null;
+  /** Longest idle time in ms of a running job (of the oldest 100), or null when none runs. */
+  oldestRunningIdleMs: number | null;
+  /** Whether workers are told not to take new jobs. */
+  paused: boolean;
+}
+
+const isNoSuchKey = (e: unknown) => /no such key|ERR no such/i.test(String((e as Error)?.message));
+
+/** Every queue name known under `prefix`, sorted. */
+export async function listQueues(exec: RedisExecutor, prefix: string): Promise<string[]> {
+  const r = (await exec.send(['SMEMBERS', queuesKey(prefix)], queuesKey(prefix))) as string[];
+  return [...r].map(String).sort();
+}
+
+/** Stats of one queue (zeros for a queue that does not exist). */
+export async function queueStats(exec: RedisExecutor, prefix: string, queue: string): Promise<QueueStats> {
+  const k = queueKeys(prefix, queue);
+  const [groups, consumers, len, delayed, dead, paused, time, pend] = await Promise.all([
+    xinfoGroups(exec, k.stream).catch((e) => (isNoSuchKey(e) ? [] : Promise.reject(e))),
+    xinfoConsumers(exec, k.stream, GROUP).catch(() => []),
+    xlen(exec, k.stream),
+    exec.send(['ZCARD', k.delayed], k.delayed),
+    xlen(exec, k.dead),
+    exec.send(['EXISTS', k.paused], k.paused),
+    exec.send(['TIME'], k.stream) as Promise<[string, string]>,
+    xpendingRange(exec, k.stream, GROUP, { count: 100 }).catch(() => []),
+  ]);
+  const nowMs = Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000);
+  const group = groups.find((g) => g.name === GROUP);
+  const running = group?.pending ?? 0;
+  const ready = group ? (group.lag ?? Math.max(0, len - running)) : len;
+  let oldestReadyAgeMs: number | null = null;
+  if (ready > 0) {
+    const start = group ? `(${group.lastDeliveredId}` : '-';
+    const first = await xrange(exec, k.stream, { start, count: 1 });
+    const ms = first[0] ? Number(first[0].id.split('-')[0]) : Number.NaN;
+    if (Number.isFinite(ms)) oldestReadyAgeMs = Math.max(0, nowMs - ms);
+  }
+  return {
+    queue,
+    ready,
+    running,
+    delayed: Number(delayed),
+    dead,
+    consumers: consumers.map((c) => ({ name: c.name, pending: c.pending, idleMs: c.idleMs })),
+    oldestReadyAgeMs,
+    oldestRunningIdleMs: pend.length ? Math.max(...pend.map((p) => p.idleMs)) : null,
+    paused: Number(paused) === 1,
+  };
+}
+
+/** Stats of the named queues, or of every known queue. */
+export async function stats(exec: RedisExecutor, prefix: string, queues?: readonly string[]): Promise<QueueStats[]> {
+  const names = queues?.length ? queues : await listQueues(exec, prefix);
+  return Promise.all(names.map((q) => queueStats(exec, prefix, q)));
+}

@@ -1,0 +1,115 @@
+/**
+ * The job envelope and its encodings: the flat field list of a stream entry, and the JSON member of the
+ * delayed set (which promote-due turns back into stream fields inside Lua; `data` stays a string there, so
+ * cjson never re-encodes the payload).
+ */
+import { randomUUID } from 'node:crypto';
+import { JobValidationError } from './errors.js';
+
+/** A job as it travels through Redis. Every value is a string on the wire. */
+export interface JobEnvelope {
+  /** Stable job id, kept across retries. */
+  id: string;
+  /** Job name (selects the handler). */
+  name: string;
+  /** JSON payload, as text. */
+  data: string;
+  /** 1-based attempt this delivery is. */
+  attempt: number;
+  /** Epoch ms of the first enqueue. */
+  enqueuedAt: number;
+  /** W3C traceparent. */
+  trace?: string | undefined;
+  /** Idempotency key it was enqueued with. */
+  key?: string | undefined;
+  /** Epoch ms of the first failed attempt. */
+  firstFailedAt?: number | undefined;
+}
+
+/** A new job id: a random UUID. */
+export const newJobId = (): string => randomUUID();
+
+/** Stream entry fields of an envelope, as a flat `[field, value, ...]` list. */
+export function envelopeFields(env: JobEnvelope): string[] {
+  const f = [
+    'id',
+    env.id,
+    'name',
+    env.name,
+    'data',
+    env.data,
+    'attempt',
+    String(env.attempt),
+    'enqueuedAt',
+    String(env.enqueuedAt),
+  ];
+  if (env.trace !== undefined) f.push('trace', env.trace);
+  if (env.key !== undefined) f.push('key', env.key);
+  if (env.firstFailedAt !== undefined) f.push('firstFailedAt', String(env.firstFailedAt));
+  return f;
+}
+
+/** The delayed-set member of an envelope: a JSON object of string fields (unique, since it holds the id). */
+export function envelopeMember(env: JobEnvelope): string {
+  const f = envelopeFields(env);
+  const o: Record<string, string> = {};
+  for (let i = 0; i < f.length; i += 2) o[f[i] as string] = f[i + 1] as string;
+  return JSON.stringify(o);
+}
+
+/** Result of decoding a stream entry: the envelope, or why it cannot run. */
+export type DecodedEnvelope =
+  | { ok: true; job: JobEnvelope }
+  | { ok: false; reason: string; partial: Partial<JobEnvelope> };
+
+const intField = (v: string | undefined) => (v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined);
+
+/** Decode the fields of a stream entry. Never throws: a malformed entry comes back with the reason. */
+export function decodeEnvelope(fields: Record<string, string>): DecodedEnvelope {
+  const attempt = intField(fields.attempt);
+  const enqueuedAt = intField(fields.enqueuedAt);
+  const partial: Partial<JobEnvelope> = {
+    id: fields.id,
+    name: fields.name,
+    data: fields.data,
+    attempt,
+    enqueuedAt,
+    trace: fields.trace,
+    key: fields.key,
+    firstFailedAt: intField(fields.firstFailedAt),
+  };
+  const missing = ['id', 'name', 'data'].filter((k) => typeof fields[k] !== 'string' || fields[k] === '');
+  if (missing.length) return { ok: false, reason: `malformed entry: missing field(s) ${missing.join(', ')}`, partial };
+  if (attempt === undefined || attempt < 1)
+    return {
+      ok: false,
+      reason: `malformed entry: attempt must be an integer >= 1; got ${JSON.stringify(fields.attempt)}`,
+      partial,
+    };
+  return {
+    ok: true,
+    job: { ...(partial as JobEnvelope), attempt, enqueuedAt: enqueuedAt ?? 0 },
+  };
+}
+
+/** JSON text of a payload; throws {@link JobValidationError} when it is not JSON or is over `maxBytes`. */
+export function encodePayload(job: string, payload: unknown, maxBytes: number): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(payload);
+  } catch (e) {
+    throw new JobValidationError(job, [
+      { path: '', message: `payload is not JSON-serialisable: ${(e as Error).message}` },
+    ]);
+  }
+  if (text === undefined) {
+    throw new JobValidationError(job, [{ path: '', message: `payload is not JSON-serialisable (${typeof payload})` }]);
+  }
+  const size = text.length > maxBytes / 3 ? Buffer.byteLength(text) : text.length;
+  if (size > maxBytes) {
+    throw new JobValidationError(job, [
+      { path: '', message: `payload is ${size} bytes of JSON, over the limit of ${maxBytes} bytes (maxPayloadBytes)` },
+    ]);
+  }
+  return text;
+}

@@ -1,0 +1,59 @@
+/**
+ * Every Redis key name Sluice uses. No other file builds a key string. All keys of one queue share the hash tag
+ * `{<queue>}`, so they live on one cluster slot and every script can touch them together.
+ */
+import { SluiceArgumentError } from './errors.js';
+
+/** The consumer group every queue's stream is read through. */
+export const GROUP = 'workers';
+
+/** The key names of one queue. */
+export interface QueueKeys {
+  /** The queue's name. */
+  readonly queue: string;
+  /** Stream of jobs ready to run. */
+  readonly stream: string;
+  /** Sorted set of encoded jobs waiting for a time (score: due time in ms). */
+  readonly delayed: string;
+  /** Stream of dead-lettered jobs. */
+  readonly dead: string;
+  /** Present while the queue is paused. */
+  readonly paused: string;
+  /** Idempotency key for enqueue. */
+  dedup(key: string): string;
+  /** Last cron tick enqueued for a job. */
+  cron(job: string): string;
+}
+
+const NAME = /^[^{}\s]{1,200}$/;
+
+/** Checks a queue name: 1-200 characters, no braces (they would break the hash tag), no white space. */
+export function assertQueueName(queue: string, what = 'queue'): void {
+  if (typeof queue !== 'string' || !NAME.test(queue)) {
+    throw new SluiceArgumentError(
+      `${what} must be 1-200 characters without braces or white space; got ${JSON.stringify(queue)}`,
+    );
+  }
+}
+
+/** The key names of `queue` under `prefix` (default prefix `sluice`). */
+export function queueKeys(prefix: string, queue: string): QueueKeys {
+  assertQueueName(queue);
+  assertQueueName(prefix, 'prefix');
+  const base = `${prefix}:{${queue}}`;
+  return {
+    queue,
+    stream: `${base}:stream`,
+    delayed: `${base}:delayed`,
+    dead: `${base}:dead`,
+    paused: `${base}:paused`,
+    dedup: (key) => `${base}:dedup:${key}`,
+    cron: (job) => `${base}:cron:${job}`,
+  };
+}
+
+/** The set of every known queue name under `prefix`. */
+export function queuesKey(prefix: string): string {
+  assertQueueName(prefix, 'prefix');
+  return `${prefix}:queues`;
+}

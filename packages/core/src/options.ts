@@ -1,0 +1,22 @@
+/** Every default in one place. Each option's TSDoc elsewhere names the default it takes from here. */
+import { DEFAULT_BACKOFF } from './backoff.js';
+
+/** Defaults of Sluice. */
+export const DEFAULTS = {
+  /** Key prefix of every key. */
+  prefix: 'sluice',
+  /** Total attempts of a job (first run included) before it is dead-lettered. */
+  attempts: 3,
+  /** Backoff between attempts. */
+  backoff: DEFAULT_BACKOFF,
+  /** Largest JSON payload, in bytes. */
+  maxPayloadBytes: 1024 * 1024,
+  /** How long an idempotency key lasts, in ms (24 h). */
+  keyTtl: 86_400_000,
+  /** Entries per promote-due call. */
+  promoteBatch: 1000,
+  /** Jobs per enqueueMany round trip. */
+  enqueueBatch: 1000,
+  /** Connect timeout of clients Sluice creates, in ms. */
+  connectTimeout: 5000,
+} as const;

@@ -1,0 +1,24 @@
+/**
+ * Shared Lua: the fencing check every finishing, retrying, dead-lettering and renewing script runs first.
+ * `fence(stream, group, id, consumer, deliveries)` returns 1 when `consumer` owns the pending entry `id` with
+ * exactly `deliveries` deliveries, else -1 (not pending), -2 (another owner), -3 (delivered again).
+ * Also `now_ms()` (the server's clock) and `fields_of(tbl)` (a table -> flat XADD field list).
+ */
+export default `
+local function fence(stream, group, id, consumer, deliveries)
+  local p = redis.call('XPENDING', stream, group, id, id, 1)
+  local e = p[1]
+  if not e then return -1 end
+  if e[2] ~= consumer then return -2 end
+  if tostring(e[4]) ~= deliveries then return -3 end
+  return 1
+end
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local function wake_if_first(stream, delayed, member, due)
+  local first = redis.call('ZRANGE', delayed, 0, 0)
+  if first[1] == member then redis.call('XADD', stream, '*', 'wake', tostring(due)) end
+end
+`;

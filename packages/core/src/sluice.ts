@@ -1,0 +1,100 @@
+/** createSluice(): the producer/operator handle: typed enqueue, stats, pause/resume, dead letters, raw streams. */
+import { createStreams, type Streams } from './commands/streams.js';
+import { Connection, type ConnectionOptions } from './connection.js';
+import type { AnyJob, EnqueueOptions, EnqueueResult, JobInput } from './define-job.js';
+import { type EnqueueContext, enqueue, enqueueMany } from './enqueue.js';
+import { SluiceArgumentError } from './errors.js';
+import { listQueues, type QueueStats, stats } from './inspect.js';
+import { assertQueueName, type QueueKeys, queueKeys } from './keys.js';
+import { DEFAULTS } from './options.js';
+import { type DeadJob, getDead, listDead, pauseQueue, purgeDead, redrive, resumeQueue } from './queue-admin.js';
+
+/** Options of {@link createSluice}. */
+export interface SluiceOptions extends ConnectionOptions {
+  /** Prefix of every key (default `sluice`). */
+  prefix?: string;
+  /** Largest JSON payload in bytes (default 1 MiB). */
+  maxPayloadBytes?: number;
+}
+
+/** The producer and operator API. */
+export interface Sluice {
+  /** The key prefix in use. */
+  readonly prefix: string;
+  /** The connection (send raw commands with `connection.send`). */
+  readonly connection: Connection;
+  /** Typed stream commands on this connection. */
+  readonly streams: Streams;
+  /** Enqueue a job; the payload is checked against the job's type (and schema at run time). */
+  enqueue<J extends AnyJob>(job: J, payload: JobInput<J>, options?: EnqueueOptions): Promise<EnqueueResult>;
+  /** Enqueue by job name (untyped: no schema check). */
+  enqueue(name: string, payload: unknown, options?: EnqueueOptions): Promise<EnqueueResult>;
+  /** Enqueue many payloads of one job in pipelined batches; all are validated before any is written. */
+  enqueueMany<J extends AnyJob>(
+    job: J,
+    payloads: readonly JobInput<J>[],
+    options?: Omit<EnqueueOptions, 'key' | 'keyTtl'>,
+  ): Promise<EnqueueResult[]>;
+  /** Enqueue many payloads by job name (untyped). */
+  enqueueMany(
+    name: string,
+    payloads: readonly unknown[],
+    options?: Omit<EnqueueOptions, 'key' | 'keyTtl'>,
+  ): Promise<EnqueueResult[]>;
+  /** Stats of one queue, several, or (no argument) every known queue. */
+  stats(queue?: string | readonly string[]): Promise<QueueStats[]>;
+  /** Every known queue name. */
+  queues(): Promise<string[]>;
+  /** Pause a queue: workers take no new jobs from it. */
+  pause(queue: string): Promise<void>;
+  /** Resume a paused queue. */
+  resume(queue: string): Promise<void>;
+  /** The dead-letter stream of a queue. */
+  readonly dead: {
+    /** Newest first, at most `limit` (default 20). */
+    list(queue: string, limit?: number): Promise<DeadJob[]>;
+    /** One entry by its dead-letter id, or null. */
+    get(queue: string, deadId: string): Promise<DeadJob | null>;
+    /** Move entries back to the stream with attempts reset; returns how many. */
+    redrive(queue: string, sel: { ids?: readonly string[]; all?: boolean; limit?: number }): Promise<number>;
+    /** Delete entries (all, or dead for longer than `olderThanMs`); returns how many. */
+    purge(queue: string, olderThanMs?: number): Promise<number>;
+  };
+  /** Key names of a queue. */
+  keys(queue: string): QueueKeys;
+  /** Close the connection (only if Sluice created it). */
+  close(): Promise<void>;
+}
+
+/** Connect and return the producer/operator API. */
+export async function createSluice(options: SluiceOptions = {}): Promise<Sluice> {
+  const prefix = options.prefix ?? DEFAULTS.prefix;
+  assertQueueName(prefix, 'prefix');
+  const maxPayloadBytes = options.maxPayloadBytes ?? DEFAULTS.maxPayloadBytes;
+  if (!(Number.isInteger(maxPayloadBytes) && maxPayloadBytes > 0)) {
+    throw new SluiceArgumentError(`maxPayloadBytes must be a positive integer; got ${maxPayloadBytes}`);
+  }
+  const connection = await Connection.open(options);
+  const ctx: EnqueueContext = { exec: connection, prefix, maxPayloadBytes, known: new Set() };
+  const list = (q?: string | readonly string[]) => (q === undefined ? undefined : typeof q === 'string' ? [q] : q);
+  return {
+    prefix,
+    connection,
+    streams: createStreams(connection),
+    enqueue: (ref: AnyJob | string, payload: unknown, opts?: EnqueueOptions) => enqueue(ctx, ref, payload, opts),
+    enqueueMany: (ref: AnyJob | string, payloads: readonly unknown[], opts?: Omit<EnqueueOptions, 'key' | 'keyTtl'>) =>
+      enqueueMany(ctx, ref, payloads, opts),
+    stats: (q) => stats(connection, prefix, list(q)),
+    queues: () => listQueues(connection, prefix),
+    pause: (q) => pauseQueue(connection, prefix, q),
+    resume: (q) => resumeQueue(connection, prefix, q),
+    dead: {
+      list: (q, limit) => listDead(connection, prefix, q, limit),
+      get: (q, id) => getDead(connection, prefix, q, id),
+      redrive: (q, sel) => redrive(connection, prefix, q, sel),
+      purge: (q, older) => purgeDead(connection, prefix, q, older),
+    },
+    keys: (q) => queueKeys(prefix, q),
+    close: () => connection.close(),
+  };
+}

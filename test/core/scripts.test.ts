@@ -1,0 +1,355 @@
+/**
+ * State-table tests of every Lua script on a real Redis: seed keys, run the script, assert the keys; each fenced
+ * script also gets its zombie case (a stale owner changes nothing).
+ */
+import {
+  ackDeliveries,
+  Connection,
+  deadLetter,
+  enqueueCronTick,
+  envelopeFields,
+  GROUP,
+  type JobEnvelope,
+  LeaseLost,
+  promoteDue,
+  type QueueKeys,
+  queueKeys,
+  reapConsumer,
+  redriveDead,
+  renewLeases,
+  retryLater,
+  runEnqueue,
+} from '@sluice/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { redisUrl, track, uniquePrefix } from '../helpers.js';
+
+let conn: Connection;
+let k: QueueKeys;
+
+const env = (over: Partial<JobEnvelope> = {}): JobEnvelope => ({
+  id: `job-${Math.random().toString(36).slice(2)}`,
+  name: 'email',
+  data: '{"to":"a@b"}',
+  attempt: 1,
+  enqueuedAt: 1700000000000,
+  ...over,
+});
+
+const send = (...args: string[]) => conn.send(args);
+const xlen = async (key: string) => Number(await send('XLEN', key));
+const pendingCount = async () => ((await send('XPENDING', k.stream, GROUP)) as [number])[0];
+
+/** XREADGROUP `>` as `consumer`; returns [entryId, fields][]. */
+async function read(consumer: string, count = 10): Promise<Array<[string, Record<string, string>]>> {
+  const r = (await send(
+    'XREADGROUP',
+    'GROUP',
+    GROUP,
+    consumer,
+    'COUNT',
+    String(count),
+    'STREAMS',
+    k.stream,
+    '>',
+  )) as Record<string, Array<[string, string[]]>> | null;
+  if (!r) return [];
+  const entries = Object.values(r)[0] ?? [];
+  return entries.map(([id, flat]) => {
+    const o: Record<string, string> = {};
+    for (let i = 0; i < flat.length; i += 2) o[flat[i] as string] = flat[i + 1] as string;
+    return [id, o];
+  });
+}
+
+/** Add one job to the stream and deliver it to `consumer`; returns its entry id. */
+async function delivered(consumer: string, e = env()): Promise<string> {
+  await send('XADD', k.stream, '*', ...envelopeFields(e));
+  const got = await read(consumer, 1);
+  return (got[0] as [string, unknown])[0];
+}
+
+/** Let `thief` claim `id` (as a reclaimer would after the lease): delivery count goes to 2. */
+const steal = (thief: string, id: string) => send('XCLAIM', k.stream, GROUP, thief, '0', id);
+
+beforeEach(async () => {
+  conn = await Connection.open({ url: redisUrl() });
+  track({ label: 'core connection', isOpen: () => conn.client.isOpen, forceClose: () => conn.destroy() });
+  k = queueKeys(uniquePrefix(), 'emails');
+  await send('XGROUP', 'CREATE', k.stream, GROUP, '0', 'MKSTREAM');
+});
+afterEach(async () => {
+  await conn.close();
+});
+
+describe('enqueue script', () => {
+  it('adds a job now, and only once per idempotency key', async () => {
+    const a = await runEnqueue(conn, k, env({ id: 'A' }), { mode: 'now' }, { key: 'k1', ttlMs: 60_000 });
+    const b = await runEnqueue(conn, k, env({ id: 'B' }), { mode: 'now' }, { key: 'k1', ttlMs: 60_000 });
+    expect(a).toEqual({ id: 'A', deduplicated: false });
+    expect(b).toEqual({ id: 'A', deduplicated: true });
+    expect(await xlen(k.stream)).toBe(1);
+    const ttl = Number(await send('PTTL', k.dedup('k1')));
+    expect(ttl).toBeGreaterThan(50_000);
+  });
+
+  it('accepts the key again after its TTL', async () => {
+    await runEnqueue(conn, k, env({ id: 'A' }), { mode: 'now' }, { key: 'k2', ttlMs: 30 });
+    await new Promise((r) => setTimeout(r, 60));
+    const b = await runEnqueue(conn, k, env({ id: 'B' }), { mode: 'now' }, { key: 'k2', ttlMs: 30 });
+    expect(b.deduplicated).toBe(false);
+    expect(await xlen(k.stream)).toBe(2);
+  });
+
+  it('puts a delayed job in the delayed set at server time + delay, with a wake marker when it is the earliest', async () => {
+    const t = (await send('TIME')) as [string, string];
+    const now = Number(t[0]) * 1000;
+    await runEnqueue(conn, k, env({ id: 'D1' }), { mode: 'delay', ms: 60_000 });
+    const [[member, score]] = (await send('ZRANGE', k.delayed, '0', '-1', 'WITHSCORES')) as [[string, number]]; // RESP3 pairs
+    expect(JSON.parse(member)).toMatchObject({ id: 'D1', name: 'email', data: '{"to":"a@b"}', attempt: '1' });
+    expect(Number(score) - now).toBeGreaterThanOrEqual(59_000);
+    expect(Number(score) - now).toBeLessThanOrEqual(62_000);
+    const entries = await read('c1');
+    expect(entries.map(([, f]) => Object.keys(f))).toEqual([['wake']]);
+    // a later job is not the earliest: no second marker
+    await runEnqueue(conn, k, env({ id: 'D2' }), { mode: 'delay', ms: 120_000 });
+    expect(await read('c1')).toEqual([]);
+  });
+});
+
+describe('promote-due', () => {
+  it('moves due jobs onto the stream, keeps future ones, reports the next due and the pause flag', async () => {
+    await runEnqueue(conn, k, env({ id: 'past' }), { mode: 'at', epochMs: 1000 });
+    await runEnqueue(conn, k, env({ id: 'future' }), { mode: 'delay', ms: 60_000 });
+    await send('XTRIM', k.stream, 'MAXLEN', '0'); // drop wake markers
+    const r = await promoteDue(conn, k, 100);
+    expect(r.moved).toBe(1);
+    expect(r.nextDueInMs).toBeGreaterThan(55_000);
+    expect(r.paused).toBe(false);
+    const entries = await read('c1');
+    expect(entries.map(([, f]) => f.id)).toEqual(['past']);
+    expect(Number(await send('ZCARD', k.delayed))).toBe(1);
+    await send('SET', k.paused, '1');
+    expect((await promoteDue(conn, k, 100)).paused).toBe(true);
+  });
+
+  it('dead-letters a malformed member instead of losing it', async () => {
+    await send('ZADD', k.delayed, '1', 'not json');
+    await send('ZADD', k.delayed, '2', '{"id":5}');
+    const r = await promoteDue(conn, k, 100);
+    expect(r).toMatchObject({ moved: 2, nextDueInMs: null });
+    expect(await xlen(k.dead)).toBe(2);
+    expect(await xlen(k.stream)).toBe(0);
+  });
+
+  it('moves at most the batch size per call', async () => {
+    for (let i = 0; i < 5; i++) await runEnqueue(conn, k, env({ id: `p${i}` }), { mode: 'at', epochMs: 1000 + i });
+    await send('XTRIM', k.stream, 'MAXLEN', '0');
+    expect((await promoteDue(conn, k, 2)).moved).toBe(2);
+    expect((await promoteDue(conn, k, 2)).nextDueInMs).toBe(0);
+  });
+});
+
+describe('fenced ack', () => {
+  it('acks and deletes an entry its owner holds', async () => {
+    const id = await delivered('c1');
+    expect(await ackDeliveries(conn, k, 'c1', [{ entryId: id, deliveries: 1 }])).toEqual([{ ok: true }]);
+    expect(await xlen(k.stream)).toBe(0);
+    expect(await pendingCount()).toBe(0);
+  });
+
+  it('zombie: a stale owner cannot ack an entry another worker reclaimed', async () => {
+    const id = await delivered('c1');
+    await steal('c2', id);
+    expect(await ackDeliveries(conn, k, 'c1', [{ entryId: id, deliveries: 1 }])).toEqual([
+      { ok: false, lost: LeaseLost.WrongOwner },
+    ]);
+    expect(await xlen(k.stream)).toBe(1);
+    expect(await pendingCount()).toBe(1);
+  });
+
+  it('zombie: the same consumer name with an older delivery count is rejected', async () => {
+    const id = await delivered('c1');
+    await steal('c1', id); // delivered again to the same name: count 2
+    expect(await ackDeliveries(conn, k, 'c1', [{ entryId: id, deliveries: 1 }])).toEqual([
+      { ok: false, lost: LeaseLost.WrongDelivery },
+    ]);
+    expect(await ackDeliveries(conn, k, 'c1', [{ entryId: id, deliveries: 2 }])).toEqual([{ ok: true }]);
+  });
+
+  it('reports an entry that is no longer pending and handles a batch independently', async () => {
+    const a = await delivered('c1');
+    const b = await delivered('c1');
+    await ackDeliveries(conn, k, 'c1', [{ entryId: a, deliveries: 1 }]);
+    const r = await ackDeliveries(conn, k, 'c1', [
+      { entryId: a, deliveries: 1 },
+      { entryId: b, deliveries: 1 },
+    ]);
+    expect(r).toEqual([{ ok: false, lost: LeaseLost.NotPending }, { ok: true }]);
+  });
+});
+
+describe('fenced renew', () => {
+  it('resets the idle time without counting a delivery', async () => {
+    const id = await delivered('c1');
+    await new Promise((r) => setTimeout(r, 30));
+    expect(await renewLeases(conn, k, 'c1', [{ entryId: id, deliveries: 1 }])).toEqual([{ ok: true }]);
+    const [[, owner, idle, count]] = (await send('XPENDING', k.stream, GROUP, '-', '+', '10')) as [
+      [string, string, number, number],
+    ];
+    expect(owner).toBe('c1');
+    expect(idle).toBeLessThan(30);
+    expect(count).toBe(1);
+  });
+
+  it('zombie: a stale renew does not steal the entry back', async () => {
+    const id = await delivered('c1');
+    await steal('c2', id);
+    expect(await renewLeases(conn, k, 'c1', [{ entryId: id, deliveries: 1 }])).toEqual([
+      { ok: false, lost: LeaseLost.WrongOwner },
+    ]);
+    const [[, owner]] = (await send('XPENDING', k.stream, GROUP, '-', '+', '10')) as [[string, string]];
+    expect(owner).toBe('c2');
+  });
+});
+
+describe('fenced retry-later', () => {
+  it('moves the job to the delayed set with the next attempt at server time + delay', async () => {
+    const e = env({ id: 'R' });
+    const id = await delivered('c1', e);
+    const r = await retryLater(conn, k, 'c1', { entryId: id, deliveries: 1 }, 5000, {
+      ...e,
+      attempt: 2,
+      firstFailedAt: 5,
+    });
+    expect(r.ok).toBe(true);
+    expect(await xlen(k.stream)).toBe(1); // the wake marker only
+    expect(await pendingCount()).toBe(0);
+    const [[member, score]] = (await send('ZRANGE', k.delayed, '0', '-1', 'WITHSCORES')) as [[string, number]]; // RESP3 pairs
+    expect(JSON.parse(member)).toMatchObject({ id: 'R', attempt: '2', firstFailedAt: '5' });
+    expect(r.ok && Number(score)).toBe(r.ok && r.dueAt);
+  });
+
+  it('with delay 0 puts the job straight back on the stream', async () => {
+    const e = env({ id: 'R0' });
+    const id = await delivered('c1', e);
+    await retryLater(conn, k, 'c1', { entryId: id, deliveries: 1 }, 0, e);
+    const again = await read('c2');
+    expect(again.map(([, f]) => f.id)).toEqual(['R0']);
+  });
+
+  it('zombie: a stale owner changes nothing', async () => {
+    const id = await delivered('c1');
+    await steal('c2', id);
+    const r = await retryLater(conn, k, 'c1', { entryId: id, deliveries: 1 }, 10, env());
+    expect(r).toEqual({ ok: false, lost: LeaseLost.WrongOwner });
+    expect(await xlen(k.stream)).toBe(1);
+    expect(Number(await send('ZCARD', k.delayed))).toBe(0);
+  });
+});
+
+describe('fenced dead-letter', () => {
+  it('moves the job to the dead stream with reason, error and server time', async () => {
+    const e = env({ id: 'X' });
+    const id = await delivered('c1', e);
+    const r = await deadLetter(
+      conn,
+      k,
+      'c1',
+      { entryId: id, deliveries: 1 },
+      {
+        fields: Object.fromEntries(Object.entries(e).map(([a, b]) => [a, String(b)])),
+        reason: 'failed',
+        error: 'boom',
+        stack: 'Error: boom\n  at x',
+        attempts: 3,
+        firstFailedAt: 10,
+        failedAt: 20,
+      },
+    );
+    expect(r.ok).toBe(true);
+    expect(await xlen(k.stream)).toBe(0);
+    expect(await pendingCount()).toBe(0);
+    const [[, flat]] = (await send('XRANGE', k.dead, '-', '+')) as [[string, string[]]];
+    const f: Record<string, string> = {};
+    for (let i = 0; i < flat.length; i += 2) f[flat[i] as string] = flat[i + 1] as string;
+    expect(f).toMatchObject({
+      id: 'X',
+      reason: 'failed',
+      error: 'boom',
+      attempts: '3',
+      firstFailedAt: '10',
+      failedAt: '20',
+      entryId: id,
+    });
+    expect(Number(f.deadAt)).toBeGreaterThan(1_700_000_000_000);
+  });
+
+  it('zombie: a stale owner changes nothing', async () => {
+    const id = await delivered('c1');
+    await steal('c2', id);
+    const r = await deadLetter(
+      conn,
+      k,
+      'c1',
+      { entryId: id, deliveries: 1 },
+      {
+        fields: {},
+        reason: 'failed',
+        error: 'x',
+        attempts: 1,
+        failedAt: 1,
+      },
+    );
+    expect(r).toEqual({ ok: false, lost: LeaseLost.WrongOwner });
+    expect(await xlen(k.dead)).toBe(0);
+    expect(await xlen(k.stream)).toBe(1);
+  });
+});
+
+describe('redrive, cron tick, reap consumer', () => {
+  it('redrives dead jobs with attempt 1 and without failure fields', async () => {
+    await send(
+      'XADD',
+      k.dead,
+      '*',
+      'id',
+      'J',
+      'name',
+      'email',
+      'data',
+      '{}',
+      'attempt',
+      '3',
+      'enqueuedAt',
+      '1',
+      'reason',
+      'failed',
+      'error',
+      'e',
+    );
+    const [[deadId]] = (await send('XRANGE', k.dead, '-', '+')) as [[string]];
+    expect(await redriveDead(conn, k, [deadId, '1-1'])).toBe(1);
+    expect(await xlen(k.dead)).toBe(0);
+    const [first] = await read('c1');
+    expect(first?.[1]).toEqual({ id: 'J', name: 'email', data: '{}', enqueuedAt: '1', attempt: '1' });
+  });
+
+  it('enqueues each cron tick once, and never an older tick', async () => {
+    const e = env({ name: 'report' });
+    const results = await Promise.all([1, 2, 3].map(() => enqueueCronTick(conn, k, 60_000, 120_000, e)));
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await enqueueCronTick(conn, k, 0, 120_000, e)).toBe(false);
+    expect(await enqueueCronTick(conn, k, 120_000, 120_000, e)).toBe(true);
+    expect(await xlen(k.stream)).toBe(2);
+  });
+
+  it('deletes a consumer only when its pending list is empty', async () => {
+    const id = await delivered('c1');
+    expect(await reapConsumer(conn, k, 'c1')).toBe(false);
+    expect(await pendingCount()).toBe(1);
+    await ackDeliveries(conn, k, 'c1', [{ entryId: id, deliveries: 1 }]);
+    expect(await reapConsumer(conn, k, 'c1')).toBe(true);
+    const consumers = (await send('XINFO', 'CONSUMERS', k.stream, GROUP)) as unknown[];
+    expect(consumers).toHaveLength(0);
+  });
+});

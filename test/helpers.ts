@@ -1,0 +1,74 @@
+/**
+ * Shared helpers of the integration tests: the Redis URL from the global setup, a unique key prefix per test,
+ * tracked clients, `waitFor`, and a leak guard that fails any test which leaves a client or worker open.
+ */
+import { randomBytes } from 'node:crypto';
+import { createClient } from '@redis/client';
+import { afterEach, expect, inject } from 'vitest';
+
+/** Something a test opened and must close. */
+export interface Closeable {
+  /** Label used in the leak message. */
+  label: string;
+  /** True while it is still open / running. */
+  isOpen(): boolean;
+  /** Force it closed (used after the guard has failed the test). */
+  forceClose(): Promise<void> | void;
+}
+
+const open = new Set<Closeable>();
+
+/** The URL of the test run's Redis. */
+export const redisUrl = (): string => inject('redisUrl');
+
+/** A key prefix no other test uses. */
+export const uniquePrefix = (): string => `t${randomBytes(5).toString('hex')}`;
+
+/** Register something the test must close; the guard fails the test if it is still open afterwards. */
+export function track<T extends Closeable>(c: T): T {
+  open.add(c);
+  return c;
+}
+
+/** A connected raw @redis/client client, tracked by the leak guard. */
+export async function rawClient() {
+  const client = createClient({ url: redisUrl(), socket: { reconnectStrategy: false } });
+  client.on('error', () => {});
+  await client.connect();
+  track({ label: 'raw redis client', isOpen: () => client.isOpen, forceClose: () => client.destroy() });
+  return client;
+}
+
+/** Poll `check` until it returns a truthy value or `timeoutMs` passes (then throws with `what`). */
+export async function waitFor<T>(
+  check: () => T | Promise<T>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<NonNullable<T>> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v as NonNullable<T>;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Sleep (only where no clock can be injected: waiting for real Redis idle times). */
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+afterEach(async () => {
+  const leaked = [...open].filter((c) => c.isOpen());
+  open.clear();
+  for (const c of leaked) await c.forceClose();
+  expect(
+    leaked.map((c) => c.label),
+    'test left these open',
+  ).toEqual([]);
+});

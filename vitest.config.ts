@@ -1,0 +1,34 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig, defineProject } from 'vitest/config';
+
+/** Resolve workspace packages to their TypeScript sources, so tests need no build step. */
+const sourceConditions = { ssr: { resolve: { conditions: ['@sluice/source'] } } };
+
+const unit = (name: string) =>
+  defineProject({
+    ...sourceConditions,
+    test: { name, root: `./packages/${name}`, include: ['src/**/*.test.ts'], typecheck: { enabled: false } },
+  });
+
+export default defineConfig({
+  test: {
+    globalSetup: [fileURLToPath(new URL('./test/redis-global-setup.ts', import.meta.url))],
+    projects: [
+      unit('core'),
+      unit('worker'),
+      unit('cli'),
+      defineProject({
+        ...sourceConditions,
+        test: {
+          name: 'integration',
+          root: './test',
+          include: ['**/*.test.ts'],
+          exclude: ['faults/**', 'cluster/**', 'node_modules/**'],
+          testTimeout: 20_000,
+          hookTimeout: 20_000,
+          typecheck: { enabled: true, include: ['**/*.test-d.ts'], tsconfig: '../tsconfig.check.json' },
+        },
+      }),
+    ],
+  },
+});
