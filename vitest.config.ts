@@ -29,6 +29,16 @@ export default defineConfig({
           typecheck: { enabled: true, include: ['**/*.test-d.ts'], tsconfig: '../tsconfig.check.json' },
         },
       }),
+      defineProject({
+        ...sourceConditions,
+        test: {
+          name: 'cluster',
+          root: './test',
+          include: ['cluster/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      }),
     ],
   },
 });

@@ -18,8 +18,24 @@ export class LuaScript {
     this.sha = createHash('sha1').update(source).digest('hex');
   }
 
-  /** Run with `keys` (all on one hash tag) and string `args`. */
+  /**
+   * Run with `keys` (all on one hash tag) and string `args`. A cluster's TRYAGAIN (a multi-key call during a
+   * slot migration) and CLUSTERDOWN mean the script did not run, so they are retried: up to 8 times, with
+   * jittered backoff from 25 ms to 500 ms.
+   */
   async run(exec: RedisExecutor, keys: readonly string[], args: readonly string[]): Promise<unknown> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.once(exec, keys, args);
+      } catch (e) {
+        if (attempt >= 7 || !RETRYABLE.test(String((e as Error)?.message))) throw e;
+        const ms = Math.min(500, 25 * 2 ** attempt);
+        await new Promise((r) => setTimeout(r, ms / 2 + Math.random() * (ms / 2)));
+      }
+    }
+  }
+
+  private async once(exec: RedisExecutor, keys: readonly string[], args: readonly string[]): Promise<unknown> {
     const tail = [String(keys.length), ...keys, ...args];
     try {
       return await exec.send(['EVALSHA', this.sha, ...tail], keys[0]);
@@ -29,3 +45,6 @@ export class LuaScript {
     }
   }
 }
+
+/** Errors after which the script certainly did not run. */
+const RETRYABLE = /^(TRYAGAIN|CLUSTERDOWN)/;

@@ -1,0 +1,84 @@
+/**
+ * Core on a 3-master Redis Cluster: every script and the inspector run unchanged; queues spread over the masters
+ * by their hash tags.
+ */
+import {
+  ackDeliveries,
+  type Connection,
+  createSluice,
+  defineJob,
+  GROUP,
+  promoteDue,
+  queueKeys,
+  retryLater,
+  type Sluice,
+} from '@sluice/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uniquePrefix } from '../helpers.js';
+import { type LocalCluster, startCluster } from './harness.js';
+
+let cluster: LocalCluster;
+let sluice: Sluice;
+const prefix = uniquePrefix();
+
+beforeAll(async () => {
+  cluster = await startCluster(3, 0);
+  sluice = await createSluice({ cluster: { rootNodes: cluster.rootNodes }, prefix });
+}, 30_000);
+afterAll(async () => {
+  await sluice?.close();
+  await cluster?.stop();
+});
+
+const job = defineJob({ name: 'ping', handler: async (_p: { n: number }) => {} });
+
+describe('core on Redis Cluster', () => {
+  it('spreads queues over the masters and enqueues on each', async () => {
+    const queues = Array.from({ length: 12 }, (_, i) => `q${i}`);
+    for (const q of queues) {
+      await sluice.enqueue(job, { n: 1 }, { queue: q });
+      await sluice.enqueue(job, { n: 2 }, { queue: q, delay: 60_000 });
+      await sluice.enqueue(job, { n: 3 }, { queue: q, key: 'once' });
+      expect((await sluice.enqueue(job, { n: 3 }, { queue: q, key: 'once' })).deduplicated).toBe(true);
+    }
+    const slots = new Set<string>();
+    for (const q of queues)
+      slots.add(String(await sluice.connection.send(['CLUSTER', 'KEYSLOT', sluice.keys(q).stream])));
+    expect(slots.size).toBeGreaterThan(1);
+    const owners = new Set<number>();
+    for (const n of cluster.nodes) if (Number((await cluster.cli(n.port, 'dbsize')).trim()) > 0) owners.add(n.port);
+    expect(owners.size).toBeGreaterThan(1); // more than one master holds queues
+    const stats = await sluice.stats(queues);
+    for (const s of stats) expect(s).toMatchObject({ ready: 3, delayed: 1, running: 0, dead: 0 }); // 2 jobs + 1 wake marker
+  });
+
+  it('runs the fenced scripts on the queue slot', async () => {
+    const k = queueKeys(prefix, 'fenced');
+    const conn = sluice.connection as Connection;
+    await conn.send(['XGROUP', 'CREATE', k.stream, GROUP, '0', 'MKSTREAM'], k.stream);
+    await sluice.enqueueMany(job, [{ n: 1 }, { n: 2 }], { queue: 'fenced' });
+    const read = (await conn.send(
+      ['XREADGROUP', 'GROUP', GROUP, 'c1', 'COUNT', '2', 'STREAMS', k.stream, '>'],
+      k.stream,
+    )) as Record<string, Array<[string, string[]]>>;
+    const [a, b] = Object.values(read)[0] ?? [];
+    const [ack] = await ackDeliveries(conn, k, 'c1', [{ entryId: a?.[0] as string, deliveries: 1 }]);
+    expect(ack).toEqual({ ok: true });
+    const f = b?.[1] as string[];
+    const env = { id: f[1] as string, name: 'ping', data: '{"n":2}', attempt: 2, enqueuedAt: 1 };
+    const r = await retryLater(conn, k, 'c1', { entryId: b?.[0] as string, deliveries: 1 }, 1, env);
+    expect(r.ok).toBe(true);
+    await new Promise((res) => setTimeout(res, 20));
+    expect((await promoteDue(conn, k, 10)).moved).toBe(1);
+    const [s] = await sluice.stats('fenced');
+    expect(s).toMatchObject({ running: 0, delayed: 0 });
+  });
+
+  it('fails fast with a clear message when no node answers', async () => {
+    const t0 = Date.now();
+    await expect(
+      createSluice({ cluster: { rootNodes: ['redis://127.0.0.1:1'] }, connectTimeout: 1000 }),
+    ).rejects.toThrow(/cannot connect to Redis at cluster redis:\/\/127\.0\.0\.1:1/);
+    expect(Date.now() - t0).toBeLessThan(5000);
+  });
+});
