@@ -53,6 +53,13 @@ export interface ConnectionOptions {
   onError?: (err: Error) => void;
   /** Milliseconds the first connect may take before it fails (default 5000). */
   connectTimeout?: number;
+  /**
+   * Per-command timeout of the clients Sluice creates, in ms: how long a command may wait unsent (in the
+   * client's offline queue while it reconnects) before it rejects. 0 = no per-command timer (default 0).
+   * @redis/client arms an `AbortSignal.timeout` for every command when this is set, which costs more than the
+   * command itself on the hot path (docs/benchmarks.md); a sent command is never timed out either way.
+   */
+  commandTimeout?: number;
 }
 
 type AnyRedis = RedisClientLike | RedisClusterLike;
@@ -87,14 +94,15 @@ export class Connection implements RedisExecutor {
       return new Connection(opts.client, false, opts);
     }
     const timeout = opts.connectTimeout ?? DEFAULTS.connectTimeout;
+    const commandTimeout = opts.commandTimeout ?? DEFAULTS.commandTimeout;
     if (opts.cluster) {
       if (!opts.cluster.rootNodes.length) throw new TypeError('cluster.rootNodes must name at least one node');
-      const conn = new Connection(createSluiceCluster(opts.cluster.rootNodes, timeout), true, opts);
+      const conn = new Connection(createSluiceCluster(opts.cluster.rootNodes, timeout, commandTimeout), true, opts);
       await conn.start();
       return conn;
     }
     const url = opts.url ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-    const conn = new Connection(createSluiceClient(url, timeout), true, { ...opts, url });
+    const conn = new Connection(createSluiceClient(url, timeout, commandTimeout), true, { ...opts, url });
     await conn.start();
     return conn;
   }
@@ -155,21 +163,38 @@ function reconnectPolicy(connectTimeout: number) {
     strategy: (retries: number, cause: Error) => {
       if (!everReady && Date.now() - started >= connectTimeout) return cause;
       if (!everReady && /WRONGPASS|NOAUTH|NOPERM/.test(cause.message)) return cause;
-      return Math.min(50 * 2 ** Math.min(retries, 6), 2000) + Math.floor(Math.random() * 100);
+      const delay = Math.min(50 * 2 ** Math.min(retries, 6), 2000) + Math.floor(Math.random() * 100);
+      // Before the first ready, never sleep past the deadline: the first connect fails within connectTimeout.
+      return everReady ? delay : Math.max(0, Math.min(delay, started + connectTimeout - Date.now()));
     },
   };
 }
 
-/** A client with Sluice's policy: fail the first connect after `connectTimeout` ms, then reconnect for ever. */
-export function createSluiceClient(url: string, connectTimeout: number): RedisClientLike {
+/**
+ * A client with Sluice's policy: fail the first connect after `connectTimeout` ms, then reconnect for ever.
+ * `commandTimeout` (ms, 0 = none; default `DEFAULTS.commandTimeout`) bounds how long a command waits unsent.
+ */
+export function createSluiceClient(
+  url: string,
+  connectTimeout: number,
+  commandTimeout: number = DEFAULTS.commandTimeout,
+): RedisClientLike {
   const policy = reconnectPolicy(connectTimeout);
-  const client = createClient({ url, socket: { connectTimeout, reconnectStrategy: policy.strategy } });
+  const client = createClient({
+    url,
+    socket: { connectTimeout, reconnectStrategy: policy.strategy },
+    commandOptions: { timeout: commandTimeout },
+  });
   client.on('ready', policy.ready);
   return client as unknown as RedisClientLike;
 }
 
 /** A cluster client with the same policy; topology is refreshed quickly while a node reconnects (failover). */
-export function createSluiceCluster(rootNodes: readonly string[], connectTimeout: number): RedisClusterLike {
+export function createSluiceCluster(
+  rootNodes: readonly string[],
+  connectTimeout: number,
+  commandTimeout: number = DEFAULTS.commandTimeout,
+): RedisClusterLike {
   const policy = reconnectPolicy(connectTimeout);
   const url = new URL(rootNodes[0] as string);
   const cluster = createCluster({
@@ -179,6 +204,7 @@ export function createSluiceCluster(rootNodes: readonly string[], connectTimeout
       ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
       socket: { connectTimeout, reconnectStrategy: policy.strategy },
     },
+    commandOptions: { timeout: commandTimeout },
     topologyRefreshOnReconnectionAttemptStrategy: 300,
   });
   cluster.on('connect', policy.ready);

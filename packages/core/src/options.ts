@@ -19,4 +19,6 @@ export const DEFAULTS = {
   enqueueBatch: 1000,
   /** Connect timeout of clients Sluice creates, in ms. */
   connectTimeout: 5000,
+  /** Per-command timeout of clients Sluice creates, in ms (0 = none: no timer per command; docs/benchmarks.md). */
+  commandTimeout: 0,
 } as const;

@@ -1,0 +1,131 @@
+/** `sluice enqueue <job> [payload-json]`, and `--ndjson` for one payload a line from stdin. */
+import { createInterface } from 'node:readline';
+import {
+  type AnyJob,
+  assertQueueName,
+  DEFAULTS,
+  type EnqueueOptions,
+  encodePayload,
+  validatePayload,
+} from '@sluice/core';
+import { type ConnectOptions, withSluice } from '../connect.js';
+import { ExitError, usageError } from '../errors.js';
+import { findJob, loadJobModules } from '../jobs.js';
+import { json, type Output, plural } from '../output.js';
+import { parseDurationFlag, parseJson, parseTime } from '../parse.js';
+
+/** Options of {@link enqueueCommand}. */
+export interface EnqueueCommandOptions extends ConnectOptions {
+  /** Job name. */
+  job: string;
+  /** Payload as JSON text (default `{}`). Not with `ndjson`. */
+  payload?: string | undefined;
+  /** Queue to put the job on (default: the job's queue, which defaults to its name). */
+  queue?: string | undefined;
+  /** Delay before the job may run, e.g. `10s` (default: none). Not with `at`. */
+  delay?: string | undefined;
+  /** ISO time before which the job may not run (default: none). Not with `delay`. */
+  at?: string | undefined;
+  /** Idempotency key (default: none). Not with `ndjson`. */
+  key?: string | undefined;
+  /** Modules that define the jobs; the payload is validated against the job's schema (default: none). */
+  jobs?: readonly string[] | undefined;
+  /** Read one payload a line from `input` (default false). */
+  ndjson?: boolean | undefined;
+  /** Where `ndjson` lines come from (default `process.stdin`). */
+  input?: NodeJS.ReadableStream | undefined;
+  /** Print JSON instead of text (default false). */
+  json?: boolean | undefined;
+}
+
+/** Bad lines printed one by one before the rest are only counted. */
+export const MAX_BAD_LINES_SHOWN = 100;
+
+/** The enqueue options implied by the flags (checked before anything connects). */
+function timing(opts: EnqueueCommandOptions): Pick<EnqueueOptions, 'delay' | 'at' | 'queue'> {
+  if (opts.delay !== undefined && opts.at !== undefined) throw usageError('give either --delay or --at, not both');
+  if (opts.queue !== undefined) assertQueueName(opts.queue, '--queue');
+  return {
+    ...(opts.queue === undefined ? {} : { queue: opts.queue }),
+    ...(opts.delay === undefined ? {} : { delay: parseDurationFlag(opts.delay, '--delay') }),
+    ...(opts.at === undefined ? {} : { at: parseTime(opts.at, '--at') }),
+  };
+}
+
+/** Enqueue one job and print its id (`{ id, deduplicated }` with `json`), or many with `ndjson` (prints a count). */
+export async function enqueueCommand(opts: EnqueueCommandOptions, io: Output): Promise<void> {
+  if (typeof opts.job !== 'string' || opts.job === '') throw usageError('job argument: expects a job name');
+  const when = timing(opts);
+  const job = opts.jobs?.length ? findJob(await loadJobModules(opts.jobs), opts.job) : undefined;
+  if (opts.ndjson) return enqueueLines(opts, io, when, job);
+  if (opts.key !== undefined && opts.key === '') throw usageError('--key expects a non-empty idempotency key');
+  const payload = opts.payload === undefined ? {} : parseJson(opts.payload, 'payload-json argument');
+  if (job) await validatePayload(job.name, job.schema, payload);
+  const options: EnqueueOptions = { ...when, ...(opts.key === undefined ? {} : { key: opts.key }) };
+  const r = await withSluice(opts, (s) =>
+    job ? s.enqueue(job, payload, options) : s.enqueue(opts.job, payload, options),
+  );
+  if (opts.json) io.out(json(r));
+  else {
+    io.out(r.id);
+    if (r.deduplicated)
+      io.err(`deduplicated: key ${JSON.stringify(opts.key)} already enqueued job ${r.id}; nothing written`);
+  }
+}
+
+/** One line's problem: its 1-based number and why it was refused. */
+export interface BadLine {
+  /** 1-based line number. */
+  line: number;
+  /** What was wrong. */
+  reason: string;
+}
+
+/** Parse and check every line; blank lines are skipped. Returns the payloads and every bad line. */
+export async function readPayloadLines(
+  input: NodeJS.ReadableStream,
+  name: string,
+  job: AnyJob | undefined,
+): Promise<{ payloads: unknown[]; bad: BadLine[] }> {
+  const payloads: unknown[] = [];
+  const bad: BadLine[] = [];
+  let n = 0;
+  for await (const text of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
+    n++;
+    if (text.trim() === '') continue;
+    try {
+      const value = JSON.parse(text) as unknown;
+      if (job) await validatePayload(job.name, job.schema, value);
+      encodePayload(name, value, DEFAULTS.maxPayloadBytes);
+      payloads.push(value);
+    } catch (e) {
+      const reason = e instanceof SyntaxError ? `not JSON (${e.message})` : (e as Error).message;
+      bad.push({ line: n, reason });
+    }
+  }
+  return { payloads, bad };
+}
+
+async function enqueueLines(
+  opts: EnqueueCommandOptions,
+  io: Output,
+  when: Pick<EnqueueOptions, 'delay' | 'at' | 'queue'>,
+  job: AnyJob | undefined,
+): Promise<void> {
+  if (opts.payload !== undefined) throw usageError('give either a payload-json argument or --ndjson (stdin), not both');
+  if (opts.key !== undefined) throw usageError('--key is per job; it cannot be used with --ndjson');
+  const { payloads, bad } = await readPayloadLines(opts.input ?? process.stdin, opts.job, job);
+  if (bad.length) {
+    for (const b of bad.slice(0, MAX_BAD_LINES_SHOWN)) io.err(`line ${b.line}: ${b.reason}`);
+    if (bad.length > MAX_BAD_LINES_SHOWN) io.err(`... and ${bad.length - MAX_BAD_LINES_SHOWN} more bad lines`);
+    throw new ExitError(
+      `--ndjson: ${plural(bad.length, 'bad line')} of ${payloads.length + bad.length}; nothing was enqueued (fix them and run again)`,
+    );
+  }
+  const results = await withSluice(opts, (s) =>
+    job ? s.enqueueMany(job, payloads, when) : s.enqueueMany(opts.job, payloads, when),
+  );
+  const queue = when.queue ?? job?.queue ?? opts.job;
+  if (opts.json) io.out(json({ count: results.length, queue, ids: results.map((r) => r.id) }));
+  else io.out(`enqueued ${plural(results.length, 'job')} to queue ${queue}`);
+}

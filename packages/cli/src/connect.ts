@@ -1,0 +1,78 @@
+/** Open Sluice for a command: the Redis URL from `--redis` or the environment, failing fast with exit 2. */
+import { createSluice, redactUrl, type Sluice } from '@sluice/core';
+import { ExitError, usageError } from './errors.js';
+
+/** The URL used when neither `--redis` nor the environment names one. */
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+/** Milliseconds the CLI waits for the first connect before it gives up (exit 2 well within 3 s). */
+export const CLI_CONNECT_TIMEOUT = 1500;
+
+/** Connection options every command takes (the global `--redis` and `--prefix` flags). */
+export interface ConnectOptions {
+  /** Redis URL (default `SLUICE_REDIS_URL`, then `REDIS_URL`, then `redis://127.0.0.1:6379`). */
+  redis?: string | undefined;
+  /** Key prefix (default `sluice`). */
+  prefix?: string | undefined;
+  /** Milliseconds the first connect may take (default {@link CLI_CONNECT_TIMEOUT}). */
+  connectTimeout?: number | undefined;
+  /** Environment to read the URL from (default `process.env`). */
+  env?: Readonly<Record<string, string | undefined>> | undefined;
+}
+
+/** The Redis URL to use: `--redis`, then `SLUICE_REDIS_URL`, then `REDIS_URL`, then the default. */
+export function resolveRedisUrl(opts: Pick<ConnectOptions, 'redis' | 'env'> = {}): string {
+  const env = opts.env ?? process.env;
+  const pick = [opts.redis, env.SLUICE_REDIS_URL, env.REDIS_URL].find((u) => u !== undefined && u.trim() !== '');
+  return (pick ?? DEFAULT_REDIS_URL).trim();
+}
+
+/** Throws a usage error unless `url` is a redis:// or rediss:// URL. */
+export function assertRedisUrl(url: string): void {
+  let ok = false;
+  try {
+    ok = ['redis:', 'rediss:'].includes(new URL(url).protocol);
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw usageError(`--redis expects a URL like redis://127.0.0.1:6379; got ${JSON.stringify(redactUrl(url))}`);
+}
+
+/** Connect. Unreachable Redis or refused credentials: an {@link ExitError} (exit 2) naming the URL and the cause. */
+export async function openSluice(opts: ConnectOptions = {}): Promise<Sluice> {
+  const url = resolveRedisUrl(opts);
+  assertRedisUrl(url);
+  if (opts.prefix !== undefined && !/^[^{}\s]{1,200}$/.test(opts.prefix)) {
+    throw usageError(
+      `--prefix must be 1-200 characters without braces or white space; got ${JSON.stringify(opts.prefix)}`,
+    );
+  }
+  const connectTimeout = opts.connectTimeout ?? CLI_CONNECT_TIMEOUT;
+  try {
+    return await createSluice({ url, connectTimeout, ...(opts.prefix === undefined ? {} : { prefix: opts.prefix }) });
+  } catch (e) {
+    const msg = (e as Error).message ?? String(e);
+    const line = msg.startsWith('cannot connect') ? msg : `cannot connect to Redis at ${redactUrl(url)}: ${msg}`;
+    throw new ExitError(line, 2, { cause: e });
+  }
+}
+
+/** Run `fn` with an open Sluice and close it afterwards, whatever happens. */
+export async function withSluice<T>(opts: ConnectOptions, fn: (sluice: Sluice) => Promise<T>): Promise<T> {
+  const sluice = await openSluice(opts);
+  try {
+    return await fn(sluice);
+  } finally {
+    await sluice.close().catch(() => undefined);
+  }
+}
+
+/** Throws a usage error naming `what` unless `queue` is a known queue (one that has ever had a job or been paused). */
+export async function assertKnownQueue(sluice: Sluice, queue: string, what = 'queue argument'): Promise<void> {
+  const known = await sluice.queues();
+  if (known.includes(queue)) return;
+  const list = known.length
+    ? `known queues: ${known.slice(0, 10).join(', ')}${known.length > 10 ? ', ...' : ''}`
+    : 'no queues yet';
+  throw usageError(`${what}: no queue named ${JSON.stringify(queue)} under prefix "${sluice.prefix}" (${list})`);
+}

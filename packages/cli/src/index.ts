@@ -1,0 +1,42 @@
+/** @sluice/cli: the `sluice` commands as functions (each takes an options object and an output sink). */
+export { connectOf, examples, type GlobalOptions, type ProgramContext } from './cli-context.js';
+export {
+  type DeadListOptions,
+  type DeadOptions,
+  type DeadPurgeOptions,
+  type DeadRedriveOptions,
+  type DeadShowOptions,
+  deadDetail,
+  deadListCommand,
+  deadPurgeCommand,
+  deadRedriveCommand,
+  deadShowCommand,
+  deadTable,
+} from './commands/dead.js';
+export { type EnqueueCommandOptions, enqueueCommand, readPayloadLines } from './commands/enqueue.js';
+export {
+  type QueueActionOptions,
+  type QueueListOptions,
+  queueListCommand,
+  queuePauseCommand,
+  queueResumeCommand,
+} from './commands/queue.js';
+export {
+  DEFAULT_WATCH_MS,
+  type QueueStatsJson,
+  type StatsCommandOptions,
+  type StatsReport,
+  statsCommand,
+  statsTable,
+} from './commands/stats.js';
+export {
+  type ResolvedWorkerOptions,
+  resolveWorkerOptions,
+  type WorkerStartOptions,
+  workerStartCommand,
+} from './commands/worker.js';
+export { type ConnectOptions, DEFAULT_REDIS_URL, openSluice, resolveRedisUrl, withSluice } from './connect.js';
+export { EXIT, ExitError, exitCodeOf, formatError } from './errors.js';
+export { type CapturedOutput, captureOutput, type Output, processOutput, table } from './output.js';
+export { buildProgram, runCli } from './program.js';
+export { type Breach, evaluateThresholds, formatBreach, parseThresholds, type Thresholds } from './thresholds.js';

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { deadDetail, deadTable } from './commands/dead.js';
+import { queueJson, statsTable } from './commands/stats.js';
+import { age, captureOutput, plural, table, truncate } from './output.js';
+
+const q = (over: Partial<Parameters<typeof queueJson>[0]> = {}) =>
+  queueJson({
+    queue: 'emails',
+    ready: 0,
+    running: 0,
+    delayed: 0,
+    dead: 0,
+    consumers: [],
+    oldestReadyAgeMs: null,
+    oldestRunningIdleMs: null,
+    paused: false,
+    ...over,
+  });
+
+describe('table', () => {
+  it('pads columns to the widest cell, right-aligns numbers, trims trailing space', () => {
+    const lines = table(
+      [{ header: 'NAME' }, { header: 'N', align: 'right' }, { header: 'NOTE' }],
+      [
+        ['a', '1', ''],
+        ['longer-name', '12345', 'x'],
+      ],
+    );
+    expect(lines).toEqual(['NAME             N  NOTE', 'a                1', 'longer-name  12345  x']);
+  });
+});
+
+describe('durations and text', () => {
+  it('humanises ages like 3m12s and shows - for none', () => {
+    expect(age(192_000)).toBe('3m12s');
+    expect(age(850)).toBe('850ms');
+    expect(age(7_500_000)).toBe('2h5m');
+    expect(age(null)).toBe('-');
+  });
+  it('truncates on one line with an ellipsis', () => {
+    expect(truncate('a\nb   c', 10)).toBe('a b c');
+    expect(truncate('abcdefghijkl', 5)).toBe('abcd…');
+  });
+  it('pluralises', () => {
+    expect(plural(1, 'job')).toBe('1 job');
+    expect(plural(0, 'job')).toBe('0 jobs');
+  });
+  it('captures lines', () => {
+    const io = captureOutput();
+    io.out('a');
+    io.err('b');
+    expect([io.stdout, io.stderr]).toEqual([['a'], ['b']]);
+  });
+});
+
+describe('stats table', () => {
+  it('shows every figure, aligned, with humanised ages', () => {
+    const lines = statsTable([
+      q({ queue: 'emails', ready: 1200, running: 3, delayed: 40, dead: 2, oldestReadyAgeMs: 192_000 }),
+      q({
+        queue: 'reports',
+        running: 1,
+        oldestRunningIdleMs: 4_200,
+        paused: true,
+        consumers: [{ name: 'h:1:a', pending: 1, idleMs: 10 }],
+      }),
+    ]);
+    expect(lines).toEqual([
+      'QUEUE    READY  RUNNING  DELAYED  DEAD  CONSUMERS  OLDEST READY  OLDEST RUNNING  PAUSED',
+      'emails    1200        3       40     2          0         3m12s               -  no',
+      'reports      0        1        0     0          1             -              4s  yes',
+    ]);
+  });
+  it('keeps the JSON shape to the documented fields', () => {
+    const extra = { ...q(), surprise: 1 } as Parameters<typeof queueJson>[0];
+    expect(Object.keys(queueJson(extra))).toEqual([
+      'queue',
+      'ready',
+      'running',
+      'delayed',
+      'dead',
+      'paused',
+      'oldestReadyAgeMs',
+      'oldestRunningIdleMs',
+      'consumers',
+    ]);
+  });
+});
+
+describe('dead-letter output', () => {
+  const entry = {
+    deadId: '1732400000000-0',
+    fields: {
+      id: 'job-1',
+      name: 'send-email',
+      data: '{"to":"ada@example.com"}',
+      attempts: '3',
+      reason: 'attempts',
+      error: 'SMTP said no\nsecond line',
+      stack: 'Error: SMTP said no\n    at x',
+      deadAt: '1732400000000',
+    },
+  };
+  it('lists entries with their age and a one-line error', () => {
+    const lines = deadTable([entry], 1732400000000 + 192_000);
+    expect(lines[0]).toMatch(/^DEAD ID\s+JOB ID\s+NAME\s+ATTEMPTS\s+REASON\s+AGE\s+ERROR$/);
+    expect(lines[1]).toMatch(
+      /^1732400000000-0\s+job-1\s+send-email\s+3\s+attempts\s+3m12s\s+SMTP said no second line$/,
+    );
+  });
+  it('shows every field, the payload pretty-printed and the stack last', () => {
+    const lines = deadDetail(entry);
+    expect(lines[0]).toBe('deadId    1732400000000-0');
+    expect(lines).toContain('deadAt    2024-11-23T22:13:20.000Z (1732400000000)');
+    expect(lines.slice(-7)).toEqual([
+      'data:',
+      '  {',
+      '    "to": "ada@example.com"',
+      '  }',
+      'stack:',
+      '  Error: SMTP said no',
+      '      at x',
+    ]);
+  });
+});

@@ -1,0 +1,2 @@
+import { defineJob } from '@sluice/core';
+export const email2 = defineJob({ name: 'email', handler: () => {} });

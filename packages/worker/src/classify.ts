@@ -1,0 +1,98 @@
+/**
+ * Pure outcome classification: what a finished attempt means for the job (ack, retry later with backoff,
+ * dead-letter, hand back, or nothing because the lease is gone). No I/O, so every rule is unit-tested.
+ */
+import {
+  type AnyJob,
+  backoffDelay,
+  DEFAULT_BACKOFF,
+  DEFAULTS,
+  type DeadReason,
+  type JobEnvelope,
+  UnrecoverableError,
+} from '@sluice/core';
+
+/** Why a run was cut short. */
+export type InterruptKind = 'timeout' | 'shutdown' | 'lease-lost';
+
+/** The reason of an aborted `ctx.signal`. */
+export class JobInterrupt extends Error {
+  override name = 'JobInterrupt';
+  constructor(
+    /** What cut the run short. */
+    readonly kind: InterruptKind,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The job name has no handler in this worker. */
+export class MissingHandlerError extends Error {
+  override name = 'MissingHandlerError';
+}
+
+/** How an attempt ended. */
+export type Attempt =
+  | { ok: true }
+  /** `phase: 'payload'`: the entry or payload could not be decoded or validated; the handler never ran. */
+  | { ok: false; error: unknown; phase: 'payload' | 'handler' };
+
+/** What to do with the job. */
+export type Decision =
+  | { kind: 'ack' }
+  | { kind: 'retry'; delayMs: number; next: JobEnvelope; error: Error }
+  | { kind: 'dead'; reason: DeadReason; error: string; stack: string | undefined; firstFailedAt: number }
+  | { kind: 'hand-back'; next: JobEnvelope }
+  | { kind: 'abandon' };
+
+/** Longest error message / stack kept in a dead-letter entry. */
+export const MAX_ERROR_CHARS = 2000;
+export const MAX_STACK_CHARS = 8000;
+
+const bound = (s: string, max: number) => (s.length > max ? `${s.slice(0, max)}… (${s.length - max} more chars)` : s);
+
+/** The error as an Error (a thrown string or object is wrapped). */
+export function asError(e: unknown): Error {
+  if (e instanceof Error) return e;
+  let text: string;
+  try {
+    text = typeof e === 'string' ? e : JSON.stringify(e);
+  } catch {
+    text = String(e);
+  }
+  return new Error(`non-Error thrown: ${text}`);
+}
+
+/** Decide the fate of `env` (run as `job`, undefined when there is no handler) after `attempt`, at `now` (epoch ms). */
+export function classify(
+  env: JobEnvelope,
+  job: AnyJob | undefined,
+  attempt: Attempt,
+  now: number,
+  random: () => number = Math.random,
+): Decision {
+  if (attempt.ok) return { kind: 'ack' };
+  const error = asError(attempt.error);
+  if (error instanceof JobInterrupt && error.kind === 'shutdown') return { kind: 'hand-back', next: env };
+  if (error instanceof JobInterrupt && error.kind === 'lease-lost') return { kind: 'abandon' };
+  const firstFailedAt = env.firstFailedAt ?? now;
+  const dead = (reason: DeadReason): Decision => ({
+    kind: 'dead',
+    reason,
+    error: bound(error.message || error.name, MAX_ERROR_CHARS),
+    stack: error.stack ? bound(error.stack, MAX_STACK_CHARS) : undefined,
+    firstFailedAt,
+  });
+  if (attempt.phase === 'payload') return dead('invalid');
+  if (error instanceof UnrecoverableError) return dead('unrecoverable');
+  const attempts = job?.attempts ?? DEFAULTS.attempts;
+  if (env.attempt >= attempts) return dead(job ? 'failed' : 'no-handler');
+  let delayMs: number;
+  try {
+    delayMs = backoffDelay(job?.backoff ?? DEFAULT_BACKOFF, env.attempt, error, random);
+  } catch {
+    delayMs = backoffDelay(DEFAULT_BACKOFF, env.attempt, error, random);
+  }
+  return { kind: 'retry', delayMs, error, next: { ...env, attempt: env.attempt + 1, firstFailedAt } };
+}

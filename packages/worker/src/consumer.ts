@@ -1,0 +1,131 @@
+/**
+ * Consumer of one queue: one blocking XREADGROUP loop on its own connection (`duplicate()`), reading as many
+ * entries as there are free slots, for at most `blockMs` (less when the promoter's next due time is sooner).
+ * Before each read it checks the queue's paused key (re-checking every second while paused). A failed read
+ * (socket closed, UNBLOCKED, NOGROUP after a FLUSH) is retried with backoff and logged once per outage.
+ * Shutdown destroys the connection: no reliance on CLIENT UNBLOCK.
+ */
+import { type Connection, GROUP, type QueueKeys, streamCommands } from '@sluice/core';
+import type { JobPool } from './pool.js';
+import type { Promoter } from './promoter.js';
+import { Outage, retryDelay, sleep } from './retry.js';
+import type { Runtime } from './runtime.js';
+
+const { isNoGroupError, xgroupEnsure, xreadgroup } = streamCommands;
+
+/** Re-check interval of a paused queue, in ms. */
+export const PAUSE_RECHECK_MS = 1000;
+/** Shortest block of a read, in ms. */
+const MIN_BLOCK_MS = 50;
+
+/** Create the consumer group of `keys` (and the stream) unless it exists. */
+export async function ensureGroup(rt: Runtime, keys: QueueKeys): Promise<void> {
+  await xgroupEnsure(rt.conn, keys.stream, GROUP, '0', { mkStream: true });
+}
+
+/** The block of the next read: `blockMs`, or less when a delayed job is due sooner. */
+export function blockFor(blockMs: number, nextDueInMs: number | undefined): number {
+  if (nextDueInMs === undefined) return blockMs;
+  return Math.max(MIN_BLOCK_MS, Math.min(blockMs, Math.ceil(nextDueInMs)));
+}
+
+/** Reads one queue into the pool. */
+export class Consumer {
+  private blocking: Connection | undefined;
+  private loop: Promise<void> | undefined;
+  private readonly outage: Outage;
+  private readonly log;
+  /** The name of the blocking connection (CLIENT SETNAME), for operators. */
+  readonly clientName: string;
+
+  constructor(
+    private readonly rt: Runtime,
+    private readonly keys: QueueKeys,
+    private readonly pool: JobPool,
+    private readonly promoter: Promoter,
+  ) {
+    this.log = rt.log.child({ queue: keys.queue });
+    this.outage = new Outage(this.log, `reading queue "${keys.queue}"`);
+    this.clientName = `sluice:${rt.consumer}:block:${keys.queue}`;
+  }
+
+  /** Open the blocking connection and start reading. */
+  async start(): Promise<void> {
+    this.blocking = await this.rt.conn.duplicate();
+    await this.name();
+    this.loop = this.run();
+  }
+
+  /** Drop the blocking connection at once (the read in flight rejects); the loop then ends. */
+  destroy(): void {
+    this.blocking?.destroy();
+  }
+
+  /** Resolves when the loop has ended. */
+  async stopped(): Promise<void> {
+    await this.loop;
+  }
+
+  private async name(): Promise<void> {
+    try {
+      await this.blocking?.send(['CLIENT', 'SETNAME', this.clientName]);
+    } catch {
+      // A name is for operators only; a server that refuses CLIENT SETNAME still works.
+    }
+  }
+
+  private async paused(): Promise<boolean> {
+    return Number(await this.rt.conn.send(['EXISTS', this.keys.paused], this.keys.paused)) === 1;
+  }
+
+  private async run(): Promise<void> {
+    const { stopping, consumer, opts } = this.rt;
+    let failures = 0;
+    let wasPaused = false;
+    while (!stopping.aborted) {
+      await this.pool.waitForSlot(stopping);
+      if (stopping.aborted) break;
+      try {
+        if (await this.paused()) {
+          if (!wasPaused) this.log.info(`queue "${this.keys.queue}" is paused: taking no new jobs`);
+          wasPaused = true;
+          this.outage.ok();
+          await sleep(PAUSE_RECHECK_MS, stopping);
+          continue;
+        }
+        if (wasPaused) this.log.info(`queue "${this.keys.queue}" resumed`);
+        wasPaused = false;
+        const count = this.pool.free;
+        if (count <= 0) continue;
+        const block = blockFor(opts.blockMs, this.promoter.msUntilNextDue());
+        if (failures > 0) await this.name();
+        const reads = await xreadgroup(
+          this.blocking as Connection,
+          GROUP,
+          consumer,
+          { key: this.keys.stream, id: '>' },
+          { count, block },
+        );
+        this.outage.ok();
+        failures = 0;
+        for (const r of reads) {
+          for (const e of r.entries) this.pool.submit(this.keys, { entryId: e.id, deliveries: 1 }, e.fields ?? {});
+        }
+      } catch (err) {
+        if (stopping.aborted) break;
+        this.outage.fail(err);
+        if (isNoGroupError(err)) {
+          try {
+            await ensureGroup(this.rt, this.keys);
+            this.log.warn(
+              `consumer group of queue "${this.keys.queue}" was missing (stream deleted or flushed); re-created`,
+            );
+          } catch {
+            // Retried on the next round.
+          }
+        }
+        await sleep(retryDelay(failures++), stopping);
+      }
+    }
+  }
+}

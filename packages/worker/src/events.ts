@@ -1,0 +1,82 @@
+/**
+ * Typed worker events: what happened to each job (started, succeeded, retrying, dead, lease lost, lost) and
+ * errors of the background loops. A listener that throws is logged and never breaks a loop.
+ */
+import type { DeadReason } from '@sluice/core';
+
+/** Fields every job event carries. */
+export interface JobEventBase {
+  /** Queue the job was read from. */
+  queue: string;
+  /** Job name. */
+  name: string;
+  /** The job's stable id. */
+  jobId: string;
+  /** 1-based attempt. */
+  attempt: number;
+  /** Stream entry id of this delivery. */
+  entryId: string;
+}
+
+/** Every event and its payload. */
+export interface WorkerEventMap {
+  /** The handler is about to run. */
+  'job:started': JobEventBase;
+  /** The handler returned and the job was acknowledged. */
+  'job:succeeded': JobEventBase & { durationMs: number };
+  /** The attempt failed (or timed out); the job will run again as `nextAttempt` after `delayMs`. */
+  'job:retrying': JobEventBase & { durationMs: number; error: Error; delayMs: number; nextAttempt: number };
+  /** The job went to the dead-letter stream. */
+  'job:dead': JobEventBase & { durationMs: number; reason: DeadReason; error: string };
+  /** This worker no longer owns the job (another worker reclaimed it); `during` says when that was found. */
+  'job:lease-lost': JobEventBase & { during: 'renew' | 'finish' };
+  /** A pending entry was deleted from the stream (trimmed) before it finished: the job is gone. */
+  'job:lost': { queue: string; entryId: string; reason: 'trimmed' };
+  /** A background loop failed (it keeps going). */
+  'worker:error': { error: Error; where: string };
+}
+
+/** An event name. */
+export type WorkerEventName = keyof WorkerEventMap;
+
+/** A listener of event `K`. */
+export type WorkerListener<K extends WorkerEventName> = (payload: WorkerEventMap[K]) => void;
+
+/** Emits events; the part of {@link WorkerEvents} that components use. */
+export type Emit = <K extends WorkerEventName>(event: K, payload: WorkerEventMap[K]) => void;
+
+/** A small typed event emitter. */
+export class WorkerEvents {
+  private readonly listeners = new Map<WorkerEventName, Set<(payload: never) => void>>();
+
+  constructor(private readonly onListenerError: (err: unknown, event: WorkerEventName) => void = () => {}) {}
+
+  /** Add a listener; returns a function that removes it. */
+  on<K extends WorkerEventName>(event: K, listener: WorkerListener<K>): () => void {
+    let set = this.listeners.get(event);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(event, set);
+    }
+    set.add(listener as (payload: never) => void);
+    return () => this.off(event, listener);
+  }
+
+  /** Remove a listener. */
+  off<K extends WorkerEventName>(event: K, listener: WorkerListener<K>): void {
+    this.listeners.get(event)?.delete(listener as (payload: never) => void);
+  }
+
+  /** Call every listener of `event` with `payload`. */
+  readonly emit: Emit = (event, payload) => {
+    const set = this.listeners.get(event);
+    if (!set) return;
+    for (const l of [...set]) {
+      try {
+        (l as (p: typeof payload) => void)(payload);
+      } catch (err) {
+        this.onListenerError(err, event);
+      }
+    }
+  };
+}

@@ -1,0 +1,31 @@
+/** @sluice/worker: the worker runtime (consumers, retries, leases, reclaim, promoter, cron, shutdown). */
+export { AckBatcher } from './acks.js';
+export {
+  type Attempt,
+  asError,
+  classify,
+  type Decision,
+  type InterruptKind,
+  JobInterrupt,
+  MAX_ERROR_CHARS,
+  MAX_STACK_CHARS,
+  MissingHandlerError,
+} from './classify.js';
+export { blockFor, PAUSE_RECHECK_MS } from './consumer.js';
+export { createJobContext } from './context.js';
+export { checkDurability, type DurabilityReport } from './durability.js';
+export {
+  type Emit,
+  type JobEventBase,
+  type WorkerEventMap,
+  type WorkerEventName,
+  WorkerEvents,
+  type WorkerListener,
+} from './events.js';
+export { JobModuleError, jobsOfModule, loadJobs } from './load-jobs.js';
+export { createLogger, type LoggerSettings, prettyAvailable, resolveLogger } from './logger.js';
+export { type ResolvedOptions, resolveOptions, WORKER_DEFAULTS, type WorkerOptions } from './options.js';
+export { runWorkerProcess, type WorkerProcessOptions } from './process.js';
+export { isMarker, type RunJobOptions, type RunJobResult, type RunOutcome, runJob } from './run-job.js';
+export { type CronPlan, checkCron, dueAction, latestDueTick, nextTick, planSchedules, tickTtl } from './scheduler.js';
+export { consumerName, createWorker, type Worker } from './worker.js';

@@ -1,0 +1,82 @@
+/**
+ * Lease keeper: every lease/3, one fenced renewLeases call per queue for every delivery this worker holds
+ * (running or waiting for a slot). A renewal the fence rejects means another worker reclaimed the job: the
+ * run is aborted (`ctx.signal`) and `job:lease-lost` is emitted. Timed-out runs are not renewed.
+ */
+import { leaseLostMessage, queueKeys, renewLeases } from '@sluice/core';
+import type { JobPool } from './pool.js';
+import { Outage, sleep } from './retry.js';
+import type { Runtime } from './runtime.js';
+
+/** Renews the leases of every held delivery. */
+export class LeaseKeeper {
+  private loop: Promise<void> | undefined;
+  private readonly ended = new AbortController();
+  private readonly outage: Outage;
+
+  constructor(
+    private readonly rt: Runtime,
+    private readonly pool: JobPool,
+  ) {
+    this.outage = new Outage(rt.log, 'renewing job leases');
+  }
+
+  /** Start renewing. Runs until {@link stop} (it outlives `stopping`: jobs run during the grace period). */
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  /** Stop renewing. */
+  async stop(): Promise<void> {
+    this.ended.abort();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    const every = Math.max(10, Math.floor(this.rt.opts.lease / 3));
+    while (!this.ended.signal.aborted) {
+      await sleep(every, this.ended.signal);
+      if (this.ended.signal.aborted) break;
+      try {
+        await this.renewAll();
+        this.outage.ok();
+      } catch (err) {
+        this.outage.fail(err);
+      }
+    }
+  }
+
+  /** One round: one script call per queue that has held deliveries. */
+  async renewAll(): Promise<void> {
+    const { conn, consumer, opts } = this.rt;
+    await Promise.all(
+      opts.queues.map(async (queue) => {
+        const held = this.pool.leased(queue);
+        if (held.length === 0) return;
+        const res = await renewLeases(
+          conn,
+          queueKeys(opts.prefix, queue),
+          consumer,
+          held.map((h) => h.delivery),
+        );
+        res.forEach((r, i) => {
+          const h = held[i];
+          if (r.ok || !h || !h.renew) return;
+          this.rt.log.warn(
+            { queue, entryId: h.delivery.entryId, jobId: h.fields.id, reason: leaseLostMessage(r.lost) },
+            'lease lost: aborting the job',
+          );
+          this.pool.leaseLost(h);
+          this.rt.emit('job:lease-lost', {
+            queue,
+            name: h.name,
+            jobId: h.fields.id ?? '',
+            attempt: Number(h.fields.attempt) || 0,
+            entryId: h.delivery.entryId,
+            during: 'renew',
+          });
+        });
+      }),
+    );
+  }
+}

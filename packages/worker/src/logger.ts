@@ -1,0 +1,48 @@
+/**
+ * The worker's root logger: pino JSON on stdout by default; pino-pretty (a dev dependency) only when asked for
+ * and installed. Components and handlers log through children of this one logger.
+ */
+import { createRequire } from 'node:module';
+import { type Logger, pino, stdTimeFunctions } from 'pino';
+
+/** How to build the logger when the caller does not pass a pino instance. */
+export interface LoggerSettings {
+  /** pino level (default `LOG_LEVEL`, then `info`). */
+  level?: string;
+  /** Human-readable output through pino-pretty, when it is installed (default false). */
+  pretty?: boolean;
+  /** Where JSON lines go (default stdout); ignored with `pretty`. */
+  destination?: { write(line: string): unknown };
+}
+
+/** True when pino-pretty can be resolved from here. */
+export function prettyAvailable(): boolean {
+  try {
+    createRequire(import.meta.url).resolve('pino-pretty');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A root logger named `sluice-worker`. */
+export function createLogger(settings: LoggerSettings = {}): Logger {
+  const opts = {
+    name: 'sluice-worker',
+    level: settings.level ?? process.env.LOG_LEVEL ?? 'info',
+    timestamp: stdTimeFunctions.isoTime,
+    formatters: { level: (label: string) => ({ level: label }) },
+  };
+  if (settings.pretty && prettyAvailable()) {
+    return pino(opts, pino.transport({ target: 'pino-pretty', options: { ignore: 'pid,hostname' } }));
+  }
+  const log = settings.destination ? pino(opts, settings.destination) : pino(opts);
+  if (settings.pretty) log.warn('logger: pretty output asked for but pino-pretty is not installed; writing JSON');
+  return log;
+}
+
+/** `logger` when it is a pino logger, else a new one built from the settings. */
+export function resolveLogger(logger: Logger | LoggerSettings | undefined): Logger {
+  if (logger && typeof (logger as Logger).child === 'function') return logger as Logger;
+  return createLogger(logger as LoggerSettings | undefined);
+}

@@ -1,0 +1,97 @@
+/** Options of {@link createWorker}, their defaults (in one object) and their checks. */
+import {
+  type AnyJob,
+  type Clock,
+  DEFAULTS,
+  type RedisClientLike,
+  SluiceArgumentError,
+  systemClock,
+} from '@sluice/core';
+import type { Logger } from 'pino';
+import type { LoggerSettings } from './logger.js';
+
+/** Options of a worker. */
+export interface WorkerOptions {
+  /** Redis URL (default `REDIS_URL`, then `redis://127.0.0.1:6379`). */
+  url?: string;
+  /** An @redis/client client you created; the worker never closes it (default: one created from `url`). */
+  client?: RedisClientLike;
+  /** Prefix of every key (default `sluice`). */
+  prefix?: string;
+  /** The job definitions this worker runs (required). */
+  jobs: readonly AnyJob[];
+  /** Queues to consume (default: the queues of `jobs`). An empty list runs only the cron scheduler. */
+  queues?: readonly string[];
+  /** Most handlers running at once in this worker, over all queues (default 10). */
+  concurrency?: number;
+  /** Lease in ms: a job idle this long in a dead worker's pending list is reclaimed (default 30000). */
+  lease?: number;
+  /** Deliveries (crash redeliveries included) after which a job is dead-lettered as poison (default 5). */
+  maxDeliveries?: number;
+  /** Ms that stop() lets running jobs finish before it aborts and hands them back (default 10000). */
+  shutdownGrace?: number;
+  /** Longest blocking read in ms (default 30000; shorter when a delayed job is due sooner). */
+  blockMs?: number;
+  /** A pino logger, or settings for the one the worker creates (default JSON at `LOG_LEVEL` or info). */
+  logger?: Logger | LoggerSettings;
+  /** Time source for cron planning and durations (default the system clock). */
+  clock?: Clock;
+}
+
+/** Every default of a worker. */
+export const WORKER_DEFAULTS = {
+  prefix: DEFAULTS.prefix,
+  concurrency: 10,
+  lease: 30_000,
+  maxDeliveries: 5,
+  shutdownGrace: 10_000,
+  blockMs: 30_000,
+  clock: systemClock,
+} as const;
+
+/** Options with every default applied. */
+export interface ResolvedOptions {
+  prefix: string;
+  jobs: ReadonlyMap<string, AnyJob>;
+  queues: readonly string[];
+  concurrency: number;
+  lease: number;
+  maxDeliveries: number;
+  shutdownGrace: number;
+  blockMs: number;
+  clock: Clock;
+}
+
+function positive(value: number, name: string, min = 1): number {
+  if (!Number.isInteger(value) || value < min) {
+    throw new SluiceArgumentError(`createWorker: ${name} must be an integer >= ${min}; got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/** Apply defaults and check every option; throws naming the bad option (or the duplicate job). */
+export function resolveOptions(o: WorkerOptions): ResolvedOptions {
+  if (!o || !Array.isArray(o.jobs))
+    throw new SluiceArgumentError('createWorker: jobs must be an array of job definitions');
+  const jobs = new Map<string, AnyJob>();
+  for (const j of o.jobs) {
+    if (j?.kind !== 'sluice.job')
+      throw new SluiceArgumentError('createWorker: every item of jobs must come from defineJob()');
+    if (jobs.has(j.name))
+      throw new SluiceArgumentError(`createWorker: job "${j.name}" is given twice; job names must be unique`);
+    jobs.set(j.name, j);
+  }
+  const d = WORKER_DEFAULTS;
+  const lease = positive(o.lease ?? d.lease, 'lease', 30);
+  return {
+    prefix: o.prefix ?? d.prefix,
+    jobs,
+    queues: [...new Set(o.queues ?? [...jobs.values()].map((j) => j.queue))],
+    concurrency: positive(o.concurrency ?? d.concurrency, 'concurrency'),
+    lease,
+    maxDeliveries: positive(o.maxDeliveries ?? d.maxDeliveries, 'maxDeliveries'),
+    shutdownGrace: positive(o.shutdownGrace ?? d.shutdownGrace, 'shutdownGrace', 0),
+    blockMs: positive(o.blockMs ?? d.blockMs, 'blockMs', 10),
+    clock: o.clock ?? d.clock,
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * Reclaimer of one queue: every lease interval, XAUTOCLAIM the entries idle in the pending list longer than
+ * the lease (their worker died or hangs), looping on the cursor, as many as this worker has free slots. The
+ * delivery count of each claimed entry (the fencing token) comes from XPENDING. An entry delivered more than
+ * `maxDeliveries` times is dead-lettered as poison; entries deleted from the stream while pending (trimmed)
+ * are reported (error log + `job:lost`), never dropped silently.
+ */
+import { type Delivery, deadLetter, GROUP, type QueueKeys, streamCommands } from '@sluice/core';
+import type { JobPool } from './pool.js';
+import { Outage, sleep } from './retry.js';
+import type { Runtime } from './runtime.js';
+
+const { xautoclaim, xpendingRange } = streamCommands;
+
+/** Most XAUTOCLAIM calls in one sweep. */
+const MAX_CALLS_PER_SWEEP = 50;
+
+/** Reclaims one queue's abandoned entries. */
+export class Reclaimer {
+  private loop: Promise<void> | undefined;
+  private readonly outage: Outage;
+  private readonly log;
+
+  constructor(
+    private readonly rt: Runtime,
+    private readonly keys: QueueKeys,
+    private readonly pool: JobPool,
+  ) {
+    this.log = rt.log.child({ queue: keys.queue });
+    this.outage = new Outage(this.log, `reclaiming abandoned jobs of queue "${keys.queue}"`);
+  }
+
+  /** Sweep now, then every lease interval until stop. */
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  /** Resolves when the loop has ended. */
+  async stopped(): Promise<void> {
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    const { stopping, opts } = this.rt;
+    while (!stopping.aborted) {
+      try {
+        await this.sweep();
+        this.outage.ok();
+      } catch (err) {
+        if (stopping.aborted) break;
+        this.outage.fail(err);
+      }
+      await sleep(opts.lease, stopping);
+    }
+  }
+
+  /** One sweep; returns how many entries were claimed. */
+  async sweep(): Promise<number> {
+    const { conn, consumer, opts, stopping } = this.rt;
+    let cursor = '0-0';
+    let claimed = 0;
+    for (let calls = 0; calls < MAX_CALLS_PER_SWEEP && !stopping.aborted; calls++) {
+      const room = this.pool.free;
+      if (room <= 0) break;
+      const r = await xautoclaim(conn, this.keys.stream, GROUP, consumer, opts.lease, cursor, {
+        count: Math.min(100, room),
+      });
+      for (const id of r.deletedIds) {
+        this.log.error(
+          { entryId: id },
+          `job lost: entry ${id} of queue "${this.keys.queue}" was deleted from the stream (trimmed?) while pending`,
+        );
+        this.rt.emit('job:lost', { queue: this.keys.queue, entryId: id, reason: 'trimmed' });
+      }
+      if (r.entries.length > 0) {
+        const counts = await Promise.all(
+          r.entries.map((e) => xpendingRange(conn, this.keys.stream, GROUP, { start: e.id, end: e.id, count: 1 })),
+        );
+        for (const [i, e] of r.entries.entries()) {
+          const p = counts[i]?.[0];
+          if (!p || p.consumer !== consumer) continue; // acked or claimed by another worker in between
+          claimed++;
+          await this.take({ entryId: e.id, deliveries: p.deliveries }, e.fields);
+        }
+      }
+      cursor = r.nextId;
+      if (cursor === '0-0') break;
+    }
+    if (claimed > 0) this.log.info({ claimed }, `reclaimed ${claimed} abandoned job(s)`);
+    return claimed;
+  }
+
+  private async take(d: Delivery, fields: Record<string, string>): Promise<void> {
+    const { conn, consumer, opts } = this.rt;
+    if (d.deliveries <= opts.maxDeliveries || (fields.wake !== undefined && fields.id === undefined)) {
+      this.pool.submit(this.keys, d, fields);
+      return;
+    }
+    const error = `delivered ${d.deliveries} times (maxDeliveries ${opts.maxDeliveries}): its worker crashed or hung every time`;
+    const attempt = Number(fields.attempt) || 0;
+    const now = opts.clock.now();
+    const r = await deadLetter(conn, this.keys, consumer, d, {
+      fields,
+      reason: 'poison',
+      error,
+      attempts: attempt,
+      failedAt: now,
+      firstFailedAt: Number(fields.firstFailedAt) || now,
+    });
+    if (!r.ok) return;
+    this.log.error({ entryId: d.entryId, jobId: fields.id, job: fields.name }, `poison job dead-lettered: ${error}`);
+    this.rt.emit('job:dead', {
+      queue: this.keys.queue,
+      name: fields.name ?? '',
+      jobId: fields.id ?? '',
+      attempt,
+      entryId: d.entryId,
+      durationMs: 0,
+      reason: 'poison',
+      error,
+    });
+  }
+}

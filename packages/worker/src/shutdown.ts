@@ -1,0 +1,109 @@
+/**
+ * Graceful shutdown: stop reading (destroy the blocking connections; no CLIENT UNBLOCK), hand back the
+ * deliveries still waiting for a slot, let running jobs finish within `shutdownGrace`, abort the rest and hand
+ * them back (retry-later, delay 0, same attempt) so another worker takes them at once, hand back any entry of
+ * this consumer's pending list nobody tracks (a read answered while its connection was being destroyed),
+ * remove this consumer only if its pending list is empty, and close the connection.
+ */
+import {
+  type Delivery,
+  decodeEnvelope,
+  GROUP,
+  type QueueKeys,
+  queueKeys,
+  reapConsumer,
+  retryLater,
+  streamCommands,
+} from '@sluice/core';
+import { JobInterrupt } from './classify.js';
+import type { Consumer } from './consumer.js';
+import type { LeaseKeeper } from './lease-keeper.js';
+import type { JobPool } from './pool.js';
+import { sleep, withRetry } from './retry.js';
+import type { Runtime } from './runtime.js';
+
+const { xpendingRange, xrange } = streamCommands;
+
+/** The parts shutdown stops, in order. */
+export interface ShutdownParts {
+  rt: Runtime;
+  /** Aborts `rt.stopping`. */
+  stop: AbortController;
+  consumers: readonly Consumer[];
+  /** Background loops that end when `rt.stopping` aborts (promoters, reclaimers, scheduler). */
+  loops: ReadonlyArray<{ stopped(): Promise<void> }>;
+  pool: JobPool;
+  leaseKeeper: LeaseKeeper;
+  /** Close the main connection. */
+  close(): Promise<void>;
+}
+
+/** Put a delivery straight back on the stream with the same attempt. False when the entry cannot be decoded. */
+export async function handBack(
+  rt: Runtime,
+  keys: QueueKeys,
+  d: Delivery,
+  fields: Record<string, string>,
+): Promise<boolean> {
+  const decoded = decodeEnvelope(fields);
+  if (!decoded.ok) return false;
+  const r = await withRetry(() => retryLater(rt.conn, keys, rt.consumer, d, 0, decoded.job), 4);
+  return r.ok;
+}
+
+/** Hand back entries of this consumer's pending list that no run tracks. Returns how many. */
+async function handBackOrphans(rt: Runtime, keys: QueueKeys): Promise<number> {
+  const pending = await xpendingRange(rt.conn, keys.stream, GROUP, { count: 1000, consumer: rt.consumer });
+  let n = 0;
+  for (const p of pending) {
+    const [entry] = await xrange(rt.conn, keys.stream, { start: p.id, end: p.id });
+    if (entry && (await handBack(rt, keys, { entryId: p.id, deliveries: p.deliveries }, entry.fields))) n++;
+  }
+  return n;
+}
+
+/** Run the shutdown sequence. Resolves when everything is closed; logs (never throws) Redis failures. */
+export async function shutdown(p: ShutdownParts): Promise<void> {
+  const { rt, pool } = p;
+  const { opts, log } = rt;
+  p.stop.abort();
+  for (const c of p.consumers) c.destroy();
+  await Promise.all([...p.consumers, ...p.loops].map((c) => c.stopped()));
+
+  const waiting = pool.close();
+  await Promise.all(
+    waiting.map((h) =>
+      handBack(rt, h.keys, h.delivery, h.fields).catch((err) =>
+        log.warn({ err, entryId: h.delivery.entryId }, 'hand-back failed; the job will be reclaimed after the lease'),
+      ),
+    ),
+  );
+
+  if (pool.runningCount > 0) {
+    log.info({ running: pool.runningCount, graceMs: opts.shutdownGrace }, 'stopping: waiting for running jobs');
+    const grace = new AbortController();
+    await Promise.race([pool.idle(), sleep(opts.shutdownGrace, grace.signal)]);
+    grace.abort();
+  }
+  if (pool.runningCount > 0) {
+    log.warn({ running: pool.runningCount }, 'grace period over: aborting the running jobs and handing them back');
+    pool.interruptAll(new JobInterrupt('shutdown', 'the worker is shutting down; the job was handed back'));
+    await pool.idle();
+  }
+  await rt.acks.drain();
+  await p.leaseKeeper.stop();
+
+  for (const queue of opts.queues) {
+    const keys = queueKeys(opts.prefix, queue);
+    try {
+      const orphans = await handBackOrphans(rt, keys);
+      if (orphans > 0) log.info({ queue, orphans }, 'handed back entries read while stopping');
+      const reaped = await reapConsumer(rt.conn, keys, rt.consumer);
+      if (!reaped)
+        log.warn({ queue }, 'consumer kept: its pending list is not empty (those jobs are reclaimed after the lease)');
+    } catch (err) {
+      log.warn({ err, queue }, 'could not clean up the consumer; its jobs (if any) are reclaimed after the lease');
+    }
+  }
+  await p.close();
+}

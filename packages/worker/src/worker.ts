@@ -1,0 +1,148 @@
+/**
+ * createWorker(): checks the options and schedules, then on start() connects and wires the components of
+ * every queue (consumer, promoter, reclaimer), the shared job pool, lease keeper and cron scheduler.
+ * stop() runs the graceful shutdown. Events are typed (see events.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Connection, DEFAULTS, GROUP, queueKeys, queuesKey } from '@sluice/core';
+import type { Logger } from 'pino';
+import { AckBatcher } from './acks.js';
+import { Consumer, ensureGroup } from './consumer.js';
+import { checkDurability } from './durability.js';
+import { type WorkerEventName, WorkerEvents, type WorkerListener } from './events.js';
+import { LeaseKeeper } from './lease-keeper.js';
+import { resolveLogger } from './logger.js';
+import { type ResolvedOptions, resolveOptions, type WorkerOptions } from './options.js';
+import { JobPool } from './pool.js';
+import { Promoter } from './promoter.js';
+import { Reclaimer } from './reclaimer.js';
+import type { Runtime } from './runtime.js';
+import { planSchedules, Scheduler } from './scheduler.js';
+import { shutdown } from './shutdown.js';
+
+/** A worker: start it, stop it, listen to its events. */
+export interface Worker {
+  /** This worker's consumer name (`host:pid:random`), unique per worker. */
+  readonly consumer: string;
+  /** True from start() until stop() has finished. */
+  readonly running: boolean;
+  /** The options in effect. */
+  readonly options: ResolvedOptions;
+  /** The root logger. */
+  readonly log: Logger;
+  /** Connect and start consuming. Rejects (and leaves nothing open) when Redis is unreachable. */
+  start(): Promise<void>;
+  /** Graceful stop (see shutdown.ts). Safe to call twice: both calls get the same promise. */
+  stop(): Promise<void>;
+  /** Listen to an event; returns a function that removes the listener. */
+  on<K extends WorkerEventName>(event: K, listener: WorkerListener<K>): () => void;
+  /** Remove a listener. */
+  off<K extends WorkerEventName>(event: K, listener: WorkerListener<K>): void;
+}
+
+/** A new consumer name: `host:pid:random`. */
+export const consumerName = (): string => `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+
+/** Check the options (jobs, schedules) and build a worker; nothing connects until start(). */
+export async function createWorker(options: WorkerOptions): Promise<Worker> {
+  const opts = resolveOptions(options);
+  const plans = await planSchedules(opts.jobs.values());
+  const consumer = consumerName();
+  const log = resolveLogger(options.logger).child({ consumer });
+  const events = new WorkerEvents((err, event) => log.error({ err, event }, 'an event listener threw'));
+  let running = false;
+  let stopping: Promise<void> | undefined;
+  let stopFn: (() => Promise<void>) | undefined;
+
+  async function start(): Promise<void> {
+    if (running || stopping) throw new Error('worker: start() may be called once');
+    const conn = await Connection.open({
+      url: options.url,
+      client: options.client,
+      onError: (err) => log.debug({ err }, 'redis connection error (the client reconnects)'),
+    });
+    const stop = new AbortController();
+    const rt: Runtime = {
+      conn,
+      opts,
+      consumer,
+      log,
+      emit: events.emit,
+      acks: new AckBatcher(conn, consumer),
+      enqueueCtx: { exec: conn, prefix: opts.prefix, maxPayloadBytes: DEFAULTS.maxPayloadBytes, known: new Set() },
+      stopping: stop.signal,
+    };
+    const consumers: Consumer[] = [];
+    try {
+      await conn.send(['CLIENT', 'SETNAME', `sluice:${consumer}`]).catch(() => {});
+      await checkDurability(conn, log);
+      const promoters = new Map<string, Promoter>();
+      const pool = new JobPool(rt, { wake: (q, ms) => promoters.get(q)?.wake(ms) });
+      const reclaimers: Reclaimer[] = [];
+      for (const queue of opts.queues) {
+        const keys = queueKeys(opts.prefix, queue);
+        await ensureGroup(rt, keys);
+        await conn.send(['SADD', queuesKey(opts.prefix), queue], queuesKey(opts.prefix));
+        const promoter = new Promoter(rt, keys);
+        promoters.set(queue, promoter);
+        const c = new Consumer(rt, keys, pool, promoter);
+        consumers.push(c);
+        await c.start();
+        reclaimers.push(new Reclaimer(rt, keys, pool));
+      }
+      const leaseKeeper = new LeaseKeeper(rt, pool);
+      const scheduler = new Scheduler(rt, plans);
+      for (const p of promoters.values()) p.start();
+      for (const r of reclaimers) r.start();
+      leaseKeeper.start();
+      scheduler.start();
+      running = true;
+      log.info({ queues: opts.queues, concurrency: opts.concurrency, group: GROUP }, 'worker started');
+      stopFn = () =>
+        shutdown({
+          rt,
+          stop,
+          consumers,
+          loops: [...promoters.values(), ...reclaimers, scheduler],
+          pool,
+          leaseKeeper,
+          close: async () => {
+            await conn.close();
+          },
+        });
+    } catch (err) {
+      stop.abort();
+      for (const c of consumers) c.destroy();
+      conn.destroy();
+      throw err;
+    }
+  }
+
+  function stop(): Promise<void> {
+    stopping ??= (async () => {
+      if (!stopFn) return;
+      log.info('worker stopping');
+      try {
+        await stopFn();
+      } finally {
+        running = false;
+        log.info('worker stopped');
+      }
+    })();
+    return stopping;
+  }
+
+  return {
+    consumer,
+    get running() {
+      return running;
+    },
+    options: opts,
+    log,
+    start,
+    stop,
+    on: (event, listener) => events.on(event, listener),
+    off: (event, listener) => events.off(event, listener),
+  };
+}

