@@ -8,7 +8,9 @@ import {
   deadLetter,
   enqueueCronTick,
   envelopeFields,
+  finishMarker,
   GROUP,
+  isWakeMarker,
   type JobEnvelope,
   LeaseLost,
   promoteDue,
@@ -110,6 +112,7 @@ describe('enqueue script', () => {
     expect(Number(score) - now).toBeLessThanOrEqual(62_000);
     const entries = await read('c1');
     expect(entries.map(([, f]) => Object.keys(f))).toEqual([['wake']]);
+    expect(await send('GET', k.wakes)).toBe('1');
     // a later job is not the earliest: no second marker
     await runEnqueue(conn, k, env({ id: 'D2' }), { mode: 'delay', ms: 120_000 });
     expect(await read('c1')).toEqual([]);
@@ -302,6 +305,20 @@ describe('fenced dead-letter', () => {
     );
     expect(r).toEqual({ ok: false, lost: LeaseLost.WrongOwner });
     expect(await xlen(k.dead)).toBe(0);
+    expect(await xlen(k.stream)).toBe(1);
+  });
+});
+
+describe('finish-marker', () => {
+  it('removes a wake marker and counts it out, once', async () => {
+    await runEnqueue(conn, k, env({ id: 'D' }), { mode: 'delay', ms: 60_000 });
+    await runEnqueue(conn, k, env({ id: 'J' }), { mode: 'now' });
+    const [[markerId, fields]] = (await read('c1', 1)) as [[string, Record<string, string>]];
+    expect(isWakeMarker(fields)).toBe(true);
+    expect(await finishMarker(conn, k, markerId)).toBe(true);
+    expect(await finishMarker(conn, k, markerId)).toBe(false);
+    expect(await send('GET', k.wakes)).toBe('0');
+    expect(await pendingCount()).toBe(0);
     expect(await xlen(k.stream)).toBe(1);
   });
 });

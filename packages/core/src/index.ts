@@ -81,6 +81,8 @@ export {
   type EnqueueMode,
   enqueueCronTick,
   type Fenced,
+  finishMarker,
+  isWakeMarker,
   type PromoteResult,
   promoteDue,
   reapConsumer,

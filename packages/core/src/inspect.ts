@@ -10,6 +10,7 @@ import { xpendingRange } from './commands/xpending.js';
 import { xrange } from './commands/xrange.js';
 import type { RedisExecutor } from './connection.js';
 import { GROUP, queueKeys, queuesKey } from './keys.js';
+import { isWakeMarker } from './scripts/index.js';
 
 /** One consumer of a queue's group. */
 export interface ConsumerStats {
@@ -54,7 +55,7 @@ export async function listQueues(exec: RedisExecutor, prefix: string): Promise<s
 /** Stats of one queue (zeros for a queue that does not exist). */
 export async function queueStats(exec: RedisExecutor, prefix: string, queue: string): Promise<QueueStats> {
   const k = queueKeys(prefix, queue);
-  const [groups, consumers, len, delayed, dead, paused, time, pend] = await Promise.all([
+  const [groups, consumers, len, delayed, dead, paused, time, pend, wakes] = await Promise.all([
     xinfoGroups(exec, k.stream).catch((e) => (isNoSuchKey(e) ? [] : Promise.reject(e))),
     xinfoConsumers(exec, k.stream, GROUP).catch(() => []),
     xlen(exec, k.stream),
@@ -63,16 +64,19 @@ export async function queueStats(exec: RedisExecutor, prefix: string, queue: str
     exec.send(['EXISTS', k.paused], k.paused),
     exec.send(['TIME'], k.stream) as Promise<[string, string]>,
     xpendingRange(exec, k.stream, GROUP, { count: 100 }).catch(() => []),
+    exec.send(['GET', k.wakes], k.wakes),
   ]);
   const nowMs = Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000);
   const group = groups.find((g) => g.name === GROUP);
   const running = group?.pending ?? 0;
-  const ready = group ? (group.lag ?? Math.max(0, len - running)) : len;
+  // wake markers are entries too, but not jobs: count them out (DESIGN decision in docs/decisions.md)
+  const entries = group ? (group.lag ?? Math.max(0, len - running)) : len;
+  const ready = Math.max(0, entries - Number(wakes ?? 0));
   let oldestReadyAgeMs: number | null = null;
   if (ready > 0) {
     const start = group ? `(${group.lastDeliveredId}` : '-';
-    const first = await xrange(exec, k.stream, { start, count: 1 });
-    const ms = first[0] ? Number(first[0].id.split('-')[0]) : Number.NaN;
+    const first = (await xrange(exec, k.stream, { start, count: 20 })).find((e) => !isWakeMarker(e.fields));
+    const ms = first ? Number(first.id.split('-')[0]) : Number.NaN;
     if (Number.isFinite(ms)) oldestReadyAgeMs = Math.max(0, nowMs - ms);
   }
   return {

@@ -19,6 +19,8 @@ export interface QueueKeys {
   readonly dead: string;
   /** Present while the queue is paused. */
   readonly paused: string;
+  /** How many `wake` marker entries sit in the stream (so stats can leave them out of `ready`). */
+  readonly wakes: string;
   /** Idempotency key for enqueue. */
   dedup(key: string): string;
   /** Last cron tick enqueued for a job. */
@@ -47,6 +49,7 @@ export function queueKeys(prefix: string, queue: string): QueueKeys {
     delayed: `${base}:delayed`,
     dead: `${base}:dead`,
     paused: `${base}:paused`,
+    wakes: `${base}:wakes`,
     dedup: (key) => `${base}:dedup:${key}`,
     cron: (job) => `${base}:cron:${job}`,
   };

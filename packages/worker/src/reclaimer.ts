@@ -5,7 +5,7 @@
  * `maxDeliveries` times is dead-lettered as poison; entries deleted from the stream while pending (trimmed)
  * are reported (error log + `job:lost`), never dropped silently.
  */
-import { type Delivery, deadLetter, GROUP, type QueueKeys, streamCommands } from '@sluice/core';
+import { type Delivery, deadLetter, GROUP, isWakeMarker, type QueueKeys, streamCommands } from '@sluice/core';
 import type { JobPool } from './pool.js';
 import { Outage, sleep } from './retry.js';
 import type { Runtime } from './runtime.js';
@@ -92,7 +92,7 @@ export class Reclaimer {
 
   private async take(d: Delivery, fields: Record<string, string>): Promise<void> {
     const { conn, consumer, opts } = this.rt;
-    if (d.deliveries <= opts.maxDeliveries || (fields.wake !== undefined && fields.id === undefined)) {
+    if (d.deliveries <= opts.maxDeliveries || isWakeMarker(fields)) {
       this.pool.submit(this.keys, d, fields);
       return;
     }

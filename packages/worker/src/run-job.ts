@@ -12,6 +12,8 @@ import {
   decodeEnvelope,
   type EnqueueContext,
   type Fenced,
+  finishMarker,
+  isWakeMarker,
   type JobEnvelope,
   LeaseLost,
   leaseLostMessage,
@@ -78,8 +80,7 @@ export interface RunJobResult {
 }
 
 /** True for a `wake` marker entry (not a job). */
-export const isMarker = (fields: Record<string, string>): boolean =>
-  fields.wake !== undefined && fields.id === undefined;
+export const isMarker = isWakeMarker;
 
 /** Run a fenced transition, retrying transient failures; NOT-PENDING after a retry means the first try landed. */
 async function fenced<T extends Fenced>(fn: () => Promise<T>): Promise<T | { ok: true }> {
@@ -96,7 +97,7 @@ export async function runJob(o: RunJobOptions): Promise<RunJobResult> {
   const clock = o.clock ?? systemClock;
   const ack = o.ack ?? (async (keys, d) => (await ackDeliveries(o.exec, keys, o.consumer, [d]))[0] as Fenced);
   if (isMarker(o.fields)) {
-    await withRetry(() => ack(o.keys, o.delivery));
+    await withRetry(() => finishMarker(o.exec, o.keys, o.delivery.entryId));
     o.onMarker?.();
     return { outcome: 'marker', durationMs: 0, decision: undefined };
   }

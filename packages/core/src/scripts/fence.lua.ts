@@ -2,7 +2,8 @@
  * Shared Lua: the fencing check every finishing, retrying, dead-lettering and renewing script runs first.
  * `fence(stream, group, id, consumer, deliveries)` returns 1 when `consumer` owns the pending entry `id` with
  * exactly `deliveries` deliveries, else -1 (not pending), -2 (another owner), -3 (delivered again).
- * Also `now_ms()` (the server's clock) and `fields_of(tbl)` (a table -> flat XADD field list).
+ * Also `now_ms()` (the server's clock) and `wake_if_first(stream, delayed, wakes, member, due)`, which adds a
+ * `wake` marker (counted in `wakes`) when `member` became the earliest delayed job.
  */
 export default `
 local function fence(stream, group, id, consumer, deliveries)
@@ -17,8 +18,11 @@ local function now_ms()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
-local function wake_if_first(stream, delayed, member, due)
+local function wake_if_first(stream, delayed, wakes, member, due)
   local first = redis.call('ZRANGE', delayed, 0, 0)
-  if first[1] == member then redis.call('XADD', stream, '*', 'wake', tostring(due)) end
+  if first[1] == member then
+    redis.call('XADD', stream, '*', 'wake', tostring(due))
+    redis.call('INCR', wakes)
+  end
 end
 `;

@@ -10,6 +10,7 @@ import ackSrc from './ack.lua.js';
 import cronTickSrc from './cron-tick.lua.js';
 import deadLetterSrc from './dead-letter.lua.js';
 import enqueueSrc from './enqueue.lua.js';
+import finishMarkerSrc from './finish-marker.lua.js';
 import { LuaScript } from './lua-script.js';
 import promoteDueSrc from './promote-due.lua.js';
 import reapConsumerSrc from './reap-consumer.lua.js';
@@ -23,6 +24,7 @@ export const SCRIPTS = {
   cronTick: new LuaScript('cron-tick', cronTickSrc),
   deadLetter: new LuaScript('dead-letter', deadLetterSrc),
   enqueue: new LuaScript('enqueue', enqueueSrc),
+  finishMarker: new LuaScript('finish-marker', finishMarkerSrc),
   promoteDue: new LuaScript('promote-due', promoteDueSrc),
   reapConsumer: new LuaScript('reap-consumer', reapConsumerSrc),
   redrive: new LuaScript('redrive', redriveSrc),
@@ -59,7 +61,7 @@ export async function runEnqueue(
   when: EnqueueMode,
   dedup?: { key: string; ttlMs: number },
 ): Promise<{ id: string; deduplicated: boolean }> {
-  const ks = dedup ? [keys.stream, keys.delayed, keys.dedup(dedup.key)] : [keys.stream, keys.delayed];
+  const ks = [keys.stream, keys.delayed, keys.wakes, ...(dedup ? [keys.dedup(dedup.key)] : [])];
   const ms = when.mode === 'delay' ? when.ms : when.mode === 'at' ? when.epochMs : 0;
   const args = [
     when.mode,
@@ -83,6 +85,15 @@ export async function ackDeliveries(
   const r = (await SCRIPTS.ack.run(exec, [keys.stream], [GROUP, consumer, ...pairs(ds)])) as unknown[];
   return r.map((c) => (code(c) === 1 ? { ok: true } : lost(code(c))));
 }
+
+/** Finish a `wake` marker entry (not fenced: it carries no work). True when this call removed it. */
+export async function finishMarker(exec: RedisExecutor, keys: QueueKeys, entryId: string): Promise<boolean> {
+  return code(await SCRIPTS.finishMarker.run(exec, [keys.stream, keys.wakes], [GROUP, entryId])) === 1;
+}
+
+/** True for a `wake` marker entry (added when a delayed job became the earliest due; not a job). */
+export const isWakeMarker = (fields: Record<string, string>): boolean =>
+  fields.wake !== undefined && fields.id === undefined;
 
 /** Extend the lease of deliveries still owned (one fenced XCLAIM JUSTID). One result per delivery. */
 export async function renewLeases(
@@ -108,7 +119,7 @@ export async function retryLater(
   const args = [GROUP, consumer, d.entryId, String(d.deliveries), String(Math.max(0, Math.round(delayMs)))];
   const r = (await SCRIPTS.retryLater.run(
     exec,
-    [keys.stream, keys.delayed],
+    [keys.stream, keys.delayed, keys.wakes],
     [...args, ...envelopeFields(next)],
   )) as unknown[];
   return code(r[0]) === 1 ? { ok: true, dueAt: code(r[1]) } : lost(code(r[0]));
