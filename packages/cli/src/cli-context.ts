@@ -17,6 +17,8 @@ export interface ProgramContext {
 export interface GlobalOptions {
   /** `--redis <url>` (default: SLUICE_REDIS_URL, then REDIS_URL, then redis://127.0.0.1:6379). */
   redis?: string;
+  /** `--redis-cluster <nodes>` (default: SLUICE_REDIS_CLUSTER; unset = a single server). */
+  redisCluster?: string;
   /** `--prefix <prefix>` (default `sluice`). */
   prefix?: string;
   /** `--verbose`: stack traces with errors (default false). */
@@ -29,5 +31,5 @@ export const examples = (...lines: string[]): string => `\nExamples:\n${lines.ma
 /** The connection options of `cmd` (global `--redis` and `--prefix`). */
 export function connectOf(cmd: Command): ConnectOptions {
   const g = cmd.optsWithGlobals<GlobalOptions>();
-  return { redis: g.redis, prefix: g.prefix };
+  return { redis: g.redis, redisCluster: g.redisCluster, prefix: g.prefix };
 }

@@ -12,6 +12,8 @@ export const CLI_CONNECT_TIMEOUT = 1500;
 export interface ConnectOptions {
   /** Redis URL (default `SLUICE_REDIS_URL`, then `REDIS_URL`, then `redis://127.0.0.1:6379`). */
   redis?: string | undefined;
+  /** Redis Cluster nodes, `host:port,...` or URLs (default `SLUICE_REDIS_CLUSTER`; unset = a single server). */
+  redisCluster?: string | undefined;
   /** Key prefix (default `sluice`). */
   prefix?: string | undefined;
   /** Milliseconds the first connect may take (default {@link CLI_CONNECT_TIMEOUT}). */
@@ -27,6 +29,33 @@ export function resolveRedisUrl(opts: Pick<ConnectOptions, 'redis' | 'env'> = {}
   return (pick ?? DEFAULT_REDIS_URL).trim();
 }
 
+/** The cluster's root node URLs from `--redis-cluster` or `SLUICE_REDIS_CLUSTER`, or undefined for one server. */
+export function resolveCluster(opts: Pick<ConnectOptions, 'redisCluster' | 'env'> = {}): string[] | undefined {
+  const env = opts.env ?? process.env;
+  const raw = [opts.redisCluster, env.SLUICE_REDIS_CLUSTER].find((u) => u !== undefined && u.trim() !== '');
+  if (raw === undefined) return undefined;
+  const nodes = raw
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean)
+    .map((n) => (/^rediss?:\/\//.test(n) ? n : `redis://${n}`));
+  for (const n of nodes) {
+    let ok = false;
+    try {
+      const u = new URL(n);
+      ok = u.hostname !== '' && u.port !== '';
+    } catch {
+      ok = false;
+    }
+    if (!ok) {
+      throw usageError(
+        `--redis-cluster expects host:port[,host:port...] like 127.0.0.1:7000; got ${JSON.stringify(redactUrl(n))}`,
+      );
+    }
+  }
+  return nodes;
+}
+
 /** Throws a usage error unless `url` is a redis:// or rediss:// URL. */
 export function assertRedisUrl(url: string): void {
   let ok = false;
@@ -40,8 +69,9 @@ export function assertRedisUrl(url: string): void {
 
 /** Connect. Unreachable Redis or refused credentials: an {@link ExitError} (exit 2) naming the URL and the cause. */
 export async function openSluice(opts: ConnectOptions = {}): Promise<Sluice> {
+  const rootNodes = resolveCluster(opts);
   const url = resolveRedisUrl(opts);
-  assertRedisUrl(url);
+  if (!rootNodes) assertRedisUrl(url);
   if (opts.prefix !== undefined && !/^[^{}\s]{1,200}$/.test(opts.prefix)) {
     throw usageError(
       `--prefix must be 1-200 characters without braces or white space; got ${JSON.stringify(opts.prefix)}`,
@@ -49,10 +79,16 @@ export async function openSluice(opts: ConnectOptions = {}): Promise<Sluice> {
   }
   const connectTimeout = opts.connectTimeout ?? CLI_CONNECT_TIMEOUT;
   try {
-    return await createSluice({ url, connectTimeout, ...(opts.prefix === undefined ? {} : { prefix: opts.prefix }) });
+    const where = rootNodes ? { cluster: { rootNodes } } : { url };
+    return await createSluice({
+      ...where,
+      connectTimeout,
+      ...(opts.prefix === undefined ? {} : { prefix: opts.prefix }),
+    });
   } catch (e) {
     const msg = (e as Error).message ?? String(e);
-    const line = msg.startsWith('cannot connect') ? msg : `cannot connect to Redis at ${redactUrl(url)}: ${msg}`;
+    const at = rootNodes ? `cluster ${rootNodes.map(redactUrl).join(',')}` : redactUrl(url);
+    const line = msg.startsWith('cannot connect') ? msg : `cannot connect to Redis at ${at}: ${msg}`;
     throw new ExitError(line, 2, { cause: e });
   }
 }

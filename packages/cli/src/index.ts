@@ -35,7 +35,14 @@ export {
   type WorkerStartOptions,
   workerStartCommand,
 } from './commands/worker.js';
-export { type ConnectOptions, DEFAULT_REDIS_URL, openSluice, resolveRedisUrl, withSluice } from './connect.js';
+export {
+  type ConnectOptions,
+  DEFAULT_REDIS_URL,
+  openSluice,
+  resolveCluster,
+  resolveRedisUrl,
+  withSluice,
+} from './connect.js';
 export { EXIT, ExitError, exitCodeOf, formatError } from './errors.js';
 export { type CapturedOutput, captureOutput, type Output, processOutput, table } from './output.js';
 export { buildProgram, runCli } from './program.js';

@@ -25,6 +25,10 @@ export function buildProgram(ctx: ProgramContext): Command {
     .version(cliVersion(), '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help (every command has examples)')
     .option('--redis <url>', 'Redis URL (default: SLUICE_REDIS_URL, then REDIS_URL, then redis://127.0.0.1:6379)')
+    .option(
+      '--redis-cluster <nodes>',
+      'Redis Cluster nodes host:port,... (default: SLUICE_REDIS_CLUSTER; overrides --redis)',
+    )
     .option('--prefix <prefix>', 'key prefix of every Sluice key (default: sluice)')
     .option('--verbose', 'print stack traces with errors')
     .exitOverride()

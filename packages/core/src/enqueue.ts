@@ -21,6 +21,28 @@ export interface EnqueueContext {
   maxPayloadBytes: number;
   /** Queues already added to the `queues` set by this process. */
   known: Set<string>;
+  /** After each write, wait for this many replicas to acknowledge it (WAIT); default: don't wait. */
+  replicaAcks?: ReplicaAcks | undefined;
+}
+
+/** Wait for replicas after each enqueue, so an acknowledged enqueue survives a failover. */
+export interface ReplicaAcks {
+  /** Replicas that must acknowledge the write. */
+  replicas: number;
+  /** Longest wait in ms; fewer acknowledgements by then reject the enqueue (retry it with its idempotency key). */
+  timeoutMs: number;
+}
+
+/** WAIT for the configured replicas on the queue's node; throws when too few acknowledged in time. */
+async function awaitReplicas(ctx: EnqueueContext, key: string, queue: string): Promise<void> {
+  const r = ctx.replicaAcks;
+  if (!r) return;
+  const acked = Number(await ctx.exec.send(['WAIT', String(r.replicas), String(r.timeoutMs)], key));
+  if (acked < r.replicas) {
+    throw new Error(
+      `enqueue to queue "${queue}" was written but only ${acked} of ${r.replicas} replica(s) acknowledged it within ${r.timeoutMs} ms; it may not survive a failover (retry with the same idempotency key)`,
+    );
+  }
 }
 
 /** A job definition or, untyped, a job name. */
@@ -83,12 +105,21 @@ export async function enqueue(
   await register(ctx, keys.queue);
   if (when.mode === 'now' && env.key === undefined) {
     await ctx.exec.send(['XADD', keys.stream, '*', ...envelopeFields(env)], keys.stream);
+    await awaitReplicas(ctx, keys.stream, keys.queue);
     return { id: env.id, deduplicated: false };
   }
   const ttl = opts?.keyTtl ?? DEFAULTS.keyTtl;
   if (!(Number.isInteger(ttl) && ttl > 0))
     throw new SluiceArgumentError(`keyTtl must be positive milliseconds; got ${ttl}`);
-  return runEnqueue(ctx.exec, keys, env, when, env.key === undefined ? undefined : { key: env.key, ttlMs: ttl });
+  const r = await runEnqueue(
+    ctx.exec,
+    keys,
+    env,
+    when,
+    env.key === undefined ? undefined : { key: env.key, ttlMs: ttl },
+  );
+  await awaitReplicas(ctx, keys.stream, keys.queue);
+  return r;
 }
 
 /**
@@ -126,6 +157,11 @@ export async function enqueueMany(
           ? ctx.exec.send(['XADD', keys.stream, '*', ...envelopeFields(env)], keys.stream)
           : runEnqueue(ctx.exec, keys, env, when),
       ),
+    );
+    await awaitReplicas(
+      ctx,
+      (batch[0] as (typeof batch)[number]).keys.stream,
+      (batch[0] as (typeof batch)[number]).keys.queue,
     );
     for (const p of batch) out.push({ id: p.env.id, deduplicated: false });
   }

@@ -28,7 +28,9 @@ export {
   Connection,
   type ConnectionOptions,
   createSluiceClient,
+  createSluiceCluster,
   type RedisClientLike,
+  type RedisClusterLike,
   type RedisExecutor,
   redactUrl,
 } from './connection.js';
@@ -49,7 +51,7 @@ export {
   type RetryOptions,
 } from './define-job.js';
 export { formatDuration, parseDuration } from './duration.js';
-export { type EnqueueContext, enqueue, enqueueMany, type JobRef } from './enqueue.js';
+export { type EnqueueContext, enqueue, enqueueMany, type JobRef, type ReplicaAcks } from './enqueue.js';
 export {
   isLeaseLost,
   JobValidationError,

@@ -2,7 +2,7 @@
 import { createStreams, type Streams } from './commands/streams.js';
 import { Connection, type ConnectionOptions } from './connection.js';
 import type { AnyJob, EnqueueOptions, EnqueueResult, JobInput } from './define-job.js';
-import { type EnqueueContext, enqueue, enqueueMany } from './enqueue.js';
+import { type EnqueueContext, enqueue, enqueueMany, type ReplicaAcks } from './enqueue.js';
 import { SluiceArgumentError } from './errors.js';
 import { listQueues, type QueueStats, stats } from './inspect.js';
 import { assertQueueName, type QueueKeys, queueKeys } from './keys.js';
@@ -15,6 +15,8 @@ export interface SluiceOptions extends ConnectionOptions {
   prefix?: string;
   /** Largest JSON payload in bytes (default 1 MiB). */
   maxPayloadBytes?: number;
+  /** Wait for replicas after each enqueue (WAIT), e.g. `{ replicas: 1, timeoutMs: 100 }` (default: don't wait). */
+  replicaAcks?: ReplicaAcks;
 }
 
 /** The producer and operator API. */
@@ -75,7 +77,13 @@ export async function createSluice(options: SluiceOptions = {}): Promise<Sluice>
     throw new SluiceArgumentError(`maxPayloadBytes must be a positive integer; got ${maxPayloadBytes}`);
   }
   const connection = await Connection.open(options);
-  const ctx: EnqueueContext = { exec: connection, prefix, maxPayloadBytes, known: new Set() };
+  const ctx: EnqueueContext = {
+    exec: connection,
+    prefix,
+    maxPayloadBytes,
+    known: new Set(),
+    replicaAcks: options.replicaAcks,
+  };
   const list = (q?: string | readonly string[]) => (q === undefined ? undefined : typeof q === 'string' ? [q] : q);
   return {
     prefix,

@@ -4,6 +4,7 @@ import {
   type Clock,
   DEFAULTS,
   type RedisClientLike,
+  type RedisClusterLike,
   SluiceArgumentError,
   systemClock,
 } from '@sluice/core';
@@ -14,12 +15,18 @@ import type { LoggerSettings } from './logger.js';
 export interface WorkerOptions {
   /** Redis URL (default `REDIS_URL`, then `redis://127.0.0.1:6379`). */
   url?: string;
-  /** An @redis/client client you created; the worker never closes it (default: one created from `url`). */
-  client?: RedisClientLike;
+  /** An @redis/client client or cluster you created; the worker never closes it (default: one created from `url`). */
+  client?: RedisClientLike | RedisClusterLike;
+  /** Redis Cluster root node URLs (default: none, a single server at `url`). */
+  cluster?: { rootNodes: readonly string[] };
+  /** Milliseconds the first connect may take before start() rejects (default 5000). */
+  connectTimeout?: number;
   /** Prefix of every key (default `sluice`). */
   prefix?: string;
   /** The job definitions this worker runs (required). */
   jobs: readonly AnyJob[];
+  /** Job for a name `jobs` does not hold (the push dispatcher forwards every job); default none (no-handler). */
+  fallbackJob?: (name: string) => AnyJob | undefined;
   /** Queues to consume (default: the queues of `jobs`). An empty list runs only the cron scheduler. */
   queues?: readonly string[];
   /** Most handlers running at once in this worker, over all queues (default 10). */
@@ -62,6 +69,16 @@ export interface ResolvedOptions {
   clock: Clock;
 }
 
+/** Jobs by name; `get` falls back to `fallbackJob` for names not given (`has`/iteration see only given jobs). */
+class JobTable extends Map<string, AnyJob> {
+  constructor(private readonly fallback: ((name: string) => AnyJob | undefined) | undefined) {
+    super();
+  }
+  override get(name: string): AnyJob | undefined {
+    return super.get(name) ?? this.fallback?.(name);
+  }
+}
+
 function positive(value: number, name: string, min = 1): number {
   if (!Number.isInteger(value) || value < min) {
     throw new SluiceArgumentError(`createWorker: ${name} must be an integer >= ${min}; got ${JSON.stringify(value)}`);
@@ -73,7 +90,7 @@ function positive(value: number, name: string, min = 1): number {
 export function resolveOptions(o: WorkerOptions): ResolvedOptions {
   if (!o || !Array.isArray(o.jobs))
     throw new SluiceArgumentError('createWorker: jobs must be an array of job definitions');
-  const jobs = new Map<string, AnyJob>();
+  const jobs = new JobTable(o.fallbackJob);
   for (const j of o.jobs) {
     if (j?.kind !== 'sluice.job')
       throw new SluiceArgumentError('createWorker: every item of jobs must come from defineJob()');

@@ -60,6 +60,8 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     const conn = await Connection.open({
       url: options.url,
       client: options.client,
+      cluster: options.cluster,
+      connectTimeout: options.connectTimeout,
       onError: (err) => log.debug({ err }, 'redis connection error (the client reconnects)'),
     });
     const stop = new AbortController();
