@@ -1,6 +1,6 @@
 /**
- * The worker's root logger: pino JSON on stdout by default; pino-pretty (a dev dependency) only when asked for
- * and installed. Components and handlers log through children of this one logger.
+ * The worker's root logger: pino JSON lines by default (production), pretty (pino-pretty, a dev dependency)
+ * in a terminal when it is installed and NODE_ENV is not `production`, or when asked for. Components and handlers log through children of this one logger.
  */
 import { createRequire } from 'node:module';
 import { type Logger, pino, stdTimeFunctions } from 'pino';
@@ -9,7 +9,7 @@ import { type Logger, pino, stdTimeFunctions } from 'pino';
 export interface LoggerSettings {
   /** pino level (default `LOG_LEVEL`, then `info`). */
   level?: string;
-  /** Human-readable output through pino-pretty, when it is installed (default false). */
+  /** Human-readable output through pino-pretty, when installed (default: true in a terminal unless NODE_ENV=production). */
   pretty?: boolean;
   /** Where JSON lines go (default stdout); ignored with `pretty`. */
   destination?: { write(line: string): unknown };
@@ -33,11 +33,14 @@ export function createLogger(settings: LoggerSettings = {}): Logger {
     timestamp: stdTimeFunctions.isoTime,
     formatters: { level: (label: string) => ({ level: label }) },
   };
-  if (settings.pretty && prettyAvailable()) {
+  const inTerminal = process.stdout.isTTY === true && process.env.NODE_ENV !== 'production' && !settings.destination;
+  const pretty = settings.pretty ?? inTerminal;
+  if (pretty && prettyAvailable()) {
     return pino(opts, pino.transport({ target: 'pino-pretty', options: { ignore: 'pid,hostname' } }));
   }
   const log = settings.destination ? pino(opts, settings.destination) : pino(opts);
-  if (settings.pretty) log.warn('logger: pretty output asked for but pino-pretty is not installed; writing JSON');
+  if (settings.pretty === true)
+    log.warn('logger: pretty output asked for but pino-pretty is not installed; writing JSON');
   return log;
 }
 
