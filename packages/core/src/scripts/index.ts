@@ -81,8 +81,19 @@ export async function ackDeliveries(
   consumer: string,
   ds: readonly Delivery[],
 ): Promise<Fenced[]> {
+  return fencedBatch(SCRIPTS.ack, exec, keys, consumer, ds);
+}
+
+/** Run a batched fenced script (ack, renew) over `ds`: one result per delivery. */
+async function fencedBatch(
+  script: LuaScript,
+  exec: RedisExecutor,
+  keys: QueueKeys,
+  consumer: string,
+  ds: readonly Delivery[],
+): Promise<Fenced[]> {
   if (ds.length === 0) return [];
-  const r = (await SCRIPTS.ack.run(exec, [keys.stream], [GROUP, consumer, ...pairs(ds)])) as unknown[];
+  const r = (await script.run(exec, [keys.stream], [GROUP, consumer, ...pairs(ds)])) as unknown[];
   return r.map((c) => (code(c) === 1 ? { ok: true } : lost(code(c))));
 }
 
@@ -102,9 +113,7 @@ export async function renewLeases(
   consumer: string,
   ds: readonly Delivery[],
 ): Promise<Fenced[]> {
-  if (ds.length === 0) return [];
-  const r = (await SCRIPTS.renew.run(exec, [keys.stream], [GROUP, consumer, ...pairs(ds)])) as unknown[];
-  return r.map((c) => (code(c) === 1 ? { ok: true } : lost(code(c))));
+  return fencedBatch(SCRIPTS.renew, exec, keys, consumer, ds);
 }
 
 /** Put a failed job back for attempt `next.attempt` after `delayMs` (0 = onto the stream at once). Fenced. */
