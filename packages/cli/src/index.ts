@@ -36,6 +36,16 @@ export {
   workerStartCommand,
 } from './commands/worker.js';
 export {
+  drainSummary,
+  resolveDrainOptions,
+  resolvePushOptions,
+  secretsFromEnv,
+  type WorkerDrainOptions,
+  type WorkerPushOptions,
+  workerDrainCommand,
+  workerPushCommand,
+} from './commands/worker-drivers.js';
+export {
   type ConnectOptions,
   DEFAULT_REDIS_URL,
   openSluice,

@@ -1,11 +1,12 @@
-/** The `sluice worker start` command of the program. */
+/** The `sluice worker start`, `worker drain` and `worker push` commands of the program. */
 import type { Command } from 'commander';
 import { connectOf, examples, type ProgramContext } from './cli-context.js';
 import { LOG_LEVELS, workerStartCommand } from './commands/worker.js';
+import { workerDrainCommand, workerPushCommand } from './commands/worker-drivers.js';
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
-/** Add `worker start` to `program`. */
+/** Add `worker start`, `worker drain` and `worker push` to `program`. */
 export function registerWorker(program: Command, ctx: ProgramContext): void {
   const worker = program.command('worker').description('run workers');
   worker
@@ -37,6 +38,68 @@ export function registerWorker(program: Command, ctx: ProgramContext): void {
           grace: o.grace as string | undefined,
           logLevel: o.logLevel as string | undefined,
           pretty: o.pretty === true,
+        },
+        ctx.io,
+      );
+    });
+  worker
+    .command('drain')
+    .description('run the jobs of the queues within a time budget, then exit (a scheduled serverless function)')
+    .argument('<jobs-module...>', 'modules that export jobs made with defineJob()')
+    .requiredOption('--budget <duration>', 'wall time to use, e.g. 25s; no job starts unless its timeout fits')
+    .option('--queue <queue>', 'drain only this queue (repeatable; default: every queue of the loaded jobs)', collect)
+    .option('--concurrency <n>', 'most jobs running at once (default 10)')
+    .option('--json', 'print the result as JSON')
+    .option('--log-level <level>', `log level on stderr: ${LOG_LEVELS.join(', ')} (default: LOG_LEVEL or warn)`)
+    .addHelpText(
+      'after',
+      examples(
+        'sluice worker drain ./dist/jobs.js --budget 25s',
+        'sluice worker drain ./dist/jobs.js --budget 10m --queue emails --concurrency 20 --json',
+      ),
+    )
+    .action(async (modules: string[], o: Record<string, unknown>, cmd: Command) => {
+      await workerDrainCommand(
+        {
+          ...connectOf(cmd),
+          modules,
+          budget: o.budget as string | undefined,
+          queues: o.queue as string[] | undefined,
+          concurrency: o.concurrency as string | undefined,
+          json: o.json === true,
+          logLevel: o.logLevel as string | undefined,
+        },
+        ctx.io,
+      );
+    });
+  worker
+    .command('push')
+    .description('POST every job of the queues, signed, to an HTTP handler (docs/push.md), until SIGTERM or Ctrl-C')
+    .argument('[jobs-module...]', "modules whose jobs' retry policy and timeout apply (optional)")
+    .requiredOption('--to <url>', 'endpoint that runs the jobs (createFetchHandler), http(s)')
+    .requiredOption('--secret-env <VAR>', 'variable holding the secret, or several comma-separated (first signs)')
+    .option('--queue <queue>', 'push this queue (repeatable; required without jobs modules)', collect)
+    .option('--concurrency <n>', 'most requests in flight (default 10)')
+    .option('--timeout <duration>', "timeout of one request (default: the job's timeout, else 30s)")
+    .option('--log-level <level>', `log level: ${LOG_LEVELS.join(', ')} (default: LOG_LEVEL or info)`)
+    .addHelpText(
+      'after',
+      examples(
+        'SLUICE_PUSH_SECRET=s3cret sluice worker push --to https://jobs.example.com/sluice --secret-env SLUICE_PUSH_SECRET --queue emails',
+        'sluice worker push ./dist/jobs.js --to https://jobs.example.com/sluice --secret-env SECRETS --timeout 10s',
+      ),
+    )
+    .action(async (modules: string[], o: Record<string, unknown>, cmd: Command) => {
+      await workerPushCommand(
+        {
+          ...connectOf(cmd),
+          modules,
+          to: o.to as string | undefined,
+          secretEnv: o.secretEnv as string | undefined,
+          queues: o.queue as string[] | undefined,
+          concurrency: o.concurrency as string | undefined,
+          timeout: o.timeout as string | undefined,
+          logLevel: o.logLevel as string | undefined,
         },
         ctx.io,
       );

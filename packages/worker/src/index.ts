@@ -13,6 +13,26 @@ export {
 } from './classify.js';
 export { blockFor, PAUSE_RECHECK_MS } from './consumer.js';
 export { createJobContext } from './context.js';
+export { type QueueCost, queueCost, readCount } from './drivers/budget.js';
+export {
+  DEFAULT_ESTIMATE_MS,
+  type DrainOptions,
+  type DrainResult,
+  type DrainStop,
+  defaultSafetyMs,
+  drain,
+} from './drivers/drain.js';
+export {
+  classifyResponse,
+  createPushDispatcher,
+  DEFAULT_PUSH_TIMEOUT,
+  deliveryId,
+  honourRetryAfter,
+  type PushDispatcherOptions,
+  type PushVerdict,
+  pushWorkerOptions,
+  reasonOf,
+} from './drivers/push-dispatcher.js';
 export { checkDurability, type DurabilityReport } from './durability.js';
 export {
   type Emit,
@@ -22,6 +42,7 @@ export {
   WorkerEvents,
   type WorkerListener,
 } from './events.js';
+export * from './fetch.js';
 export { JobModuleError, jobsOfModule, loadJobs } from './load-jobs.js';
 export { createLogger, type LoggerSettings, prettyAvailable, resolveLogger } from './logger.js';
 export { type ResolvedOptions, resolveOptions, WORKER_DEFAULTS, type WorkerOptions } from './options.js';

@@ -24,7 +24,7 @@ export class Reclaimer {
   constructor(
     private readonly rt: Runtime,
     private readonly keys: QueueKeys,
-    private readonly pool: JobPool,
+    private readonly pool: Pick<JobPool, 'free' | 'submit'>,
   ) {
     this.log = rt.log.child({ queue: keys.queue });
     this.outage = new Outage(this.log, `reclaiming abandoned jobs of queue "${keys.queue}"`);

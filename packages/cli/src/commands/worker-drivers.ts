@@ -1,0 +1,145 @@
+/**
+ * `sluice worker drain <jobs-module...> --budget 25s`: run the queues' jobs within a time budget and print what
+ * was done (serverless cron). `sluice worker push --to <url> --secret-env <VAR>`: POST every job of the queues,
+ * signed, to an HTTP handler (a worker whose handler is the POST), until SIGTERM or Ctrl-C.
+ */
+import { assertQueueName, formatDuration } from '@sluice/core';
+import { type DrainResult, drain, pushWorkerOptions, runWorkerProcess } from '@sluice/worker';
+import { assertRedisUrl, type ConnectOptions, resolveRedisUrl, withSluice } from '../connect.js';
+import { EXIT, ExitError, usageError } from '../errors.js';
+import { loadJobModules } from '../jobs.js';
+import { json, type Output, plural } from '../output.js';
+import { parseCount, parseDurationFlag } from '../parse.js';
+import { LOG_LEVELS } from './worker.js';
+
+/** Options shared by `worker drain` and `worker push`, as typed on the command line. */
+interface DriverFlags extends ConnectOptions {
+  /** Queues to serve (repeatable; default: every queue of the loaded jobs). */
+  queues?: readonly string[] | undefined;
+  /** Most jobs at once (default 10). */
+  concurrency?: number | string | undefined;
+  /** Log level (default `LOG_LEVEL`, then info for push and warn for drain); logs go to stderr for drain. */
+  logLevel?: string | undefined;
+}
+
+/** Options of {@link workerDrainCommand}. */
+export interface WorkerDrainOptions extends DriverFlags {
+  /** Modules that define the jobs (at least one). */
+  modules: readonly string[];
+  /** Time budget, e.g. `25s` (required). */
+  budget: number | string | undefined;
+  /** Print the result as JSON (default false). */
+  json?: boolean | undefined;
+}
+
+/** Options of {@link workerPushCommand}. */
+export interface WorkerPushOptions extends DriverFlags {
+  /** Modules whose jobs' retry policy and timeout apply (default none: then `--queue` is required). */
+  modules?: readonly string[] | undefined;
+  /** Endpoint to POST to, http(s) (required). */
+  to: string | undefined;
+  /** Name of the environment variable holding the secret, or several comma-separated (the first signs). */
+  secretEnv: string | undefined;
+  /** Timeout of one POST, e.g. `30s` (default: the job's timeout, else 30s). */
+  timeout?: number | string | undefined;
+}
+
+function common(opts: DriverFlags, defaultLevel: string) {
+  const url = resolveRedisUrl(opts);
+  assertRedisUrl(url);
+  for (const q of opts.queues ?? []) assertQueueName(q, '--queue');
+  const level = opts.logLevel ?? process.env.LOG_LEVEL ?? defaultLevel;
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
+    throw usageError(`--log-level expects one of ${LOG_LEVELS.join(', ')}; got ${JSON.stringify(level)}`);
+  }
+  return {
+    url,
+    ...(opts.prefix === undefined ? {} : { prefix: opts.prefix }),
+    ...(opts.queues?.length ? { queues: [...opts.queues] } : {}),
+    ...(opts.concurrency === undefined ? {} : { concurrency: parseCount(opts.concurrency, '--concurrency', 1) }),
+    level,
+  };
+}
+
+/** Check the flags of `worker drain`; each bad value is a usage error naming its flag. */
+export function resolveDrainOptions(opts: WorkerDrainOptions) {
+  if (!opts.modules?.length) throw usageError('jobs-module argument: give at least one module that defines jobs');
+  if (opts.budget === undefined) throw usageError('--budget is required, e.g. --budget 25s');
+  const budgetMs = parseDurationFlag(opts.budget, '--budget');
+  if (budgetMs < 100) throw usageError(`--budget expects at least 100ms; got ${JSON.stringify(String(opts.budget))}`);
+  return { ...common(opts, 'warn'), budgetMs, modules: [...opts.modules] };
+}
+
+/** One line describing a drain. */
+export function drainSummary(r: DrainResult, ms: number): string {
+  return `drained ${plural(r.processed, 'job')} in ${formatDuration(ms)}: ${r.succeeded} succeeded, ${r.retried} retried, ${r.dead} dead; ${r.remaining} remaining (stopped: ${r.stoppedBecause})`;
+}
+
+/** Run the jobs of the queues within the budget; print the result (logs go to stderr). Exit 0 either way. */
+export async function workerDrainCommand(opts: WorkerDrainOptions, io: Output): Promise<void> {
+  const { level, modules, ...r } = resolveDrainOptions(opts);
+  const jobs = await loadJobModules(modules, 'jobs-module argument');
+  const started = Date.now();
+  let result: DrainResult;
+  try {
+    result = await drain({ ...r, jobs, logger: { level, destination: { write: (l: string) => io.err(l.trimEnd()) } } });
+  } catch (e) {
+    const msg = (e as Error).message ?? '';
+    if (msg.startsWith('cannot connect')) throw new ExitError(msg, EXIT.usage, { cause: e });
+    throw e;
+  }
+  const ms = Date.now() - started;
+  io.out(opts.json ? json({ ...result, durationMs: ms }) : drainSummary(result, ms));
+}
+
+/** The secrets in the variable `name` of `env`: one, or several comma-separated (first signs). */
+export function secretsFromEnv(name: string | undefined, env: Readonly<Record<string, string | undefined>>): string[] {
+  if (!name) throw usageError('--secret-env is required: the name of the variable holding the signing secret');
+  const secrets = (env[name] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (secrets.length === 0) throw usageError(`--secret-env names ${name}, which is not set or empty`);
+  return secrets;
+}
+
+/** Check the flags of `worker push`; each bad value is a usage error naming its flag. */
+export function resolvePushOptions(opts: WorkerPushOptions) {
+  let ok = false;
+  try {
+    ok = ['http:', 'https:'].includes(new URL(opts.to ?? '').protocol);
+  } catch {
+    ok = false;
+  }
+  if (!ok)
+    throw usageError(
+      `--to expects an http(s) URL like https://example.com/sluice; got ${JSON.stringify(opts.to ?? '')}`,
+    );
+  const secrets = secretsFromEnv(opts.secretEnv, opts.env ?? process.env);
+  if (!opts.modules?.length && !opts.queues?.length) {
+    throw usageError('--queue: name the queues to push (repeatable), or give jobs modules whose queues are read');
+  }
+  const timeout = opts.timeout === undefined ? undefined : parseDurationFlag(opts.timeout, '--timeout');
+  if (timeout !== undefined && timeout < 1)
+    throw usageError(`--timeout expects at least 1ms; got ${JSON.stringify(String(opts.timeout))}`);
+  return { ...common(opts, 'info'), to: opts.to as string, secrets, modules: [...(opts.modules ?? [])], timeout };
+}
+
+/** POST every job of the queues to `--to` until SIGTERM/SIGINT, then stop gracefully. */
+export async function workerPushCommand(opts: WorkerPushOptions, _io: Output): Promise<void> {
+  const { level, modules, timeout, ...r } = resolvePushOptions(opts);
+  const jobs = modules.length ? await loadJobModules(modules, 'jobs-module argument') : [];
+  await withSluice(opts, async () => undefined);
+  let code: number;
+  try {
+    code = await runWorkerProcess({
+      ...pushWorkerOptions({ ...r, jobs, ...(timeout === undefined ? {} : { timeout }) }),
+      logger: { level },
+    });
+  } catch (e) {
+    const msg = (e as Error).message ?? '';
+    if (msg.startsWith('cannot connect')) throw new ExitError(msg, EXIT.usage, { cause: e });
+    throw e;
+  }
+  if (code !== 0) throw new ExitError('', code);
+}

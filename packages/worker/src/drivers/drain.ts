@@ -1,0 +1,282 @@
+/**
+ * drain(): serve queues for a bounded time, for serverless functions (a scheduled Lambda, a cron-triggered
+ * container). Uses the worker's own parts: non-blocking XREADGROUP into the job pool (runJob: fenced ack, retry,
+ * dead-letter), the lease keeper, the promoter's promote-due and the reclaimer's sweep (so a queue served only by
+ * drains still recovers crashed work), and the graceful shutdown. A job is started only when its timeout (or
+ * `estimateMs`) fits the time left before the budget minus the safety margin; at that point running jobs are
+ * aborted and handed back for immediate retry, and drain() resolves before the budget ends.
+ */
+import {
+  Connection,
+  DEFAULTS,
+  type Delivery,
+  decodeEnvelope,
+  GROUP,
+  promoteDue,
+  type QueueKeys,
+  queueKeys,
+  queuesKey,
+  SluiceArgumentError,
+  streamCommands,
+} from '@sluice/core';
+import { AckBatcher } from '../acks.js';
+import { ensureGroup } from '../consumer.js';
+import type { Emit } from '../events.js';
+import { LeaseKeeper } from '../lease-keeper.js';
+import { resolveLogger } from '../logger.js';
+import { resolveOptions, type WorkerOptions } from '../options.js';
+import { JobPool } from '../pool.js';
+import { Reclaimer } from '../reclaimer.js';
+import { isMarker } from '../run-job.js';
+import type { Runtime } from '../runtime.js';
+import { handBack, shutdown } from '../shutdown.js';
+import { consumerName } from '../worker.js';
+import { fits, jobCost, type QueueCost, queueCost, readCount } from './budget.js';
+
+const { xreadgroup, xpending } = streamCommands;
+
+/** Options of {@link drain}: a worker's (no blocking read, no grace period) plus the budget. */
+export interface DrainOptions extends Omit<WorkerOptions, 'blockMs' | 'shutdownGrace' | 'fallbackJob'> {
+  /** Wall time the drain may take, in ms, connecting included (required). */
+  budgetMs: number;
+  /** Kept free at the end of the budget for handing jobs back and closing, in ms (default 10% of it, at most 1000). */
+  safetyMs?: number;
+  /** Time assumed for a job without a `timeout`, in ms (default 1000); such a job is aborted at the budget's end. */
+  estimateMs?: number;
+}
+
+/** Why a drain returned: nothing left to run now, or the budget is (nearly) spent. */
+export type DrainStop = 'empty' | 'budget';
+
+/** What a drain did. */
+export interface DrainResult {
+  /** Deliveries finished (succeeded + retried + dead). */
+  processed: number;
+  /** Jobs that succeeded. */
+  succeeded: number;
+  /** Failed attempts scheduled for a retry. */
+  retried: number;
+  /** Jobs moved to the dead-letter stream. */
+  dead: number;
+  /** Jobs left in the queues at the end: ready, running elsewhere, and delayed. */
+  remaining: number;
+  /** Why it returned. */
+  stoppedBecause: DrainStop;
+}
+
+/** Default safety margin for a budget: 10%, at most 1 s. */
+export const defaultSafetyMs = (budgetMs: number): number => Math.min(1000, Math.floor(budgetMs / 10));
+
+/** Default cost of a job without a timeout, in ms. */
+export const DEFAULT_ESTIMATE_MS = 1000;
+
+function checkMs(value: number, name: string, min: number): number {
+  if (!Number.isFinite(value) || value < min) {
+    throw new SluiceArgumentError(`drain: ${name} must be milliseconds >= ${min}; got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/** Run the jobs of the queues until they are empty or the budget is spent; resolves before the budget ends. */
+export async function drain(o: DrainOptions): Promise<DrainResult> {
+  const opts = resolveOptions({ ...o, shutdownGrace: 0, blockMs: 10 });
+  const clock = opts.clock;
+  const budgetMs = checkMs(o.budgetMs, 'budgetMs', 1);
+  const end = clock.monotonic() + budgetMs - checkMs(o.safetyMs ?? defaultSafetyMs(budgetMs), 'safetyMs', 0);
+  const estimateMs = checkMs(o.estimateMs ?? DEFAULT_ESTIMATE_MS, 'estimateMs', 0);
+  const left = () => end - clock.monotonic();
+  const consumer = consumerName();
+  const log = resolveLogger(o.logger).child({ consumer, driver: 'drain' });
+  const counts = { succeeded: 0, retried: 0, dead: 0 };
+  let dirty = false;
+  let wakeUp: () => void = () => {};
+  const changed = () => {
+    dirty = true;
+    setImmediate(() => wakeUp());
+  };
+  const emit: Emit = (event) => {
+    if (event === 'job:succeeded') counts.succeeded++;
+    else if (event === 'job:retrying') counts.retried++;
+    else if (event === 'job:dead') counts.dead++;
+    if (event !== 'job:started') changed();
+  };
+  const conn = await Connection.open({
+    url: o.url,
+    client: o.client,
+    cluster: o.cluster,
+    connectTimeout: o.connectTimeout,
+    onError: (err) => log.debug({ err }, 'redis connection error (the client reconnects)'),
+  });
+  const stop = new AbortController();
+  const rt: Runtime = {
+    conn,
+    opts,
+    consumer,
+    log,
+    emit,
+    acks: new AckBatcher(conn, consumer),
+    enqueueCtx: { exec: conn, prefix: opts.prefix, maxPayloadBytes: DEFAULTS.maxPayloadBytes, known: new Set() },
+    stopping: stop.signal,
+  };
+  const pool = new JobPool(rt, { wake: () => {} });
+  const leaseKeeper = new LeaseKeeper(rt, pool);
+  const budgetOver = new AbortController();
+  const timer = setTimeout(() => budgetOver.abort(), Math.max(0, left()));
+  const blocked = new Set<string>();
+  const skipped = new Set<string>();
+  const handBacks = new Set<Promise<void>>();
+
+  /**
+   * Admits a delivery to the pool when its job fits the time left; hands it back otherwise, and stops reading its
+   * queue once a handed-back job comes round again (every job of the queue left has been seen).
+   */
+  const gate = {
+    get free() {
+      return left() > 0 ? pool.free : 0;
+    },
+    submit(keys: QueueKeys, d: Delivery, fields: Record<string, string>) {
+      const cost = jobCost(opts.jobs.get(fields.name ?? ''), estimateMs);
+      if (isMarker(fields) || !decodeEnvelope(fields).ok || fits(cost, left())) return pool.submit(keys, d, fields);
+      const key = `${keys.queue}\n${fields.id}`;
+      if (skipped.has(key)) blocked.add(keys.queue);
+      skipped.add(key);
+      const p: Promise<void> = handBack(rt, keys, d, fields)
+        .then(
+          () => undefined,
+          (err: unknown) =>
+            log.warn({ err, entryId: d.entryId }, 'hand-back failed; the job is reclaimed after the lease'),
+        )
+        .finally(() => {
+          handBacks.delete(p);
+          changed();
+        });
+      handBacks.add(p);
+    },
+  };
+
+  /** Resolves on a job's end, a hand-back, the pool going idle, or the budget's end. */
+  const waitChange = (): Promise<void> =>
+    new Promise((resolve) => {
+      if (dirty || budgetOver.signal.aborted) return resolve();
+      const done = () => {
+        budgetOver.signal.removeEventListener('abort', done);
+        resolve();
+      };
+      wakeUp = done;
+      budgetOver.signal.addEventListener('abort', done, { once: true });
+      if (pool.runningCount > 0) void pool.idle().then(done);
+    });
+
+  let stoppedBecause: DrainStop = 'budget';
+  let remaining = 0;
+  let failure: unknown;
+  try {
+    const active: { keys: QueueKeys; cost: QueueCost; reclaimer: Reclaimer }[] = [];
+    for (const queue of opts.queues) {
+      const keys = queueKeys(opts.prefix, queue);
+      await ensureGroup(rt, keys);
+      await conn.send(['SADD', queuesKey(opts.prefix), queue], queuesKey(opts.prefix));
+      if (Number(await conn.send(['EXISTS', keys.paused], keys.paused)) === 1) {
+        log.info(`queue "${queue}" is paused: not draining it`);
+        continue;
+      }
+      active.push({
+        keys,
+        cost: queueCost(opts.jobs.values(), queue, estimateMs),
+        reclaimer: new Reclaimer(rt, keys, gate),
+      });
+    }
+    leaseKeeper.start();
+
+    /** Promote due delayed jobs and reclaim expired leases; true when anything moved. */
+    const sweep = async (): Promise<boolean> => {
+      let n = 0;
+      for (const q of active) {
+        if (left() <= 0) break;
+        n += (await promoteDue(conn, q.keys, DEFAULTS.promoteBatch)).moved;
+        n += await q.reclaimer.sweep();
+      }
+      return n > 0;
+    };
+
+    await sweep();
+    for (;;) {
+      if (left() <= 0) break;
+      dirty = false;
+      let read = 0;
+      for (const q of active) {
+        if (blocked.has(q.keys.queue) || pool.free <= 0) continue;
+        const count = readCount(q.cost, left(), pool.free);
+        if (count === 0) {
+          blocked.add(q.keys.queue);
+          continue;
+        }
+        const r = await xreadgroup(conn, GROUP, consumer, { key: q.keys.stream, id: '>' }, { count });
+        for (const s of r) {
+          for (const e of s.entries) {
+            read++;
+            gate.submit(q.keys, { entryId: e.id, deliveries: 1 }, e.fields ?? {});
+          }
+        }
+      }
+      if (read > 0) {
+        if (pool.free <= 0) await pool.waitForSlot(budgetOver.signal);
+        continue;
+      }
+      if (pool.runningCount > 0 || handBacks.size > 0) {
+        await waitChange();
+        continue;
+      }
+      if (await sweep()) continue;
+      stoppedBecause = (await undelivered(
+        rt,
+        active.filter((q) => blocked.has(q.keys.queue)).map((q) => q.keys),
+      ))
+        ? 'budget'
+        : 'empty';
+      break;
+    }
+  } catch (err) {
+    failure = err;
+  } finally {
+    clearTimeout(timer);
+    await Promise.all([...handBacks]);
+    await shutdown({
+      rt,
+      stop,
+      consumers: [],
+      loops: [],
+      pool,
+      leaseKeeper,
+      close: async () => {
+        if (failure === undefined) remaining = await countRemaining(rt).catch(() => -1);
+        await conn.close();
+      },
+    });
+  }
+  if (failure !== undefined) throw failure;
+  const processed = counts.succeeded + counts.retried + counts.dead;
+  log.info({ ...counts, processed, remaining, stoppedBecause }, 'drain finished');
+  return { processed, ...counts, remaining, stoppedBecause };
+}
+
+/** True when any of the queues has entries nobody has been handed yet (XLEN minus pending). */
+async function undelivered(rt: Runtime, queues: readonly QueueKeys[]): Promise<boolean> {
+  for (const keys of queues) {
+    const len = Number(await rt.conn.send(['XLEN', keys.stream], keys.stream));
+    const pending = (await xpending(rt.conn, keys.stream, GROUP)).count;
+    if (len - pending > 0) return true;
+  }
+  return false;
+}
+
+/** Jobs in the queues: stream entries (ready or running) plus delayed jobs. */
+async function countRemaining(rt: Runtime): Promise<number> {
+  let n = 0;
+  for (const queue of rt.opts.queues) {
+    const k = queueKeys(rt.opts.prefix, queue);
+    n += Number(await rt.conn.send(['XLEN', k.stream], k.stream));
+    n += Number(await rt.conn.send(['ZCARD', k.delayed], k.delayed));
+  }
+  return n;
+}

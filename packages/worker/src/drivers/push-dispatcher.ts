@@ -1,0 +1,180 @@
+/**
+ * The sending side of a push (docs/push.md): a normal worker whose handler, for every job name, is a signed HTTP
+ * POST. The consumer, leases (renewed while a request is in flight), reclaim and the fenced ack, retry and
+ * dead-letter are the worker's own: 2xx acks; 422 and other 4xx throw UnrecoverableError (dead-letter with the
+ * response's reason); 5xx, 429, 408, a timeout or a connection error throw, and the retry honours Retry-After.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  type AnyJob,
+  type Backoff,
+  backoffDelay,
+  DEFAULT_BACKOFF,
+  DEFAULTS,
+  type JobContext,
+  SluiceArgumentError,
+  UnrecoverableError,
+} from '@sluice/core';
+import type { WorkerOptions } from '../options.js';
+import { createWorker, type Worker } from '../worker.js';
+import type { PushBody } from './fetch-handler.js';
+import { parseRetryAfter, RetryAfterError } from './retry-after.js';
+import { DELIVERY_HEADER, SIGNATURE_HEADER, sign, TIMESTAMP_HEADER } from './signature.js';
+
+/** Default timeout of one POST, in ms, when neither `timeout` nor the job's own timeout is set. */
+export const DEFAULT_PUSH_TIMEOUT = 30_000;
+/** Longest reason kept from a response body. */
+const MAX_REASON_CHARS = 500;
+
+/** Options of {@link createPushDispatcher}: a worker's, without handlers, plus where and how to POST. */
+export interface PushDispatcherOptions extends Omit<WorkerOptions, 'jobs' | 'fallbackJob'> {
+  /** Endpoint every job is POSTed to (required). */
+  to: string | URL;
+  /** Secrets; the first signs (required; several = the receiver's rotation list, only the first is used). */
+  secrets: string | readonly string[];
+  /** Jobs whose retry policy, timeout and concurrency apply to their pushes (default none: see attempts/backoff). */
+  jobs?: readonly AnyJob[];
+  /** Timeout of one POST in ms (default: the job's timeout, else 30000). */
+  timeout?: number;
+  /** Attempts of a job not in `jobs` (default 3). */
+  attempts?: number;
+  /** Backoff of a job not in `jobs`, used when the response has no Retry-After (default exponential from 1 s). */
+  backoff?: Backoff;
+  /** Extra request headers, e.g. for an API gateway (default none). */
+  headers?: Readonly<Record<string, string>>;
+  /** The fetch implementation (default the global fetch). */
+  fetch?: typeof fetch;
+}
+
+/** What a response means for the job. */
+export type PushVerdict =
+  | { kind: 'ok' }
+  | { kind: 'dead'; reason: string }
+  | { kind: 'retry'; reason: string; retryAfterMs: number | undefined };
+
+/** The reason in a response body: its JSON `error`/`reason`/`message`, else the text, bounded. */
+export function reasonOf(body: string, status: number): string {
+  let text = body.trim();
+  try {
+    const o = JSON.parse(text) as Record<string, unknown>;
+    const r = [o.error, o.reason, o.message].find((v) => typeof v === 'string');
+    if (typeof r === 'string') text = r;
+  } catch {
+    // Not JSON: keep the text.
+  }
+  text = text.replace(/\s+/g, ' ');
+  if (text === '') return `HTTP ${status}`;
+  return text.length > MAX_REASON_CHARS ? `${text.slice(0, MAX_REASON_CHARS)}…` : text;
+}
+
+/** Classify a response: 2xx ok; 408, 429, 5xx retry (with Retry-After); any other status dead-letters. */
+export function classifyResponse(
+  status: number,
+  retryAfter: string | null,
+  body: string,
+  nowMs = Date.now(),
+): PushVerdict {
+  if (status >= 200 && status < 300) return { kind: 'ok' };
+  const reason = `answered ${status}: ${reasonOf(body, status)}`;
+  if (status === 408 || status === 429 || status >= 500) {
+    return { kind: 'retry', reason, retryAfterMs: parseRetryAfter(retryAfter, nowMs) };
+  }
+  return { kind: 'dead', reason };
+}
+
+/** A backoff that waits what a {@link RetryAfterError} asks for, else what `base` says. */
+export function honourRetryAfter(base: Backoff): Backoff {
+  return (attempt, error) =>
+    error instanceof RetryAfterError && error.retryAfterMs !== undefined
+      ? error.retryAfterMs
+      : backoffDelay(base, attempt, error);
+}
+
+/** A delivery id: `<jobId>:<attempt>:<random>`, unique per POST (docs/push.md). */
+export function deliveryId(jobId: string, attempt: number): string {
+  return `${jobId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 120)}:${attempt}:${randomBytes(8).toString('hex')}`;
+}
+
+function poster(o: PushDispatcherOptions): (payload: unknown, ctx: JobContext) => Promise<void> {
+  const url = new URL(o.to);
+  const where = `POST ${url.origin}${url.pathname}`;
+  const secrets = typeof o.secrets === 'string' ? [o.secrets] : o.secrets;
+  const secret = secrets[0];
+  if (!secret) throw new SluiceArgumentError('createPushDispatcher: secrets must hold at least one non-empty secret');
+  const doFetch = o.fetch ?? globalThis.fetch;
+  return async (payload, ctx) => {
+    const msg: PushBody = { id: ctx.jobId, name: ctx.name, queue: ctx.queue, attempt: ctx.attempt, payload };
+    if (ctx.trace !== undefined) msg.trace = ctx.trace;
+    const body = JSON.stringify(msg);
+    const id = deliveryId(ctx.jobId, ctx.attempt);
+    const ts = Math.floor(Date.now() / 1000);
+    let res: Response;
+    try {
+      res = await doFetch(url, {
+        method: 'POST',
+        headers: {
+          ...o.headers,
+          'content-type': 'application/json',
+          [SIGNATURE_HEADER]: await sign(secret, ts, id, body),
+          [TIMESTAMP_HEADER]: String(ts),
+          [DELIVERY_HEADER]: id,
+        },
+        body,
+        signal: ctx.signal,
+      });
+    } catch (e) {
+      if (ctx.signal.aborted) throw ctx.signal.reason;
+      const err = e as Error & { cause?: Error };
+      throw new Error(`${where} failed: ${err.cause?.message ?? err.message}`);
+    }
+    const text = await res.text().catch(() => '');
+    const v = classifyResponse(res.status, res.headers.get('retry-after'), text);
+    if (v.kind === 'ok') return;
+    if (v.kind === 'dead') throw new UnrecoverableError(`${where} ${v.reason}`);
+    throw new RetryAfterError(`${where} ${v.reason}`, v.retryAfterMs);
+  };
+}
+
+/** The worker options of a dispatcher: a push job per given job, and a push job for every other name. */
+export function pushWorkerOptions(o: PushDispatcherOptions): WorkerOptions {
+  const given = o.jobs ?? [];
+  if (given.length === 0 && !o.queues?.length) {
+    throw new SluiceArgumentError('createPushDispatcher: give the queues to read (or jobs, whose queues are read)');
+  }
+  if (o.timeout !== undefined && !(Number.isInteger(o.timeout) && o.timeout > 0)) {
+    throw new SluiceArgumentError(`createPushDispatcher: timeout must be a positive integer (ms); got ${o.timeout}`);
+  }
+  const post = poster(o);
+  const make = (name: string, base: AnyJob | undefined): AnyJob =>
+    Object.freeze({
+      kind: 'sluice.job' as const,
+      name,
+      queue: base?.queue ?? name,
+      schema: undefined,
+      attempts: base?.attempts ?? o.attempts ?? DEFAULTS.attempts,
+      backoff: honourRetryAfter(base?.backoff ?? o.backoff ?? DEFAULT_BACKOFF),
+      timeout: o.timeout ?? base?.timeout ?? DEFAULT_PUSH_TIMEOUT,
+      concurrency: base?.concurrency,
+      schedule: base?.schedule,
+      handler: post,
+    });
+  const others = new Map<string, AnyJob>();
+  const { to: _to, secrets: _s, jobs: _j, timeout: _t, attempts: _a, backoff: _b, headers: _h, fetch: _f, ...rest } = o;
+  return {
+    ...rest,
+    jobs: given.map((j) => make(j.name, j)),
+    fallbackJob: (name) => {
+      let j = others.get(name);
+      if (!j) {
+        j = make(name, undefined);
+        if (others.size < 10_000) others.set(name, j);
+      }
+      return j;
+    },
+  };
+}
+
+/** Build a dispatcher: a worker (start/stop/events) that POSTs every job it reads to `to`. */
+export function createPushDispatcher(o: PushDispatcherOptions): Promise<Worker> {
+  return createWorker(pushWorkerOptions(o));
+}

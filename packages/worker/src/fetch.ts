@@ -1,0 +1,29 @@
+/**
+ * @sluice/worker/fetch: the receiving side of signed HTTP push, for any runtime with the Fetch API (Node 20,
+ * edge runtimes, Bun, Deno). Imports no Node-only module and no Redis client at load time.
+ */
+export {
+  consoleLogger,
+  createFetchHandler,
+  type FetchHandler,
+  type FetchHandlerOptions,
+  type PushBody,
+} from './drivers/fetch-handler.js';
+export { type NodeListener, toNodeListener } from './drivers/node-adapter.js';
+export { MemoryReplayCache, type MemoryReplayCacheOptions, type ReplayStore } from './drivers/replay-cache.js';
+export { MAX_RETRY_AFTER_MS, parseRetryAfter, RetryAfterError } from './drivers/retry-after.js';
+export {
+  constantTimeEqual,
+  DEFAULT_TOLERANCE_SEC,
+  DELIVERY_HEADER,
+  isDeliveryId,
+  SIGNATURE_HEADER,
+  SIGNATURE_VERSION,
+  sign,
+  signatureBase,
+  TIMESTAMP_HEADER,
+  type VerifyFailure,
+  type VerifyInput,
+  type VerifyResult,
+  verifySignature,
+} from './drivers/signature.js';
