@@ -56,6 +56,18 @@ export function resolveCluster(opts: Pick<ConnectOptions, 'redisCluster' | 'env'
   return nodes;
 }
 
+/** Where a worker connects: one server's URL, or a cluster's root nodes. */
+export type RedisTarget = { url: string } | { cluster: { rootNodes: string[] } };
+
+/** The target from `--redis-cluster`/`SLUICE_REDIS_CLUSTER` when given, else from `--redis` and the environment. */
+export function resolveTarget(opts: Pick<ConnectOptions, 'redis' | 'redisCluster' | 'env'> = {}): RedisTarget {
+  const rootNodes = resolveCluster(opts);
+  if (rootNodes) return { cluster: { rootNodes } };
+  const url = resolveRedisUrl(opts);
+  assertRedisUrl(url);
+  return { url };
+}
+
 /** Throws a usage error unless `url` is a redis:// or rediss:// URL. */
 export function assertRedisUrl(url: string): void {
   let ok = false;

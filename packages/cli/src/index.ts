@@ -49,8 +49,10 @@ export {
   type ConnectOptions,
   DEFAULT_REDIS_URL,
   openSluice,
+  type RedisTarget,
   resolveCluster,
   resolveRedisUrl,
+  resolveTarget,
   withSluice,
 } from './connect.js';
 export { EXIT, ExitError, exitCodeOf, formatError } from './errors.js';

@@ -18,7 +18,8 @@ export function registerWorker(program: Command, ctx: ProgramContext): void {
     .option('--lease <duration>', 'lease of a running job before another worker may reclaim it (default 30s)')
     .option('--grace <duration>', 'how long running jobs may finish at shutdown (default 10s)')
     .option('--log-level <level>', `log level: ${LOG_LEVELS.join(', ')} (default: LOG_LEVEL or info)`)
-    .option('--pretty', 'human-readable logs (needs pino-pretty; default: JSON lines)')
+    .option('--pretty', 'human-readable logs (needs pino-pretty; default: pretty in a terminal, JSON lines otherwise)')
+    .option('--no-pretty', 'JSON log lines even in a terminal')
     .addHelpText(
       'after',
       examples(
@@ -37,7 +38,7 @@ export function registerWorker(program: Command, ctx: ProgramContext): void {
           lease: o.lease as string | undefined,
           grace: o.grace as string | undefined,
           logLevel: o.logLevel as string | undefined,
-          pretty: o.pretty === true,
+          pretty: o.pretty as boolean | undefined,
         },
         ctx.io,
       );

@@ -107,7 +107,12 @@ describe('helpers', () => {
   });
   it('resolves worker flags', () => {
     const r = resolveWorkerOptions({ modules: ['j.js'], lease: '1m', grace: '10s', concurrency: '5', env: {} });
-    expect(r).toMatchObject({ leaseMs: 60_000, graceMs: 10_000, concurrency: 5, url: 'redis://127.0.0.1:6379' });
+    expect(r).toMatchObject({
+      leaseMs: 60_000,
+      graceMs: 10_000,
+      concurrency: 5,
+      target: { url: 'redis://127.0.0.1:6379' },
+    });
     expect(() => resolveWorkerOptions({ modules: ['j.js'], lease: '10ms' })).toThrow(/--lease expects at least 1s/);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { assertQueueName, formatDuration } from '@sluice/core';
 import { type DrainResult, drain, pushWorkerOptions, runWorkerProcess } from '@sluice/worker';
-import { assertRedisUrl, type ConnectOptions, resolveRedisUrl, withSluice } from '../connect.js';
+import { type ConnectOptions, resolveTarget, withSluice } from '../connect.js';
 import { EXIT, ExitError, usageError } from '../errors.js';
 import { loadJobModules } from '../jobs.js';
 import { json, type Output, plural } from '../output.js';
@@ -45,15 +45,14 @@ export interface WorkerPushOptions extends DriverFlags {
 }
 
 function common(opts: DriverFlags, defaultLevel: string) {
-  const url = resolveRedisUrl(opts);
-  assertRedisUrl(url);
+  const target = resolveTarget(opts);
   for (const q of opts.queues ?? []) assertQueueName(q, '--queue');
   const level = opts.logLevel ?? process.env.LOG_LEVEL ?? defaultLevel;
   if (!(LOG_LEVELS as readonly string[]).includes(level)) {
     throw usageError(`--log-level expects one of ${LOG_LEVELS.join(', ')}; got ${JSON.stringify(level)}`);
   }
   return {
-    url,
+    ...target,
     ...(opts.prefix === undefined ? {} : { prefix: opts.prefix }),
     ...(opts.queues?.length ? { queues: [...opts.queues] } : {}),
     ...(opts.concurrency === undefined ? {} : { concurrency: parseCount(opts.concurrency, '--concurrency', 1) }),

@@ -1,7 +1,7 @@
 /** `sluice worker start <jobs-module...>`: run a worker process on the jobs the modules define. */
 import { assertQueueName } from '@sluice/core';
 import { runWorkerProcess } from '@sluice/worker';
-import { assertRedisUrl, type ConnectOptions, resolveRedisUrl, withSluice } from '../connect.js';
+import { type ConnectOptions, type RedisTarget, resolveTarget, withSluice } from '../connect.js';
 import { EXIT, ExitError, usageError } from '../errors.js';
 import { loadJobModules } from '../jobs.js';
 import type { Output } from '../output.js';
@@ -24,7 +24,7 @@ export interface WorkerStartOptions extends ConnectOptions {
   grace?: number | string | undefined;
   /** Log level (default `info`, or `LOG_LEVEL`). */
   logLevel?: string | undefined;
-  /** Human-readable logs instead of JSON lines (default false; needs pino-pretty installed). */
+  /** Human-readable logs instead of JSON lines (default: in a terminal unless NODE_ENV=production; needs pino-pretty). */
   pretty?: boolean | undefined;
 }
 
@@ -32,8 +32,8 @@ export interface WorkerStartOptions extends ConnectOptions {
 export interface ResolvedWorkerOptions {
   /** Modules that define the jobs. */
   modules: string[];
-  /** Redis URL. */
-  url: string;
+  /** Redis server URL or cluster nodes. */
+  target: RedisTarget;
   /** Key prefix (default: the worker's, `sluice`). */
   prefix: string | undefined;
   /** Queues to consume (default: all of the loaded jobs). */
@@ -46,15 +46,14 @@ export interface ResolvedWorkerOptions {
   graceMs: number | undefined;
   /** Log level. */
   logLevel: (typeof LOG_LEVELS)[number];
-  /** Pretty logs. */
-  pretty: boolean;
+  /** Pretty logs (undefined: pretty in a terminal unless NODE_ENV=production). */
+  pretty: boolean | undefined;
 }
 
 /** Check the flags of `worker start`; each bad value is a usage error naming its flag. */
 export function resolveWorkerOptions(opts: WorkerStartOptions): ResolvedWorkerOptions {
   if (!opts.modules?.length) throw usageError('jobs-module argument: give at least one module that defines jobs');
-  const url = resolveRedisUrl(opts);
-  assertRedisUrl(url);
+  const target = resolveTarget(opts);
   for (const q of opts.queues ?? []) assertQueueName(q, '--queue');
   const level = opts.logLevel ?? process.env.LOG_LEVEL ?? 'info';
   if (!(LOG_LEVELS as readonly string[]).includes(level)) {
@@ -65,14 +64,14 @@ export function resolveWorkerOptions(opts: WorkerStartOptions): ResolvedWorkerOp
     throw usageError(`--lease expects at least 1s; got ${JSON.stringify(opts.lease)}`);
   return {
     modules: [...opts.modules],
-    url,
+    target,
     prefix: opts.prefix,
     queues: opts.queues?.length ? [...opts.queues] : undefined,
     concurrency: opts.concurrency === undefined ? undefined : parseCount(opts.concurrency, '--concurrency', 1),
     leaseMs,
     graceMs: opts.grace === undefined ? undefined : parseDurationFlag(opts.grace, '--grace'),
     logLevel: level as (typeof LOG_LEVELS)[number],
-    pretty: opts.pretty === true,
+    pretty: opts.pretty,
   };
 }
 
@@ -85,7 +84,7 @@ export async function workerStartCommand(opts: WorkerStartOptions, _io: Output):
   let code: number;
   try {
     code = await runWorkerProcess({
-      url: r.url,
+      ...r.target,
       jobs,
       ...(r.prefix === undefined ? {} : { prefix: r.prefix }),
       ...(r.queues === undefined ? {} : { queues: r.queues }),
