@@ -29,6 +29,21 @@ export default defineConfig({
           typecheck: { enabled: true, include: ['**/*.test-d.ts'], tsconfig: '../tsconfig.check.json' },
         },
       }),
+      // The fault suite (test/faults) runs only through `pnpm test:faults`, which sets SLUICE_FAULTS=1.
+      ...(process.env.SLUICE_FAULTS === '1'
+        ? [
+            defineProject({
+              ...sourceConditions,
+              test: {
+                name: 'faults',
+                root: './test',
+                include: ['faults/**/*.test.ts'],
+                testTimeout: process.env.FAULT_FULL === '1' ? 900_000 : 120_000,
+                hookTimeout: 60_000,
+              },
+            }),
+          ]
+        : []),
       defineProject({
         ...sourceConditions,
         test: {

@@ -162,6 +162,8 @@ describe('worker runtime', () => {
     expect(lost[0]).toEqual({ queue: 'r', entryId: t, reason: 'trimmed' });
     expect(dead[0]).toMatchObject({ jobId: 'P', reason: 'poison' });
     expect(await deadEntries(s, 'r')).toMatchObject([
+      // the trimmed entry leaves a tombstone, so queue stats and `dead list` show the loss
+      { reason: 'lost', entryId: t, error: expect.stringMatching(/deleted from the stream/) },
       { id: 'P', reason: 'poison', error: expect.stringMatching(/delivered 3 times/) },
     ]);
     await w.stop();

@@ -3,7 +3,8 @@
  * the lease (their worker died or hangs), looping on the cursor, as many as this worker has free slots. The
  * delivery count of each claimed entry (the fencing token) comes from XPENDING. An entry delivered more than
  * `maxDeliveries` times is dead-lettered as poison; entries deleted from the stream while pending (trimmed)
- * are reported (error log + `job:lost`), never dropped silently.
+ * are reported (error log, `job:lost`, and a `reason lost` tombstone in the dead-letter stream), never dropped
+ * silently.
  */
 import { type Delivery, deadLetter, GROUP, isWakeMarker, type QueueKeys, streamCommands } from '@sluice/core';
 import type { JobPool } from './pool.js';
@@ -72,6 +73,7 @@ export class Reclaimer {
         );
         this.rt.emit('job:lost', { queue: this.keys.queue, entryId: id, reason: 'trimmed' });
       }
+      if (r.deletedIds.length > 0) await this.recordLost(r.deletedIds);
       if (r.entries.length > 0) {
         const counts = await Promise.all(
           r.entries.map((e) => xpendingRange(conn, this.keys.stream, GROUP, { start: e.id, end: e.id, count: 1 })),
@@ -88,6 +90,40 @@ export class Reclaimer {
     }
     if (claimed > 0) this.log.info({ claimed }, `reclaimed ${claimed} abandoned job(s)`);
     return claimed;
+  }
+
+  /**
+   * XAUTOCLAIM has already dropped these entries from the pending list: leave a `reason lost` tombstone for each
+   * in the dead-letter stream, so `queue stats` (dead) and `sluice dead list` show the loss, not only this log.
+   * The payload is gone; the tombstone names the entry id. Redrive skips it (it has no job fields).
+   */
+  private async recordLost(ids: readonly string[]): Promise<void> {
+    const dead = this.keys.dead;
+    const at = String(this.rt.opts.clock.now());
+    await Promise.all(
+      ids.map((id) =>
+        this.rt.conn
+          .send(
+            [
+              'XADD',
+              dead,
+              '*',
+              'reason',
+              'lost',
+              'error',
+              `entry ${id} was deleted from the stream (trimmed?) while pending; its payload is gone`,
+              'entryId',
+              id,
+              'deadAt',
+              at,
+            ],
+            dead,
+          )
+          .catch((err: unknown) =>
+            this.log.error({ err, entryId: id }, 'could not record a lost job in the dead stream'),
+          ),
+      ),
+    );
   }
 
   private async take(d: Delivery, fields: Record<string, string>): Promise<void> {

@@ -125,6 +125,14 @@ export async function runJob(o: RunJobOptions): Promise<RunJobResult> {
   let payload: unknown;
   try {
     if (!decoded.ok) throw new Error(decoded.reason);
+    // enqueue refuses payloads over maxPayloadBytes; one written around it (raw XADD) is dead-lettered, not run.
+    const max = o.enqueueCtx.maxPayloadBytes;
+    const size = env.data.length > max / 3 ? Buffer.byteLength(env.data) : 0;
+    if (size > max) {
+      throw new Error(
+        `payload of job "${env.name}" is ${size} bytes, over the limit of ${max} bytes (maxPayloadBytes)`,
+      );
+    }
     try {
       payload = JSON.parse(env.data);
     } catch (e) {

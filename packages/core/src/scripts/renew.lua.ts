@@ -6,12 +6,16 @@ import fence from './fence.lua.js';
  * KEYS[1] stream
  * ARGV[1] group, ARGV[2] consumer, then pairs: entry id, deliveries the caller was handed
  * Returns one code per pair: 1 renewed, or a LeaseLost code.
+ * An owned entry that was deleted from the stream (trimmed) is left out of the XCLAIM (on Redis 7 XCLAIM drops such
+ * an entry from the pending list, and the running job would then be aborted as "lease lost" and vanish unreported)
+ * and still counts as owned (1): it can finish normally; if it outlives the lease, a reclaimer's XAUTOCLAIM drops it
+ * and reports it lost.
  */
 export default `${fence}
 local out, ids = {}, {}
 for i = 3, #ARGV, 2 do
   local ok = fence(KEYS[1], ARGV[1], ARGV[i], ARGV[2], ARGV[i + 1])
-  if ok == 1 then ids[#ids + 1] = ARGV[i] end
+  if ok == 1 and #redis.call('XRANGE', KEYS[1], ARGV[i], ARGV[i]) > 0 then ids[#ids + 1] = ARGV[i] end
   out[#out + 1] = ok
 end
 if #ids > 0 then

@@ -1,0 +1,20 @@
+/** Fault 1: SIGKILL a random worker about every second while jobs run; the supervisor restarts it. */
+import { describe, it } from 'vitest';
+import { runScenario } from './harness.js';
+import { expectSound, log, size } from './scenario.js';
+
+describe('fault: worker SIGKILL', () => {
+  it('loses no acknowledged job when a random worker is killed every ~1 s', async () => {
+    const { jobs, faultMs } = size(800, 7);
+    const r = await runScenario({
+      fsync: 'everysec',
+      jobs,
+      produceMs: faultMs * 0.8,
+      faults: ['kill-worker'],
+      faultMs,
+      faultEveryMs: 1000,
+      log,
+    });
+    expectSound(r, { faults: 3 });
+  });
+});
