@@ -43,6 +43,15 @@ export class JobPool {
     return this.rt.opts.concurrency - this.running.size - this.waiting.length;
   }
 
+  /**
+   * How many abandoned jobs a reclaim sweep may take now: up to `concurrency` waiting deliveries even when every
+   * slot is busy, so a dead worker's jobs queue ahead of new reads instead of waiting for a sweep that finds the
+   * worker idle (under a steady backlog it never would be).
+   */
+  get reclaimRoom(): number {
+    return this.rt.opts.concurrency - this.waiting.length;
+  }
+
   /** Handlers running now. */
   get runningCount(): number {
     return this.running.size;

@@ -1,6 +1,7 @@
 /**
  * Reclaimer of one queue: every lease interval, XAUTOCLAIM the entries idle in the pending list longer than
- * the lease (their worker died or hangs), looping on the cursor, as many as this worker has free slots. The
+ * the lease (their worker died or hangs), looping on the cursor, as many as the pool may hold waiting (up to
+ * `concurrency`, even while every slot is busy, so abandoned jobs go ahead of new reads). The
  * delivery count of each claimed entry (the fencing token) comes from XPENDING. An entry delivered more than
  * `maxDeliveries` times is dead-lettered as poison; entries deleted from the stream while pending (trimmed)
  * are reported (error log, `job:lost`, and a `reason lost` tombstone in the dead-letter stream), never dropped
@@ -25,7 +26,7 @@ export class Reclaimer {
   constructor(
     private readonly rt: Runtime,
     private readonly keys: QueueKeys,
-    private readonly pool: Pick<JobPool, 'free' | 'submit'>,
+    private readonly pool: Pick<JobPool, 'free' | 'submit'> & { readonly reclaimRoom?: number },
   ) {
     this.log = rt.log.child({ queue: keys.queue });
     this.outage = new Outage(this.log, `reclaiming abandoned jobs of queue "${keys.queue}"`);
@@ -61,7 +62,7 @@ export class Reclaimer {
     let cursor = '0-0';
     let claimed = 0;
     for (let calls = 0; calls < MAX_CALLS_PER_SWEEP && !stopping.aborted; calls++) {
-      const room = this.pool.free;
+      const room = this.pool.reclaimRoom ?? this.pool.free;
       if (room <= 0) break;
       const r = await xautoclaim(conn, this.keys.stream, GROUP, consumer, opts.lease, cursor, {
         count: Math.min(100, room),
