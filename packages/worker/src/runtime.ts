@@ -1,7 +1,7 @@
 /** What every component of a worker shares: the connection, settings, identity, logger, events. */
-import type { Connection, EnqueueContext } from '@sluice/core';
+import { Connection, type ConnectionOptions, DEFAULTS, type EnqueueContext } from '@sluice/core';
 import type { Logger } from 'pino';
-import type { AckBatcher } from './acks.js';
+import { AckBatcher } from './acks.js';
 import type { Emit } from './events.js';
 import type { ResolvedOptions } from './options.js';
 
@@ -23,4 +23,30 @@ export interface Runtime {
   readonly enqueueCtx: EnqueueContext;
   /** Aborted when stop() begins: background loops end. */
   readonly stopping: AbortSignal;
+}
+
+/**
+ * Connect as `where` says and build the runtime of a worker or driver; the returned controller aborts
+ * `stopping`. Rejects (nothing left open) when the first connect fails.
+ */
+export async function openRuntime(
+  where: Pick<ConnectionOptions, 'url' | 'client' | 'cluster' | 'connectTimeout'>,
+  parts: Pick<Runtime, 'opts' | 'consumer' | 'log' | 'emit'>,
+): Promise<{ rt: Runtime; stop: AbortController }> {
+  const conn = await Connection.open({
+    url: where.url,
+    client: where.client,
+    cluster: where.cluster,
+    connectTimeout: where.connectTimeout,
+    onError: (err) => parts.log.debug({ err }, 'redis connection error (the client reconnects)'),
+  });
+  const stop = new AbortController();
+  const enqueueCtx = {
+    exec: conn,
+    prefix: parts.opts.prefix,
+    maxPayloadBytes: DEFAULTS.maxPayloadBytes,
+    known: new Set<string>(),
+  };
+  const rt: Runtime = { ...parts, conn, acks: new AckBatcher(conn, parts.consumer), enqueueCtx, stopping: stop.signal };
+  return { rt, stop };
 }

@@ -5,9 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Connection, DEFAULTS, GROUP, queueKeys, queuesKey } from '@sluice/core';
+import { GROUP, queueKeys, queuesKey } from '@sluice/core';
 import type { Logger } from 'pino';
-import { AckBatcher } from './acks.js';
 import { Consumer, ensureGroup } from './consumer.js';
 import { checkDurability } from './durability.js';
 import { type WorkerEventName, WorkerEvents, type WorkerListener } from './events.js';
@@ -17,7 +16,7 @@ import { type ResolvedOptions, resolveOptions, type WorkerOptions } from './opti
 import { JobPool } from './pool.js';
 import { Promoter } from './promoter.js';
 import { Reclaimer } from './reclaimer.js';
-import type { Runtime } from './runtime.js';
+import { openRuntime } from './runtime.js';
 import { planSchedules, Scheduler } from './scheduler.js';
 import { shutdown } from './shutdown.js';
 
@@ -57,24 +56,8 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
 
   async function start(): Promise<void> {
     if (running || stopping) throw new Error('worker: start() may be called once');
-    const conn = await Connection.open({
-      url: options.url,
-      client: options.client,
-      cluster: options.cluster,
-      connectTimeout: options.connectTimeout,
-      onError: (err) => log.debug({ err }, 'redis connection error (the client reconnects)'),
-    });
-    const stop = new AbortController();
-    const rt: Runtime = {
-      conn,
-      opts,
-      consumer,
-      log,
-      emit: events.emit,
-      acks: new AckBatcher(conn, consumer),
-      enqueueCtx: { exec: conn, prefix: opts.prefix, maxPayloadBytes: DEFAULTS.maxPayloadBytes, known: new Set() },
-      stopping: stop.signal,
-    };
+    const { rt, stop } = await openRuntime(options, { opts, consumer, log, emit: events.emit });
+    const { conn } = rt;
     const consumers: Consumer[] = [];
     try {
       await conn.send(['CLIENT', 'SETNAME', `sluice:${consumer}`]).catch(() => {});

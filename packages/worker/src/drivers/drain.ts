@@ -7,7 +7,6 @@
  * aborted and handed back for immediate retry, and drain() resolves before the budget ends.
  */
 import {
-  Connection,
   DEFAULTS,
   type Delivery,
   decodeEnvelope,
@@ -19,7 +18,6 @@ import {
   SluiceArgumentError,
   streamCommands,
 } from '@sluice/core';
-import { AckBatcher } from '../acks.js';
 import { ensureGroup } from '../consumer.js';
 import type { Emit } from '../events.js';
 import { LeaseKeeper } from '../lease-keeper.js';
@@ -28,7 +26,7 @@ import { resolveOptions, type WorkerOptions } from '../options.js';
 import { JobPool } from '../pool.js';
 import { Reclaimer } from '../reclaimer.js';
 import { isMarker } from '../run-job.js';
-import type { Runtime } from '../runtime.js';
+import { openRuntime, type Runtime } from '../runtime.js';
 import { handBack, shutdown } from '../shutdown.js';
 import { consumerName } from '../worker.js';
 import { fits, jobCost, type QueueCost, queueCost, readCount } from './budget.js';
@@ -100,24 +98,8 @@ export async function drain(o: DrainOptions): Promise<DrainResult> {
     else if (event === 'job:dead') counts.dead++;
     if (event !== 'job:started') changed();
   };
-  const conn = await Connection.open({
-    url: o.url,
-    client: o.client,
-    cluster: o.cluster,
-    connectTimeout: o.connectTimeout,
-    onError: (err) => log.debug({ err }, 'redis connection error (the client reconnects)'),
-  });
-  const stop = new AbortController();
-  const rt: Runtime = {
-    conn,
-    opts,
-    consumer,
-    log,
-    emit,
-    acks: new AckBatcher(conn, consumer),
-    enqueueCtx: { exec: conn, prefix: opts.prefix, maxPayloadBytes: DEFAULTS.maxPayloadBytes, known: new Set() },
-    stopping: stop.signal,
-  };
+  const { rt, stop } = await openRuntime(o, { opts, consumer, log, emit });
+  const { conn } = rt;
   const pool = new JobPool(rt, { wake: () => {} });
   const leaseKeeper = new LeaseKeeper(rt, pool);
   const budgetOver = new AbortController();
