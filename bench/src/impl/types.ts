@@ -1,0 +1,43 @@
+/** What each implementation under test (raw loop, Sluice, BullMQ) provides to the scenarios. */
+import type { BenchPayload } from '../payload.js';
+
+/** Implementations compared. `sluice-timer` is Sluice with @redis/client's per-command timeout armed (5000 ms). */
+export const IMPLS = ['raw', 'sluice', 'bullmq'] as const;
+export type ImplName = (typeof IMPLS)[number] | 'sluice-timer';
+
+/** The queue (BullMQ, Sluice) or stream (raw) every scenario uses. */
+export const QUEUE = 'bench';
+
+/** A producer: enqueue one job, or a batch in one call. */
+export interface Producer {
+  add(p: BenchPayload): Promise<unknown>;
+  addBatch(ps: readonly BenchPayload[]): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+/** Options of a worker under test. */
+export interface WorkerSpec {
+  concurrency: number;
+  /** Called at the start of each handler with the decoded payload; the handler is otherwise a no-op. */
+  onJob: (p: BenchPayload) => void;
+}
+
+/** A running worker. */
+export interface RunningWorker {
+  close(): Promise<void>;
+}
+
+/** One implementation. */
+export interface Impl {
+  name: ImplName;
+  producer(url: string): Promise<Producer>;
+  worker(url: string, spec: WorkerSpec): Promise<RunningWorker>;
+}
+
+/** Load an implementation by name (lazily, so a child imports only what it runs). */
+export async function loadImpl(name: ImplName): Promise<Impl> {
+  if (name === 'raw') return (await import('./raw.js')).raw;
+  if (name === 'bullmq') return (await import('./bullmq.js')).bullmq;
+  const { sluice } = await import('./sluice.js');
+  return sluice(name === 'sluice-timer' ? 5000 : undefined);
+}
