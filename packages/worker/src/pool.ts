@@ -7,6 +7,7 @@
 import type { Delivery, QueueKeys } from '@sluice/core';
 import { JobInterrupt } from './classify.js';
 import { isMarker, type RunJobResult, runJob } from './run-job.js';
+import { RunSignal } from './run-signal.js';
 import type { Runtime } from './runtime.js';
 
 /** A delivery held by this worker. */
@@ -19,7 +20,7 @@ export interface Held {
   /** False once the lease must no longer be renewed (timed out, lost, finishing elsewhere). */
   renew: boolean;
   /** Interrupts the run (shutdown, lease lost). */
-  interrupt: AbortController;
+  interrupt: RunSignal;
   /** Settles when the run is over; undefined while waiting for a slot. */
   done?: Promise<void>;
 }
@@ -59,7 +60,7 @@ export class JobPool {
 
   /** Take a delivery: run it when a slot (and its job's limit) allows. */
   submit(keys: QueueKeys, delivery: Delivery, fields: Record<string, string>): void {
-    const h: Held = { keys, delivery, fields, name: fields.name ?? '', renew: true, interrupt: new AbortController() };
+    const h: Held = { keys, delivery, fields, name: fields.name ?? '', renew: true, interrupt: new RunSignal() };
     if (isMarker(fields)) {
       this.start(h, false);
       return;
@@ -159,7 +160,7 @@ export class JobPool {
       log: rt.log,
       enqueueCtx: rt.enqueueCtx,
       clock: rt.opts.clock,
-      interrupt: h.interrupt.signal,
+      interrupt: h.interrupt,
       ack: (keys, d) => rt.acks.ack(keys, d),
       emit: rt.emit,
       onSettled: () => {

@@ -25,9 +25,10 @@ import {
 } from '@sluice/core';
 import type { Logger } from 'pino';
 import { type Attempt, classify, type Decision, JobInterrupt, MissingHandlerError } from './classify.js';
-import { createJobContext } from './context.js';
+import { createJobContext, lazyChild } from './context.js';
 import type { Emit } from './events.js';
 import { withRetry } from './retry.js';
+import { RunSignal } from './run-signal.js';
 
 /** Everything one run needs. */
 export interface RunJobOptions {
@@ -50,7 +51,7 @@ export interface RunJobOptions {
   /** Time source (default the system clock). */
   clock?: Clock;
   /** Abort from outside with a {@link JobInterrupt} reason: `shutdown` hands the job back, `lease-lost` drops it. */
-  interrupt?: AbortSignal;
+  interrupt?: Pick<RunSignal, 'aborted' | 'reason' | 'onAbort'>;
   /** Acknowledge (default: one direct fenced ack; the worker passes its batcher). */
   ack?: (keys: QueueKeys, d: Delivery) => Promise<Fenced>;
   /** Event sink (default none). */
@@ -119,7 +120,8 @@ export async function runJob(o: RunJobOptions): Promise<RunJobResult> {
     attempt: env.attempt,
     entryId: o.delivery.entryId,
   };
-  const log = o.log.child({ queue: o.keys.queue, job: env.name, jobId: env.id, attempt: env.attempt });
+  // Most runs succeed and never log: the child logger is made on first use (lazyChild).
+  const log = lazyChild(o.log, { queue: o.keys.queue, job: env.name, jobId: env.id, attempt: env.attempt });
   let attempt: Attempt;
   let durationMs = 0;
   let payload: unknown;
@@ -166,21 +168,19 @@ async function callHandler(
   job: AnyJob,
   env: JobEnvelope,
   payload: unknown,
-  log: Logger,
+  log: () => Logger,
   clock: Clock,
 ): Promise<{ attempt: Attempt; durationMs: number }> {
-  const ctrl = new AbortController();
-  const onInterrupt = () => ctrl.abort(o.interrupt?.reason);
+  const run = new RunSignal();
   const aborted = new Promise<never>((_, reject) => {
-    ctrl.signal.addEventListener('abort', () => reject(ctrl.signal.reason), { once: true });
+    run.onAbort(reject);
   });
   aborted.catch(() => {});
-  o.interrupt?.addEventListener('abort', onInterrupt, { once: true });
-  if (o.interrupt?.aborted) onInterrupt();
+  const offInterrupt = o.interrupt?.onAbort((reason) => run.abort(reason));
   let timer: NodeJS.Timeout | undefined;
   if (job.timeout !== undefined) {
     timer = setTimeout(() => {
-      ctrl.abort(new JobInterrupt('timeout', `job "${job.name}" timed out after ${job.timeout} ms`));
+      run.abort(new JobInterrupt('timeout', `job "${job.name}" timed out after ${job.timeout} ms`));
     }, job.timeout);
   }
   o.emit?.('job:started', {
@@ -192,31 +192,31 @@ async function callHandler(
   });
   o.onStart?.();
   const started = clock.monotonic();
-  const ctx = createJobContext(env, o.keys.queue, ctrl.signal, o.log, o.enqueueCtx);
+  const ctx = createJobContext(env, o.keys.queue, run, log, o.enqueueCtx);
   const handler = Promise.resolve().then(() => job.handler(payload, ctx));
   try {
     await Promise.race([handler, aborted]);
     return { attempt: { ok: true }, durationMs: clock.monotonic() - started };
   } catch (error) {
-    if (ctrl.signal.aborted && error === ctrl.signal.reason) lateResult(o, handler, error as JobInterrupt, log);
+    if (run.aborted && error === run.reason) lateResult(o, handler, error as JobInterrupt, log);
     return { attempt: { ok: false, error, phase: 'handler' }, durationMs: clock.monotonic() - started };
   } finally {
     clearTimeout(timer);
-    o.interrupt?.removeEventListener('abort', onInterrupt);
+    offInterrupt?.();
   }
 }
 
 /** A handler cut short may still finish: its ack must be (and is) rejected by the fence. */
-function lateResult(o: RunJobOptions, handler: Promise<unknown>, why: JobInterrupt, log: Logger): void {
+function lateResult(o: RunJobOptions, handler: Promise<unknown>, why: JobInterrupt, log: () => Logger): void {
   handler.then(
     async () => {
       if (why.kind === 'shutdown')
-        return log.warn('handler finished after its job was handed back at shutdown; result dropped');
+        return log().warn('handler finished after its job was handed back at shutdown; result dropped');
       try {
         const r = await ackDeliveries(o.exec, o.keys, o.consumer, [o.delivery]);
         const f = r[0];
         if (f && !f.ok) {
-          log.warn(
+          log().warn(
             { reason: leaseLostMessage(f.lost) },
             `late result after ${why.kind} rejected by the fence (the job runs elsewhere)`,
           );
@@ -228,12 +228,12 @@ function lateResult(o: RunJobOptions, handler: Promise<unknown>, why: JobInterru
             entryId: o.delivery.entryId,
             during: 'finish',
           });
-        } else log.info(`late result after ${why.kind} acknowledged (the job had not been moved yet)`);
+        } else log().info(`late result after ${why.kind} acknowledged (the job had not been moved yet)`);
       } catch (err) {
-        log.debug({ err }, 'late result: ack failed');
+        log().debug({ err }, 'late result: ack failed');
       }
     },
-    (err) => log.debug({ err }, `handler failed after ${why.kind}; ignored`),
+    (err) => log().debug({ err }, `handler failed after ${why.kind}; ignored`),
   );
 }
 
@@ -244,7 +244,7 @@ async function apply(
   base: { queue: string; name: string; jobId: string; attempt: number; entryId: string },
   durationMs: number,
   ack: (keys: QueueKeys, d: Delivery) => Promise<Fenced>,
-  log: Logger,
+  log: () => Logger,
 ): Promise<{ outcome: RunOutcome }> {
   let r: Fenced | { ok: true };
   switch (d.kind) {
@@ -274,7 +274,10 @@ async function apply(
       break;
   }
   if (!r.ok) {
-    log.warn({ reason: leaseLostMessage(r.lost) }, `${d.kind} rejected by the fence: another worker owns the job now`);
+    log().warn(
+      { reason: leaseLostMessage(r.lost) },
+      `${d.kind} rejected by the fence: another worker owns the job now`,
+    );
     o.emit?.('job:lease-lost', { ...base, during: 'finish' });
     return { outcome: 'lease-lost' };
   }
@@ -283,7 +286,7 @@ async function apply(
       o.emit?.('job:succeeded', { ...base, durationMs });
       return { outcome: 'succeeded' };
     case 'retry':
-      log.info({ err: d.error, delayMs: d.delayMs }, `attempt ${env.attempt} failed; retrying in ${d.delayMs} ms`);
+      log().info({ err: d.error, delayMs: d.delayMs }, `attempt ${env.attempt} failed; retrying in ${d.delayMs} ms`);
       o.onRetry?.(d.delayMs);
       o.emit?.('job:retrying', {
         ...base,
@@ -294,10 +297,10 @@ async function apply(
       });
       return { outcome: 'retrying' };
     case 'hand-back':
-      log.info('handed back for another worker (shutdown)');
+      log().info('handed back for another worker (shutdown)');
       return { outcome: 'handed-back' };
     default:
-      log.warn({ reason: d.reason, error: d.error }, 'dead-lettered');
+      log().warn({ reason: d.reason, error: d.error }, 'dead-lettered');
       o.emit?.('job:dead', { ...base, durationMs, reason: d.reason, error: d.error });
       return { outcome: 'dead' };
   }
