@@ -1,6 +1,7 @@
 /**
- * Child processes of the bench: forked with the tsx loader and the `@sluice/source` condition, bounded in
- * time, killed by pid. A child talks to the runner over IPC (see child.ts for the messages).
+ * Child processes of the bench: forked with the tsx loader (the child script is TypeScript) but WITHOUT the
+ * `@sluice/source` condition, so `@sluice/*` resolve to their built dist, as in production; bounded in time,
+ * killed by pid. A child talks to the runner over IPC (see child.ts for the messages).
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +9,7 @@ import type { ChildConfig, ChildMessage } from './child.js';
 
 const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
 /** Node flags of every TypeScript child. */
-export const TS_EXEC_ARGV = ['--conditions=@sluice/source', '--import', 'tsx'];
+export const TS_EXEC_ARGV = ['--import', 'tsx'];
 
 /** A running child. */
 export class Child {

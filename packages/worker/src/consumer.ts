@@ -82,11 +82,19 @@ export class Consumer {
     const { stopping, consumer, opts } = this.rt;
     let failures = 0;
     let wasPaused = false;
+    // The pause flag is read before every read that may block (the last one found nothing), and at most once
+    // a second while jobs keep coming: a busy worker sees a pause within PAUSE_RECHECK_MS, with no extra
+    // round trip per read.
+    let mayBlock = true;
+    let pausedCheckedAt = Number.NEGATIVE_INFINITY;
     while (!stopping.aborted) {
       await this.pool.waitForSlot(stopping);
       if (stopping.aborted) break;
       try {
-        if (await this.paused()) {
+        const now = performance.now();
+        const check = mayBlock || wasPaused || now - pausedCheckedAt >= PAUSE_RECHECK_MS;
+        if (check) pausedCheckedAt = now;
+        if (check && (await this.paused())) {
           if (!wasPaused) this.log.info(`queue "${this.keys.queue}" is paused: taking no new jobs`);
           wasPaused = true;
           this.outage.ok();
@@ -108,6 +116,7 @@ export class Consumer {
         );
         this.outage.ok();
         failures = 0;
+        mayBlock = reads.every((r) => r.entries.length === 0);
         for (const r of reads) {
           for (const e of r.entries) this.pool.submit(this.keys, { entryId: e.id, deliveries: 1 }, e.fields ?? {});
         }

@@ -23,12 +23,16 @@ export interface Held {
   interrupt: RunSignal;
   /** Settles when the run is over; undefined while waiting for a slot. */
   done?: Promise<void>;
+  /** True once its slot was given up (the handler is over; its ack or retry may still be in flight). */
+  released?: boolean;
 }
 
 /** Runs deliveries within the concurrency limits. */
 export class JobPool {
   private readonly waiting: Held[] = [];
   private readonly running = new Set<Held>();
+  /** Handlers that are over whose outcome (ack, retry, dead letter) is still being recorded. */
+  private readonly finishing = new Set<Held>();
   private readonly perName = new Map<string, number>();
   private slotWaiters: Array<() => void> = [];
   private idleWaiters: Array<() => void> = [];
@@ -53,9 +57,9 @@ export class JobPool {
     return this.rt.opts.concurrency - this.waiting.length;
   }
 
-  /** Handlers running now. */
+  /** Jobs not finished yet: handlers running, or outcomes still being recorded. */
   get runningCount(): number {
-    return this.running.size;
+    return this.running.size + this.finishing.size;
   }
 
   /** Take a delivery: run it when a slot (and its job's limit) allows. */
@@ -113,9 +117,9 @@ export class JobPool {
     for (const h of this.running) h.interrupt.abort(reason);
   }
 
-  /** Resolves when nothing runs. */
+  /** Resolves when nothing runs and every outcome is recorded. */
   idle(): Promise<void> {
-    if (this.running.size === 0) return Promise.resolve();
+    if (this.runningCount === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -164,7 +168,9 @@ export class JobPool {
       ack: (keys, d) => rt.acks.ack(keys, d),
       emit: rt.emit,
       onSettled: () => {
+        // The handler is over: its slot goes to the next job while the outcome is recorded (still fenced).
         h.renew = false;
+        this.release(h, counted);
       },
       onRetry: (ms) => this.hooks.wake(queue, ms),
       onMarker: () => this.hooks.wake(queue),
@@ -182,19 +188,28 @@ export class JobPool {
       )
       .finally(() => {
         h.renew = false;
-        if (!counted) return;
-        this.running.delete(h);
-        const n = (this.perName.get(h.name) ?? 1) - 1;
-        if (n <= 0) this.perName.delete(h.name);
-        else this.perName.set(h.name, n);
-        this.pump();
-        this.notifySlots();
-        if (this.running.size === 0) {
+        this.release(h, counted);
+        this.finishing.delete(h);
+        if (this.runningCount === 0) {
           const w = this.idleWaiters;
           this.idleWaiters = [];
           for (const f of w) f();
         }
       })
       .then(() => {});
+  }
+
+  /** Give up `h`'s slot (once): the next waiting job may start. */
+  private release(h: Held, counted: boolean): void {
+    if (h.released) return;
+    h.released = true;
+    if (!counted) return;
+    this.running.delete(h);
+    this.finishing.add(h);
+    const n = (this.perName.get(h.name) ?? 1) - 1;
+    if (n <= 0) this.perName.delete(h.name);
+    else this.perName.set(h.name, n);
+    this.pump();
+    this.notifySlots();
   }
 }
