@@ -12,7 +12,7 @@ import { encodePayload, envelopeFields, type JobEnvelope, newJobId } from './job
 import { queueKeys, queuesKey } from './keys.js';
 import { DEFAULTS } from './options.js';
 import { type EnqueueMode, runEnqueue } from './scripts/index.js';
-import { validatePayload } from './validate.js';
+import { checkPayload, validatePayload } from './validate.js';
 
 /** Settings an enqueuer needs. */
 export interface EnqueueContext {
@@ -137,33 +137,41 @@ export async function enqueueMany(
   if ((opts as EnqueueOptions | undefined)?.key !== undefined) {
     throw new SluiceArgumentError('enqueueMany: key (idempotency key) is per job; use enqueue for keyed jobs');
   }
-  const prepared = [];
+  const job = isJobDefinition(ref) ? ref : undefined;
+  const name = job ? job.name : ref;
+  if (typeof name !== 'string' || name === '')
+    throw new SluiceArgumentError('enqueueMany: job must be a job definition or a non-empty name');
+  const keys = queueKeys(ctx.prefix, opts?.queue ?? job?.queue ?? name);
+  const when = whenOf(opts);
+  const enqueuedAt = Date.now();
+  // Validate and encode everything first (nothing is written when one payload is bad); no await per payload
+  // unless the schema is async.
+  const envs: JobEnvelope[] = new Array(payloads.length);
   for (let i = 0; i < payloads.length; i++) {
     try {
-      prepared.push(await prepare(ctx, ref, payloads[i], opts));
+      const checked = job ? checkPayload(name, job.schema, payloads[i]) : undefined;
+      if (checked instanceof Promise) await checked;
+      const data = encodePayload(name, payloads[i], ctx.maxPayloadBytes);
+      envs[i] = { id: newJobId(), name, data, attempt: 1, enqueuedAt, trace: opts?.trace };
     } catch (e) {
       if (e instanceof Error) e.message = `payloads[${i}]: ${e.message}`;
       throw e;
     }
   }
-  if (prepared.length === 0) return [];
-  await register(ctx, (prepared[0] as { keys: { queue: string } }).keys.queue);
-  const out: EnqueueResult[] = [];
-  for (let i = 0; i < prepared.length; i += DEFAULTS.enqueueBatch) {
-    const batch = prepared.slice(i, i + DEFAULTS.enqueueBatch);
+  if (envs.length === 0) return [];
+  await register(ctx, keys.queue);
+  const out: EnqueueResult[] = new Array(envs.length);
+  for (let i = 0; i < envs.length; i += DEFAULTS.enqueueBatch) {
+    const batch = envs.slice(i, i + DEFAULTS.enqueueBatch);
     await Promise.all(
-      batch.map(({ keys, env, when }) =>
+      batch.map((env) =>
         when.mode === 'now'
           ? ctx.exec.send(['XADD', keys.stream, '*', ...envelopeFields(env)], keys.stream)
           : runEnqueue(ctx.exec, keys, env, when),
       ),
     );
-    await awaitReplicas(
-      ctx,
-      (batch[0] as (typeof batch)[number]).keys.stream,
-      (batch[0] as (typeof batch)[number]).keys.queue,
-    );
-    for (const p of batch) out.push({ id: p.env.id, deduplicated: false });
+    await awaitReplicas(ctx, keys.stream, keys.queue);
+    for (let j = 0; j < batch.length; j++) out[i + j] = { id: (batch[j] as JobEnvelope).id, deduplicated: false };
   }
   return out;
 }

@@ -97,4 +97,4 @@ export {
 export { LuaScript } from './scripts/lua-script.js';
 export { createSluice, type Sluice, type SluiceOptions } from './sluice.js';
 export type { StandardSchemaV1 } from './standard-schema.js';
-export { validatePayload } from './validate.js';
+export { checkPayload, validatePayload } from './validate.js';

@@ -11,9 +11,24 @@ export async function validatePayload<I, O>(
   schema: StandardSchemaV1<I, O> | undefined,
   value: unknown,
 ): Promise<O> {
+  return checkPayload(job, schema, value);
+}
+
+/**
+ * Like {@link validatePayload}, but synchronous when the schema is (zod, valibot and arktype usually are):
+ * returns the value, or a promise of it only for an async schema. Throws {@link JobValidationError}.
+ */
+export function checkPayload<I, O>(
+  job: string,
+  schema: StandardSchemaV1<I, O> | undefined,
+  value: unknown,
+): O | Promise<O> {
   if (!schema) return value as O;
-  let result = schema['~standard'].validate(value);
-  if (result instanceof Promise) result = await result;
+  const result = schema['~standard'].validate(value);
+  return result instanceof Promise ? result.then((r) => outcome(job, r)) : outcome(job, result);
+}
+
+function outcome<O>(job: string, result: StandardSchemaV1.Result<O>): O {
   if (result.issues) {
     const issues: ValidationIssue[] = result.issues.map((i) => ({ path: pathOf(i.path), message: i.message }));
     throw new JobValidationError(job, issues.length ? issues : [{ path: '', message: 'rejected by schema' }]);
