@@ -60,22 +60,32 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     const { conn } = rt;
     const consumers: Consumer[] = [];
     try {
-      await conn.send(['CLIENT', 'SETNAME', `sluice:${consumer}`]).catch(() => {});
-      await checkDurability(conn, log);
       const promoters = new Map<string, Promoter>();
       const pool = new JobPool(rt, { wake: (q, ms) => promoters.get(q)?.wake(ms) });
       const reclaimers: Reclaimer[] = [];
       for (const queue of opts.queues) {
         const keys = queueKeys(opts.prefix, queue);
-        await ensureGroup(rt, keys);
-        await conn.send(['SADD', queuesKey(opts.prefix), queue], queuesKey(opts.prefix));
         const promoter = new Promoter(rt, keys);
         promoters.set(queue, promoter);
-        const c = new Consumer(rt, keys, pool, promoter);
-        consumers.push(c);
-        await c.start();
+        consumers.push(new Consumer(rt, keys, pool, promoter));
         reclaimers.push(new Reclaimer(rt, keys, pool));
       }
+      // Independent set-up steps run at once (they are round trips; cold start is what they cost); a queue's
+      // reader starts as soon as its group exists. allSettled: nothing is left connecting if one step fails.
+      const steps = await Promise.allSettled([
+        conn.send(['CLIENT', 'SETNAME', `sluice:${consumer}`]).catch(() => {}),
+        checkDurability(conn, log),
+        ...consumers.map(async (c, i) => {
+          const keys = queueKeys(opts.prefix, opts.queues[i] as string);
+          await Promise.all([
+            ensureGroup(rt, keys),
+            conn.send(['SADD', queuesKey(opts.prefix), keys.queue], queuesKey(opts.prefix)),
+          ]);
+          await c.start();
+        }),
+      ]);
+      const failed = steps.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
       const leaseKeeper = new LeaseKeeper(rt, pool);
       const scheduler = new Scheduler(rt, plans);
       for (const p of promoters.values()) p.start();
