@@ -191,6 +191,26 @@ describe('fenced ack', () => {
   });
 });
 
+describe('large batches', () => {
+  it('acks and renews 9000 deliveries in one call each (more than Lua can unpack at once)', async () => {
+    const n = 9000;
+    for (let i = 0; i < n; i += 1000) {
+      await Promise.all(
+        Array.from({ length: Math.min(1000, n - i) }, (_, j) =>
+          send('XADD', k.stream, '*', ...envelopeFields(env({ id: `b${i + j}` }))),
+        ),
+      );
+    }
+    const got = await read('c1', n);
+    expect(got).toHaveLength(n);
+    const ds = got.map(([entryId]) => ({ entryId, deliveries: 1 }));
+    expect((await renewLeases(conn, k, 'c1', ds)).every((r) => r.ok)).toBe(true);
+    expect((await ackDeliveries(conn, k, 'c1', ds)).every((r) => r.ok)).toBe(true);
+    expect(await xlen(k.stream)).toBe(0);
+    expect(await pendingCount()).toBe(0);
+  });
+});
+
 describe('fenced renew', () => {
   it('resets the idle time without counting a delivery', async () => {
     const id = await delivered('c1');

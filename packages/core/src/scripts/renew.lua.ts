@@ -18,12 +18,6 @@ for i = 3, #ARGV, 2 do
   if ok == 1 and #redis.call('XRANGE', KEYS[1], ARGV[i], ARGV[i]) > 0 then ids[#ids + 1] = ARGV[i] end
   out[#out + 1] = ok
 end
-if #ids > 0 then
-  -- unpack() must be the last argument: in the middle of a call it yields only its first value.
-  local args = {'XCLAIM', KEYS[1], ARGV[1], ARGV[2], '0'}
-  for _, id in ipairs(ids) do args[#args + 1] = id end
-  args[#args + 1] = 'JUSTID'
-  redis.call(unpack(args))
-end
+call_chunked({'XCLAIM', KEYS[1], ARGV[1], ARGV[2], '0'}, ids, 'JUSTID')
 return out
 `;
