@@ -47,6 +47,6 @@ export { JobModuleError, jobsOfModule, loadJobs } from './load-jobs.js';
 export { createLogger, type LoggerSettings, prettyAvailable, resolveLogger } from './logger.js';
 export { type ResolvedOptions, resolveOptions, WORKER_DEFAULTS, type WorkerOptions } from './options.js';
 export { runWorkerProcess, type WorkerProcessOptions } from './process.js';
-export { isMarker, type RunJobOptions, type RunJobResult, type RunOutcome, runJob } from './run-job.js';
+export { type RunJobOptions, type RunJobResult, type RunOutcome, runJob } from './run-job.js';
 export { type CronPlan, checkCron, dueAction, latestDueTick, nextTick, planSchedules, tickTtl } from './scheduler.js';
 export { consumerName, createWorker, type Worker } from './worker.js';

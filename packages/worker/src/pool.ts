@@ -4,9 +4,9 @@
  * shutdown interrupt the running ones. Deliveries read beyond the free slots (several queues read at once)
  * wait here with their lease renewed.
  */
-import type { Delivery, QueueKeys } from '@sluice/core';
+import { type Delivery, isWakeMarker, type QueueKeys } from '@sluice/core';
 import { JobInterrupt } from './classify.js';
-import { isMarker, type RunJobResult, runJob } from './run-job.js';
+import { type RunJobResult, runJob } from './run-job.js';
 import { RunSignal } from './run-signal.js';
 import type { Runtime } from './runtime.js';
 
@@ -65,7 +65,7 @@ export class JobPool {
   /** Take a delivery: run it when a slot (and its job's limit) allows. */
   submit(keys: QueueKeys, delivery: Delivery, fields: Record<string, string>): void {
     const h: Held = { keys, delivery, fields, name: fields.name ?? '', renew: true, interrupt: new RunSignal() };
-    if (isMarker(fields)) {
+    if (isWakeMarker(fields)) {
       this.start(h, false);
       return;
     }

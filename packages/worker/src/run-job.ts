@@ -80,9 +80,6 @@ export interface RunJobResult {
   decision: Decision | undefined;
 }
 
-/** True for a `wake` marker entry (not a job). */
-export const isMarker = isWakeMarker;
-
 /** Run a fenced transition, retrying transient failures; NOT-PENDING after a retry means the first try landed. */
 async function fenced<T extends Fenced>(fn: () => Promise<T>): Promise<T | { ok: true }> {
   let retried = false;
@@ -97,7 +94,7 @@ async function fenced<T extends Fenced>(fn: () => Promise<T>): Promise<T | { ok:
 export async function runJob(o: RunJobOptions): Promise<RunJobResult> {
   const clock = o.clock ?? systemClock;
   const ack = o.ack ?? (async (keys, d) => (await ackDeliveries(o.exec, keys, o.consumer, [d]))[0] as Fenced);
-  if (isMarker(o.fields)) {
+  if (isWakeMarker(o.fields)) {
     await withRetry(() => finishMarker(o.exec, o.keys, o.delivery.entryId));
     o.onMarker?.();
     return { outcome: 'marker', durationMs: 0, decision: undefined };

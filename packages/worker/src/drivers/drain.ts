@@ -11,6 +11,7 @@ import {
   type Delivery,
   decodeEnvelope,
   GROUP,
+  isWakeMarker,
   promoteDue,
   type QueueKeys,
   queueKeys,
@@ -25,7 +26,6 @@ import { resolveLogger } from '../logger.js';
 import { resolveOptions, type WorkerOptions } from '../options.js';
 import { JobPool } from '../pool.js';
 import { Reclaimer } from '../reclaimer.js';
-import { isMarker } from '../run-job.js';
 import { openRuntime, type Runtime } from '../runtime.js';
 import { handBack, shutdown } from '../shutdown.js';
 import { consumerName } from '../worker.js';
@@ -118,7 +118,7 @@ export async function drain(o: DrainOptions): Promise<DrainResult> {
     },
     submit(keys: QueueKeys, d: Delivery, fields: Record<string, string>) {
       const cost = jobCost(opts.jobs.get(fields.name ?? ''), estimateMs);
-      if (isMarker(fields) || !decodeEnvelope(fields).ok || fits(cost, left())) return pool.submit(keys, d, fields);
+      if (isWakeMarker(fields) || !decodeEnvelope(fields).ok || fits(cost, left())) return pool.submit(keys, d, fields);
       const key = `${keys.queue}\n${fields.id}`;
       if (skipped.has(key)) blocked.add(keys.queue);
       skipped.add(key);
