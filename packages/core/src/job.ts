@@ -62,33 +62,53 @@ export type DecodedEnvelope =
   | { ok: true; job: JobEnvelope }
   | { ok: false; reason: string; partial: Partial<JobEnvelope> };
 
-const intField = (v: string | undefined) => (v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined);
+/** A non-negative decimal integer field, or undefined (no regex: this runs for every job read). */
+function intField(v: string | undefined): number | undefined {
+  if (v === undefined || v.length === 0 || v.length > 16) return undefined;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+  }
+  return Number(v);
+}
+
+const present = (v: string | undefined): v is string => typeof v === 'string' && v !== '';
 
 /** Decode the fields of a stream entry. Never throws: a malformed entry comes back with the reason. */
 export function decodeEnvelope(fields: Record<string, string>): DecodedEnvelope {
+  const { id, name, data } = fields;
   const attempt = intField(fields.attempt);
-  const enqueuedAt = intField(fields.enqueuedAt);
+  if (present(id) && present(name) && present(data) && attempt !== undefined && attempt >= 1) {
+    return {
+      ok: true,
+      job: {
+        id,
+        name,
+        data,
+        attempt,
+        enqueuedAt: intField(fields.enqueuedAt) ?? 0,
+        trace: fields.trace,
+        key: fields.key,
+        firstFailedAt: intField(fields.firstFailedAt),
+      },
+    };
+  }
   const partial: Partial<JobEnvelope> = {
-    id: fields.id,
-    name: fields.name,
-    data: fields.data,
+    id,
+    name,
+    data,
     attempt,
-    enqueuedAt,
+    enqueuedAt: intField(fields.enqueuedAt),
     trace: fields.trace,
     key: fields.key,
     firstFailedAt: intField(fields.firstFailedAt),
   };
-  const missing = ['id', 'name', 'data'].filter((k) => typeof fields[k] !== 'string' || fields[k] === '');
+  const missing = ['id', 'name', 'data'].filter((k) => !present(fields[k]));
   if (missing.length) return { ok: false, reason: `malformed entry: missing field(s) ${missing.join(', ')}`, partial };
-  if (attempt === undefined || attempt < 1)
-    return {
-      ok: false,
-      reason: `malformed entry: attempt must be an integer >= 1; got ${JSON.stringify(fields.attempt)}`,
-      partial,
-    };
   return {
-    ok: true,
-    job: { ...(partial as JobEnvelope), attempt, enqueuedAt: enqueuedAt ?? 0 },
+    ok: false,
+    reason: `malformed entry: attempt must be an integer >= 1; got ${JSON.stringify(fields.attempt)}`,
+    partial,
   };
 }
 

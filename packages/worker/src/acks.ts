@@ -5,16 +5,17 @@
  */
 import { ackDeliveries, type Delivery, type Fenced, LeaseLost, type QueueKeys, type RedisExecutor } from '@sluice/core';
 import { withRetry } from './retry.js';
+import type { AckReceiver } from './run-types.js';
 
-interface Waiting {
-  d: Delivery;
-  resolve: (r: Fenced) => void;
-  reject: (e: unknown) => void;
+interface Batch {
+  keys: QueueKeys;
+  ds: Delivery[];
+  to: AckReceiver[];
 }
 
 /** Collects acks per queue and flushes them once per tick. */
 export class AckBatcher {
-  private readonly batches = new Map<string, { keys: QueueKeys; items: Waiting[] }>();
+  private batches = new Map<string, Batch>();
   private scheduled = false;
   private readonly inFlight = new Set<Promise<void>>();
 
@@ -23,20 +24,24 @@ export class AckBatcher {
     private readonly consumer: string,
   ) {}
 
+  /** Acknowledge one delivery (fenced); `to.acked` gets its own result, or the error that outlasted the retries. */
+  add(keys: QueueKeys, d: Delivery, to: AckReceiver): void {
+    let b = this.batches.get(keys.queue);
+    if (!b) {
+      b = { keys, ds: [], to: [] };
+      this.batches.set(keys.queue, b);
+    }
+    b.ds.push(d);
+    b.to.push(to);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
   /** Acknowledge one delivery (fenced); resolves with its own result. */
   ack(keys: QueueKeys, d: Delivery): Promise<Fenced> {
-    return new Promise((resolve, reject) => {
-      let b = this.batches.get(keys.queue);
-      if (!b) {
-        b = { keys, items: [] };
-        this.batches.set(keys.queue, b);
-      }
-      b.items.push({ d, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
-    });
+    return new Promise((resolve, reject) => this.add(keys, d, { acked: (err, r) => (r ? resolve(r) : reject(err)) }));
   }
 
   /** Resolves when every ack asked for so far has its answer. */
@@ -47,32 +52,29 @@ export class AckBatcher {
 
   private flush(): void {
     this.scheduled = false;
-    const batches = [...this.batches.values()];
-    this.batches.clear();
-    for (const { keys, items } of batches) {
-      const p = this.send(keys, items).finally(() => this.inFlight.delete(p));
+    const batches = this.batches;
+    this.batches = new Map();
+    for (const b of batches.values()) {
+      const p = this.send(b).finally(() => this.inFlight.delete(p));
       this.inFlight.add(p);
     }
   }
 
-  private async send(keys: QueueKeys, items: Waiting[]): Promise<void> {
+  private async send({ keys, ds, to }: Batch): Promise<void> {
+    let res: Fenced[];
+    let retried = false;
     try {
-      let retried = false;
-      const res = await withRetry((n) => {
+      res = await withRetry((n) => {
         retried = n > 0;
-        return ackDeliveries(
-          this.exec,
-          keys,
-          this.consumer,
-          items.map((i) => i.d),
-        );
-      });
-      items.forEach((item, i) => {
-        const r = res[i] ?? { ok: false, lost: LeaseLost.NotPending };
-        item.resolve(!r.ok && retried && r.lost === LeaseLost.NotPending ? { ok: true } : r);
+        return ackDeliveries(this.exec, keys, this.consumer, ds);
       });
     } catch (err) {
-      for (const item of items) item.reject(err);
+      for (const r of to) r.acked(err, undefined);
+      return;
+    }
+    for (let i = 0; i < to.length; i++) {
+      const r = res[i] ?? { ok: false, lost: LeaseLost.NotPending };
+      (to[i] as AckReceiver).acked(undefined, !r.ok && retried && r.lost === LeaseLost.NotPending ? { ok: true } : r);
     }
   }
 }

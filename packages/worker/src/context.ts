@@ -1,7 +1,13 @@
 /** The `ctx` a handler receives: ids, attempt, abort signal, a bound child logger, chained enqueue, trace. */
-import { type EnqueueContext, enqueue, type JobContext, type JobEnvelope } from '@sluice/core';
+import {
+  type ChainEnqueue,
+  type EnqueueContext,
+  enqueue,
+  type JobContext,
+  type JobEnvelope,
+  type JobLogger,
+} from '@sluice/core';
 import type { Logger } from 'pino';
-import type { RunSignal } from './run-signal.js';
 
 /** A child of `parent` bound to `bindings`, made on first call (most runs never log). */
 export function lazyChild(parent: Logger, bindings: Record<string, unknown>): () => Logger {
@@ -12,6 +18,53 @@ export function lazyChild(parent: Logger, bindings: Record<string, unknown>): ()
   };
 }
 
+/** Where a context gets its signal and logger, both made on first use. */
+export interface ContextSource {
+  /** The run's abort signal. */
+  readonly signal: AbortSignal;
+  /** The run's logger. */
+  log(): Logger;
+}
+
+/**
+ * The context of one run. `signal`, `log` and `enqueue` are getters made on first read: a handler that uses none
+ * of them costs one small object (no AbortController, no child logger, no closure).
+ */
+export class JobCtx implements JobContext {
+  readonly jobId: string;
+  readonly name: string;
+  readonly attempt: number;
+  readonly trace: string | undefined;
+  private chain: ChainEnqueue | undefined;
+
+  constructor(
+    env: JobEnvelope,
+    readonly queue: string,
+    private readonly src: ContextSource,
+    private readonly enqueueCtx: EnqueueContext,
+  ) {
+    this.jobId = env.id;
+    this.name = env.name;
+    this.attempt = env.attempt;
+    this.trace = env.trace;
+  }
+
+  get signal(): AbortSignal {
+    return this.src.signal;
+  }
+
+  get log(): JobLogger {
+    return this.src.log();
+  }
+
+  /** A function (safe to destructure) that enqueues on the worker's connection and prefix. */
+  get enqueue(): ChainEnqueue {
+    const ctx = this.enqueueCtx;
+    this.chain ??= (job, payload, options) => enqueue(ctx, job, payload, options);
+    return this.chain;
+  }
+}
+
 /**
  * Build the context of one run of `env` read from `queue`. `ctx.signal` and `ctx.log` are made on first read:
  * a handler that uses neither costs no AbortController and no child logger.
@@ -19,22 +72,19 @@ export function lazyChild(parent: Logger, bindings: Record<string, unknown>): ()
 export function createJobContext(
   env: JobEnvelope,
   queue: string,
-  run: Pick<RunSignal, 'signal'>,
+  run: { readonly signal: AbortSignal },
   log: () => Logger,
   enqueueCtx: EnqueueContext,
 ): JobContext {
-  return {
-    jobId: env.id,
-    name: env.name,
+  return new JobCtx(
+    env,
     queue,
-    attempt: env.attempt,
-    get signal() {
-      return run.signal;
+    {
+      get signal() {
+        return run.signal;
+      },
+      log,
     },
-    get log() {
-      return log();
-    },
-    enqueue: (job, payload, options) => enqueue(enqueueCtx, job, payload, options),
-    trace: env.trace,
-  };
+    enqueueCtx,
+  );
 }

@@ -67,6 +67,9 @@ export class WorkerEvents {
     this.listeners.get(event)?.delete(listener as (payload: never) => void);
   }
 
+  /** True when `event` has at least one listener. */
+  readonly listening = (event: WorkerEventName): boolean => (this.listeners.get(event)?.size ?? 0) > 0;
+
   /** Call every listener of `event` with `payload`. */
   readonly emit: Emit = (event, payload) => {
     const set = this.listeners.get(event);

@@ -6,30 +6,48 @@
  */
 import { type Delivery, isWakeMarker, type QueueKeys } from '@sluice/core';
 import { JobInterrupt } from './classify.js';
-import { type RunJobResult, runJob } from './run-job.js';
+import { startJob } from './run-job.js';
 import { RunSignal } from './run-signal.js';
+import type { RunJobResult, RunShared, RunTask } from './run-types.js';
 import type { Runtime } from './runtime.js';
 
-/** A delivery held by this worker. */
-export interface Held {
-  keys: QueueKeys;
-  delivery: Delivery;
-  fields: Record<string, string>;
+/** A delivery held by this worker; it is also the task of its run (its hooks report back to the pool). */
+export class Held implements RunTask {
   /** Job name from the fields ('' when missing). */
-  name: string;
+  readonly name: string;
   /** False once the lease must no longer be renewed (timed out, lost, finishing elsewhere). */
-  renew: boolean;
+  renew = true;
   /** Interrupts the run (shutdown, lease lost). */
-  interrupt: RunSignal;
-  /** Settles when the run is over; undefined while waiting for a slot. */
-  done?: Promise<void>;
+  readonly interrupt = new RunSignal();
   /** True once its slot was given up (the handler is over; its ack or retry may still be in flight). */
-  released?: boolean;
+  released = false;
+  /** Counted against the concurrency (false for `wake` markers). */
+  counted = true;
+
+  constructor(
+    private readonly pool: JobPool,
+    readonly keys: QueueKeys,
+    readonly delivery: Delivery,
+    readonly fields: Record<string, string>,
+  ) {
+    this.name = fields.name ?? '';
+  }
+
+  /** The handler is over: its slot goes to the next job while the outcome is recorded (still fenced). */
+  onSettled(): void {
+    this.renew = false;
+    this.pool.release(this);
+  }
+
+  /** The run is over (err set when its outcome could not be recorded). */
+  onDone(err: unknown, _result: RunJobResult | undefined): void {
+    this.pool.finished(this, err);
+  }
 }
 
 /** Runs deliveries within the concurrency limits. */
 export class JobPool {
-  private readonly waiting: Held[] = [];
+  private waiting: Held[] = [];
   private readonly running = new Set<Held>();
   /** Handlers that are over whose outcome (ack, retry, dead letter) is still being recorded. */
   private readonly finishing = new Set<Held>();
@@ -37,11 +55,28 @@ export class JobPool {
   private slotWaiters: Array<() => void> = [];
   private idleWaiters: Array<() => void> = [];
   private closed = false;
+  private pumping = false;
+  private pumpAgain = false;
+  private readonly shared: RunShared;
 
   constructor(
     private readonly rt: Runtime,
-    private readonly hooks: { wake(queue: string, inMs?: number): void },
-  ) {}
+    hooks: { wake(queue: string, inMs?: number): void },
+  ) {
+    this.shared = {
+      exec: rt.conn,
+      consumer: rt.consumer,
+      jobs: rt.opts.jobs,
+      log: rt.log,
+      enqueueCtx: rt.enqueueCtx,
+      clock: rt.opts.clock,
+      ack: (keys, d, to) => rt.acks.add(keys, d, to),
+      emit: rt.emit,
+      listening: rt.listening,
+      onRetry: (queue, ms) => hooks.wake(queue, ms),
+      onMarker: (queue) => hooks.wake(queue),
+    };
+  }
 
   /** Slots neither running nor promised to a waiting delivery. */
   get free(): number {
@@ -64,9 +99,10 @@ export class JobPool {
 
   /** Take a delivery: run it when a slot (and its job's limit) allows. */
   submit(keys: QueueKeys, delivery: Delivery, fields: Record<string, string>): void {
-    const h: Held = { keys, delivery, fields, name: fields.name ?? '', renew: true, interrupt: new RunSignal() };
+    const h = new Held(this, keys, delivery, fields);
     if (isWakeMarker(fields)) {
-      this.start(h, false);
+      h.counted = false;
+      this.start(h);
       return;
     }
     this.waiting.push(h);
@@ -114,7 +150,7 @@ export class JobPool {
 
   /** Interrupt every running handler with `reason`. */
   interruptAll(reason: JobInterrupt): void {
-    for (const h of this.running) h.interrupt.abort(reason);
+    for (const h of [...this.running]) h.interrupt.abort(reason);
   }
 
   /** Resolves when nothing runs and every outcome is recorded. */
@@ -123,93 +159,86 @@ export class JobPool {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  private limitOf(name: string): number {
-    return this.rt.opts.jobs.get(name)?.concurrency ?? Number.POSITIVE_INFINITY;
-  }
-
-  private pump(): void {
-    if (this.closed) return;
-    for (let i = 0; i < this.waiting.length && this.running.size < this.rt.opts.concurrency; ) {
-      const h = this.waiting[i] as Held;
-      if ((this.perName.get(h.name) ?? 0) >= this.limitOf(h.name)) {
-        i++;
-        continue;
-      }
-      this.waiting.splice(i, 1);
-      this.start(h, true);
-    }
-  }
-
-  private notifySlots(): void {
-    if (this.free <= 0) return;
-    const waiters = this.slotWaiters;
-    this.slotWaiters = [];
-    for (const w of waiters) w();
-  }
-
-  private start(h: Held, counted: boolean): void {
-    if (counted) {
-      this.running.add(h);
-      this.perName.set(h.name, (this.perName.get(h.name) ?? 0) + 1);
-    }
-    const rt = this.rt;
-    const queue = h.keys.queue;
-    h.done = runJob({
-      exec: rt.conn,
-      keys: h.keys,
-      consumer: rt.consumer,
-      delivery: h.delivery,
-      fields: h.fields,
-      jobs: rt.opts.jobs,
-      log: rt.log,
-      enqueueCtx: rt.enqueueCtx,
-      clock: rt.opts.clock,
-      interrupt: h.interrupt,
-      ack: (keys, d) => rt.acks.ack(keys, d),
-      emit: rt.emit,
-      onSettled: () => {
-        // The handler is over: its slot goes to the next job while the outcome is recorded (still fenced).
-        h.renew = false;
-        this.release(h, counted);
-      },
-      onRetry: (ms) => this.hooks.wake(queue, ms),
-      onMarker: () => this.hooks.wake(queue),
-    })
-      .then(
-        (r: RunJobResult) => r,
-        (err: unknown) => {
-          // Redis stayed unreachable: the entry stays pending and is reclaimed after the lease (never lost).
-          rt.log.error(
-            { err, entryId: h.delivery.entryId, queue },
-            'could not record the outcome of a job; it will be reclaimed',
-          );
-          rt.emit('worker:error', { error: err as Error, where: 'run-job' });
-        },
-      )
-      .finally(() => {
-        h.renew = false;
-        this.release(h, counted);
-        this.finishing.delete(h);
-        if (this.runningCount === 0) {
-          const w = this.idleWaiters;
-          this.idleWaiters = [];
-          for (const f of w) f();
-        }
-      })
-      .then(() => {});
-  }
-
   /** Give up `h`'s slot (once): the next waiting job may start. */
-  private release(h: Held, counted: boolean): void {
+  release(h: Held): void {
     if (h.released) return;
     h.released = true;
-    if (!counted) return;
+    if (!h.counted) return;
     this.running.delete(h);
     this.finishing.add(h);
     const n = (this.perName.get(h.name) ?? 1) - 1;
     if (n <= 0) this.perName.delete(h.name);
     else this.perName.set(h.name, n);
     this.pump();
+  }
+
+  /** The run of `h` is over; `err` set when its outcome could not be recorded. */
+  finished(h: Held, err: unknown): void {
+    if (err !== undefined) {
+      // Redis stayed unreachable: the entry stays pending and is reclaimed after the lease (never lost).
+      this.rt.log.error(
+        { err, entryId: h.delivery.entryId, queue: h.keys.queue },
+        'could not record the outcome of a job; it will be reclaimed',
+      );
+      this.rt.emit('worker:error', { error: err as Error, where: 'run-job' });
+    }
+    h.renew = false;
+    this.release(h);
+    this.finishing.delete(h);
+    if (this.runningCount === 0 && this.idleWaiters.length > 0) {
+      const w = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const f of w) f();
+    }
+  }
+
+  private limitOf(name: string): number {
+    return this.rt.opts.jobs.get(name)?.concurrency ?? Number.POSITIVE_INFINITY;
+  }
+
+  /**
+   * Start waiting deliveries while slots (and per-job limits) allow, in order. Re-entrant calls (a handler that
+   * settles synchronously releases its slot from inside `start`) only ask for another pass.
+   */
+  private pump(): void {
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = true;
+    try {
+      do {
+        this.pumpAgain = false;
+        if (this.closed) break;
+        const max = this.rt.opts.concurrency;
+        const w = this.waiting;
+        const kept: Held[] = [];
+        let i = 0;
+        for (; i < w.length && this.running.size < max; i++) {
+          const h = w[i] as Held;
+          if ((this.perName.get(h.name) ?? 0) >= this.limitOf(h.name)) kept.push(h);
+          else {
+            this.running.add(h);
+            this.perName.set(h.name, (this.perName.get(h.name) ?? 0) + 1);
+            this.start(h);
+          }
+        }
+        if (i > 0) this.waiting = i >= w.length ? kept : kept.concat(w.slice(i));
+      } while (this.pumpAgain);
+    } finally {
+      this.pumping = false;
+    }
     this.notifySlots();
+  }
+
+  private notifySlots(): void {
+    if (this.free <= 0 || this.slotWaiters.length === 0) return;
+    const waiters = this.slotWaiters;
+    this.slotWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  private start(h: Held): void {
+    startJob(this.shared, h);
   }
 }

@@ -10,6 +10,8 @@ export class RunSignal {
   private _reason: unknown;
   private ctrl: AbortController | undefined;
   private listeners: Array<(reason: unknown) => void> | undefined;
+  /** The run this signal cuts short, told first on abort (one slot: no listener array per job). Default none. */
+  owner: { interrupted(reason: unknown): void } | undefined;
 
   /** True once aborted. */
   get aborted(): boolean {
@@ -35,6 +37,9 @@ export class RunSignal {
     if (this._aborted) return;
     this._aborted = true;
     this._reason = reason;
+    const owner = this.owner;
+    this.owner = undefined;
+    owner?.interrupted(reason);
     this.ctrl?.abort(reason);
     const ls = this.listeners;
     this.listeners = undefined;

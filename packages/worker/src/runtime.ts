@@ -2,7 +2,7 @@
 import { Connection, type ConnectionOptions, DEFAULTS, type EnqueueContext } from '@sluice/core';
 import type { Logger } from 'pino';
 import { AckBatcher } from './acks.js';
-import type { Emit } from './events.js';
+import type { Emit, WorkerEventName } from './events.js';
 import type { ResolvedOptions } from './options.js';
 
 /** The shared state of one running worker. */
@@ -17,6 +17,8 @@ export interface Runtime {
   readonly log: Logger;
   /** Emit a worker event. */
   readonly emit: Emit;
+  /** True when `event` has listeners (default: always), so hot paths skip building unused payloads. */
+  readonly listening?: (event: WorkerEventName) => boolean;
   /** Batched fenced acks. */
   readonly acks: AckBatcher;
   /** For `ctx.enqueue` and the scheduler. */
@@ -31,7 +33,7 @@ export interface Runtime {
  */
 export async function openRuntime(
   where: Pick<ConnectionOptions, 'url' | 'client' | 'cluster' | 'connectTimeout'>,
-  parts: Pick<Runtime, 'opts' | 'consumer' | 'log' | 'emit'>,
+  parts: Pick<Runtime, 'opts' | 'consumer' | 'log' | 'emit' | 'listening'>,
 ): Promise<{ rt: Runtime; stop: AbortController }> {
   const conn = await Connection.open({
     url: where.url,

@@ -56,7 +56,13 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
 
   async function start(): Promise<void> {
     if (running || stopping) throw new Error('worker: start() may be called once');
-    const { rt, stop } = await openRuntime(options, { opts, consumer, log, emit: events.emit });
+    const { rt, stop } = await openRuntime(options, {
+      opts,
+      consumer,
+      log,
+      emit: events.emit,
+      listening: events.listening,
+    });
     const { conn } = rt;
     const consumers: Consumer[] = [];
     try {

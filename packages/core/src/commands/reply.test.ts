@@ -58,6 +58,15 @@ describe('reply helpers', () => {
   it('toFields builds plain objects; the last of a repeated field wins; __proto__ is an own field', () => {
     expect(toFields(['a', '1', 'b', '2'])).toEqual({ a: '1', b: '2' });
     expect(toFields(['a', '1', 'a', '2'])).toEqual({ a: '2' });
+    // A Buffer value or a __proto__ field after plain ones leaves the fast path without losing or reordering fields.
+    expect(Object.entries(toFields(['a', '1', 'b', Buffer.from('2'), 'c', '3']))).toEqual([
+      ['a', '1'],
+      ['b', '2'],
+      ['c', '3'],
+    ]);
+    const late = toFields(['a', '1', '__proto__', 'x', 'b', '2']);
+    expect(Object.keys(late)).toEqual(['a', '__proto__', 'b']);
+    expect(Object.getPrototypeOf(late)).toBe(Object.prototype);
     const f = toFields(['__proto__', 'x']);
     expect(Object.hasOwn(f, '__proto__')).toBe(true);
     expect(Object.getPrototypeOf(f)).toBe(Object.prototype);

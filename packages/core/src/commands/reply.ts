@@ -93,6 +93,17 @@ export function mapOrPairs(raw: unknown, what = 'map'): Record<string, unknown> 
 /** An entry's field list `[f1, v1, ...]` as an object; a repeated field keeps its last value. */
 export function toFields(raw: unknown, what = 'entry fields'): StreamFields {
   const out: StreamFields = {};
+  // Fast path (every read of a job): a flat [f, v, ...] list of strings, no `__proto__` field.
+  if (Array.isArray(raw) && raw.length % 2 === 0) {
+    let i = 0;
+    for (; i < raw.length; i += 2) {
+      const k: unknown = raw[i];
+      const v: unknown = raw[i + 1];
+      if (typeof k !== 'string' || typeof v !== 'string' || k === '__proto__') break;
+      out[k] = v;
+    }
+    if (i === raw.length) return out;
+  }
   for (const [k, v] of pairsOf(raw, what)) setOwn(out, k, str(v, what));
   return out;
 }

@@ -98,7 +98,8 @@ export async function drain(o: DrainOptions): Promise<DrainResult> {
     else if (event === 'job:dead') counts.dead++;
     if (event !== 'job:started') changed();
   };
-  const { rt, stop } = await openRuntime(o, { opts, consumer, log, emit });
+  const listening = (event: string) => event !== 'job:started';
+  const { rt, stop } = await openRuntime(o, { opts, consumer, log, emit, listening });
   const { conn } = rt;
   const pool = new JobPool(rt, { wake: () => {} });
   const leaseKeeper = new LeaseKeeper(rt, pool);

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { decodeEnvelope, envelopeFields } from './job.js';
+
+const fieldsOf = (list: string[]): Record<string, string> => {
+  const o: Record<string, string> = {};
+  for (let i = 0; i < list.length; i += 2) o[list[i] as string] = list[i + 1] as string;
+  return o;
+};
+
+describe('decodeEnvelope', () => {
+  it('decodes what envelopeFields wrote, optional fields included', () => {
+    const env = { id: 'j1', name: 'send', data: '{"a":1}', attempt: 3, enqueuedAt: 1_700_000_000_123 };
+    expect(decodeEnvelope(fieldsOf(envelopeFields(env)))).toEqual({ ok: true, job: env });
+    const full = { ...env, trace: '00-ab-cd-01', key: 'k', firstFailedAt: 1_700_000_000_999 };
+    const d = decodeEnvelope(fieldsOf(envelopeFields(full)));
+    expect(d.ok && d.job).toEqual(full);
+  });
+
+  it('names the missing fields and keeps what it could read', () => {
+    const d = decodeEnvelope({ id: 'j1', data: '', attempt: '1' });
+    expect(d).toMatchObject({ ok: false, reason: 'malformed entry: missing field(s) name, data' });
+    expect(d.ok ? undefined : d.partial).toMatchObject({ id: 'j1', attempt: 1 });
+  });
+
+  it.each(['0', '-1', '1.5', ' 2', '2a', '', '99999999999999999'])('refuses attempt %j', (attempt) => {
+    const d = decodeEnvelope({ id: 'j', name: 'n', data: '{}', attempt, enqueuedAt: '1' });
+    expect(d.ok).toBe(false);
+    expect(d.ok ? '' : d.reason).toBe(
+      `malformed entry: attempt must be an integer >= 1; got ${JSON.stringify(attempt)}`,
+    );
+  });
+
+  it('reads a missing or malformed enqueuedAt as 0 and ignores a malformed firstFailedAt', () => {
+    const d = decodeEnvelope({ id: 'j', name: 'n', data: '{}', attempt: '2', enqueuedAt: 'x', firstFailedAt: '1e3' });
+    expect(d).toEqual({
+      ok: true,
+      job: {
+        id: 'j',
+        name: 'n',
+        data: '{}',
+        attempt: 2,
+        enqueuedAt: 0,
+        trace: undefined,
+        key: undefined,
+        firstFailedAt: undefined,
+      },
+    });
+  });
+});
