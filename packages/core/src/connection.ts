@@ -4,7 +4,7 @@
  * dedicated connections of blocking reads. Commands go through {@link RedisExecutor}, which works the same on
  * a single client and on a Redis Cluster (routed by the first key).
  */
-import { createClient, createCluster } from '@redis/client';
+import { createCluster, RedisClient } from '@redis/client';
 import { DEFAULTS } from './options.js';
 
 /** The part of an @redis/client client that Sluice uses. Any `createClient()` result fits. */
@@ -173,6 +173,8 @@ function reconnectPolicy(connectTimeout: number) {
 /**
  * A client with Sluice's policy: fail the first connect after `connectTimeout` ms, then reconnect for ever.
  * `commandTimeout` (ms, 0 = none; default `DEFAULTS.commandTimeout`) bounds how long a command waits unsent.
+ * It is a bare `RedisClient` (only `sendCommand`, which is all Sluice sends through): `createClient()` builds a
+ * class with ~500 command methods for every options object, 15-25 ms of a cold start (docs/benchmarks.md).
  */
 export function createSluiceClient(
   url: string,
@@ -180,7 +182,7 @@ export function createSluiceClient(
   commandTimeout: number = DEFAULTS.commandTimeout,
 ): RedisClientLike {
   const policy = reconnectPolicy(connectTimeout);
-  const client = createClient({
+  const client = new RedisClient({
     url,
     socket: { connectTimeout, reconnectStrategy: policy.strategy },
     commandOptions: { timeout: commandTimeout },
