@@ -14,7 +14,7 @@ import { backgroundBusy, gitLabel, sourceHash } from './machine.js';
 import { Admin, startRedis } from './redis.js';
 import { markdown, type RunRecord, targets } from './report.js';
 import { type Ctx, Results } from './results.js';
-import { buildSluice, coldScenario } from './scenarios/cold.js';
+import { buildSluice, bundleColdScripts, coldScenario } from './scenarios/cold.js';
 import { enqueueScenario } from './scenarios/enqueue.js';
 import { idleScenario } from './scenarios/idle.js';
 import { latencyScenario } from './scenarios/latency.js';
@@ -53,6 +53,10 @@ async function main(): Promise<void> {
   // Every Sluice child runs the built dist, as users do (the TypeScript sources under tsx cost ~15% more CPU).
   log('building @sluice/core and @sluice/worker (tsc -b): the children run their dist');
   buildSluice();
+  if (args.only.includes('cold')) {
+    log('bundling the cold-start scripts with esbuild (bench/.cold-bundles)');
+    await bundleColdScripts();
+  }
   const ROOT = resolve(BENCH, '..');
   const srcDirs = ['packages/core/src', 'packages/worker/src'];
   const sources = { git: gitLabel(ROOT), before: sourceHash(ROOT, srcDirs), after: '' };
