@@ -2,6 +2,10 @@
  * Shared Lua: the fencing check every finishing, retrying, dead-lettering and renewing script runs first.
  * `fence(stream, group, id, consumer, deliveries)` returns 1 when `consumer` owns the pending entry `id` with
  * exactly `deliveries` deliveries, else -1 (not pending), -2 (another owner), -3 (delivered again).
+ * `fence_many(stream, group, consumer, ids, deliveries)` returns the table of fence codes of `ids[i]` with
+ * `deliveries[i]` (always exactly what fence gives), from one `XPENDING stream group min max count consumer`
+ * over the batch's id range; an id that reply does not list (not pending, another owner, or cut off by the
+ * count) gets the exact single-id fence.
  * Also `call_chunked(head, ids, tail)` (one command per 500 ids), `now_ms()` (the server's clock) and `wake_if_first(stream, delayed, wakes, member, due)`, which adds a
  * `wake` marker (counted in `wakes`) when `member` became the earliest delayed job.
  */
@@ -13,6 +17,53 @@ local function fence(stream, group, id, consumer, deliveries)
   if e[2] ~= consumer then return -2 end
   if tostring(e[4]) ~= deliveries then return -3 end
   return 1
+end
+local function fence_many(stream, group, consumer, ids, deliveries)
+  local out = {}
+  if #ids == 1 then
+    out[1] = fence(stream, group, ids[1], consumer, deliveries[1])
+    return out
+  end
+  -- smallest and largest id of the batch, compared as numbers (ms, then seq), never as strings; seq is parsed
+  -- only when ms is not strictly inside the range so far. An id not of the form "ms-seq" is left out of the range
+  -- (it gets the single-id fence, below).
+  local lo, hi, lo_ms, lo_seq, hi_ms, hi_seq
+  for i = 1, #ids do
+    local id = ids[i]
+    local d = string.find(id, '-', 1, true)
+    local ms = d and tonumber(string.sub(id, 1, d - 1))
+    if ms and (not lo or ms <= lo_ms or ms >= hi_ms) then
+      local seq = tonumber(string.sub(id, d + 1))
+      if seq then
+        if not lo or ms < lo_ms or (ms == lo_ms and seq < lo_seq) then lo, lo_ms, lo_seq = id, ms, seq end
+        if not hi or ms > hi_ms or (ms == hi_ms and seq > hi_seq) then hi, hi_ms, hi_seq = id, ms, seq end
+      end
+    end
+  end
+  -- this consumer's pending entries in [lo, hi]: delivery count by entry id
+  local mine, text = {}, {}
+  if lo then
+    local rows = redis.call('XPENDING', stream, group, lo, hi, 2 * #ids + 16, consumer)
+    for _, e in ipairs(rows) do
+      if e[2] == consumer then mine[e[1]] = e[4] end
+    end
+  end
+  for i = 1, #ids do
+    local n = mine[ids[i]]
+    if n == nil then
+      -- not listed: not pending, another owner, or cut off by the count
+      out[i] = fence(stream, group, ids[i], consumer, deliveries[i])
+    else
+      -- the same test as fence's: the delivery count as text against the one the caller was handed
+      local t = text[n]
+      if not t then
+        t = tostring(n)
+        text[n] = t
+      end
+      out[i] = t == deliveries[i] and 1 or -3
+    end
+  end
+  return out
 end
 local function now_ms()
   local t = redis.call('TIME')

@@ -48,7 +48,15 @@ const lost = (c: number): { ok: false; lost: LeaseLost } => ({
   ok: false,
   lost: isLeaseLost(c) ? c : LeaseLost.NotPending,
 });
-const pairs = (ds: readonly Delivery[]) => ds.flatMap((d) => [d.entryId, String(d.deliveries)]);
+const pairs = (ds: readonly Delivery[]): string[] => {
+  const out = new Array<string>(ds.length * 2);
+  for (let i = 0; i < ds.length; i++) {
+    const d = ds[i] as Delivery;
+    out[2 * i] = d.entryId;
+    out[2 * i + 1] = String(d.deliveries);
+  }
+  return out;
+};
 
 /** Where an enqueue put the job. */
 export type EnqueueMode = { mode: 'now' } | { mode: 'delay'; ms: number } | { mode: 'at'; epochMs: number };

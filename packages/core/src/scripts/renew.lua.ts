@@ -1,7 +1,7 @@
 import fence from './fence.lua.js';
 
 /**
- * renew: extend the lease of every entry the caller still owns (fenced, batched) with one
+ * renew: extend the lease of every entry the caller still owns (fenced with fence_many, batched) with one
  * XCLAIM ... 0 ids JUSTID, which resets the idle time without counting a delivery.
  * KEYS[1] stream
  * ARGV[1] group, ARGV[2] consumer, then pairs: entry id, deliveries the caller was handed
@@ -12,11 +12,15 @@ import fence from './fence.lua.js';
  * and reports it lost.
  */
 export default `${fence}
-local out, ids = {}, {}
+local want, dels = {}, {}
 for i = 3, #ARGV, 2 do
-  local ok = fence(KEYS[1], ARGV[1], ARGV[i], ARGV[2], ARGV[i + 1])
-  if ok == 1 and #redis.call('XRANGE', KEYS[1], ARGV[i], ARGV[i]) > 0 then ids[#ids + 1] = ARGV[i] end
-  out[#out + 1] = ok
+  want[#want + 1] = ARGV[i]
+  dels[#dels + 1] = ARGV[i + 1]
+end
+local out = fence_many(KEYS[1], ARGV[1], ARGV[2], want, dels)
+local ids = {}
+for i, ok in ipairs(out) do
+  if ok == 1 and #redis.call('XRANGE', KEYS[1], want[i], want[i]) > 0 then ids[#ids + 1] = want[i] end
 end
 call_chunked({'XCLAIM', KEYS[1], ARGV[1], ARGV[2], '0'}, ids, 'JUSTID')
 return out
