@@ -1,4 +1,4 @@
-import fence from './fence.lua.js';
+import { CALL_CHUNKED, FENCE_MANY } from './fence.lua.js';
 
 /**
  * ack: finish jobs (fenced, batched): XACK + XDEL of every entry the caller still owns, one XACK and one XDEL
@@ -8,7 +8,7 @@ import fence from './fence.lua.js';
  * ARGV[1] group, ARGV[2] consumer, then pairs: entry id, deliveries the caller was handed
  * Returns one code per pair: 1 done, or a LeaseLost code (-1 not pending, -2 other owner, -3 delivered again).
  */
-export default `${fence}
+export default `${FENCE_MANY}${CALL_CHUNKED}
 local want, dels = {}, {}
 for i = 3, #ARGV, 2 do
   want[#want + 1] = ARGV[i]

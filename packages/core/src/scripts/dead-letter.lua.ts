@@ -1,4 +1,4 @@
-import fence from './fence.lua.js';
+import { FENCE, NOW_MS } from './fence.lua.js';
 
 /**
  * dead-letter: move a job that cannot or may not run again to the dead-letter stream (fenced):
@@ -7,7 +7,7 @@ import fence from './fence.lua.js';
  * ARGV[1] group, ARGV[2] consumer, ARGV[3] entry id, ARGV[4] deliveries, ARGV[5..] dead entry fields (flat)
  * Returns {1, dead entry id} done, or {LeaseLost code}.
  */
-export default `${fence}
+export default `${FENCE}${NOW_MS}
 local ok = fence(KEYS[1], ARGV[1], ARGV[3], ARGV[2], ARGV[4])
 if ok ~= 1 then return {ok} end
 local fields = {}

@@ -1,4 +1,4 @@
-import fence from './fence.lua.js';
+import { NOW_MS, WAKE_IF_FIRST } from './fence.lua.js';
 
 /**
  * enqueue: add a job now or later, once per idempotency key.
@@ -8,7 +8,7 @@ import fence from './fence.lua.js';
  * Returns {job id, 0} when written; {first job id, 1} when the key was already taken (nothing written).
  * A delayed job that becomes the earliest due adds a `wake` marker to the stream so an idle promoter re-plans.
  */
-export default `${fence}
+export default `${NOW_MS}${WAKE_IF_FIRST}
 if KEYS[4] then
   local prev = redis.call('GET', KEYS[4])
   if prev then return {prev, 1} end

@@ -1,5 +1,6 @@
 /**
- * Shared Lua: the fencing check every finishing, retrying, dead-lettering and renewing script runs first.
+ * Shared Lua, one piece per helper so that each script carries only what it calls (every script body is kept
+ * in Redis's script cache): the fencing check every finishing, retrying, dead-lettering and renewing script runs first.
  * `fence(stream, group, id, consumer, deliveries)` returns 1 when `consumer` owns the pending entry `id` with
  * exactly `deliveries` deliveries, else -1 (not pending), -2 (another owner), -3 (delivered again).
  * `fence_many(stream, group, consumer, ids, deliveries)` returns the table of fence codes of `ids[i]` with
@@ -9,7 +10,8 @@
  * Also `call_chunked(head, ids, tail)` (one command per 500 ids), `now_ms()` (the server's clock) and `wake_if_first(stream, delayed, wakes, member, due)`, which adds a
  * `wake` marker (counted in `wakes`) when `member` became the earliest delayed job.
  */
-export default `
+/** `fence(stream, group, id, consumer, deliveries)`: the single-id fence. */
+export const FENCE = `
 local function fence(stream, group, id, consumer, deliveries)
   local p = redis.call('XPENDING', stream, group, id, id, 1)
   local e = p[1]
@@ -18,6 +20,10 @@ local function fence(stream, group, id, consumer, deliveries)
   if tostring(e[4]) ~= deliveries then return -3 end
   return 1
 end
+`;
+
+/** `fence_many(stream, group, consumer, ids, deliveries)`: the batched fence (includes {@link FENCE}). */
+export const FENCE_MANY = `${FENCE}
 local function fence_many(stream, group, consumer, ids, deliveries)
   local out = {}
   if #ids == 1 then
@@ -65,10 +71,18 @@ local function fence_many(stream, group, consumer, ids, deliveries)
   end
   return out
 end
+`;
+
+/** `now_ms()`: the server's clock in ms. */
+export const NOW_MS = `
 local function now_ms()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
+`;
+
+/** `call_chunked(head, ids, tail)`: one command per 500 ids. */
+export const CALL_CHUNKED = `
 -- redis.call(head..., ids..., tail) in chunks of 500 ids: unpack() of more than ~8000 values fails in Lua.
 local function call_chunked(head, ids, tail)
   for i = 1, #ids, 500 do
@@ -79,6 +93,10 @@ local function call_chunked(head, ids, tail)
     redis.call(unpack(args))
   end
 end
+`;
+
+/** `wake_if_first(stream, delayed, wakes, member, due)`: a wake marker for a new earliest delayed job. */
+export const WAKE_IF_FIRST = `
 local function wake_if_first(stream, delayed, wakes, member, due)
   local first = redis.call('ZRANGE', delayed, 0, 0)
   if first[1] == member then

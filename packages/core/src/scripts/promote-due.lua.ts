@@ -1,4 +1,4 @@
-import fence from './fence.lua.js';
+import { NOW_MS } from './fence.lua.js';
 
 /**
  * promote-due: move delayed jobs whose time has come (server TIME) onto the stream, a bounded batch per call.
@@ -7,7 +7,7 @@ import fence from './fence.lua.js';
  * ARGV[1] most members to move
  * Returns {moved, ms until the next due member (-1 when none), paused (1/0)}.
  */
-export default `${fence}
+export default `${NOW_MS}
 local now = now_ms()
 local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, tonumber(ARGV[1]))
 for _, m in ipairs(due) do

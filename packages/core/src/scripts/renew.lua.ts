@@ -1,4 +1,4 @@
-import fence from './fence.lua.js';
+import { CALL_CHUNKED, FENCE_MANY } from './fence.lua.js';
 
 /**
  * renew: extend the lease of every entry the caller still owns (fenced with fence_many, batched) with one
@@ -11,7 +11,7 @@ import fence from './fence.lua.js';
  * and still counts as owned (1): it can finish normally; if it outlives the lease, a reclaimer's XAUTOCLAIM drops it
  * and reports it lost.
  */
-export default `${fence}
+export default `${FENCE_MANY}${CALL_CHUNKED}
 local want, dels = {}, {}
 for i = 3, #ARGV, 2 do
   want[#want + 1] = ARGV[i]

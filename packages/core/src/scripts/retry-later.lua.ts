@@ -1,4 +1,4 @@
-import fence from './fence.lua.js';
+import { FENCE, NOW_MS, WAKE_IF_FIRST } from './fence.lua.js';
 
 /**
  * retry-later: put a failed job back for a later attempt (fenced): XACK + XDEL + ZADD delayed at the server's
@@ -8,7 +8,7 @@ import fence from './fence.lua.js';
  * ARGV[6..] the next attempt's envelope fields (flat)
  * Returns {1, due epoch ms} done, or {LeaseLost code}.
  */
-export default `${fence}
+export default `${FENCE}${NOW_MS}${WAKE_IF_FIRST}
 local ok = fence(KEYS[1], ARGV[1], ARGV[3], ARGV[2], ARGV[4])
 if ok ~= 1 then return {ok} end
 redis.call('XACK', KEYS[1], ARGV[1], ARGV[3])
