@@ -5,17 +5,33 @@
 import { createHash } from 'node:crypto';
 import type { RedisExecutor } from '../connection.js';
 
+/**
+ * The script without whole-line `--` comments, indentation and blank lines: Redis keeps every script body in
+ * its script cache for good (and parses it on EVAL), so what it holds after a drained queue stays small. Our
+ * scripts have no multi-line strings or block comments, which this would break.
+ */
+export function compactLua(source: string): string {
+  return source
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('--'))
+    .join('\n');
+}
+
 /** A named Lua script with its SHA1. */
 export class LuaScript {
   /** SHA1 of the source, as EVALSHA wants it. */
   readonly sha: string;
+  /** The source as sent: {@link compactLua} of the given one. */
+  readonly source: string;
   constructor(
     /** Name for messages (the file name without `.lua.ts`). */
     readonly name: string,
     /** Lua source. */
-    readonly source: string,
+    source: string,
   ) {
-    this.sha = createHash('sha1').update(source).digest('hex');
+    this.source = compactLua(source);
+    this.sha = createHash('sha1').update(this.source).digest('hex');
   }
 
   /**
