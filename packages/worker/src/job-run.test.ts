@@ -77,7 +77,7 @@ describe('startJob', () => {
     await done;
     expect(ran).toBe(false);
     expect(calls).toEqual(['settled', 'done']);
-    expect(results).toMatchObject([{ outcome: 'lease-lost', decision: { kind: 'abandon' } }]);
+    expect(results).toMatchObject([{ outcome: 'lease-lost', durationMs: 0, decision: { kind: 'abandon' } }]);
   });
 
   it('a lease lost mid-run ends the run at once; the handler finishing later is a late result, not a second end', async () => {

@@ -23,6 +23,7 @@ export class JobRun implements AckReceiver, ContextSource {
   private cutShort: unknown;
   private timer: NodeJS.Timeout | undefined;
   private started = 0;
+  private ran = false;
   private durationMs = 0;
   private child: Logger | undefined;
 
@@ -70,6 +71,7 @@ export class JobRun implements AckReceiver, ContextSource {
     if (listens(s, 'job:started')) s.emit?.('job:started', identity(t, env));
     t.onStart?.();
     this.started = (s.clock ?? systemClock).monotonic();
+    this.ran = true;
     let r: unknown;
     try {
       r = job.handler(payload, new JobCtx(env, t.keys.queue, this, s.enqueueCtx));
@@ -102,7 +104,8 @@ export class JobRun implements AckReceiver, ContextSource {
     this.settled = true;
     if (this.timer) clearTimeout(this.timer);
     if (this.sig.owner === this) this.sig.owner = undefined;
-    this.durationMs = (this.s.clock ?? systemClock).monotonic() - this.started;
+    // Interrupted before the handler was called: it took no time.
+    if (this.ran) this.durationMs = (this.s.clock ?? systemClock).monotonic() - this.started;
     this.finish(ok ? OK : { ok: false, error, phase: 'handler' });
   }
 
