@@ -9,12 +9,7 @@ import { CALL_CHUNKED, FENCE_MANY } from './fence.lua.js';
  * Returns one code per pair: 1 done, or a LeaseLost code (-1 not pending, -2 other owner, -3 delivered again).
  */
 export default `${FENCE_MANY}${CALL_CHUNKED}
-local want, dels = {}, {}
-for i = 3, #ARGV, 2 do
-  want[#want + 1] = ARGV[i]
-  dels[#dels + 1] = ARGV[i + 1]
-end
-local out = fence_many(KEYS[1], ARGV[1], ARGV[2], want, dels)
+local want, out = fence_argv(KEYS[1], ARGV[1], ARGV[2], 3)
 local ids = {}
 for i, ok in ipairs(out) do
   if ok == 1 then ids[#ids + 1] = want[i] end

@@ -22,7 +22,10 @@ local function fence(stream, group, id, consumer, deliveries)
 end
 `;
 
-/** `fence_many(stream, group, consumer, ids, deliveries)`: the batched fence (includes {@link FENCE}). */
+/**
+ * `fence_many(stream, group, consumer, ids, deliveries)`: the batched fence (includes {@link FENCE}), and
+ * `fence_argv(stream, group, consumer, from)`: the same over ARGV's (id, deliveries) pairs, returning ids and codes.
+ */
 export const FENCE_MANY = `${FENCE}
 local function fence_many(stream, group, consumer, ids, deliveries)
   local out = {}
@@ -70,6 +73,15 @@ local function fence_many(stream, group, consumer, ids, deliveries)
     end
   end
   return out
+end
+-- fence_many over the (entry id, deliveries) pairs of ARGV from index 'from' on: returns the ids and their codes.
+local function fence_argv(stream, group, consumer, from)
+  local ids, dels = {}, {}
+  for i = from, #ARGV, 2 do
+    ids[#ids + 1] = ARGV[i]
+    dels[#dels + 1] = ARGV[i + 1]
+  end
+  return ids, fence_many(stream, group, consumer, ids, dels)
 end
 `;
 

@@ -12,12 +12,7 @@ import { CALL_CHUNKED, FENCE_MANY } from './fence.lua.js';
  * and reports it lost.
  */
 export default `${FENCE_MANY}${CALL_CHUNKED}
-local want, dels = {}, {}
-for i = 3, #ARGV, 2 do
-  want[#want + 1] = ARGV[i]
-  dels[#dels + 1] = ARGV[i + 1]
-end
-local out = fence_many(KEYS[1], ARGV[1], ARGV[2], want, dels)
+local want, out = fence_argv(KEYS[1], ARGV[1], ARGV[2], 3)
 local ids = {}
 for i, ok in ipairs(out) do
   if ok == 1 and #redis.call('XRANGE', KEYS[1], want[i], want[i]) > 0 then ids[#ids + 1] = want[i] end
