@@ -23,6 +23,7 @@ export class JobRun implements AckReceiver, ContextSource {
   private cutShort: unknown;
   private timer: NodeJS.Timeout | undefined;
   private started = 0;
+  /** The handler was called and its duration is wanted. */
   private ran = false;
   private durationMs = 0;
   private child: Logger | undefined;
@@ -70,8 +71,9 @@ export class JobRun implements AckReceiver, ContextSource {
     }
     if (listens(s, 'job:started')) s.emit?.('job:started', identity(t, env));
     t.onStart?.();
-    this.started = (s.clock ?? systemClock).monotonic();
-    this.ran = true;
+    this.ran =
+      s.durations !== false || listens(s, 'job:succeeded') || listens(s, 'job:retrying') || listens(s, 'job:dead');
+    if (this.ran) this.started = (s.clock ?? systemClock).monotonic();
     let r: unknown;
     try {
       r = job.handler(payload, new JobCtx(env, t.keys.queue, this, s.enqueueCtx));
@@ -104,7 +106,7 @@ export class JobRun implements AckReceiver, ContextSource {
     this.settled = true;
     if (this.timer) clearTimeout(this.timer);
     if (this.sig.owner === this) this.sig.owner = undefined;
-    // Interrupted before the handler was called: it took no time.
+    // Interrupted before the handler was called (it took no time), or nobody wants the duration.
     if (this.ran) this.durationMs = (this.s.clock ?? systemClock).monotonic() - this.started;
     this.finish(ok ? OK : { ok: false, error, phase: 'handler' });
   }

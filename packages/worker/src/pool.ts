@@ -52,6 +52,8 @@ export class JobPool {
   /** Handlers that are over whose outcome (ack, retry, dead letter) is still being recorded. */
   private readonly finishing = new Set<Held>();
   private readonly perName = new Map<string, number>();
+  /** True when some job has its own `concurrency` limit; else per-name counts are not kept. */
+  private readonly limited: boolean;
   private slotWaiters: Array<() => void> = [];
   private idleWaiters: Array<() => void> = [];
   private closed = false;
@@ -63,6 +65,7 @@ export class JobPool {
     private readonly rt: Runtime,
     hooks: { wake(queue: string, inMs?: number): void },
   ) {
+    this.limited = [...rt.opts.jobs.values()].some((j) => j.concurrency !== undefined);
     this.shared = {
       exec: rt.conn,
       consumer: rt.consumer,
@@ -73,6 +76,7 @@ export class JobPool {
       ack: (keys, d, to) => rt.acks.add(keys, d, to),
       emit: rt.emit,
       listening: rt.listening,
+      durations: false,
       onRetry: (queue, ms) => hooks.wake(queue, ms),
       onMarker: (queue) => hooks.wake(queue),
     };
@@ -166,9 +170,11 @@ export class JobPool {
     if (!h.counted) return;
     this.running.delete(h);
     this.finishing.add(h);
-    const n = (this.perName.get(h.name) ?? 1) - 1;
-    if (n <= 0) this.perName.delete(h.name);
-    else this.perName.set(h.name, n);
+    if (this.limited) {
+      const n = (this.perName.get(h.name) ?? 1) - 1;
+      if (n <= 0) this.perName.delete(h.name);
+      else this.perName.set(h.name, n);
+    }
     this.pump();
   }
 
@@ -216,10 +222,10 @@ export class JobPool {
         let i = 0;
         for (; i < w.length && this.running.size < max; i++) {
           const h = w[i] as Held;
-          if ((this.perName.get(h.name) ?? 0) >= this.limitOf(h.name)) kept.push(h);
+          if (this.limited && (this.perName.get(h.name) ?? 0) >= this.limitOf(h.name)) kept.push(h);
           else {
             this.running.add(h);
-            this.perName.set(h.name, (this.perName.get(h.name) ?? 0) + 1);
+            if (this.limited) this.perName.set(h.name, (this.perName.get(h.name) ?? 0) + 1);
             this.start(h);
           }
         }

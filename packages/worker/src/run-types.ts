@@ -30,6 +30,8 @@ export interface RunShared {
   emit?: Emit | undefined;
   /** True when `event` has listeners (default: true when `emit` is set); no event payload is built otherwise. */
   listening?: ((event: WorkerEventName) => boolean) | undefined;
+  /** Measure every handler's duration (default true); false: only when an event that carries it has listeners. */
+  durations?: boolean | undefined;
   /** Random source for backoff jitter (default Math.random). */
   random?: (() => number) | undefined;
   /** Called after a retry of a job of `queue` was scheduled, with its delay (the worker wakes its promoter). */
