@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     '@redis/client': versionOf('@redis/client'),
   };
   // Every Sluice child runs the built dist, as users do (the TypeScript sources under tsx cost ~15% more CPU).
-  log('building @sluice/core and @sluice/worker (tsc -b): the children run their dist');
+  log('building @sluice/core and @sluice/worker (tsc -b + bundle-dist): the children run their dist');
   buildSluice();
   if (args.only.includes('cold')) {
     log('bundling the cold-start scripts with esbuild (bench/.cold-bundles)');

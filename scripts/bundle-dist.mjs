@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// Bundle each library package's built dist (tsc -b output) into a few ESM files: dist/bundle/<entry>.js plus
+// shared chunks (so an entry pair like @sluice/worker and @sluice/worker/fetch shares one copy of common
+// code and `instanceof` keeps working across them). Dependencies, including @sluice/core for the worker,
+// stay external: one copy of each package at run time. Why: Node loads ESM file by file, and Sluice's own
+// ~90 modules cost ~35-40 ms of every cold start (docs/benchmarks.md); one file per entry costs a few.
+// Usage: node scripts/bundle-dist.mjs [core|worker ...] (default: both). Run after `tsc -b` (pnpm build).
+import { readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** Package folder -> entry names (dist/<name>.js, as tsc emits them). */
+const PACKAGES = { core: ['index'], worker: ['index', 'fetch'] };
+
+async function bundle(pkg) {
+  const entries = PACKAGES[pkg];
+  if (!entries)
+    throw new Error(`bundle-dist: unknown package "${pkg}" (expected: ${Object.keys(PACKAGES).join(', ')})`);
+  const dir = join(ROOT, 'packages', pkg);
+  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  const external = Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies });
+  const outdir = join(dir, 'dist', 'bundle');
+  rmSync(outdir, { recursive: true, force: true });
+  await build({
+    entryPoints: Object.fromEntries(entries.map((e) => [e, join(dir, 'dist', `${e}.js`)])),
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external,
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+}
+
+const wanted = process.argv.slice(2);
+for (const pkg of wanted.length ? wanted : Object.keys(PACKAGES)) await bundle(pkg);
