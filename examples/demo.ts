@@ -4,14 +4,10 @@
  * `redis-server` binary is installed, it starts a private one on a free port for its run (and says so). It
  * writes only keys under its own prefix and deletes them at the end.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { statsCommand } from '@sluice/cli';
 import { createSluice, redactUrl } from '@sluice/core';
 import { createWorker } from '@sluice/worker';
+import { startRedisServer } from '../test/redis-server.js';
 import jobs, { resizeImage, sendEmail } from './jobs.js';
 
 const say = (line: string) => console.log(line);
@@ -26,38 +22,6 @@ async function reachable(url: string): Promise<boolean> {
   }
 }
 
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-
-/** Start a private redis-server for this run; returns its URL and a stop function (by pid). */
-async function privateRedis(): Promise<{ url: string; stop: () => void }> {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'sluice-demo-'));
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir], {
-    stdio: 'ignore',
-  });
-  await new Promise((res, rej) => {
-    child.once('spawn', res);
-    child.once('error', (e) => rej(new Error(`no Redis answers and redis-server cannot start (${e.message})`)));
-  });
-  const url = `redis://127.0.0.1:${port}`;
-  for (let i = 0; i < 100 && !(await reachable(url)); i++) await new Promise((r) => setTimeout(r, 50));
-  return {
-    url,
-    stop: () => {
-      child.kill('SIGTERM');
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
 /** Print the queues' stats exactly as `sluice queue stats` does. */
 async function showStats(title: string, url: string, prefix: string) {
   say(`\n${title}  (sluice queue stats --prefix ${prefix})`);
@@ -66,10 +30,10 @@ async function showStats(title: string, url: string, prefix: string) {
 
 async function main() {
   let url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  let stopRedis: (() => void) | undefined;
+  let stopRedis: (() => Promise<void>) | undefined;
   if (!(await reachable(url))) {
     say(`Nothing answers at ${redactUrl(url)}; starting a private redis-server for this demo.`);
-    const r = await privateRedis();
+    const r = await startRedisServer();
     url = r.url;
     stopRedis = r.stop;
   }
@@ -110,7 +74,7 @@ async function main() {
     const keys = (await sluice.connection.send(['KEYS', `${prefix}:*`])) as string[];
     if (keys.length) await sluice.connection.send(['DEL', ...keys]);
     await sluice.close();
-    stopRedis?.();
+    await stopRedis?.();
   }
 }
 

@@ -2,12 +2,9 @@
  * The private redis-server every run uses: started on a free 127.0.0.1 port with no persistence, stopped by
  * its pid. Plus the admin connection the runner measures through (INFO, CONFIG RESETSTAT, FLUSHALL).
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { createClient, type RedisClientType } from '@redis/client';
+import { startRedisServer } from '../../test/redis-server.js';
 
 /** A running private server. */
 export interface PrivateRedis {
@@ -18,70 +15,12 @@ export interface PrivateRedis {
   stop(): Promise<void>;
 }
 
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** Start `redis-server` (`REDIS_SERVER_BIN` overrides) with `--save '' --appendonly no` on a free port. */
 export async function startRedis(): Promise<PrivateRedis> {
   const bin = process.env.REDIS_SERVER_BIN ?? 'redis-server';
   const version = /v=(\S+)/.exec(execFileSync(bin, ['--version'], { encoding: 'utf8' }))?.[1] ?? 'unknown';
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-redis-'));
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
-  const child: ChildProcess = spawn(bin, args, { stdio: 'ignore' });
-  await new Promise((res, rej) => {
-    child.once('spawn', res);
-    child.once('error', rej);
-  });
-  const pid = child.pid as number;
-  const kill = () => {
-    if (child.exitCode === null && child.signalCode === null) process.kill(pid, 'SIGKILL');
-  };
-  process.once('exit', kill);
-  const url = `redis://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    const c = createClient({ url, socket: { reconnectStrategy: false, connectTimeout: 500 } });
-    c.on('error', () => {});
-    try {
-      await c.connect();
-      await c.ping();
-      await c.close();
-      break;
-    } catch (e) {
-      if (c.isOpen) c.destroy();
-      if (i >= 100) {
-        kill();
-        throw new Error(`redis-server on port ${port} gave no PING within 5 s: ${(e as Error).message}`);
-      }
-      await sleep(50);
-    }
-  }
-  return {
-    url,
-    port,
-    pid,
-    version,
-    stop: async () => {
-      process.off('exit', kill);
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        process.kill(pid, 'SIGTERM');
-        const t = setTimeout(kill, 3000);
-        await exited;
-        clearTimeout(t);
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  const r = await startRedisServer({ bin });
+  return { url: r.url, port: r.port, pid: r.pid ?? 0, version, stop: r.stop };
 }
 
 /** Parse an INFO section into `field -> value`. */

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { type AnyJob, defineJob } from '@sluice/core';
 import { createPushDispatcher, type PushDispatcherOptions, type Worker } from '@sluice/worker';
 import { createFetchHandler, type FetchHandlerOptions, sign, toNodeListener } from '@sluice/worker/fetch';
-import { redisUrl, track } from '../helpers.js';
+import { track } from '../helpers.js';
+import { startTracked, testKnobs } from '../worker/harness.js';
 
 /** A running handler server. */
 export interface HandlerServer {
@@ -36,18 +37,7 @@ export async function startDispatcher(
   prefix: string,
   opts: Omit<PushDispatcherOptions, 'url' | 'prefix'>,
 ): Promise<Worker> {
-  const w = await createPushDispatcher({
-    url: redisUrl(),
-    prefix,
-    lease: 500,
-    blockMs: 1000,
-    shutdownGrace: 1000,
-    logger: { level: process.env.TEST_LOG_LEVEL ?? 'silent' },
-    ...opts,
-  });
-  track({ label: `dispatcher ${w.consumer}`, isOpen: () => w.running, forceClose: () => w.stop() });
-  await w.start();
-  return w;
+  return startTracked(await createPushDispatcher({ ...testKnobs(), prefix, ...opts }), 'dispatcher');
 }
 
 /** POST a body signed as told (defaults: now, a fresh delivery id). */

@@ -16,20 +16,25 @@ export async function producer(prefix = uniquePrefix()): Promise<Sluice> {
   return s;
 }
 
-/** Start a worker with small timing knobs (lease 500 ms, block 1 s, grace 1 s), tracked by the leak guard. */
-export async function startWorker(prefix: string, opts: Omit<WorkerOptions, 'url'>): Promise<Worker> {
-  const w = await createWorker({
-    url: redisUrl(),
-    prefix,
-    lease: 500,
-    blockMs: 1000,
-    shutdownGrace: 1000,
-    logger: { level: process.env.TEST_LOG_LEVEL ?? 'silent' },
-    ...opts,
-  });
-  track({ label: `worker ${w.consumer}`, isOpen: () => w.running, forceClose: () => w.stop() });
+/** The test timing knobs (lease 500 ms, block 1 s, grace 1 s) on the test server, quiet unless TEST_LOG_LEVEL. */
+export const testKnobs = () => ({
+  url: redisUrl(),
+  lease: 500,
+  blockMs: 1000,
+  shutdownGrace: 1000,
+  logger: { level: process.env.TEST_LOG_LEVEL ?? 'silent' },
+});
+
+/** Start `w` (a worker or a push dispatcher), tracked by the leak guard. */
+export async function startTracked(w: Worker, label = 'worker'): Promise<Worker> {
+  track({ label: `${label} ${w.consumer}`, isOpen: () => w.running, forceClose: () => w.stop() });
   await w.start();
   return w;
+}
+
+/** Start a worker with {@link testKnobs}, tracked by the leak guard. */
+export async function startWorker(prefix: string, opts: Omit<WorkerOptions, 'url'>): Promise<Worker> {
+  return startTracked(await createWorker({ ...testKnobs(), prefix, ...opts }));
 }
 
 /** Every payload of `event` emitted by `workers`, in order. */

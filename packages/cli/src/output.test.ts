@@ -2,20 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { deadDetail, deadTable } from './commands/dead.js';
 import { queueJson, statsTable } from './commands/stats.js';
 import { age, captureOutput, plural, table, truncate } from './output.js';
+import { queueStats } from './stats.fixture.js';
 
-const q = (over: Partial<Parameters<typeof queueJson>[0]> = {}) =>
-  queueJson({
-    queue: 'emails',
-    ready: 0,
-    running: 0,
-    delayed: 0,
-    dead: 0,
-    consumers: [],
-    oldestReadyAgeMs: null,
-    oldestRunningIdleMs: null,
-    paused: false,
-    ...over,
-  });
+const q = (over: Parameters<typeof queueStats>[0] = {}) => queueJson(queueStats(over));
 
 describe('table', () => {
   it('pads columns to the widest cell, right-aligns numbers, trims trailing space', () => {

@@ -1,20 +1,7 @@
-import type { QueueStats } from '@sluice/core';
 import { describe, expect, it } from 'vitest';
 import { ExitError } from './errors.js';
+import { queueStats } from './stats.fixture.js';
 import { evaluateThresholds, formatBreach, hasThresholds, parseThresholds } from './thresholds.js';
-
-const stats = (over: Partial<QueueStats>): QueueStats => ({
-  queue: 'emails',
-  ready: 0,
-  running: 0,
-  delayed: 0,
-  dead: 0,
-  consumers: [],
-  oldestReadyAgeMs: null,
-  oldestRunningIdleMs: null,
-  paused: false,
-  ...over,
-});
 
 describe('thresholds', () => {
   it('parses counts and durations', () => {
@@ -37,8 +24,8 @@ describe('thresholds', () => {
     const t = parseThresholds({ maxReady: 10, maxRunning: 2, maxDelayed: 5, maxDead: 0, maxAge: '1m' });
     const breaches = evaluateThresholds(
       [
-        stats({ queue: 'emails', ready: 11, running: 2, delayed: 6, dead: 1, oldestReadyAgeMs: 192_000 }),
-        stats({ queue: 'ok', ready: 10, running: 2, delayed: 5, oldestReadyAgeMs: 60_000 }),
+        queueStats({ queue: 'emails', ready: 11, running: 2, delayed: 6, dead: 1, oldestReadyAgeMs: 192_000 }),
+        queueStats({ queue: 'ok', ready: 10, running: 2, delayed: 5, oldestReadyAgeMs: 60_000 }),
       ],
       t,
     );
@@ -51,6 +38,6 @@ describe('thresholds', () => {
     expect(breaches[0]).toEqual({ queue: 'emails', figure: 'ready', value: 11, limit: 10, flag: '--max-ready' });
   });
   it('ignores age when nothing is ready', () => {
-    expect(evaluateThresholds([stats({ oldestReadyAgeMs: null })], { maxAgeMs: 0 })).toEqual([]);
+    expect(evaluateThresholds([queueStats({ oldestReadyAgeMs: null })], { maxAgeMs: 0 })).toEqual([]);
   });
 });

@@ -76,33 +76,21 @@ const present = (v: string | undefined): v is string => typeof v === 'string' &&
 
 /** Decode the fields of a stream entry. Never throws: a malformed entry comes back with the reason. */
 export function decodeEnvelope(fields: Record<string, string>): DecodedEnvelope {
-  const { id, name, data } = fields;
-  const attempt = intField(fields.attempt);
-  if (present(id) && present(name) && present(data) && attempt !== undefined && attempt >= 1) {
-    return {
-      ok: true,
-      job: {
-        id,
-        name,
-        data,
-        attempt,
-        enqueuedAt: intField(fields.enqueuedAt) ?? 0,
-        trace: fields.trace,
-        key: fields.key,
-        firstFailedAt: intField(fields.firstFailedAt),
-      },
-    };
-  }
   const partial: Partial<JobEnvelope> = {
-    id,
-    name,
-    data,
-    attempt,
+    id: fields.id,
+    name: fields.name,
+    data: fields.data,
+    attempt: intField(fields.attempt),
     enqueuedAt: intField(fields.enqueuedAt),
     trace: fields.trace,
     key: fields.key,
     firstFailedAt: intField(fields.firstFailedAt),
   };
+  const { attempt } = partial;
+  if (present(fields.id) && present(fields.name) && present(fields.data) && attempt !== undefined && attempt >= 1) {
+    partial.enqueuedAt ??= 0;
+    return { ok: true, job: partial as JobEnvelope };
+  }
   const missing = ['id', 'name', 'data'].filter((k) => !present(fields[k]));
   if (missing.length) return { ok: false, reason: `malformed entry: missing field(s) ${missing.join(', ')}`, partial };
   return {

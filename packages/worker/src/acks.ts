@@ -39,11 +39,6 @@ export class AckBatcher {
     }
   }
 
-  /** Acknowledge one delivery (fenced); resolves with its own result. */
-  ack(keys: QueueKeys, d: Delivery): Promise<Fenced> {
-    return new Promise((resolve, reject) => this.add(keys, d, { acked: (err, r) => (r ? resolve(r) : reject(err)) }));
-  }
-
   /** Resolves when every ack asked for so far has its answer. */
   async drain(): Promise<void> {
     if (this.scheduled) this.flush();

@@ -9,15 +9,6 @@ import {
 } from '@sluice/core';
 import type { Logger } from 'pino';
 
-/** A child of `parent` bound to `bindings`, made on first call (most runs never log). */
-export function lazyChild(parent: Logger, bindings: Record<string, unknown>): () => Logger {
-  let child: Logger | undefined;
-  return () => {
-    child ??= parent.child(bindings);
-    return child;
-  };
-}
-
 /** Where a context gets its signal and logger, both made on first use. */
 export interface ContextSource {
   /** The run's abort signal. */

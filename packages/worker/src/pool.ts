@@ -106,7 +106,7 @@ export class JobPool {
     const h = new Held(this, keys, delivery, fields);
     if (isWakeMarker(fields)) {
       h.counted = false;
-      this.start(h);
+      startJob(this.shared, h);
       return;
     }
     this.waiting.push(h);
@@ -226,7 +226,7 @@ export class JobPool {
           else {
             this.running.add(h);
             if (this.limited) this.perName.set(h.name, (this.perName.get(h.name) ?? 0) + 1);
-            this.start(h);
+            startJob(this.shared, h);
           }
         }
         if (i > 0) this.waiting = i >= w.length ? kept : kept.concat(w.slice(i));
@@ -242,9 +242,5 @@ export class JobPool {
     const waiters = this.slotWaiters;
     this.slotWaiters = [];
     for (const w of waiters) w();
-  }
-
-  private start(h: Held): void {
-    startJob(this.shared, h);
   }
 }

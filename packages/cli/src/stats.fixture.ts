@@ -1,0 +1,15 @@
+/** Test fixture (not built into dist): the stats of an empty queue `emails`, with `over` applied. */
+import type { QueueStats } from '@sluice/core';
+
+export const queueStats = (over: Partial<QueueStats> = {}): QueueStats => ({
+  queue: 'emails',
+  ready: 0,
+  running: 0,
+  delayed: 0,
+  dead: 0,
+  consumers: [],
+  oldestReadyAgeMs: null,
+  oldestRunningIdleMs: null,
+  paused: false,
+  ...over,
+});
