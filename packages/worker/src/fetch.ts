@@ -8,10 +8,10 @@ export {
   type FetchHandler,
   type FetchHandlerOptions,
   type PushBody,
-} from './drivers/fetch-handler.js';
-export { type NodeListener, toNodeListener } from './drivers/node-adapter.js';
-export { MemoryReplayCache, type MemoryReplayCacheOptions, type ReplayStore } from './drivers/replay-cache.js';
-export { MAX_RETRY_AFTER_MS, parseRetryAfter, RetryAfterError } from './drivers/retry-after.js';
+} from './drivers/push/fetch-handler.js';
+export { type NodeListener, toNodeListener } from './drivers/push/node-adapter.js';
+export { MemoryReplayCache, type MemoryReplayCacheOptions, type ReplayStore } from './drivers/push/replay-cache.js';
+export { MAX_RETRY_AFTER_MS, parseRetryAfter, RetryAfterError } from './drivers/push/retry-after.js';
 export {
   constantTimeEqual,
   DEFAULT_TOLERANCE_SEC,
@@ -26,4 +26,4 @@ export {
   type VerifyInput,
   type VerifyResult,
   verifySignature,
-} from './drivers/signature.js';
+} from './drivers/push/signature.js';

@@ -1,19 +1,6 @@
 /** @sluice/worker: the worker runtime (consumers, retries, leases, reclaim, promoter, cron, shutdown). */
-export { AckBatcher } from './acks.js';
-export {
-  type Attempt,
-  asError,
-  classify,
-  type Decision,
-  type InterruptKind,
-  JobInterrupt,
-  MAX_ERROR_CHARS,
-  MAX_STACK_CHARS,
-  MissingHandlerError,
-} from './classify.js';
-export { blockFor, PAUSE_RECHECK_MS } from './consumer.js';
-export { createJobContext } from './context.js';
-export { type QueueCost, queueCost, readCount } from './drivers/budget.js';
+
+export { type QueueCost, queueCost, readCount } from './drivers/drain/budget.js';
 export {
   DEFAULT_ESTIMATE_MS,
   type DrainOptions,
@@ -21,7 +8,7 @@ export {
   type DrainStop,
   defaultSafetyMs,
   drain,
-} from './drivers/drain.js';
+} from './drivers/drain/drain.js';
 export {
   classifyResponse,
   createPushDispatcher,
@@ -32,7 +19,7 @@ export {
   type PushVerdict,
   pushWorkerOptions,
   reasonOf,
-} from './drivers/push-dispatcher.js';
+} from './drivers/push/push-dispatcher.js';
 export { checkDurability, type DurabilityReport } from './durability.js';
 export {
   type Emit,
@@ -45,8 +32,30 @@ export {
 export * from './fetch.js';
 export { JobModuleError, jobsOfModule, loadJobs } from './load-jobs.js';
 export { createLogger, type LoggerSettings, prettyAvailable, resolveLogger } from './logger.js';
+export { blockFor, PAUSE_RECHECK_MS } from './loops/consumer.js';
+export {
+  type CronPlan,
+  checkCron,
+  dueAction,
+  latestDueTick,
+  nextTick,
+  planSchedules,
+  tickTtl,
+} from './loops/cron-scheduler.js';
 export { type ResolvedOptions, resolveOptions, WORKER_DEFAULTS, type WorkerOptions } from './options.js';
-export { runWorkerProcess, type WorkerProcessOptions } from './process.js';
-export { type RunJobOptions, type RunJobResult, type RunOutcome, runJob } from './run-job.js';
-export { type CronPlan, checkCron, dueAction, latestDueTick, nextTick, planSchedules, tickTtl } from './scheduler.js';
+export { AckBatcher } from './run/ack-batcher.js';
+export { createJobContext } from './run/handler-context.js';
+export {
+  type Attempt,
+  asError,
+  classify,
+  type Decision,
+  type InterruptKind,
+  JobInterrupt,
+  MAX_ERROR_CHARS,
+  MAX_STACK_CHARS,
+  MissingHandlerError,
+} from './run/outcome.js';
+export { type RunJobOptions, type RunJobResult, type RunOutcome, runJob } from './run/run-job.js';
 export { consumerName, createWorker, type Worker } from './worker.js';
+export { runWorkerProcess, type WorkerProcessOptions } from './worker-process.js';

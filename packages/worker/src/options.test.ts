@@ -1,7 +1,7 @@
 import { defineJob } from '@sluice/core';
 import { describe, expect, it } from 'vitest';
-import { blockFor } from './consumer.js';
 import { WorkerEvents } from './events.js';
+import { blockFor } from './loops/consumer.js';
 import { resolveOptions, WORKER_DEFAULTS } from './options.js';
 
 const a = defineJob({ name: 'a', handler: () => {} });

@@ -15,12 +15,12 @@ import {
   retryLater,
   streamCommands,
 } from '@sluice/core';
-import { JobInterrupt } from './classify.js';
-import type { Consumer } from './consumer.js';
-import type { LeaseKeeper } from './lease-keeper.js';
-import type { JobPool } from './pool.js';
-import { sleep, withRetry } from './retry.js';
-import type { Runtime } from './runtime.js';
+import type { Consumer } from './loops/consumer.js';
+import type { LeaseKeeper } from './loops/lease-keeper.js';
+import { sleep, withRetry } from './loops/redis-resilience.js';
+import { JobInterrupt } from './run/outcome.js';
+import type { JobPool } from './run/pool.js';
+import type { Runtime } from './worker-deps.js';
 
 const { xpendingRange, xrange } = streamCommands;
 

@@ -7,18 +7,18 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { GROUP, queueKeys, queuesKey } from '@sluice/core';
 import type { Logger } from 'pino';
-import { Consumer, ensureGroup } from './consumer.js';
 import { checkDurability } from './durability.js';
 import { type WorkerEventName, WorkerEvents, type WorkerListener } from './events.js';
-import { LeaseKeeper } from './lease-keeper.js';
 import { resolveLogger } from './logger.js';
+import { Consumer, ensureGroup } from './loops/consumer.js';
+import { planSchedules, Scheduler } from './loops/cron-scheduler.js';
+import { LeaseKeeper } from './loops/lease-keeper.js';
+import { Promoter } from './loops/promoter.js';
+import { Reclaimer } from './loops/reclaimer.js';
 import { type ResolvedOptions, resolveOptions, type WorkerOptions } from './options.js';
-import { JobPool } from './pool.js';
-import { Promoter } from './promoter.js';
-import { Reclaimer } from './reclaimer.js';
-import { openRuntime } from './runtime.js';
-import { planSchedules, Scheduler } from './scheduler.js';
+import { JobPool } from './run/pool.js';
 import { shutdown } from './shutdown.js';
+import { openRuntime } from './worker-deps.js';
 
 /** A worker: start it, stop it, listen to its events. */
 export interface Worker {

@@ -4,7 +4,7 @@
  * acked by the first try (its reply was lost), so it counts as done.
  */
 import { ackDeliveries, type Delivery, type Fenced, LeaseLost, type QueueKeys, type RedisExecutor } from '@sluice/core';
-import { withRetry } from './retry.js';
+import { withRetry } from '../loops/redis-resilience.js';
 import type { AckReceiver } from './run-types.js';
 
 interface Batch {

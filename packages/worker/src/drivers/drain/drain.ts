@@ -19,16 +19,16 @@ import {
   SluiceArgumentError,
   streamCommands,
 } from '@sluice/core';
-import { ensureGroup } from '../consumer.js';
-import type { Emit } from '../events.js';
-import { LeaseKeeper } from '../lease-keeper.js';
-import { resolveLogger } from '../logger.js';
-import { resolveOptions, type WorkerOptions } from '../options.js';
-import { JobPool } from '../pool.js';
-import { Reclaimer } from '../reclaimer.js';
-import { openRuntime, type Runtime } from '../runtime.js';
-import { handBack, shutdown } from '../shutdown.js';
-import { consumerName } from '../worker.js';
+import type { Emit } from '../../events.js';
+import { resolveLogger } from '../../logger.js';
+import { ensureGroup } from '../../loops/consumer.js';
+import { LeaseKeeper } from '../../loops/lease-keeper.js';
+import { Reclaimer } from '../../loops/reclaimer.js';
+import { resolveOptions, type WorkerOptions } from '../../options.js';
+import { JobPool } from '../../run/pool.js';
+import { handBack, shutdown } from '../../shutdown.js';
+import { consumerName } from '../../worker.js';
+import { openRuntime, type Runtime } from '../../worker-deps.js';
 import { fits, jobCost, type QueueCost, queueCost, readCount } from './budget.js';
 
 const { xreadgroup, xpending } = streamCommands;

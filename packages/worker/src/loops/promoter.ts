@@ -5,8 +5,8 @@
  * worker's own retries.
  */
 import { DEFAULTS, promoteDue, type QueueKeys } from '@sluice/core';
-import { Outage, retryDelay, sleep } from './retry.js';
-import type { Runtime } from './runtime.js';
+import type { Runtime } from '../worker-deps.js';
+import { Outage, retryDelay, sleep } from './redis-resilience.js';
 
 /** Longest single timer (setTimeout overflows past 2^31-1 ms); the loop simply re-plans. */
 const MAX_TIMER = 2 ** 31 - 1;

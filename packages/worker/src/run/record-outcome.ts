@@ -12,8 +12,8 @@ import {
   retryLater,
 } from '@sluice/core';
 import type { Logger } from 'pino';
-import type { Decision, JobInterrupt } from './classify.js';
-import { withRetry } from './retry.js';
+import { withRetry } from '../loops/redis-resilience.js';
+import type { Decision, JobInterrupt } from './outcome.js';
 import type { RunOutcome, RunShared, RunTask } from './run-types.js';
 
 /** Where the run's logger comes from (made on first use). */

@@ -5,11 +5,11 @@
  * wait here with their lease renewed.
  */
 import { type Delivery, isWakeMarker, type QueueKeys } from '@sluice/core';
-import { JobInterrupt } from './classify.js';
+import type { Runtime } from '../worker-deps.js';
+import { JobInterrupt } from './outcome.js';
 import { startJob } from './run-job.js';
 import { RunSignal } from './run-signal.js';
 import type { RunJobResult, RunShared, RunTask } from './run-types.js';
-import type { Runtime } from './runtime.js';
 
 /** A delivery held by this worker; it is also the task of its run (its hooks report back to the pool). */
 export class Held implements RunTask {

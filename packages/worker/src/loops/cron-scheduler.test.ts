@@ -1,6 +1,6 @@
 import { defineJob } from '@sluice/core';
 import { describe, expect, it } from 'vitest';
-import { checkCron, dueAction, latestDueTick, nextTick, planSchedules, tickTtl } from './scheduler.js';
+import { checkCron, dueAction, latestDueTick, nextTick, planSchedules, tickTtl } from './cron-scheduler.js';
 
 const T = Date.UTC(2026, 0, 1, 12, 0, 0); // an injected "now": 2026-01-01T12:00:00Z
 

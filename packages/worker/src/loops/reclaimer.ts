@@ -8,9 +8,9 @@
  * silently.
  */
 import { type Delivery, deadLetter, GROUP, isWakeMarker, type QueueKeys, streamCommands } from '@sluice/core';
-import type { JobPool } from './pool.js';
-import { Outage, sleep } from './retry.js';
-import type { Runtime } from './runtime.js';
+import type { JobPool } from '../run/pool.js';
+import type { Runtime } from '../worker-deps.js';
+import { Outage, sleep } from './redis-resilience.js';
 
 const { xautoclaim, xpendingRange } = streamCommands;
 

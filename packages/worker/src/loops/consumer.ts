@@ -6,10 +6,10 @@
  * Shutdown destroys the connection: no reliance on CLIENT UNBLOCK.
  */
 import { type Connection, GROUP, type QueueKeys, streamCommands } from '@sluice/core';
-import type { JobPool } from './pool.js';
+import type { JobPool } from '../run/pool.js';
+import type { Runtime } from '../worker-deps.js';
 import type { Promoter } from './promoter.js';
-import { Outage, retryDelay, sleep } from './retry.js';
-import type { Runtime } from './runtime.js';
+import { Outage, retryDelay, sleep } from './redis-resilience.js';
 
 const { isNoGroupError, xgroupEnsure, xreadgroup } = streamCommands;
 

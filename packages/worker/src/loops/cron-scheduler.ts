@@ -27,8 +27,8 @@ function cronParser(): typeof Parser {
   return parser;
 }
 
-import { Outage, sleep, withRetry } from './retry.js';
-import type { Runtime } from './runtime.js';
+import type { Runtime } from '../worker-deps.js';
+import { Outage, sleep, withRetry } from './redis-resilience.js';
 
 /** A checked schedule of one job. */
 export interface CronPlan {

@@ -6,9 +6,9 @@
  */
 import { type AnyJob, type Fenced, type JobEnvelope, systemClock } from '@sluice/core';
 import type { Logger } from 'pino';
-import { applyDecision, fenceRejected, identity, lateResult, listens } from './apply.js';
-import { type Attempt, classify, type Decision, JobInterrupt } from './classify.js';
-import { type ContextSource, JobCtx } from './context.js';
+import { type ContextSource, JobCtx } from './handler-context.js';
+import { type Attempt, classify, type Decision, JobInterrupt } from './outcome.js';
+import { applyDecision, fenceRejected, identity, lateResult, listens } from './record-outcome.js';
 import { RunSignal } from './run-signal.js';
 import type { AckReceiver, RunShared, RunTask } from './run-types.js';
 

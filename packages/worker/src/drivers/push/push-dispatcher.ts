@@ -15,8 +15,8 @@ import {
   SluiceArgumentError,
   UnrecoverableError,
 } from '@sluice/core';
-import type { WorkerOptions } from '../options.js';
-import { createWorker, type Worker } from '../worker.js';
+import type { WorkerOptions } from '../../options.js';
+import { createWorker, type Worker } from '../../worker.js';
 import type { PushBody } from './fetch-handler.js';
 import { parseRetryAfter, RetryAfterError } from './retry-after.js';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, sign, TIMESTAMP_HEADER } from './signature.js';

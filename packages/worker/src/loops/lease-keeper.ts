@@ -4,9 +4,9 @@
  * run is aborted (`ctx.signal`) and `job:lease-lost` is emitted. Timed-out runs are not renewed.
  */
 import { leaseLostMessage, queueKeys, renewLeases } from '@sluice/core';
-import type { JobPool } from './pool.js';
-import { Outage, sleep } from './retry.js';
-import type { Runtime } from './runtime.js';
+import type { JobPool } from '../run/pool.js';
+import type { Runtime } from '../worker-deps.js';
+import { Outage, sleep } from './redis-resilience.js';
 
 /** Renews the leases of every held delivery. */
 export class LeaseKeeper {

@@ -1,9 +1,9 @@
 /** What every component of a worker shares: the connection, settings, identity, logger, events. */
 import { Connection, type ConnectionOptions, DEFAULTS, type EnqueueContext } from '@sluice/core';
 import type { Logger } from 'pino';
-import { AckBatcher } from './acks.js';
 import type { Emit, WorkerEventName } from './events.js';
 import type { ResolvedOptions } from './options.js';
+import { AckBatcher } from './run/ack-batcher.js';
 
 /** The shared state of one running worker. */
 export interface Runtime {

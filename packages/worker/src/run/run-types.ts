@@ -1,8 +1,8 @@
 /** The parts of one run: what every run of a worker shares, the delivery to run, and what comes back. */
 import type { AnyJob, Clock, Delivery, EnqueueContext, Fenced, QueueKeys, RedisExecutor } from '@sluice/core';
 import type { Logger } from 'pino';
-import type { Decision } from './classify.js';
-import type { Emit, WorkerEventName } from './events.js';
+import type { Emit, WorkerEventName } from '../events.js';
+import type { Decision } from './outcome.js';
 import type { RunSignal } from './run-signal.js';
 
 /** Told once when an ack is recorded: the fenced result, or the error that outlasted the retries. */

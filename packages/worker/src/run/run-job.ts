@@ -20,10 +20,10 @@ import {
   type RedisExecutor,
 } from '@sluice/core';
 import type { Logger } from 'pino';
-import { MissingHandlerError } from './classify.js';
-import type { Emit } from './events.js';
+import type { Emit } from '../events.js';
+import { withRetry } from '../loops/redis-resilience.js';
 import { JobRun } from './job-run.js';
-import { withRetry } from './retry.js';
+import { MissingHandlerError } from './outcome.js';
 import { RunSignal } from './run-signal.js';
 import type { RunJobResult, RunShared, RunTask } from './run-types.js';
 

@@ -1,6 +1,6 @@
 import { defineJob, type JobEnvelope, UnrecoverableError } from '@sluice/core';
 import { describe, expect, it } from 'vitest';
-import { classify, JobInterrupt, MAX_ERROR_CHARS, MissingHandlerError } from './classify.js';
+import { classify, JobInterrupt, MAX_ERROR_CHARS, MissingHandlerError } from './outcome.js';
 
 const job = defineJob({
   name: 'email',

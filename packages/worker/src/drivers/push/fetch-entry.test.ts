@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const IMPORT = /^\s*(import|export)\s+(type\s+)?[^'";]*?from\s+'([^']+)'/gm;
 
 /** Every module that `file` loads at run time (type-only imports are erased), transitively. */
@@ -30,7 +30,7 @@ describe('@sluice/worker/fetch', () => {
   });
 
   it('the Web Crypto signer works on the global crypto (as on edge runtimes)', async () => {
-    const { sign } = await import('../fetch.js');
+    const { sign } = await import('../../fetch.js');
     expect(await sign('k', 1, 'd', 'b')).toMatch(/^v1=[0-9a-f]{64}$/);
   });
 });

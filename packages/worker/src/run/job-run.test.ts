@@ -2,7 +2,7 @@
 import { type AnyJob, defineJob, type Fenced, queueKeys, type RedisExecutor } from '@sluice/core';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { JobInterrupt } from './classify.js';
+import { JobInterrupt } from './outcome.js';
 import { startJob } from './run-job.js';
 import { RunSignal } from './run-signal.js';
 import type { RunJobResult, RunShared, RunTask } from './run-types.js';
