@@ -1,0 +1,76 @@
+/**
+ * dead-letter: move a job that cannot or may not run again to the dead-letter stream (fenced):
+ * XACK + XDEL + XADD dead with the reason, stamped with the server's time.
+ */
+import type { RedisExecutor } from '../connection.js';
+import { GROUP, type QueueKeys } from '../keys.js';
+import { code, type Delivery, type Fenced, lost } from './fenced.js';
+import { luaWith } from './lua-helpers.js';
+import { LuaScript } from './lua-script.js';
+
+/**
+ * KEYS[1] -> sluice:{<queue>}:stream, KEYS[2] -> sluice:{<queue>}:dead
+ * ARGV[1] group, ARGV[2] consumer, ARGV[3] entry id, ARGV[4] deliveries, ARGV[5..] dead entry fields (flat)
+ * Returns {1, dead entry id} done, or {LeaseLost code}.
+ */
+export const deadLetterScript = new LuaScript(
+  'dead-letter',
+  luaWith(
+    ['fence', 'now_ms'],
+    `
+local ok = fence(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4])
+if ok ~= 1 then return {ok} end
+local fields = {}
+for i = 5, #ARGV do fields[#fields + 1] = ARGV[i] end
+fields[#fields + 1] = 'deadAt'
+fields[#fields + 1] = tostring(now_ms())
+fields[#fields + 1] = 'entryId'
+fields[#fields + 1] = ARGV[3]
+redis.call('XACK', KEYS[1], ARGV[1], ARGV[3])
+redis.call('XDEL', KEYS[1], ARGV[3])
+local deadId = redis.call('XADD', KEYS[2], '*', unpack(fields))
+return {1, deadId}
+`,
+  ),
+);
+
+/** Why a job was dead-lettered. */
+export type DeadReason = 'failed' | 'unrecoverable' | 'invalid' | 'poison' | 'no-handler' | 'rejected';
+
+/** What goes into a dead-letter entry beside the job's own fields. */
+export interface DeadLetter {
+  /** The job's fields as read (the envelope, or whatever a malformed entry held). */
+  fields: Record<string, string>;
+  /** Why. */
+  reason: DeadReason;
+  /** Error message. */
+  error: string;
+  /** Stack trace, bounded by the caller. */
+  stack?: string | undefined;
+  /** Attempts made. */
+  attempts: number;
+  /** Epoch ms of the first failure (if known). */
+  firstFailedAt?: number | undefined;
+  /** Epoch ms of this failure. */
+  failedAt: number;
+}
+
+const RESERVED = new Set(['reason', 'error', 'stack', 'attempts', 'firstFailedAt', 'failedAt', 'deadAt', 'entryId']);
+
+/** Move a job to the dead-letter stream with its reason. Fenced. */
+export async function deadLetter(
+  exec: RedisExecutor,
+  keys: QueueKeys,
+  consumer: string,
+  d: Delivery,
+  dl: DeadLetter,
+): Promise<Fenced<{ deadId: string }>> {
+  const f: string[] = [];
+  for (const [k, v] of Object.entries(dl.fields)) if (!RESERVED.has(k)) f.push(k, v);
+  f.push('reason', dl.reason, 'error', dl.error, 'attempts', String(dl.attempts), 'failedAt', String(dl.failedAt));
+  if (dl.stack) f.push('stack', dl.stack);
+  f.push('firstFailedAt', String(dl.firstFailedAt ?? dl.failedAt));
+  const args = [GROUP, consumer, d.entryId, String(d.deliveries), ...f];
+  const r = (await deadLetterScript.run(exec, [keys.stream, keys.dead], args)) as unknown[];
+  return code(r[0]) === 1 ? { ok: true, deadId: String(r[1]) } : lost(code(r[0]));
+}
