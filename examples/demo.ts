@@ -68,7 +68,7 @@ async function main() {
     say(`Worker stopped: ${succeeded} jobs succeeded, ${retried} retried once.`);
     await showStats('After:', url, prefix);
     for (const d of await sluice.dead.list('emails')) {
-      say(`\nDead letter in "emails": job ${d.fields.name} (${d.fields.reason}): ${d.fields.error}`);
+      say(`\nDead letter in "emails": job ${d.job.name} (${d.reason}): ${d.error}`);
     }
   } finally {
     const keys = (await sluice.connection.send(['KEYS', `${prefix}:*`])) as string[];

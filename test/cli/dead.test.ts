@@ -31,11 +31,12 @@ describe('sluice dead', () => {
       (await run((io) => deadListCommand({ ...c, queue: 'emails', json: true }, io))).stdout.join(''),
     );
     expect(json.map((d: { deadId: string }) => d.deadId)).toEqual([...ids].reverse());
-    expect(json[0].fields).toMatchObject({
-      name: 'send-email',
+    expect(json[0]).toMatchObject({
+      job: { name: 'send-email', attempt: 1 },
       reason: 'failed',
       error: 'SMTP said no',
-      attempts: '3',
+      attempts: 3,
+      redrivable: true,
     });
   });
 
@@ -50,7 +51,7 @@ describe('sluice dead', () => {
     const json = JSON.parse(
       (await run((io) => deadShowCommand({ ...c, queue: 'emails', id: id as string, json: true }, io))).stdout.join(''),
     );
-    expect(json).toMatchObject({ deadId: id, fields: { reason: 'failed' } });
+    expect(json).toMatchObject({ deadId: id, reason: 'failed', job: { name: 'send-email' } });
     const missing = await run((io) => deadShowCommand({ ...c, queue: 'emails', id: '1-0' }, io));
     expect([missing.code, missing.stderr]).toEqual([1, ['sluice: no dead-letter entry 1-0 in queue emails']]);
   });

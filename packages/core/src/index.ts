@@ -35,6 +35,16 @@ export {
   redactUrl,
 } from './connection.js';
 export {
+  type DeadEntryReason,
+  type DeadJob,
+  type DeadJobFields,
+  type DeadLetter,
+  type DeadReason,
+  deadEntryFields,
+  decodeDeadEntry,
+  lostEntryFields,
+} from './dead-entry.js';
+export {
   type AnyJob,
   type ChainEnqueue,
   defineJob,
@@ -73,11 +83,9 @@ export {
 } from './job.js';
 export { assertQueueName, GROUP, type QueueKeys, queueKeys, queuesKey } from './keys.js';
 export { DEFAULTS } from './options.js';
-export { type DeadJob, getDead, listDead, pauseQueue, purgeDead, redrive, resumeQueue } from './queue-admin.js';
+export { getDead, listDead, pauseQueue, purgeDead, redrive, resumeQueue } from './queue-admin.js';
 export {
   ackDeliveries,
-  type DeadLetter,
-  type DeadReason,
   type Delivery,
   deadLetter,
   type EnqueueMode,

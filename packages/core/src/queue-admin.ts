@@ -1,9 +1,9 @@
 /** Operator actions on a queue: pause/resume and the dead-letter stream (list, show, redrive, purge). */
 
-import type { StreamEntry } from './commands/reply.js';
 import { xdel } from './commands/xdel.js';
 import { xrange, xrevrange } from './commands/xrange.js';
 import type { RedisExecutor } from './connection.js';
+import { type DeadJob, decodeDeadEntry } from './dead-entry.js';
 import { SluiceArgumentError } from './errors.js';
 import { queueKeys, queuesKey } from './keys.js';
 import { redriveDead } from './scripts/index.js';
@@ -23,19 +23,9 @@ export async function resumeQueue(exec: RedisExecutor, prefix: string, queue: st
   await exec.send(['DEL', k.paused], k.paused);
 }
 
-/** A dead-lettered job. */
-export interface DeadJob {
-  /** Entry id in the dead-letter stream. */
-  deadId: string;
-  /** Every field of the entry (job fields plus reason, error, stack, attempts, failedAt, deadAt, entryId). */
-  fields: Record<string, string>;
-}
-
-const toDead = (e: StreamEntry): DeadJob => ({ deadId: e.id, fields: e.fields });
-
 /** The newest `limit` dead-lettered jobs of `queue` (default 20), newest first. */
 export async function listDead(exec: RedisExecutor, prefix: string, queue: string, limit = 20): Promise<DeadJob[]> {
-  return (await xrevrange(exec, queueKeys(prefix, queue).dead, { count: limit })).map(toDead);
+  return (await xrevrange(exec, queueKeys(prefix, queue).dead, { count: limit })).map(decodeDeadEntry);
 }
 
 /** One dead-lettered job, or null. */
@@ -46,7 +36,7 @@ export async function getDead(
   deadId: string,
 ): Promise<DeadJob | null> {
   const r = await xrange(exec, queueKeys(prefix, queue).dead, { start: deadId, end: deadId });
-  return r[0] ? toDead(r[0]) : null;
+  return r[0] ? decodeDeadEntry(r[0]) : null;
 }
 
 /** Move dead-lettered jobs back to the stream (attempts reset). `ids`, or the oldest `limit` when `all`. */

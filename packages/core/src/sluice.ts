@@ -1,13 +1,14 @@
 /** createSluice(): the producer/operator handle: typed enqueue, stats, pause/resume, dead letters, raw streams. */
 import { createStreams, type Streams } from './commands/streams.js';
 import { Connection, type ConnectionOptions } from './connection.js';
+import type { DeadJob } from './dead-entry.js';
 import type { AnyJob, EnqueueOptions, EnqueueResult, JobInput } from './define-job.js';
 import { type EnqueueContext, enqueue, enqueueMany, type ReplicaAcks } from './enqueue.js';
 import { SluiceArgumentError } from './errors.js';
 import { listQueues, type QueueStats, stats } from './inspect.js';
 import { assertQueueName, type QueueKeys, queueKeys } from './keys.js';
 import { DEFAULTS } from './options.js';
-import { type DeadJob, getDead, listDead, pauseQueue, purgeDead, redrive, resumeQueue } from './queue-admin.js';
+import { getDead, listDead, pauseQueue, purgeDead, redrive, resumeQueue } from './queue-admin.js';
 
 /** Options of {@link createSluice}. */
 export interface SluiceOptions extends ConnectionOptions {

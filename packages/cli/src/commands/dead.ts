@@ -56,22 +56,16 @@ function assertEntryId(id: string): void {
   }
 }
 
-/** When the entry was dead-lettered, in epoch ms: its `deadAt` field, else the time in its stream id. */
-export function deadAtMs(d: DeadJob): number {
-  const at = Number(d.fields.deadAt);
-  return Number.isFinite(at) && at > 0 ? at : Number(d.deadId.split('-')[0]);
-}
-
 /** The table of `dead list`. */
 export function deadTable(entries: readonly DeadJob[], now: number = Date.now()): string[] {
   const rows = entries.map((d) => [
     d.deadId,
-    d.fields.id ?? '-',
-    d.fields.name ?? '-',
-    d.fields.attempts ?? d.fields.attempt ?? '-',
-    d.fields.reason ?? '-',
-    age(Math.max(0, now - deadAtMs(d))),
-    truncate(d.fields.error ?? '', 60),
+    d.job.id ?? '-',
+    d.job.name ?? '-',
+    d.attempts === undefined ? '-' : String(d.attempts),
+    d.reason || '-',
+    age(Math.max(0, now - d.deadAt)),
+    truncate(d.error, 60),
   ]);
   return table(
     [
@@ -87,26 +81,44 @@ export function deadTable(entries: readonly DeadJob[], now: number = Date.now())
   );
 }
 
+const time = (ms: number | undefined): string | undefined =>
+  ms === undefined ? undefined : ms >= 1e11 ? `${new Date(ms).toISOString()} (${ms})` : String(ms);
+
 /** The lines of `dead show`: every field aligned, the payload pretty-printed, the stack last. */
 export function deadDetail(d: DeadJob): string[] {
-  const { data, stack, ...rest } = d.fields;
-  const pairs: [string, string][] = [['deadId', d.deadId], ...Object.entries(rest)];
-  for (const k of ['enqueuedAt', 'failedAt', 'firstFailedAt', 'deadAt']) {
-    const p = pairs.find(([key]) => key === k);
-    if (p && /^\d{12,}$/.test(p[1])) p[1] = `${new Date(Number(p[1])).toISOString()} (${p[1]})`;
-  }
+  const { job } = d;
+  const named: [string, string | number | undefined][] = [
+    ['deadId', d.deadId],
+    ['reason', d.reason],
+    ['error', d.error || undefined],
+    ['attempts', d.attempts],
+    ['id', job.id],
+    ['name', job.name],
+    ['attempt', job.attempt],
+    ['enqueuedAt', time(job.enqueuedAt)],
+    ['trace', job.trace],
+    ['key', job.key],
+    ['entryId', d.entryId],
+    ['failedAt', time(d.failedAt)],
+    ['firstFailedAt', time(d.firstFailedAt)],
+    ['deadAt', time(d.deadAt)],
+    ['member', d.member],
+    ...Object.entries(d.other),
+    ['truncated', d.truncated],
+  ];
+  const pairs = named.filter((p): p is [string, string | number] => p[1] !== undefined);
   const width = Math.max(...pairs.map(([k]) => k.length), 4);
   const lines = pairs.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
-  if (data !== undefined) {
-    let pretty = data;
+  if (job.data !== undefined) {
+    let pretty = job.data;
     try {
-      pretty = JSON.stringify(JSON.parse(data), null, 2);
+      pretty = JSON.stringify(JSON.parse(job.data), null, 2);
     } catch {
       // not JSON: show as stored
     }
     lines.push('data:', ...pretty.split('\n').map((l) => `  ${l}`));
   }
-  if (stack) lines.push('stack:', ...stack.split('\n').map((l) => `  ${l}`));
+  if (d.stack) lines.push('stack:', ...d.stack.split('\n').map((l) => `  ${l}`));
   return lines;
 }
 

@@ -3,6 +3,7 @@
  * XACK + XDEL + XADD dead with the reason, stamped with the server's time.
  */
 import type { RedisExecutor } from '../connection.js';
+import { type DeadLetter, deadEntryFields } from '../dead-entry.js';
 import { GROUP, type QueueKeys } from '../keys.js';
 import { code, type Delivery, type Fenced, lost } from './fenced.js';
 import { luaWith } from './lua-helpers.js';
@@ -10,7 +11,7 @@ import { LuaScript } from './lua-script.js';
 
 /**
  * KEYS[1] -> sluice:{<queue>}:stream, KEYS[2] -> sluice:{<queue>}:dead
- * ARGV[1] group, ARGV[2] consumer, ARGV[3] entry id, ARGV[4] deliveries, ARGV[5..] dead entry fields (flat)
+ * ARGV[1] group, ARGV[2] consumer, ARGV[3] entry id, ARGV[4] deliveries, ARGV[5..] dead entry fields (flat, bounded: deadEntryFields)
  * Returns {1, dead entry id} done, or {LeaseLost code}.
  */
 export const deadLetterScript = new LuaScript(
@@ -34,29 +35,6 @@ return {1, deadId}
   ),
 );
 
-/** Why a job was dead-lettered. */
-export type DeadReason = 'failed' | 'unrecoverable' | 'invalid' | 'poison' | 'no-handler' | 'rejected';
-
-/** What goes into a dead-letter entry beside the job's own fields. */
-export interface DeadLetter {
-  /** The job's fields as read (the envelope, or whatever a malformed entry held). */
-  fields: Record<string, string>;
-  /** Why. */
-  reason: DeadReason;
-  /** Error message. */
-  error: string;
-  /** Stack trace, bounded by the caller. */
-  stack?: string | undefined;
-  /** Attempts made. */
-  attempts: number;
-  /** Epoch ms of the first failure (if known). */
-  firstFailedAt?: number | undefined;
-  /** Epoch ms of this failure. */
-  failedAt: number;
-}
-
-const RESERVED = new Set(['reason', 'error', 'stack', 'attempts', 'firstFailedAt', 'failedAt', 'deadAt', 'entryId']);
-
 /** Move a job to the dead-letter stream with its reason. Fenced. */
 export async function deadLetter(
   exec: RedisExecutor,
@@ -65,12 +43,7 @@ export async function deadLetter(
   d: Delivery,
   dl: DeadLetter,
 ): Promise<Fenced<{ deadId: string }>> {
-  const f: string[] = [];
-  for (const [k, v] of Object.entries(dl.fields)) if (!RESERVED.has(k)) f.push(k, v);
-  f.push('reason', dl.reason, 'error', dl.error, 'attempts', String(dl.attempts), 'failedAt', String(dl.failedAt));
-  if (dl.stack) f.push('stack', dl.stack);
-  f.push('firstFailedAt', String(dl.firstFailedAt ?? dl.failedAt));
-  const args = [GROUP, consumer, d.entryId, String(d.deliveries), ...f];
+  const args = [GROUP, consumer, d.entryId, String(d.deliveries), ...deadEntryFields(dl)];
   const r = (await deadLetterScript.run(exec, [keys.stream, keys.dead], args)) as unknown[];
   return code(r[0]) === 1 ? { ok: true, deadId: String(r[1]) } : lost(code(r[0]));
 }

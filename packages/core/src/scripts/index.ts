@@ -17,7 +17,7 @@ import { retryLaterScript } from './retry-later.js';
 
 export { ackDeliveries } from './ack.js';
 export { enqueueCronTick } from './cron-tick.js';
-export { type DeadLetter, type DeadReason, deadLetter } from './dead-letter.js';
+export { deadLetter } from './dead-letter.js';
 export { type EnqueueMode, runEnqueue } from './enqueue.js';
 export type { Delivery, Fenced } from './fenced.js';
 export { finishMarker, isWakeMarker } from './finish-marker.js';

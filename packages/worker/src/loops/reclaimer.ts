@@ -7,7 +7,15 @@
  * are reported (error log, `job:lost`, and a `reason lost` tombstone in the dead-letter stream), never dropped
  * silently.
  */
-import { type Delivery, deadLetter, GROUP, isWakeMarker, type QueueKeys, streamCommands } from '@sluice/core';
+import {
+  type Delivery,
+  deadLetter,
+  GROUP,
+  isWakeMarker,
+  lostEntryFields,
+  type QueueKeys,
+  streamCommands,
+} from '@sluice/core';
 import type { JobPool } from '../run/pool.js';
 import type { Runtime } from '../worker-deps.js';
 import { Outage, sleep } from './redis-resilience.js';
@@ -100,26 +108,11 @@ export class Reclaimer {
    */
   private async recordLost(ids: readonly string[]): Promise<void> {
     const dead = this.keys.dead;
-    const at = String(this.rt.opts.clock.now());
+    const at = this.rt.opts.clock.now();
     await Promise.all(
       ids.map((id) =>
         this.rt.conn
-          .send(
-            [
-              'XADD',
-              dead,
-              '*',
-              'reason',
-              'lost',
-              'error',
-              `entry ${id} was deleted from the stream (trimmed?) while pending; its payload is gone`,
-              'entryId',
-              id,
-              'deadAt',
-              at,
-            ],
-            dead,
-          )
+          .send(['XADD', dead, '*', ...lostEntryFields(id, at)], dead)
           .catch((err: unknown) =>
             this.log.error({ err, entryId: id }, 'could not record a lost job in the dead stream'),
           ),
