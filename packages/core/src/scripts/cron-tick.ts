@@ -11,17 +11,16 @@ import { LuaScript } from './lua-script.js';
 /**
  * KEYS[1] -> sluice:{<queue>}:stream, KEYS[2] -> sluice:{<queue>}:cron:<job>
  * ARGV[1] tick epoch ms, ARGV[2] TTL ms of the record, ARGV[3..] envelope fields (flat, at most 16 values)
- * Returns 1 when this call enqueued the tick, 0 when it was already enqueued.
+ * Returns 1 when this call enqueued the tick, 0 when it was already enqueued. The tick is written before it is
+ * recorded: a failed write must not record a tick that was never enqueued.
  */
 export const cronTickScript = new LuaScript(
   'cron-tick',
   `
 local last = tonumber(redis.call('GET', KEYS[2]) or '0')
 if last >= tonumber(ARGV[1]) then return 0 end
+redis.call('XADD', KEYS[1], '*', unpack(ARGV, 3))
 redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
-local fields = {}
-for i = 3, #ARGV do fields[#fields + 1] = ARGV[i] end
-redis.call('XADD', KEYS[1], '*', unpack(fields))
 return 1
 `,
 );

@@ -1,6 +1,7 @@
 /**
  * dead-letter: move a job that cannot or may not run again to the dead-letter stream (fenced):
- * XACK + XDEL + XADD dead with the reason, stamped with the server's time.
+ * XADD dead with the reason, stamped with the server's time, then XACK + XDEL (the new place is written first:
+ * a script that fails half-way must leave the job where it was, since Redis keeps the writes made before an error).
  */
 import type { RedisExecutor } from '../connection.js';
 import { type DeadLetter, deadEntryFields } from '../dead-entry.js';
@@ -27,9 +28,9 @@ fields[#fields + 1] = 'deadAt'
 fields[#fields + 1] = tostring(now_ms())
 fields[#fields + 1] = 'entryId'
 fields[#fields + 1] = ARGV[3]
+local deadId = redis.call('XADD', KEYS[2], '*', unpack(fields))
 redis.call('XACK', KEYS[1], ARGV[1], ARGV[3])
 redis.call('XDEL', KEYS[1], ARGV[3])
-local deadId = redis.call('XADD', KEYS[2], '*', unpack(fields))
 return {1, deadId}
 `,
   ),

@@ -1,6 +1,7 @@
 /**
- * retry-later: put a failed job back for a later attempt (fenced): XACK + XDEL + ZADD delayed at the server's
- * TIME + delay; with delay 0 it goes straight back onto the stream (shutdown hands jobs back this way).
+ * retry-later: put a failed job back for a later attempt (fenced): ZADD delayed at the server's TIME + delay (with
+ * delay 0 XADD straight back onto the stream: shutdown hands jobs back this way), then XACK + XDEL of the old
+ * entry (new place first, old place last).
  */
 import type { RedisExecutor } from '../connection.js';
 import { envelopeFields, type JobEnvelope } from '../job.js';
@@ -22,22 +23,20 @@ export const retryLaterScript = new LuaScript(
     `
 local ok = fence(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4])
 if ok ~= 1 then return {ok} end
+local delay = tonumber(ARGV[5])
+local due = now_ms()
+if delay <= 0 then
+  redis.call('XADD', KEYS[1], '*', unpack(ARGV, 6))
+else
+  local obj = {}
+  for i = 6, #ARGV, 2 do obj[ARGV[i]] = ARGV[i + 1] end
+  local member = cjson.encode(obj)
+  due = due + delay
+  redis.call('ZADD', KEYS[2], due, member)
+  wake_if_first(KEYS[1], KEYS[2], KEYS[3], member, due)
+end
 redis.call('XACK', KEYS[1], ARGV[1], ARGV[3])
 redis.call('XDEL', KEYS[1], ARGV[3])
-local delay = tonumber(ARGV[5])
-local now = now_ms()
-if delay <= 0 then
-  local fields = {}
-  for i = 6, #ARGV do fields[#fields + 1] = ARGV[i] end
-  redis.call('XADD', KEYS[1], '*', unpack(fields))
-  return {1, now}
-end
-local obj = {}
-for i = 6, #ARGV, 2 do obj[ARGV[i]] = ARGV[i + 1] end
-local member = cjson.encode(obj)
-local due = now + delay
-redis.call('ZADD', KEYS[2], due, member)
-wake_if_first(KEYS[1], KEYS[2], KEYS[3], member, due)
 return {1, due}
 `,
   ),
