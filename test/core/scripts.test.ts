@@ -507,7 +507,7 @@ describe('redrive, cron tick, reap consumer', () => {
       'e',
     );
     const [[deadId]] = (await send('XRANGE', k.dead, '-', '+')) as [[string]];
-    expect(await redriveDead(conn, k, [deadId, '1-1'])).toBe(1);
+    expect(await redriveDead(conn, k, [deadId, '1-1'])).toEqual(['moved', 'not-found']);
     expect(await xlen(k.dead)).toBe(0);
     const [first] = await read('c1');
     expect(first?.[1]).toEqual({ id: 'J', name: 'email', data: '{}', enqueuedAt: '1', attempt: '1' });

@@ -83,7 +83,17 @@ export {
 } from './job.js';
 export { assertQueueName, GROUP, type QueueKeys, queueKeys, queuesKey } from './keys.js';
 export { DEFAULTS } from './options.js';
-export { getDead, listDead, pauseQueue, purgeDead, redrive, resumeQueue } from './queue-admin.js';
+export {
+  getDead,
+  listDead,
+  type NotRedriven,
+  pauseQueue,
+  purgeDead,
+  type RedriveResult,
+  type RedriveSelection,
+  redrive,
+  resumeQueue,
+} from './queue-admin.js';
 export {
   ackDeliveries,
   type Delivery,
@@ -95,6 +105,7 @@ export {
   isWakeMarker,
   type PromoteResult,
   promoteDue,
+  type RedriveOutcome,
   reapConsumer,
   redriveDead,
   renewLeases,

@@ -8,7 +8,16 @@ import { SluiceArgumentError } from './errors.js';
 import { listQueues, type QueueStats, stats } from './inspect.js';
 import { assertQueueName, type QueueKeys, queueKeys } from './keys.js';
 import { DEFAULTS } from './options.js';
-import { getDead, listDead, pauseQueue, purgeDead, redrive, resumeQueue } from './queue-admin.js';
+import {
+  getDead,
+  listDead,
+  pauseQueue,
+  purgeDead,
+  type RedriveResult,
+  type RedriveSelection,
+  redrive,
+  resumeQueue,
+} from './queue-admin.js';
 
 /** Options of {@link createSluice}. */
 export interface SluiceOptions extends ConnectionOptions {
@@ -58,8 +67,8 @@ export interface Sluice {
     list(queue: string, limit?: number): Promise<DeadJob[]>;
     /** One entry by its dead-letter id, or null. */
     get(queue: string, deadId: string): Promise<DeadJob | null>;
-    /** Move entries back to the stream with attempts reset; returns how many. */
-    redrive(queue: string, sel: { ids?: readonly string[]; all?: boolean; limit?: number }): Promise<number>;
+    /** Move entries back to the stream with attempts reset; says how many moved and which could not, and why. */
+    redrive(queue: string, sel: RedriveSelection): Promise<RedriveResult>;
     /** Delete entries (all, or dead for longer than `olderThanMs`); returns how many. */
     purge(queue: string, olderThanMs?: number): Promise<number>;
   };

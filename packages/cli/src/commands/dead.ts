@@ -1,5 +1,5 @@
 /** `sluice dead list|show|redrive|purge`: the dead-letter stream of a queue. */
-import { assertQueueName, type DeadJob } from '@sluice/core';
+import { assertQueueName, type DeadJob, type NotRedriven } from '@sluice/core';
 import { assertKnownQueue, type ConnectOptions, withSluice } from '../connect.js';
 import { EXIT, ExitError, usageError } from '../errors.js';
 import { age, json, type Output, plural, table, truncate } from '../output.js';
@@ -148,7 +148,10 @@ export async function deadShowCommand(opts: DeadShowOptions, io: Output): Promis
   else for (const line of deadDetail(entry)) io.out(line);
 }
 
-/** Move dead-lettered jobs back to the queue's stream (atomically, attempts reset); prints how many. */
+/**
+ * Move dead-lettered jobs back to the queue's stream (atomically, attempts reset); prints how many, and warns about
+ * entries it left (ids not found, entries that hold no job, such as a `lost` tombstone). Always ends.
+ */
 export async function deadRedriveCommand(opts: DeadRedriveOptions, io: Output): Promise<void> {
   assertQueueName(opts.queue, 'queue argument');
   const ids = opts.ids ?? [];
@@ -157,14 +160,29 @@ export async function deadRedriveCommand(opts: DeadRedriveOptions, io: Output): 
   if (opts.limit !== undefined && !opts.all) throw usageError('--limit applies only with --all');
   for (const id of ids) assertEntryId(id);
   const limit = opts.limit === undefined ? undefined : parseCount(opts.limit, '--limit', 1);
-  const moved = await withSluice(opts, async (s) => {
+  const r = await withSluice(opts, async (s) => {
     await assertKnownQueue(s, opts.queue);
     return s.dead.redrive(opts.queue, ids.length ? { ids } : { all: true, ...(limit === undefined ? {} : { limit }) });
   });
-  if (opts.json) io.out(json({ queue: opts.queue, redriven: moved }));
-  else io.out(`redrove ${plural(moved, 'job')} to queue ${opts.queue}`);
-  if (ids.length > moved)
-    io.err(`warning: ${ids.length - moved} of ${ids.length} ids were not in the dead-letter stream`);
+  if (opts.json) io.out(json({ queue: opts.queue, redriven: r.moved, notMoved: r.notMoved }));
+  else io.out(`redrove ${plural(r.moved, 'job')} to queue ${opts.queue}`);
+  for (const line of notRedrivenWarnings(r.notMoved, ids.length)) io.err(line);
+}
+
+/** The warnings of `dead redrive` for the entries it left in the dead-letter stream. */
+export function notRedrivenWarnings(notMoved: readonly NotRedriven[], asked: number): string[] {
+  const out: string[] = [];
+  const missing = notMoved.filter((n) => n.why === 'not-found').length;
+  if (missing) out.push(`warning: ${missing} of ${asked} ids were not in the dead-letter stream`);
+  const notJobs = notMoved.filter((n) => n.why === 'not-a-job');
+  if (notJobs.length) {
+    const shown = notJobs.slice(0, 5).map((n) => (n.reason ? `${n.deadId} (${n.reason})` : n.deadId));
+    const more = notJobs.length > shown.length ? ` and ${notJobs.length - shown.length} more` : '';
+    out.push(
+      `warning: ${notJobs.length === 1 ? '1 entry' : `${notJobs.length} entries`} left in the dead-letter stream: no job id, name or payload to redrive (${shown.join(', ')}${more})`,
+    );
+  }
+  return out;
 }
 
 /** Delete dead-lettered jobs for good (all, or those older than `olderThan`); refused without `yes`. */

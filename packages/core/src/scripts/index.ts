@@ -23,7 +23,7 @@ export type { Delivery, Fenced } from './fenced.js';
 export { finishMarker, isWakeMarker } from './finish-marker.js';
 export { type PromoteResult, promoteDue } from './promote-due.js';
 export { reapConsumer } from './reap-consumer.js';
-export { redriveDead } from './redrive.js';
+export { type RedriveOutcome, redriveDead } from './redrive.js';
 export { renewLeases } from './renew.js';
 export { retryLater } from './retry-later.js';
 

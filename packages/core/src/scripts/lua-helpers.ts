@@ -149,3 +149,6 @@ export function luaWith(uses: readonly LuaHelper[], body: string): string {
   for (const name of uses) add(name);
   return parts.join('') + body;
 }
+
+/** A Lua table literal of the strings `names` (names from our own constants: no quoting needed). */
+export const luaStrings = (names: readonly string[]): string => `{${names.map((n) => `'${n}'`).join(', ')}}`;

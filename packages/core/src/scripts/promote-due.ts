@@ -6,7 +6,7 @@ import type { RedisExecutor } from '../connection.js';
 import { JOB_FIELDS, MAX_MEMBER_BYTES } from '../dead-entry.js';
 import type { QueueKeys } from '../keys.js';
 import { code } from './fenced.js';
-import { luaWith } from './lua-helpers.js';
+import { luaStrings, luaWith } from './lua-helpers.js';
 import { LuaScript } from './lua-script.js';
 
 /** Most fields a delayed member may have (a job has at most 8); a member with more is dead-lettered. */
@@ -52,7 +52,7 @@ for _, m in ipairs(due) do
   else
     local d = {'reason', 'invalid', 'error', 'malformed delayed job: ' .. why, 'deadAt', tostring(now)}
     if type(obj) == 'table' then
-      for _, k in ipairs({${JOB_FIELDS.map((f) => `'${f}'`).join(', ')}}) do
+      for _, k in ipairs(${luaStrings(JOB_FIELDS)}) do
         if type(obj[k]) == 'string' then
           d[#d + 1] = k
           d[#d + 1] = obj[k]
