@@ -5,7 +5,8 @@
  * writes only keys under its own prefix and deletes them at the end.
  */
 import { statsCommand } from '@sluice/cli';
-import { createSluice, redactUrl } from '@sluice/core';
+import { createSluice } from '@sluice/core';
+import { redactUrl } from '@sluice/core/internal';
 import { createWorker } from '@sluice/worker';
 import { startRedisServer } from '../test/redis-server.js';
 import jobs, { resizeImage, sendEmail } from './jobs.js';

@@ -2,17 +2,8 @@
  * Core on a 3-master Redis Cluster: every script and the inspector run unchanged; queues spread over the masters
  * by their hash tags.
  */
-import {
-  ackDeliveries,
-  type Connection,
-  createSluice,
-  defineJob,
-  GROUP,
-  promoteDue,
-  queueKeys,
-  retryLater,
-  type Sluice,
-} from '@sluice/core';
+import { type Connection, createSluice, defineJob, type Sluice } from '@sluice/core';
+import { ackDeliveries, GROUP, promoteDue, queueKeys, retryLater } from '@sluice/core/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniquePrefix } from '../helpers.js';
 import { type LocalCluster, startCluster } from './harness.js';

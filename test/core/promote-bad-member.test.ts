@@ -1,5 +1,6 @@
 /** promote-due never lets one bad delayed member block a queue: it is dead-lettered with the reason, the rest move on. */
-import { createSluice, GROUP, promoteDue, type Sluice } from '@sluice/core';
+import { createSluice, type Sluice } from '@sluice/core';
+import { GROUP, promoteDue } from '@sluice/core/internal';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { redisUrl, track, uniquePrefix } from '../helpers.js';
 

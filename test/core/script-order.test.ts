@@ -3,6 +3,7 @@
  * it failed): make the new place fail (a key of the wrong type) and the job must still be where it was. And no
  * script unpacks an unbounded list: an entry with 5,000 fields is dead-lettered, bounded, not lost.
  */
+import type { QueueKeys } from '@sluice/core';
 import {
   Connection,
   deadLetter,
@@ -10,11 +11,10 @@ import {
   envelopeFields,
   GROUP,
   type JobEnvelope,
-  type QueueKeys,
   queueKeys,
   retryLater,
   runEnqueue,
-} from '@sluice/core';
+} from '@sluice/core/internal';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { redisUrl, track, uniquePrefix } from '../helpers.js';
 

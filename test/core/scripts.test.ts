@@ -2,6 +2,7 @@
  * State-table tests of every Lua script on a real Redis: seed keys, run the script, assert the keys; each fenced
  * script also gets its zombie case (a stale owner changes nothing).
  */
+import type { QueueKeys } from '@sluice/core';
 import {
   ackDeliveries,
   Connection,
@@ -14,14 +15,13 @@ import {
   type JobEnvelope,
   LeaseLost,
   promoteDue,
-  type QueueKeys,
   queueKeys,
   reapConsumer,
   redriveDead,
   renewLeases,
   retryLater,
   runEnqueue,
-} from '@sluice/core';
+} from '@sluice/core/internal';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rawClient, redisUrl, track, uniquePrefix, waitFor } from '../helpers.js';
 

@@ -1,5 +1,6 @@
 /** drain(): budgeted runs on real queues (empty, larger than the budget, jobs that do not fit, crash recovery). */
-import { defineJob, GROUP } from '@sluice/core';
+import { defineJob } from '@sluice/core';
+import { GROUP } from '@sluice/core/internal';
 import { type DrainOptions, drain } from '@sluice/worker';
 import { describe, expect, it } from 'vitest';
 import { redisUrl, sleep } from '../helpers.js';

@@ -1,5 +1,6 @@
 /** Shared set-up of the worker integration tests: a producer, tracked workers, event recording, raw reads. */
-import { createSluice, GROUP, type QueueKeys, type Sluice } from '@sluice/core';
+import { createSluice, type QueueKeys, type Sluice } from '@sluice/core';
+import { GROUP } from '@sluice/core/internal';
 import {
   createWorker,
   type Worker,

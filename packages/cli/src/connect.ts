@@ -1,5 +1,6 @@
 /** Open Sluice for a command: the Redis URL from `--redis` or the environment, failing fast with exit 2. */
-import { createSluice, redactUrl, type Sluice } from '@sluice/core';
+import { createSluice, type Sluice } from '@sluice/core';
+import { redactUrl } from '@sluice/core/internal';
 import { ExitError, usageError } from './errors.js';
 
 /** The URL used when neither `--redis` nor the environment names one. */

@@ -1,4 +1,4 @@
-import { decodeDeadEntry } from '@sluice/core';
+import { decodeDeadEntry } from '@sluice/core/internal';
 import { describe, expect, it } from 'vitest';
 import { deadDetail, deadTable } from './commands/dead.js';
 import { queueJson, statsTable } from './commands/stats.js';

@@ -1,5 +1,5 @@
 /** Output of the CLI: a line sink (so tests capture output), aligned tables, humanised durations, JSON. */
-import { formatDuration } from '@sluice/core';
+import { formatDuration } from '@sluice/core/internal';
 
 /** Where a command writes: one call per line, without the newline. */
 export interface Output {

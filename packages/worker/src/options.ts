@@ -2,12 +2,11 @@
 import {
   type AnyJob,
   type Clock,
-  DEFAULTS,
   type RedisClientLike,
   type RedisClusterLike,
   SluiceArgumentError,
-  systemClock,
 } from '@sluice/core';
+import { DEFAULTS, systemClock } from '@sluice/core/internal';
 import type { Logger } from 'pino';
 import type { LoggerSettings } from './logger.js';
 

@@ -5,16 +5,16 @@
  * this consumer's pending list nobody tracks (a read answered while its connection was being destroyed),
  * remove this consumer only if its pending list is empty, and close the connection.
  */
+import type { QueueKeys } from '@sluice/core';
 import {
   type Delivery,
   decodeEnvelope,
   GROUP,
-  type QueueKeys,
   queueKeys,
   reapConsumer,
   retryLater,
   streamCommands,
-} from '@sluice/core';
+} from '@sluice/core/internal';
 import type { Consumer } from './loops/consumer.js';
 import type { LeaseKeeper } from './loops/lease-keeper.js';
 import { sleep, withRetry } from './loops/redis-resilience.js';

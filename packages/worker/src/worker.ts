@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { GROUP, queueKeys, queuesKey } from '@sluice/core';
+import { GROUP, queueKeys, queuesKey } from '@sluice/core/internal';
 import type { Logger } from 'pino';
 import { checkDurability } from './durability.js';
 import { type WorkerEventName, WorkerEvents, type WorkerListener } from './events.js';

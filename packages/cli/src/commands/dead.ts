@@ -1,5 +1,6 @@
 /** `sluice dead list|show|redrive|purge`: the dead-letter stream of a queue. */
-import { assertQueueName, type DeadJob, type NotRedriven } from '@sluice/core';
+import type { DeadJob } from '@sluice/core';
+import { assertQueueName, type NotRedriven } from '@sluice/core/internal';
 import { assertKnownQueue, type ConnectOptions, withSluice } from '../connect.js';
 import { EXIT, ExitError, usageError } from '../errors.js';
 import { age, json, type Output, plural, table, truncate } from '../output.js';

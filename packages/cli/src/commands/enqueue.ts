@@ -1,13 +1,7 @@
 /** `sluice enqueue <job> [payload-json]`, and `--ndjson` for one payload a line from stdin. */
 import { createInterface } from 'node:readline';
-import {
-  type AnyJob,
-  assertQueueName,
-  DEFAULTS,
-  type EnqueueOptions,
-  encodePayload,
-  validatePayload,
-} from '@sluice/core';
+import type { AnyJob, EnqueueOptions } from '@sluice/core';
+import { assertQueueName, DEFAULTS, encodePayload, validatePayload } from '@sluice/core/internal';
 import { type ConnectOptions, withSluice } from '../connect.js';
 import { ExitError, usageError } from '../errors.js';
 import { findJob, loadJobModules } from '../jobs.js';

@@ -1,5 +1,5 @@
 /** `sluice queue list`, `sluice queue pause <queue>`, `sluice queue resume <queue>`. */
-import { assertQueueName } from '@sluice/core';
+import { assertQueueName } from '@sluice/core/internal';
 import { type ConnectOptions, withSluice } from '../connect.js';
 import { json, type Output } from '../output.js';
 

@@ -3,7 +3,7 @@
  * was done (serverless cron). `sluice worker push --to <url> --secret-env <VAR>`: POST every job of the queues,
  * signed, to an HTTP handler (a worker whose handler is the POST), until SIGTERM or Ctrl-C.
  */
-import { assertQueueName, formatDuration } from '@sluice/core';
+import { assertQueueName, formatDuration } from '@sluice/core/internal';
 import { type DrainResult, drain, pushWorkerOptions, runWorkerProcess } from '@sluice/worker';
 import { type ConnectOptions, resolveTarget, withSluice } from '../connect.js';
 import { EXIT, ExitError, usageError } from '../errors.js';

@@ -6,17 +6,8 @@
  */
 
 import { createRequire } from 'node:module';
-import {
-  type AnyJob,
-  type Clock,
-  DEFAULTS,
-  encodePayload,
-  enqueueCronTick,
-  newJobId,
-  queueKeys,
-  SluiceArgumentError,
-  validatePayload,
-} from '@sluice/core';
+import { type AnyJob, type Clock, SluiceArgumentError } from '@sluice/core';
+import { DEFAULTS, encodePayload, enqueueCronTick, newJobId, queueKeys, validatePayload } from '@sluice/core/internal';
 import type { CronExpressionParser as Parser } from 'cron-parser';
 
 let parser: typeof Parser | undefined;

@@ -7,15 +7,8 @@
  * are reported (error log, `job:lost`, and a `reason lost` tombstone in the dead-letter stream), never dropped
  * silently.
  */
-import {
-  type Delivery,
-  deadLetter,
-  GROUP,
-  isWakeMarker,
-  lostEntryFields,
-  type QueueKeys,
-  streamCommands,
-} from '@sluice/core';
+import type { QueueKeys } from '@sluice/core';
+import { type Delivery, deadLetter, GROUP, isWakeMarker, lostEntryFields, streamCommands } from '@sluice/core/internal';
 import type { JobPool } from '../run/pool.js';
 import type { Runtime } from '../worker-deps.js';
 import { Outage, sleep } from './redis-resilience.js';

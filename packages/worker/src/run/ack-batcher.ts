@@ -3,7 +3,8 @@
  * `ackDeliveries` script call. A transient failure is retried; an entry the retry finds no longer pending was
  * acked by the first try (its reply was lost), so it counts as done.
  */
-import { ackDeliveries, type Delivery, type Fenced, LeaseLost, type QueueKeys, type RedisExecutor } from '@sluice/core';
+import type { QueueKeys } from '@sluice/core';
+import { ackDeliveries, type Delivery, type Fenced, LeaseLost, type RedisExecutor } from '@sluice/core/internal';
 import { withRetry } from '../loops/redis-resilience.js';
 import type { AckReceiver } from './run-types.js';
 

@@ -4,7 +4,8 @@
  * the ack batcher), tell the task. The pool runs thousands of these a second; each costs the handler's own
  * promise, one reaction on it and this object.
  */
-import { type AnyJob, type Fenced, type JobEnvelope, systemClock } from '@sluice/core';
+import type { AnyJob } from '@sluice/core';
+import { type Fenced, type JobEnvelope, systemClock } from '@sluice/core/internal';
 import type { Logger } from 'pino';
 import { type ContextSource, JobCtx } from './handler-context.js';
 import { type Attempt, classify, type Decision, JobInterrupt } from './outcome.js';

@@ -1,4 +1,5 @@
-import { defineJob, type JobEnvelope, UnrecoverableError } from '@sluice/core';
+import { defineJob, UnrecoverableError } from '@sluice/core';
+import type { JobEnvelope } from '@sluice/core/internal';
 import { describe, expect, it } from 'vitest';
 import { classify, JobInterrupt, MAX_ERROR_CHARS, MissingHandlerError } from './outcome.js';
 

@@ -2,15 +2,8 @@
  * Pure outcome classification: what a finished attempt means for the job (ack, retry later with backoff,
  * dead-letter, hand back, or nothing because the lease is gone). No I/O, so every rule is unit-tested.
  */
-import {
-  type AnyJob,
-  backoffDelay,
-  DEFAULT_BACKOFF,
-  DEFAULTS,
-  type DeadReason,
-  type JobEnvelope,
-  UnrecoverableError,
-} from '@sluice/core';
+import { type AnyJob, type DeadReason, UnrecoverableError } from '@sluice/core';
+import { backoffDelay, DEFAULT_BACKOFF, DEFAULTS, type JobEnvelope } from '@sluice/core/internal';
 
 /** Why a run was cut short. */
 export type InterruptKind = 'timeout' | 'shutdown' | 'lease-lost';

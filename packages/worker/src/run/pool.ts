@@ -4,7 +4,8 @@
  * shutdown interrupt the running ones. Deliveries read beyond the free slots (several queues read at once)
  * wait here with their lease renewed.
  */
-import { type Delivery, isWakeMarker, type QueueKeys } from '@sluice/core';
+import type { QueueKeys } from '@sluice/core';
+import { type Delivery, isWakeMarker } from '@sluice/core/internal';
 import type { Runtime } from '../worker-deps.js';
 import { JobInterrupt } from './outcome.js';
 import { startJob } from './run-job.js';

@@ -10,7 +10,7 @@ import {
   LeaseLost,
   leaseLostMessage,
   retryLater,
-} from '@sluice/core';
+} from '@sluice/core/internal';
 import type { Logger } from 'pino';
 import { withRetry } from '../loops/redis-resilience.js';
 import type { Decision, JobInterrupt } from './outcome.js';

@@ -4,10 +4,9 @@
  * promise per step); `runJob` the promise form for use without the consumer loop: give it a connection, the
  * queue's keys, a consumer name, the delivery and the entry's raw fields.
  */
+import type { AnyJob, Clock, QueueKeys } from '@sluice/core';
 import {
-  type AnyJob,
   ackDeliveries,
-  type Clock,
   checkPayload,
   type Delivery,
   decodeEnvelope,
@@ -16,9 +15,8 @@ import {
   finishMarker,
   isWakeMarker,
   type JobEnvelope,
-  type QueueKeys,
   type RedisExecutor,
-} from '@sluice/core';
+} from '@sluice/core/internal';
 import type { Logger } from 'pino';
 import type { Emit } from '../events.js';
 import { withRetry } from '../loops/redis-resilience.js';

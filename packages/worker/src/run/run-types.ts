@@ -1,5 +1,6 @@
 /** The parts of one run: what every run of a worker shares, the delivery to run, and what comes back. */
-import type { AnyJob, Clock, Delivery, EnqueueContext, Fenced, QueueKeys, RedisExecutor } from '@sluice/core';
+import type { AnyJob, Clock, QueueKeys } from '@sluice/core';
+import type { Delivery, EnqueueContext, Fenced, RedisExecutor } from '@sluice/core/internal';
 import type { Logger } from 'pino';
 import type { Emit, WorkerEventName } from '../events.js';
 import type { Decision } from './outcome.js';

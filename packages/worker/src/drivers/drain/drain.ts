@@ -6,6 +6,7 @@
  * `estimateMs`) fits the time left before the budget minus the safety margin; at that point running jobs are
  * aborted and handed back for immediate retry, and drain() resolves before the budget ends.
  */
+import { type QueueKeys, SluiceArgumentError } from '@sluice/core';
 import {
   DEFAULTS,
   type Delivery,
@@ -13,12 +14,10 @@ import {
   GROUP,
   isWakeMarker,
   promoteDue,
-  type QueueKeys,
   queueKeys,
   queuesKey,
-  SluiceArgumentError,
   streamCommands,
-} from '@sluice/core';
+} from '@sluice/core/internal';
 import type { Emit } from '../../events.js';
 import { resolveLogger } from '../../logger.js';
 import { ensureGroup } from '../../loops/consumer.js';

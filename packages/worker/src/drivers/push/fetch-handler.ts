@@ -5,7 +5,8 @@
  * request). Answers 200 done, 422 do not retry (invalid payload, UnrecoverableError), 5xx/429 with Retry-After
  * to retry, 401 for a bad signature (the handler never runs). Edge-safe: only type imports from @sluice/core.
  */
-import type { AnyJob, ChainEnqueue, JobContext, JobLogger, LogFn } from '@sluice/core';
+import type { AnyJob, JobContext, JobLogger } from '@sluice/core';
+import type { ChainEnqueue, LogFn } from '@sluice/core/internal';
 import { MemoryReplayCache, type ReplayStore } from './replay-cache.js';
 import { RetryAfterError } from './retry-after.js';
 import {

@@ -5,16 +5,8 @@
  * response's reason); 5xx, 429, 408, a timeout or a connection error throw, and the retry honours Retry-After.
  */
 import { randomBytes } from 'node:crypto';
-import {
-  type AnyJob,
-  type Backoff,
-  backoffDelay,
-  DEFAULT_BACKOFF,
-  DEFAULTS,
-  type JobContext,
-  SluiceArgumentError,
-  UnrecoverableError,
-} from '@sluice/core';
+import { type AnyJob, type Backoff, type JobContext, SluiceArgumentError, UnrecoverableError } from '@sluice/core';
+import { backoffDelay, DEFAULT_BACKOFF, DEFAULTS } from '@sluice/core/internal';
 import type { WorkerOptions } from '../../options.js';
 import { createWorker, type Worker } from '../../worker.js';
 import type { PushBody } from './fetch-handler.js';
