@@ -94,10 +94,10 @@ function startInApp(args: readonly string[]): AppProcess {
   return { child, exited, output: () => output };
 }
 
-/** Wait for `file` to exist; on timeout the error carries what the worker wrote. */
-async function waitForFile(file: string, what: string, worker: AppProcess): Promise<void> {
+/** Wait for `file` to hold JSON (the handler may be midway through writing it); on timeout the error carries what the worker wrote. */
+async function readWhenWritten(file: string, what: string, worker: AppProcess): Promise<unknown> {
   try {
-    await waitFor(() => existsSync(file), what, 20_000);
+    return await waitFor(() => JSON.parse(readFileSync(file, 'utf8')) as unknown, what, 20_000);
   } catch (e) {
     throw new Error(`${(e as Error).message}; the worker wrote:\n${worker.output()}`);
   }
@@ -139,18 +139,16 @@ describe('the packed packages, installed with npm outside the workspace', () => 
   it("sluice worker start runs the app's own jobs module: an enqueued job and a cron schedule", async () => {
     const g = ['--redis', redisUrl(), '--prefix', uniquePrefix()];
     const worker = startInApp(['worker', 'start', './jobs.mjs', ...g]);
-    const id = (
-      await runTo(join(app, 'node_modules', '.bin', 'sluice'), ['enqueue', 'touch', '{"n":7}', ...g], {
-        cwd: app,
-        timeoutMs: 15_000,
-      })
-    ).trim();
-    expect(id).toMatch(/^[0-9a-f-]{36}$/);
-    const ranFile = join(app, 'ran', '7.json');
-    await waitForFile(ranFile, `the worker to run job ${id}`, worker);
-    expect(JSON.parse(readFileSync(ranFile, 'utf8'))).toEqual({ payload: { n: 7 }, id });
-    await waitForFile(join(app, 'ran', 'tick.json'), 'the cron schedule to run', worker);
-    if (worker.child.pid) process.kill(worker.child.pid, 'SIGTERM');
+    try {
+      const sluice = join(app, 'node_modules', '.bin', 'sluice');
+      const id = (await runTo(sluice, ['enqueue', 'touch', '{"n":7}', ...g], { cwd: app, timeoutMs: 15_000 })).trim();
+      expect(id).toMatch(/^[0-9a-f-]{36}$/);
+      const ran = await readWhenWritten(join(app, 'ran', '7.json'), `the worker to run job ${id}`, worker);
+      expect(ran).toEqual({ payload: { n: 7 }, id });
+      await readWhenWritten(join(app, 'ran', 'tick.json'), 'the cron schedule to run', worker);
+    } finally {
+      if (worker.child.pid && worker.child.exitCode === null) process.kill(worker.child.pid, 'SIGTERM');
+    }
     expect(await worker.exited).toBe(0);
     const logs = worker
       .output()
