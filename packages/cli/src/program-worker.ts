@@ -45,7 +45,9 @@ export function registerWorker(program: Command, ctx: ProgramContext): void {
     });
   worker
     .command('drain')
-    .description('run the jobs of the queues within a time budget, then exit (a scheduled serverless function)')
+    .description(
+      'run the jobs of the queues within a time budget, then exit (a scheduled serverless function); SIGTERM or Ctrl-C stops it gracefully',
+    )
     .argument('<jobs-module...>', 'modules that export jobs made with defineJob()')
     .requiredOption('--budget <duration>', 'wall time to use, e.g. 25s; no job starts unless its timeout fits')
     .option('--queue <queue>', 'drain only this queue (repeatable; default: every queue of the loaded jobs)', collect)
