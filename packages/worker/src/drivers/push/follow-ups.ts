@@ -33,6 +33,7 @@ export interface FollowUp {
 
 /** The body of a 200 answer of a push handler. */
 export interface PushReply {
+  /** Always true: the job is done. */
   ok: true;
   /** Follow-up jobs for the dispatcher to enqueue with the ack (absent when none). */
   enqueue?: FollowUp[];
