@@ -45,11 +45,17 @@ export function registerWorker(program: Command, ctx: ProgramContext): void {
     });
   worker
     .command('drain')
-    .description('run the jobs of the queues within a time budget, then exit (a scheduled serverless function)')
+    .description(
+      'run the jobs of the queues within a time budget, then exit (a scheduled serverless function); SIGTERM or Ctrl-C stops it gracefully',
+    )
     .argument('<jobs-module...>', 'modules that export jobs made with defineJob()')
     .requiredOption('--budget <duration>', 'wall time to use, e.g. 25s; no job starts unless its timeout fits')
     .option('--queue <queue>', 'drain only this queue (repeatable; default: every queue of the loaded jobs)', collect)
     .option('--concurrency <n>', 'most jobs running at once (default 10)')
+    .option(
+      '--grace <duration>',
+      'on SIGTERM or Ctrl-C, how long running jobs may finish (default 10s, within the budget)',
+    )
     .option('--json', 'print the result as JSON')
     .option('--log-level <level>', `log level on stderr: ${LOG_LEVELS.join(', ')} (default: LOG_LEVEL or warn)`)
     .addHelpText(
@@ -65,6 +71,7 @@ export function registerWorker(program: Command, ctx: ProgramContext): void {
           ...connectOf(cmd),
           modules,
           budget: o.budget as string | undefined,
+          grace: o.grace as string | undefined,
           queues: o.queue as string[] | undefined,
           concurrency: o.concurrency as string | undefined,
           json: o.json === true,

@@ -3,12 +3,14 @@
 export { type QueueCost, queueCost, readCount } from './drivers/drain/budget.js';
 export {
   DEFAULT_ESTIMATE_MS,
+  type DrainNotStarted,
   type DrainOptions,
   type DrainResult,
   type DrainStop,
   defaultSafetyMs,
   drain,
 } from './drivers/drain/drain.js';
+export { type DrainProcessOptions, runDrainProcess } from './drivers/drain/drain-process.js';
 export {
   classifyResponse,
   createPushDispatcher,
@@ -58,4 +60,9 @@ export {
 } from './run/outcome.js';
 export { type RunJobOptions, type RunJobResult, type RunOutcome, runJob } from './run/run-job.js';
 export { consumerName, createWorker, type Worker } from './worker.js';
-export { runWorkerProcess, type WorkerProcessOptions } from './worker-process.js';
+export {
+  onStopSignals,
+  runWorkerProcess,
+  STOP_SIGNALS,
+  type WorkerProcessOptions,
+} from './worker-process.js';

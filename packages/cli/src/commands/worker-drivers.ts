@@ -4,7 +4,7 @@
  * signed, to an HTTP handler (a worker whose handler is the POST), until SIGTERM or Ctrl-C.
  */
 import { assertQueueName, formatDuration } from '@sluice/core/internal';
-import { type DrainResult, drain, pushWorkerOptions, runWorkerProcess } from '@sluice/worker';
+import { type DrainResult, pushWorkerOptions, runDrainProcess, runWorkerProcess } from '@sluice/worker';
 import { type ConnectOptions, resolveTarget, withSluice } from '../connect.js';
 import { EXIT, ExitError, usageError } from '../errors.js';
 import { loadJobModules } from '../jobs.js';
@@ -28,6 +28,8 @@ export interface WorkerDrainOptions extends DriverFlags {
   modules: readonly string[];
   /** Time budget, e.g. `25s` (required). */
   budget: number | string | undefined;
+  /** On SIGTERM/SIGINT, how long running jobs may finish, e.g. `10s`, never past the budget (default 10s). */
+  grace?: number | string | undefined;
   /** Print the result as JSON (default false). */
   json?: boolean | undefined;
 }
@@ -66,22 +68,45 @@ export function resolveDrainOptions(opts: WorkerDrainOptions) {
   if (opts.budget === undefined) throw usageError('--budget is required, e.g. --budget 25s');
   const budgetMs = parseDurationFlag(opts.budget, '--budget');
   if (budgetMs < 100) throw usageError(`--budget expects at least 100ms; got ${JSON.stringify(String(opts.budget))}`);
-  return { ...common(opts, 'warn'), budgetMs, modules: [...opts.modules] };
+  const graceMs = opts.grace === undefined ? undefined : parseDurationFlag(opts.grace, '--grace');
+  return {
+    ...common(opts, 'warn'),
+    budgetMs,
+    ...(graceMs === undefined ? {} : { shutdownGrace: graceMs }),
+    modules: [...opts.modules],
+  };
+}
+
+/** A duration that keeps its milliseconds when it is not whole seconds (`4481ms`, `5s`, `2m`). */
+const exact = (ms: number): string => (ms % 1000 === 0 ? formatDuration(ms) : `${ms}ms`);
+
+/** Why a drain stopped, in words: the reason, and for `budget` and `paused` what was left and why. */
+export function stopReason(r: DrainResult): string {
+  if (r.stoppedBecause === 'paused') return `paused; ${r.paused.map((q) => `queue "${q}" is paused`).join(', ')}`;
+  if (r.stoppedBecause !== 'budget' || r.notStarted.length === 0) return r.stoppedBecause;
+  const jobs = r.notStarted.map(
+    (n) => `${n.count} × ${n.job} (${n.costFrom} ${exact(n.costMs)})${n.queue === n.job ? '' : ` in ${n.queue}`}`,
+  );
+  return `budget; not started, needing more than the ${exact(r.leftMs)} left: ${jobs.join(', ')}`;
 }
 
 /** One line describing a drain. */
 export function drainSummary(r: DrainResult, ms: number): string {
-  return `drained ${plural(r.processed, 'job')} in ${formatDuration(ms)}: ${r.succeeded} succeeded, ${r.retried} retried, ${r.dead} dead; ${r.remaining} remaining (stopped: ${r.stoppedBecause})`;
+  return `drained ${plural(r.processed, 'job')} in ${formatDuration(ms)}: ${r.succeeded} succeeded, ${r.retried} retried, ${r.dead} dead; ${r.remaining} remaining (stopped: ${stopReason(r)})`;
 }
 
-/** Run the jobs of the queues within the budget; print the result (logs go to stderr). Exit 0 either way. */
+/**
+ * Run the jobs of the queues within the budget; print the result (logs go to stderr). Exit 0 either way, also
+ * after a graceful stop on SIGTERM/SIGINT (a second signal exits at once with 143/130, as `worker start`).
+ */
 export async function workerDrainCommand(opts: WorkerDrainOptions, io: Output): Promise<void> {
   const { level, modules, ...r } = resolveDrainOptions(opts);
   const jobs = await loadJobModules(modules, 'jobs-module argument');
   const started = Date.now();
   let result: DrainResult;
   try {
-    result = await drain({ ...r, jobs, logger: { level, destination: { write: (l: string) => io.err(l.trimEnd()) } } });
+    const logger = { level, destination: { write: (l: string) => io.err(l.trimEnd()) } };
+    result = await runDrainProcess({ ...r, jobs, logger });
   } catch (e) {
     const msg = (e as Error).message ?? '';
     if (msg.startsWith('cannot connect')) throw new ExitError(msg, EXIT.usage, { cause: e });

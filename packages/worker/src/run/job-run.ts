@@ -143,6 +143,7 @@ export class JobRun implements AckReceiver, ContextSource {
       });
       return;
     }
+    if (s.logSuccess) this.log()[s.logSuccess]({ durationMs }, 'job succeeded');
     if (listens(s, 'job:succeeded')) s.emit?.('job:succeeded', { ...identity(t, env), durationMs });
     t.onDone(undefined, { outcome: 'succeeded', durationMs, decision: ACK });
   }

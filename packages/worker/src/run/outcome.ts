@@ -25,6 +25,22 @@ export class MissingHandlerError extends Error {
   override name = 'MissingHandlerError';
 }
 
+/**
+ * Thrown by a handler to run the job again after `delayMs` without counting the attempt: the fault is outside
+ * the job (the push dispatcher throws it while the endpoint refuses its signature), so the job is kept however
+ * long that lasts.
+ */
+export class DeferJob extends Error {
+  override name = 'DeferJob';
+  constructor(
+    message: string,
+    /** Milliseconds before the job runs again. */
+    readonly delayMs: number,
+  ) {
+    super(message);
+  }
+}
+
 /** How an attempt ended. */
 export type Attempt =
   | { ok: true }
@@ -78,6 +94,7 @@ export function classify(
     firstFailedAt,
   });
   if (attempt.phase === 'payload') return dead('invalid');
+  if (error instanceof DeferJob) return { kind: 'retry', delayMs: error.delayMs, error, next: env };
   if (error instanceof UnrecoverableError) return dead('unrecoverable');
   const attempts = job?.attempts ?? DEFAULTS.attempts;
   if (env.attempt >= attempts) return dead(job ? 'failed' : 'no-handler');

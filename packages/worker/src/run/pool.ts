@@ -6,6 +6,7 @@
  */
 import type { QueueKeys } from '@sluice/core';
 import { type Delivery, isWakeMarker } from '@sluice/core/internal';
+import { successLevel } from '../logger.js';
 import type { Runtime } from '../worker-deps.js';
 import { JobInterrupt } from './outcome.js';
 import { startJob } from './run-job.js';
@@ -67,6 +68,7 @@ export class JobPool {
     hooks: { wake(queue: string, inMs?: number): void },
   ) {
     this.limited = [...rt.opts.jobs.values()].some((j) => j.concurrency !== undefined);
+    const logSuccess = successLevel(rt.log);
     this.shared = {
       exec: rt.conn,
       consumer: rt.consumer,
@@ -77,7 +79,8 @@ export class JobPool {
       ack: (keys, d, to) => rt.acks.add(keys, d, to),
       emit: rt.emit,
       listening: rt.listening,
-      durations: false,
+      durations: logSuccess !== undefined,
+      logSuccess,
       onRetry: (queue, ms) => hooks.wake(queue, ms),
       onMarker: (queue) => hooks.wake(queue),
     };

@@ -98,9 +98,12 @@ export async function applyDecision(
   if (!r.ok) return fenceRejected(s, t, env, d.kind, r.lost, src);
   switch (d.kind) {
     case 'retry':
-      src
-        .log()
-        .info({ err: d.error, delayMs: d.delayMs }, `attempt ${env.attempt} failed; retrying in ${d.delayMs} ms`);
+      if (d.next.attempt === env.attempt)
+        src.log().debug({ err: d.error, delayMs: d.delayMs }, `attempt not counted; running again in ${d.delayMs} ms`);
+      else
+        src
+          .log()
+          .info({ err: d.error, delayMs: d.delayMs }, `attempt ${env.attempt} failed; retrying in ${d.delayMs} ms`);
       s.onRetry?.(keys.queue, d.delayMs);
       if (listens(s, 'job:retrying'))
         s.emit?.('job:retrying', {

@@ -19,6 +19,7 @@ import {
 } from '@sluice/core/internal';
 import type { Logger } from 'pino';
 import type { Emit } from '../events.js';
+import { successLevel } from '../logger.js';
 import { withRetry } from '../loops/redis-resilience.js';
 import { JobRun } from './job-run.js';
 import { MissingHandlerError } from './outcome.js';
@@ -87,6 +88,7 @@ export function runJob(o: RunJobOptions): Promise<RunJobResult> {
     clock: o.clock,
     emit: o.emit,
     random: o.random,
+    logSuccess: successLevel(o.log),
     ack: ack
       ? (keys, d, to) => {
           withRetry(() => ack(keys, d)).then(

@@ -33,6 +33,8 @@ export interface RunShared {
   listening?: ((event: WorkerEventName) => boolean) | undefined;
   /** Measure every handler's duration (default true); false: only when an event that carries it has listeners. */
   durations?: boolean | undefined;
+  /** Level of the one line each succeeded job logs with its duration (default none: no line); see `successLevel`. */
+  logSuccess?: 'info' | 'debug' | undefined;
   /** Random source for backoff jitter (default Math.random). */
   random?: (() => number) | undefined;
   /** Called after a retry of a job of `queue` was scheduled, with its delay (the worker wakes its promoter). */

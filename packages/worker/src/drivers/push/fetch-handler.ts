@@ -3,10 +3,12 @@
  * signature (any of several secrets, 5-minute window, replayed delivery ids refused, constant-time compare),
  * validates the payload with the job's schema and runs its handler with the usual ctx (signal bound to the
  * request). Answers 200 done, 422 do not retry (invalid payload, UnrecoverableError), 5xx/429 with Retry-After
- * to retry, 401 for a bad signature (the handler never runs). Edge-safe: only type imports from @sluice/core.
+ * to retry, 401 for a bad signature (the handler never runs). Jobs the handler enqueues with `ctx.enqueue` ride
+ * on the 200 answer for the dispatcher to enqueue (follow-ups.ts). Edge-safe: only type imports from @sluice/core.
  */
 import type { AnyJob, JobContext, JobLogger } from '@sluice/core';
 import type { ChainEnqueue, LogFn } from '@sluice/core/internal';
+import { collectFollowUps } from './follow-ups.js';
 import { MemoryReplayCache, type ReplayStore } from './replay-cache.js';
 import { RetryAfterError } from './retry-after.js';
 import {
@@ -43,7 +45,10 @@ export interface FetchHandlerOptions {
   replay?: ReplayStore;
   /** Accepted age (and clock skew ahead) of a signature, in seconds (default 300). */
   toleranceSec?: number;
-  /** `ctx.enqueue` (default: throws; pass `sluice.enqueue` of a createSluice() to chain jobs). */
+  /**
+   * `ctx.enqueue` (default: the jobs ride on the 200 answer and the dispatcher enqueues them before it acks, so
+   * the handler needs no Redis client; their id is '' until then). Pass `sluice.enqueue` to write them at once.
+   */
   enqueue?: ChainEnqueue;
   /** Logger handed to handlers as `ctx.log` (default: console, info and above). */
   log?: JobLogger;
@@ -109,9 +114,6 @@ function parseBody(text: string): PushBody | undefined {
   return o as PushBody;
 }
 
-const noEnqueue: ChainEnqueue = () =>
-  Promise.reject(new Error('ctx.enqueue is not available: pass `enqueue` to createFetchHandler (e.g. sluice.enqueue)'));
-
 /** Build the handler. Throws when no secret is given or two jobs share a name. */
 export function createFetchHandler(o: FetchHandlerOptions): FetchHandler {
   const secrets = (typeof o.secrets === 'string' ? [o.secrets] : [...(o.secrets ?? [])]).filter((s) => s !== '');
@@ -152,7 +154,7 @@ export function createFetchHandler(o: FetchHandlerOptions): FetchHandler {
       return fail(404, `no handler for job "${body.name}" here (jobs: ${[...jobs.keys()].join(', ') || 'none'})`);
     const valid = await validate(job, body.payload);
     if (!valid.ok) return fail(422, valid.error);
-    return run(job, body, valid.value, request.signal, o.enqueue ?? noEnqueue, log);
+    return run(job, body, valid.value, request.signal, o.enqueue, log);
   };
 }
 
@@ -161,9 +163,10 @@ async function run(
   body: PushBody,
   payload: unknown,
   requestSignal: AbortSignal,
-  enqueue: ChainEnqueue,
+  enqueue: ChainEnqueue | undefined,
   log: JobLogger,
 ): Promise<Response> {
+  const followUps = collectFollowUps(validate);
   const ctrl = new AbortController();
   const onAbort = () => ctrl.abort(new Error('the request was aborted by the sender'));
   requestSignal.addEventListener('abort', onAbort, { once: true });
@@ -187,12 +190,13 @@ async function run(
     attempt: body.attempt,
     signal: ctrl.signal,
     log,
-    enqueue,
+    enqueue: enqueue ?? followUps.enqueue,
     trace: body.trace,
   };
   try {
     await Promise.race([Promise.resolve().then(() => job.handler(payload, ctx)), aborted]);
-    return reply(200, { ok: true });
+    const next = followUps.close();
+    return reply(200, next.length > 0 ? { ok: true, enqueue: next } : { ok: true });
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
     const message = err.message || err.name;
@@ -203,6 +207,7 @@ async function run(
     log.warn({ err, job: body.name, jobId: body.id, attempt: body.attempt }, 'pushed job failed; the sender retries');
     return fail(timedOut ? 504 : 500, message);
   } finally {
+    followUps.close();
     clearTimeout(timer);
     requestSignal.removeEventListener('abort', onAbort);
   }
