@@ -6,6 +6,7 @@
  */
 import { createCluster, RedisClient } from '@redis/client';
 import { DEFAULTS } from './options.js';
+import { redactSecrets, redactUrl } from './redact.js';
 
 /** The part of an @redis/client client that Sluice uses. Any `createClient()` result fits. */
 export interface RedisClientLike {
@@ -124,7 +125,7 @@ export class Connection implements RedisExecutor {
     } catch (e) {
       const cause = (firstError ?? (e as Error)).message || (firstError ?? (e as Error)).name;
       this.client.destroy();
-      throw new Error(`cannot connect to Redis at ${this.where()}: ${cause}`);
+      throw new Error(`cannot connect to Redis at ${this.where()}: ${redactSecrets(cause)}`);
     }
   }
 
@@ -211,9 +212,4 @@ export function createSluiceCluster(
   });
   cluster.on('connect', policy.ready);
   return cluster as unknown as RedisClusterLike;
-}
-
-/** The URL with any password replaced by `***`, for messages. */
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:@/]*):([^@/]*)@/, '//$1:***@');
 }

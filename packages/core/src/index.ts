@@ -32,7 +32,6 @@ export {
   type RedisClientLike,
   type RedisClusterLike,
   type RedisExecutor,
-  redactUrl,
 } from './connection.js';
 export {
   type AnyJob,
@@ -71,9 +70,10 @@ export {
   type JobEnvelope,
   newJobId,
 } from './job.js';
-export { assertQueueName, GROUP, type QueueKeys, queueKeys, queuesKey } from './keys.js';
+export { assertJobName, assertQueueName, GROUP, type QueueKeys, queueKeys, queuesKey } from './keys.js';
 export { DEFAULTS } from './options.js';
 export { type DeadJob, getDead, listDead, pauseQueue, purgeDead, redrive, resumeQueue } from './queue-admin.js';
+export { hasCredentials, redactSecrets, redactUrl, UNPARSEABLE_URL } from './redact.js';
 export {
   ackDeliveries,
   type DeadLetter,
@@ -97,4 +97,5 @@ export {
 export { LuaScript } from './scripts/lua-script.js';
 export { createSluice, type Sluice, type SluiceOptions } from './sluice.js';
 export type { StandardSchemaV1 } from './standard-schema.js';
+export { CONTROL_CHARS, escapeControl, hasControlChars } from './text.js';
 export { checkPayload, validatePayload } from './validate.js';
