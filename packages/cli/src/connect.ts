@@ -49,7 +49,7 @@ export function resolveCluster(opts: Pick<ConnectOptions, 'redisCluster' | 'env'
     }
     if (!ok) {
       throw usageError(
-        `--redis-cluster expects host:port[,host:port...] like 127.0.0.1:7000; got ${JSON.stringify(redactUrl(n))}`,
+        `--redis-cluster expects host:port[,host:port...] like 127.0.0.1:7000 (URL-encode a password); got ${redactUrl(n)}`,
       );
     }
   }
@@ -76,7 +76,11 @@ export function assertRedisUrl(url: string): void {
   } catch {
     ok = false;
   }
-  if (!ok) throw usageError(`--redis expects a URL like redis://127.0.0.1:6379; got ${JSON.stringify(redactUrl(url))}`);
+  if (!ok) {
+    throw usageError(
+      `--redis expects a URL like redis://127.0.0.1:6379 or redis://user:password@host:6379 (URL-encode a password); got ${redactUrl(url)}`,
+    );
+  }
 }
 
 /** Connect. Unreachable Redis or refused credentials: an {@link ExitError} (exit 2) naming the URL and the cause. */

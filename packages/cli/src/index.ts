@@ -36,9 +36,12 @@ export {
   workerStartCommand,
 } from './commands/worker.js';
 export {
+  assertEnvName,
   drainSummary,
+  headersFromEnv,
   resolveDrainOptions,
   resolvePushOptions,
+  resolvePushUrl,
   secretsFromEnv,
   type WorkerDrainOptions,
   type WorkerPushOptions,

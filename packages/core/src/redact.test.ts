@@ -36,6 +36,10 @@ describe('redactSecrets', () => {
     );
     for (const secret of ['p/w', 'd@hook', 'abc', 'pw@']) expect(out).not.toContain(secret);
   });
+  it('leaves stack frames and paths with @ alone', () => {
+    const frame = 'at x (file:///app/node_modules/@redis/client/dist/a.js:1:2) https://h.example:8080/u/@bob';
+    expect(redactSecrets(frame)).toBe(frame);
+  });
   it('returns text without a URL unchanged', () => {
     const text = 'boom: the handler threw';
     expect(redactSecrets(text)).toBe(text);

@@ -30,11 +30,24 @@ export function redactUrl(url: string): string {
 /** A URL-looking run of text: `scheme://` up to white space, a quote or a bracket. */
 const URL_IN_TEXT = /[a-z][a-z0-9+.-]*:\/\/[^\s"'<>()[\]{}]+/gi;
 
-/** One URL found in free text: userinfo up to its last `@` and every query value become `***`. */
+/**
+ * Where the userinfo of a URL found in free text ends (the index of its `@`), or -1. Standard: an `@` before the
+ * first `/`, `?` or `#` (the last such `@`, so a raw `@` in a password is covered). A raw `/` in a password:
+ * the part before the first `/` is `user:pass` with a non-numeric "port", and the userinfo runs to the last `@`.
+ */
+function userinfoEnd(rest: string): number {
+  const slash = rest.search(/[/?#]/);
+  const authority = slash < 0 ? rest : rest.slice(0, slash);
+  const at = authority.lastIndexOf('@');
+  if (at >= 0) return at;
+  return /^[^:]*:(?!\d*$)/.test(authority) ? rest.lastIndexOf('@') : -1;
+}
+
+/** One URL found in free text: its userinfo and every query value become `***`. */
 function redactToken(token: string): string {
   const scheme = SCHEME.exec(token)?.[0] ?? '';
   let rest = token.slice(scheme.length);
-  const at = rest.lastIndexOf('@');
+  const at = userinfoEnd(rest);
   if (at >= 0) rest = `***${rest.slice(at)}`;
   const q = rest.indexOf('?');
   if (q >= 0) {
@@ -49,8 +62,8 @@ function redactToken(token: string): string {
 }
 
 /**
- * `text` with every URL in it redacted: userinfo (everything up to the last `@`, so a raw `/` or `@` in a
- * password is covered) and query values become `***`. Text without `://` is returned as is, at the cost of one
+ * `text` with every URL in it redacted: userinfo (a raw `/` or `@` in a password included) and query values
+ * become `***`. Text without `://` is returned as is, at the cost of one
  * `includes`.
  */
 export function redactSecrets(text: string): string {

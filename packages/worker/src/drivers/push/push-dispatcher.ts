@@ -11,6 +11,7 @@ import {
   backoffDelay,
   DEFAULT_BACKOFF,
   DEFAULTS,
+  hasCredentials,
   type JobContext,
   SluiceArgumentError,
   UnrecoverableError,
@@ -97,6 +98,11 @@ export function deliveryId(jobId: string, attempt: number): string {
 
 function poster(o: PushDispatcherOptions): (payload: unknown, ctx: JobContext) => Promise<void> {
   const url = new URL(o.to);
+  if (hasCredentials(url)) {
+    throw new SluiceArgumentError(
+      `createPushDispatcher: to must not carry credentials (user:password@${url.host}); send them in \`headers\`, e.g. { authorization: \`Bearer \${process.env.HOOK_TOKEN}\` }`,
+    );
+  }
   const where = `POST ${url.origin}${url.pathname}`;
   const secrets = typeof o.secrets === 'string' ? [o.secrets] : o.secrets;
   const secret = secrets[0];
