@@ -1,5 +1,5 @@
 /** `sluice dead list|show|redrive|purge`: the dead-letter stream of a queue. */
-import { assertQueueName, type DeadJob } from '@sluice/core';
+import { assertQueueName, type DeadJob, escapeControl } from '@sluice/core';
 import { assertKnownQueue, type ConnectOptions, withSluice } from '../connect.js';
 import { EXIT, ExitError, usageError } from '../errors.js';
 import { age, json, type Output, plural, table, truncate } from '../output.js';
@@ -96,7 +96,7 @@ export function deadDetail(d: DeadJob): string[] {
     if (p && /^\d{12,}$/.test(p[1])) p[1] = `${new Date(Number(p[1])).toISOString()} (${p[1]})`;
   }
   const width = Math.max(...pairs.map(([k]) => k.length), 4);
-  const lines = pairs.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
+  const lines = pairs.map(([k, v]) => `${escapeControl(k).padEnd(width)}  ${escapeControl(v)}`);
   if (data !== undefined) {
     let pretty = data;
     try {
