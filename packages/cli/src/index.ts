@@ -62,3 +62,4 @@ export { EXIT, ExitError, exitCodeOf, formatError } from './errors.js';
 export { type CapturedOutput, captureOutput, type Output, processOutput, table } from './output.js';
 export { buildProgram, runCli } from './program.js';
 export { type Breach, evaluateThresholds, formatBreach, parseThresholds, type Thresholds } from './thresholds.js';
+export { resolveMaxPayload, resolveTls, type SecurityFlags, securityOptions } from './tls-flags.js';

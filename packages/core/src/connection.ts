@@ -5,6 +5,7 @@
  * a single client and on a Redis Cluster (routed by the first key).
  */
 import { createCluster, RedisClient } from '@redis/client';
+import { SluiceArgumentError } from './errors.js';
 import { DEFAULTS } from './options.js';
 import { redactSecrets, redactUrl } from './redact.js';
 
@@ -42,6 +43,23 @@ export interface RedisExecutor {
   send(args: ReadonlyArray<string>, key?: string): Promise<unknown>;
 }
 
+/**
+ * TLS to Redis beyond what a `rediss://` URL gives (the system CAs): a private CA, a client certificate (mTLS),
+ * the name to check the server's certificate against. PEM text or buffers, as node:tls takes them.
+ */
+export interface TlsOptions {
+  /** CA certificates to trust instead of the system's (default: the system CAs, plus `NODE_EXTRA_CA_CERTS`). */
+  ca?: string | Buffer | ReadonlyArray<string | Buffer>;
+  /** Client certificate chain, for servers that require one (`tls-auth-clients yes`) (default none). */
+  cert?: string | Buffer;
+  /** Private key of `cert` (default none). */
+  key?: string | Buffer;
+  /** Server name for SNI and the certificate check (default: the URL's host). */
+  servername?: string;
+  /** Refuse a server whose certificate does not verify (default true; false is for tests only). */
+  rejectUnauthorized?: boolean;
+}
+
 /** How to reach Redis: a URL, a cluster's nodes, or a client/cluster you created and own. */
 export interface ConnectionOptions {
   /** Redis URL, e.g. `redis://127.0.0.1:6379` (default `REDIS_URL`, then `redis://127.0.0.1:6379`). */
@@ -50,6 +68,8 @@ export interface ConnectionOptions {
   cluster?: { rootNodes: readonly string[] };
   /** An @redis/client client or cluster, connected or not. Sluice never closes it. Default: none. */
   client?: RedisClientLike | RedisClusterLike;
+  /** TLS options; they need `rediss://` URLs (default none: a `rediss://` URL trusts the system CAs). */
+  tls?: TlsOptions;
   /** Called with connection errors (default: ignored; they are retried). */
   onError?: (err: Error) => void;
   /** Milliseconds the first connect may take before it fails (default 5000). */
@@ -98,12 +118,15 @@ export class Connection implements RedisExecutor {
     const commandTimeout = opts.commandTimeout ?? DEFAULTS.commandTimeout;
     if (opts.cluster) {
       if (!opts.cluster.rootNodes.length) throw new TypeError('cluster.rootNodes must name at least one node');
-      const conn = new Connection(createSluiceCluster(opts.cluster.rootNodes, timeout, commandTimeout), true, opts);
+      for (const n of opts.cluster.rootNodes) assertTlsUrl(n, opts.tls);
+      const cluster = createSluiceCluster(opts.cluster.rootNodes, timeout, commandTimeout, opts.tls);
+      const conn = new Connection(cluster, true, opts);
       await conn.start();
       return conn;
     }
     const url = opts.url ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-    const conn = new Connection(createSluiceClient(url, timeout, commandTimeout), true, { ...opts, url });
+    assertTlsUrl(url, opts.tls);
+    const conn = new Connection(createSluiceClient(url, timeout, commandTimeout, opts.tls), true, { ...opts, url });
     await conn.start();
     return conn;
   }
@@ -153,6 +176,21 @@ export class Connection implements RedisExecutor {
   }
 }
 
+/** Throws unless `url` is `rediss://` when TLS options are given (they would be ignored, or refused by the client). */
+function assertTlsUrl(url: string, tls: TlsOptions | undefined): void {
+  if (tls && !/^rediss:\/\//i.test(url)) {
+    throw new SluiceArgumentError(`tls options need a rediss:// URL; got ${redactUrl(url)}`);
+  }
+}
+
+/** The socket options of `tls` for @redis/client (nothing when there are none). */
+function tlsSocket(tls: TlsOptions | undefined): Record<string, unknown> {
+  if (!tls) return {};
+  const { ca, cert, key, servername, rejectUnauthorized } = tls;
+  const o = { tls: true, ca, cert, key, servername, rejectUnauthorized };
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
 /** Sluice's reconnect policy: fail the first connect after `connectTimeout` ms, then reconnect for ever. */
 function reconnectPolicy(connectTimeout: number) {
   let everReady = false;
@@ -181,11 +219,12 @@ export function createSluiceClient(
   url: string,
   connectTimeout: number,
   commandTimeout: number = DEFAULTS.commandTimeout,
+  tls?: TlsOptions,
 ): RedisClientLike {
   const policy = reconnectPolicy(connectTimeout);
   const client = new RedisClient({
     url,
-    socket: { connectTimeout, reconnectStrategy: policy.strategy },
+    socket: { connectTimeout, reconnectStrategy: policy.strategy, ...tlsSocket(tls) },
     commandOptions: { timeout: commandTimeout },
   });
   client.on('ready', policy.ready);
@@ -197,6 +236,7 @@ export function createSluiceCluster(
   rootNodes: readonly string[],
   connectTimeout: number,
   commandTimeout: number = DEFAULTS.commandTimeout,
+  tls?: TlsOptions,
 ): RedisClusterLike {
   const policy = reconnectPolicy(connectTimeout);
   const url = new URL(rootNodes[0] as string);
@@ -205,7 +245,7 @@ export function createSluiceCluster(
     defaults: {
       ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
       ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
-      socket: { connectTimeout, reconnectStrategy: policy.strategy },
+      socket: { connectTimeout, reconnectStrategy: policy.strategy, ...tlsSocket(tls) },
     },
     commandOptions: { timeout: commandTimeout },
     topologyRefreshOnReconnectionAttemptStrategy: 300,

@@ -32,6 +32,7 @@ export {
   type RedisClientLike,
   type RedisClusterLike,
   type RedisExecutor,
+  type TlsOptions,
 } from './connection.js';
 export {
   type AnyJob,
