@@ -201,7 +201,10 @@ function reconnectPolicy(connectTimeout: number) {
     },
     strategy: (retries: number, cause: Error) => {
       if (!everReady && Date.now() - started >= connectTimeout) return cause;
+      // Refused credentials and certificates do not get better by retrying: fail the first connect at once.
       if (!everReady && /WRONGPASS|NOAUTH|NOPERM/.test(cause.message)) return cause;
+      if (!everReady && /CERT|SELF_SIGNED|ERR_TLS|ERR_SSL/.test(String((cause as { code?: unknown }).code)))
+        return cause;
       const delay = Math.min(50 * 2 ** Math.min(retries, 6), 2000) + Math.floor(Math.random() * 100);
       // Before the first ready, never sleep past the deadline: the first connect fails within connectTimeout.
       return everReady ? delay : Math.max(0, Math.min(delay, started + connectTimeout - Date.now()));
