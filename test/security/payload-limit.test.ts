@@ -2,9 +2,11 @@
  * One payload limit for both sides: what a producer accepts, a worker, a drain and a push (dispatcher and
  * fetch handler) run, with the default and with a raised `maxPayloadBytes`.
  */
+import { runCli } from '@sluice/cli';
 import { createSluice, DEFAULTS, defineJob } from '@sluice/core';
 import { drain } from '@sluice/worker';
 import { describe, expect, it } from 'vitest';
+import { JOBS_FIXTURE, run } from '../cli/cli-helpers.js';
 import { handlerServer, recordingJob, startDispatcher } from '../drivers/push-harness.js';
 import { redisUrl, track, uniquePrefix, waitFor } from '../helpers.js';
 import { deadEntries, record, startWorker } from '../worker/harness.js';
@@ -78,5 +80,31 @@ describe('maxPayloadBytes: one setting for both sides', () => {
     await srv.close();
     expect(await deadEntries(s, 'big')).toEqual([]);
     await s.close();
+  });
+
+  it('the CLI takes --max-payload-bytes for enqueue and the workers it runs', async () => {
+    const prefix = uniquePrefix();
+    const g = ['--redis', redisUrl(), '--prefix', prefix];
+    const big = JSON.stringify(payloadOf(2 * MIB));
+    const cli = (args: string[]) => run((io) => runCli([...args, ...g], { io }));
+    const refused = await cli(['enqueue', 'report', big]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.join('\n')).toMatch(/over the limit of 1048576 bytes \(maxPayloadBytes\)/);
+    expect((await cli(['enqueue', 'report', big, '--max-payload-bytes', String(4 * MIB)])).code).toBe(0);
+    const drained = await cli([
+      'worker',
+      'drain',
+      JOBS_FIXTURE,
+      '--budget',
+      '5s',
+      '--json',
+      '--max-payload-bytes',
+      String(4 * MIB),
+    ]);
+    expect(JSON.parse(drained.stdout.join('\n'))).toMatchObject({ processed: 1, succeeded: 1, dead: 0 });
+    const bad = await cli(['queue', 'list', '--max-payload-bytes', 'lots']);
+    expect(bad.stderr).toEqual([
+      'sluice: --max-payload-bytes (or SLUICE_MAX_PAYLOAD_BYTES) expects a whole number >= 1; got "lots"',
+    ]);
   });
 });
