@@ -38,7 +38,7 @@ describe('secrets in error texts', () => {
     await waitFor(() => dead.length === 1, 'the job to be dead-lettered');
     await w.stop();
     const [entry] = await deadEntries(s, 'leaky');
-    expect(entry?.error).toBe('upstream https://***@x.example/hook?token=***&sig=*** refused');
+    expect(entry?.error).toBe('upstream https://ada:***@x.example/hook?token=***&sig=*** refused');
     expectClean(JSON.stringify(entry));
     expect(retrying[0]?.error.message).toBe(entry?.error);
     expectClean(String(retrying[0]?.error.stack));

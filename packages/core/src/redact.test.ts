@@ -32,9 +32,14 @@ describe('redactSecrets', () => {
       'fetch failed: Request cannot be constructed from a URL that includes credentials: https://user:p/w@d@hook.example/x?token=abc&a=1#f and redis://:pw@r:1';
     const out = redactSecrets(text);
     expect(out).toBe(
-      'fetch failed: Request cannot be constructed from a URL that includes credentials: https://***@hook.example/x?token=***&a=***#f and redis://***@r:1',
+      'fetch failed: Request cannot be constructed from a URL that includes credentials: https://user:***@hook.example/x?token=***&a=***#f and redis://:***@r:1',
     );
     for (const secret of ['p/w', 'd@hook', 'abc', 'pw@']) expect(out).not.toContain(secret);
+  });
+  it('is idempotent: redacted text stays as it is', () => {
+    const once = redactSecrets('at redis://:***@h:1 and redis://app:***@h:2 and https://***@h/x?a=***');
+    expect(redactSecrets(once)).toBe(once);
+    expect(once).toBe('at redis://:***@h:1 and redis://app:***@h:2 and https://***@h/x?a=***');
   });
   it('leaves stack frames and paths with @ alone', () => {
     const frame = 'at x (file:///app/node_modules/@redis/client/dist/a.js:1:2) https://h.example:8080/u/@bob';

@@ -43,12 +43,15 @@ function userinfoEnd(rest: string): number {
   return /^[^:]*:(?!\d*$)/.test(authority) ? rest.lastIndexOf('@') : -1;
 }
 
-/** One URL found in free text: its userinfo and every query value become `***`. */
+/** One URL found in free text: as {@link redactUrl} (`user:***@`, or `***@`), every query value `***`. */
 function redactToken(token: string): string {
   const scheme = SCHEME.exec(token)?.[0] ?? '';
   let rest = token.slice(scheme.length);
   const at = userinfoEnd(rest);
-  if (at >= 0) rest = `***${rest.slice(at)}`;
+  if (at >= 0) {
+    const colon = rest.indexOf(':');
+    rest = `${colon >= 0 && colon < at ? `${rest.slice(0, colon)}:***` : '***'}${rest.slice(at)}`;
+  }
   const q = rest.indexOf('?');
   if (q >= 0) {
     const [query, hash] = rest.slice(q + 1).split(/#(.*)/s, 2) as [string, string | undefined];
