@@ -5,9 +5,10 @@
  */
 import { runCli } from '@sluice/cli';
 import { createSluice, defineJob } from '@sluice/core';
-import { createWorker, drain } from '@sluice/worker';
+import { createPushDispatcher, createWorker, drain } from '@sluice/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run, spawnSluice } from '../cli/cli-helpers.js';
+import { handlerServer, recordingJob } from '../drivers/push-harness.js';
 import { uniquePrefix, waitFor } from '../helpers.js';
 import { startTracked } from '../worker/harness.js';
 import { startTlsRedis, type TlsRedis } from './tls-server.js';
@@ -23,7 +24,7 @@ afterAll(async () => {
 const tls = () => ({ ca: redis.certs.ca, cert: redis.certs.cert, key: redis.certs.key });
 
 describe('TLS to Redis', () => {
-  it('createSluice, createWorker and drain connect with a private CA and a client certificate', async () => {
+  it('createSluice, createWorker, drain and the push dispatcher connect with a private CA and a client certificate', async () => {
     const prefix = uniquePrefix();
     const s = await createSluice({ url: redis.tlsUrl, prefix, tls: tls() });
     const ran: string[] = [];
@@ -52,6 +53,25 @@ describe('TLS to Redis', () => {
     });
     expect(r).toMatchObject({ processed: 1, succeeded: 1 });
     expect(ran).toEqual([a.id, b.id]);
+
+    const pushed = recordingJob<object>('pushed');
+    const srv = await handlerServer({ jobs: [pushed.job], secrets: 'k' });
+    const d = await startTracked(
+      await createPushDispatcher({
+        url: redis.tlsUrl,
+        prefix,
+        tls: tls(),
+        to: srv.url,
+        secrets: 'k',
+        queues: ['pushed'],
+        blockMs: 500,
+        logger: { level: 'silent' },
+      }),
+    );
+    await s.enqueue('pushed', {});
+    await waitFor(() => pushed.calls.length === 1, 'the push dispatcher to read over TLS');
+    await d.stop();
+    await srv.close();
     await s.close();
   });
 
