@@ -86,6 +86,11 @@ export function registerWorker(program: Command, ctx: ProgramContext): void {
     .argument('[jobs-module...]', "modules whose jobs' retry policy and timeout apply (optional)")
     .requiredOption('--to <url>', 'endpoint that runs the jobs (createFetchHandler), http(s)')
     .requiredOption('--secret-env <VAR>', 'variable holding the secret, or several comma-separated (first signs)')
+    .option(
+      '--header-env <Header=VAR>',
+      'send a request header whose value is read from the variable VAR, e.g. Authorization=HOOK_AUTH (repeatable)',
+      collect,
+    )
     .option('--queue <queue>', 'push this queue (repeatable; required without jobs modules)', collect)
     .option('--concurrency <n>', 'most requests in flight (default 10)')
     .option('--timeout <duration>', "timeout of one request (default: the job's timeout, else 30s)")
@@ -95,6 +100,7 @@ export function registerWorker(program: Command, ctx: ProgramContext): void {
       examples(
         'SLUICE_PUSH_SECRET=s3cret sluice worker push --to https://jobs.example.com/sluice --secret-env SLUICE_PUSH_SECRET --queue emails',
         'sluice worker push ./dist/jobs.js --to https://jobs.example.com/sluice --secret-env SECRETS --timeout 10s',
+        'sluice worker push --to https://gw.example.com/sluice --secret-env SECRETS --header-env Authorization=GW_AUTH --queue emails',
       ),
     )
     .action(async (modules: string[], o: Record<string, unknown>, cmd: Command) => {
@@ -104,6 +110,7 @@ export function registerWorker(program: Command, ctx: ProgramContext): void {
           modules,
           to: o.to as string | undefined,
           secretEnv: o.secretEnv as string | undefined,
+          headerEnv: o.headerEnv as string[] | undefined,
           queues: o.queue as string[] | undefined,
           concurrency: o.concurrency as string | undefined,
           timeout: o.timeout as string | undefined,

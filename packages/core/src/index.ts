@@ -22,7 +22,7 @@ export {
   streamsFor,
   UnexpectedReplyError,
 } from './commands/index.js';
-export type { Connection, ConnectionOptions, RedisClientLike, RedisClusterLike } from './connection.js';
+export type { Connection, ConnectionOptions, RedisClientLike, RedisClusterLike, TlsOptions } from './connection.js';
 export type { DeadJob, DeadReason } from './dead-entry.js';
 export {
   type AnyJob,

@@ -19,7 +19,6 @@ export {
   createSluiceClient,
   createSluiceCluster,
   type RedisExecutor,
-  redactUrl,
 } from './connection.js';
 export {
   type DeadEntryReason,
@@ -43,7 +42,7 @@ export {
   type JobEnvelope,
   newJobId,
 } from './job.js';
-export { assertQueueName, GROUP, queueKeys, queuesKey } from './keys.js';
+export { assertJobName, assertQueueName, GROUP, queueKeys, queuesKey } from './keys.js';
 export { DEFAULTS } from './options.js';
 export {
   getDead,
@@ -55,6 +54,7 @@ export {
   redrive,
   resumeQueue,
 } from './queue-admin.js';
+export { hasCredentials, redactSecrets, redactUrl, UNPARSEABLE_URL } from './redact.js';
 export {
   ackDeliveries,
   type Delivery,
@@ -75,4 +75,5 @@ export {
   SCRIPTS,
 } from './scripts/index.js';
 export { LuaScript } from './scripts/lua-script.js';
+export { CONTROL_CHARS, escapeControl, hasControlChars } from './text.js';
 export { checkPayload, validatePayload } from './validate.js';

@@ -23,7 +23,7 @@ import {
 export interface SluiceOptions extends ConnectionOptions {
   /** Prefix of every key (default `sluice`). */
   prefix?: string;
-  /** Largest JSON payload in bytes (default 1 MiB). */
+  /** Largest JSON payload in bytes; give workers and push handlers the same value (default 1 MiB). */
   maxPayloadBytes?: number;
   /** Wait for replicas after each enqueue (WAIT), e.g. `{ replicas: 1, timeoutMs: 100 }` (default: don't wait). */
   replicaAcks?: ReplicaAcks;

@@ -33,7 +33,7 @@ export interface Runtime {
  * `stopping`. Rejects (nothing left open) when the first connect fails.
  */
 export async function openRuntime(
-  where: Pick<ConnectionOptions, 'url' | 'client' | 'cluster' | 'connectTimeout'>,
+  where: Pick<ConnectionOptions, 'url' | 'client' | 'cluster' | 'connectTimeout' | 'tls'>,
   parts: Pick<Runtime, 'opts' | 'consumer' | 'log' | 'emit' | 'listening'>,
 ): Promise<{ rt: Runtime; stop: AbortController }> {
   const conn = await Connection.open({
@@ -41,13 +41,14 @@ export async function openRuntime(
     client: where.client,
     cluster: where.cluster,
     connectTimeout: where.connectTimeout,
+    tls: where.tls,
     onError: (err) => parts.log.debug({ err }, 'redis connection error (the client reconnects)'),
   });
   const stop = new AbortController();
   const enqueueCtx = {
     exec: conn,
     prefix: parts.opts.prefix,
-    maxPayloadBytes: DEFAULTS.maxPayloadBytes,
+    maxPayloadBytes: parts.opts.maxPayloadBytes,
     known: new Set<string>(),
   };
   const rt: Runtime = { ...parts, conn, acks: new AckBatcher(conn, parts.consumer), enqueueCtx, stopping: stop.signal };

@@ -1,6 +1,6 @@
 /** `sluice dead list|show|redrive|purge`: the dead-letter stream of a queue. */
 import type { DeadJob } from '@sluice/core';
-import { assertQueueName, type NotRedriven } from '@sluice/core/internal';
+import { assertQueueName, escapeControl, type NotRedriven } from '@sluice/core/internal';
 import { assertKnownQueue, type ConnectOptions, withSluice } from '../connect.js';
 import { EXIT, ExitError, usageError } from '../errors.js';
 import { age, json, type Output, plural, table, truncate } from '../output.js';
@@ -109,7 +109,7 @@ export function deadDetail(d: DeadJob): string[] {
   ];
   const pairs = named.filter((p): p is [string, string | number] => p[1] !== undefined);
   const width = Math.max(...pairs.map(([k]) => k.length), 4);
-  const lines = pairs.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
+  const lines = pairs.map(([k, v]) => `${escapeControl(k).padEnd(width)}  ${escapeControl(String(v))}`);
   if (job.data !== undefined) {
     let pretty = job.data;
     try {

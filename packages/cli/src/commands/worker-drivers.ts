@@ -3,7 +3,7 @@
  * was done (serverless cron). `sluice worker push --to <url> --secret-env <VAR>`: POST every job of the queues,
  * signed, to an HTTP handler (a worker whose handler is the POST), until SIGTERM or Ctrl-C.
  */
-import { assertQueueName, formatDuration } from '@sluice/core/internal';
+import { assertQueueName, formatDuration, hasCredentials, redactUrl } from '@sluice/core/internal';
 import { type DrainResult, pushWorkerOptions, runDrainProcess, runWorkerProcess } from '@sluice/worker';
 import { type ConnectOptions, resolveTarget, withSluice } from '../connect.js';
 import { EXIT, ExitError, usageError } from '../errors.js';
@@ -44,6 +44,8 @@ export interface WorkerPushOptions extends DriverFlags {
   secretEnv: string | undefined;
   /** Timeout of one POST, e.g. `30s` (default: the job's timeout, else 30s). */
   timeout?: number | string | undefined;
+  /** Request headers from the environment, `Header-Name=VAR` each, e.g. `Authorization=HOOK_AUTH` (default none). */
+  headerEnv?: readonly string[] | undefined;
 }
 
 function common(opts: DriverFlags, defaultLevel: string) {
@@ -116,9 +118,25 @@ export async function workerDrainCommand(opts: WorkerDrainOptions, io: Output): 
   io.out(opts.json ? json({ ...result, durationMs: ms }) : drainSummary(result, ms));
 }
 
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/**
+ * Throws a usage error unless `value` is an environment variable's name. The value is never printed: given the
+ * secret itself by mistake, it must not reach a terminal or a log.
+ */
+export function assertEnvName(value: string, flag: string): void {
+  if (!ENV_NAME.test(value)) {
+    throw usageError(
+      `${flag} expects the name of an environment variable (letters, digits and _, not starting with a digit), not its value; the value given is not shown`,
+    );
+  }
+}
+
 /** The secrets in the variable `name` of `env`: one, or several comma-separated (first signs). */
 export function secretsFromEnv(name: string | undefined, env: Readonly<Record<string, string | undefined>>): string[] {
   if (!name) throw usageError('--secret-env is required: the name of the variable holding the signing secret');
+  assertEnvName(name, '--secret-env');
   const secrets = (env[name] ?? '')
     .split(',')
     .map((s) => s.trim())
@@ -127,26 +145,61 @@ export function secretsFromEnv(name: string | undefined, env: Readonly<Record<st
   return secrets;
 }
 
+/** The request headers of `--header-env Header-Name=VAR` flags, each value read from the variable VAR of `env`. */
+export function headersFromEnv(
+  specs: readonly string[] | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const spec of specs ?? []) {
+    const eq = spec.indexOf('=');
+    const header = spec.slice(0, Math.max(eq, 0));
+    if (eq < 1 || !HEADER_NAME.test(header)) {
+      throw usageError('--header-env expects Header-Name=VAR, e.g. --header-env Authorization=HOOK_AUTH');
+    }
+    const name = spec.slice(eq + 1);
+    assertEnvName(name, `--header-env ${header}=`);
+    const value = env[name];
+    if (value === undefined || value === '')
+      throw usageError(`--header-env ${header}=${name}: ${name} is not set or empty`);
+    headers[header.toLowerCase()] = value;
+  }
+  return headers;
+}
+
+/** The `--to` URL: http(s), without credentials (they would be refused by fetch and printed with its error). */
+export function resolvePushUrl(to: string | undefined): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(to ?? '');
+  } catch {
+    url = undefined;
+  }
+  if (!url || !['http:', 'https:'].includes(url.protocol)) {
+    const got = to === undefined || to === '' ? 'nothing' : JSON.stringify(redactUrl(to));
+    throw usageError(`--to expects an http(s) URL like https://example.com/sluice; got ${got}`);
+  }
+  if (hasCredentials(url)) {
+    throw usageError(
+      `--to must not carry credentials (user:password@${url.host}): put the secret in an environment variable and send it as a header, e.g. --header-env Authorization=HOOK_AUTH`,
+    );
+  }
+  return url.href;
+}
+
 /** Check the flags of `worker push`; each bad value is a usage error naming its flag. */
 export function resolvePushOptions(opts: WorkerPushOptions) {
-  let ok = false;
-  try {
-    ok = ['http:', 'https:'].includes(new URL(opts.to ?? '').protocol);
-  } catch {
-    ok = false;
-  }
-  if (!ok)
-    throw usageError(
-      `--to expects an http(s) URL like https://example.com/sluice; got ${JSON.stringify(opts.to ?? '')}`,
-    );
-  const secrets = secretsFromEnv(opts.secretEnv, opts.env ?? process.env);
+  const to = resolvePushUrl(opts.to);
+  const env = opts.env ?? process.env;
+  const secrets = secretsFromEnv(opts.secretEnv, env);
+  const headers = headersFromEnv(opts.headerEnv, env);
   if (!opts.modules?.length && !opts.queues?.length) {
     throw usageError('--queue: name the queues to push (repeatable), or give jobs modules whose queues are read');
   }
   const timeout = opts.timeout === undefined ? undefined : parseDurationFlag(opts.timeout, '--timeout');
   if (timeout !== undefined && timeout < 1)
     throw usageError(`--timeout expects at least 1ms; got ${JSON.stringify(String(opts.timeout))}`);
-  return { ...common(opts, 'info'), to: opts.to as string, secrets, modules: [...(opts.modules ?? [])], timeout };
+  return { ...common(opts, 'info'), to, secrets, headers, modules: [...(opts.modules ?? [])], timeout };
 }
 
 /** POST every job of the queues to `--to` until SIGTERM/SIGINT, then stop gracefully. */

@@ -3,7 +3,7 @@
  * dead-letter, hand back, or nothing because the lease is gone). No I/O, so every rule is unit-tested.
  */
 import { type AnyJob, type DeadReason, UnrecoverableError } from '@sluice/core';
-import { backoffDelay, DEFAULT_BACKOFF, DEFAULTS, type JobEnvelope } from '@sluice/core/internal';
+import { backoffDelay, DEFAULT_BACKOFF, DEFAULTS, type JobEnvelope, redactSecrets } from '@sluice/core/internal';
 
 /** Why a run was cut short. */
 export type InterruptKind = 'timeout' | 'shutdown' | 'lease-lost';
@@ -73,6 +73,17 @@ export function asError(e: unknown): Error {
   return new Error(`non-Error thrown: ${text}`);
 }
 
+/**
+ * `e` with the secrets of any URL in its message and stack taken out (core's redactSecrets), for what is stored,
+ * logged and emitted: the same error when there was nothing to take, else a copy of the same class.
+ */
+export function redactError(e: Error): Error {
+  const message = redactSecrets(e.message);
+  const stack = e.stack === undefined ? undefined : redactSecrets(e.stack);
+  if (message === e.message && stack === e.stack) return e;
+  return Object.assign(Object.create(Object.getPrototypeOf(e)) as Error, e, { message, stack });
+}
+
 /** Decide the fate of `env` (run as `job`, undefined when there is no handler) after `attempt`, at `now` (epoch ms). */
 export function classify(
   env: JobEnvelope,
@@ -86,13 +97,16 @@ export function classify(
   if (error instanceof JobInterrupt && error.kind === 'shutdown') return { kind: 'hand-back', next: env };
   if (error instanceof JobInterrupt && error.kind === 'lease-lost') return { kind: 'abandon' };
   const firstFailedAt = env.firstFailedAt ?? now;
-  const dead = (reason: DeadReason): Decision => ({
-    kind: 'dead',
-    reason,
-    error: bound(error.message || error.name, MAX_ERROR_CHARS),
-    stack: error.stack ? bound(error.stack, MAX_STACK_CHARS) : undefined,
-    firstFailedAt,
-  });
+  const dead = (reason: DeadReason): Decision => {
+    const shown = redactError(error);
+    return {
+      kind: 'dead',
+      reason,
+      error: bound(shown.message || shown.name, MAX_ERROR_CHARS),
+      stack: shown.stack ? bound(shown.stack, MAX_STACK_CHARS) : undefined,
+      firstFailedAt,
+    };
+  };
   if (attempt.phase === 'payload') return dead('invalid');
   if (error instanceof DeferJob) return { kind: 'retry', delayMs: error.delayMs, error, next: env };
   if (error instanceof UnrecoverableError) return dead('unrecoverable');
@@ -104,5 +118,6 @@ export function classify(
   } catch {
     delayMs = backoffDelay(DEFAULT_BACKOFF, env.attempt, error, random);
   }
-  return { kind: 'retry', delayMs, error, next: { ...env, attempt: env.attempt + 1, firstFailedAt } };
+  const next = { ...env, attempt: env.attempt + 1, firstFailedAt };
+  return { kind: 'retry', delayMs, error: redactError(error), next };
 }

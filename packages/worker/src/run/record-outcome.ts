@@ -13,7 +13,7 @@ import {
 } from '@sluice/core/internal';
 import type { Logger } from 'pino';
 import { withRetry } from '../loops/redis-resilience.js';
-import type { Decision, JobInterrupt } from './outcome.js';
+import { asError, type Decision, type JobInterrupt, redactError } from './outcome.js';
 import type { RunOutcome, RunShared, RunTask } from './run-types.js';
 
 /** Where the run's logger comes from (made on first use). */
@@ -139,7 +139,7 @@ export function lateResult(
   src: LogSource,
 ): void {
   if (!ok) {
-    src.log().debug({ err: error }, `handler failed after ${why.kind}; ignored`);
+    src.log().debug({ err: redactError(asError(error)) }, `handler failed after ${why.kind}; ignored`);
     return;
   }
   if (why.kind === 'shutdown') {

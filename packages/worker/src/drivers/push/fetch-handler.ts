@@ -8,6 +8,7 @@
  */
 import type { AnyJob, JobContext, JobLogger } from '@sluice/core';
 import type { ChainEnqueue, LogFn } from '@sluice/core/internal';
+import { maxBodyFor, readBoundedBody } from './bounded-body.js';
 import { collectFollowUps } from './follow-ups.js';
 import { MemoryReplayCache, type ReplayStore } from './replay-cache.js';
 import { RetryAfterError } from './retry-after.js';
@@ -52,19 +53,24 @@ export interface FetchHandlerOptions {
   enqueue?: ChainEnqueue;
   /** Logger handed to handlers as `ctx.log` (default: console, info and above). */
   log?: JobLogger;
-  /** Largest accepted body in bytes (default 1 MiB + 64 KiB). */
+  /** Largest JSON payload, in bytes: the same setting as createSluice's and the worker's (default 1 MiB). */
+  maxPayloadBytes?: number;
+  /** Largest accepted body in bytes; more is never read (default `maxPayloadBytes` + 64 KiB). */
   maxBodyBytes?: number;
   /** Clock in epoch ms (default `Date.now`). */
   now?: () => number;
 }
 
-/** A web-standard request handler. */
-export type FetchHandler = (request: Request) => Promise<Response>;
+/** A web-standard request handler; `maxBodyBytes` tells an adapter (toNodeListener) the largest body to read. */
+export type FetchHandler = ((request: Request) => Promise<Response>) & { readonly maxBodyBytes?: number };
 
 const reply = (status: number, body: object, headers: Record<string, string> = {}): Response =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
 
 const fail = (status: number, error: string, headers?: Record<string, string>) => reply(status, { error }, headers);
+
+/** The 413 answer to a body over `max` bytes (the connection is closed: the rest of the body is never read). */
+export const tooLarge = (max: number): Response => fail(413, `body over ${max} bytes`, { connection: 'close' });
 
 /** A console-backed logger (trace and debug are dropped). */
 export function consoleLogger(bindings: Record<string, unknown> = {}): JobLogger {
@@ -125,16 +131,20 @@ export function createFetchHandler(o: FetchHandlerOptions): FetchHandler {
   }
   const replay: ReplayStore = o.replay ?? new MemoryReplayCache();
   const toleranceSec = o.toleranceSec ?? DEFAULT_TOLERANCE_SEC;
-  const maxBody = o.maxBodyBytes ?? 1024 * 1024 + 65_536;
+  const maxBody = o.maxBodyBytes ?? maxBodyFor(o.maxPayloadBytes);
+  for (const [k, v] of [
+    ['maxBodyBytes', maxBody],
+    ['maxPayloadBytes', o.maxPayloadBytes ?? 1],
+  ] as const) {
+    if (!(Number.isInteger(v) && v > 0)) throw new TypeError(`createFetchHandler: ${k} must be a positive integer`);
+  }
   const now = o.now ?? Date.now;
   const log = o.log ?? consoleLogger({ name: 'sluice-push' });
 
-  return async (request) => {
+  const handle = async (request: Request): Promise<Response> => {
     if (request.method !== 'POST') return fail(405, 'only POST is accepted', { allow: 'POST' });
-    const declared = Number(request.headers.get('content-length') ?? 0);
-    if (declared > maxBody) return fail(413, `body over ${maxBody} bytes`);
-    const bytes = new Uint8Array(await request.arrayBuffer());
-    if (bytes.length > maxBody) return fail(413, `body over ${maxBody} bytes`);
+    const bytes = await readBoundedBody(request, maxBody);
+    if (!bytes) return tooLarge(maxBody);
     const h = request.headers;
     const v = await verifySignature({
       secrets,
@@ -156,6 +166,7 @@ export function createFetchHandler(o: FetchHandlerOptions): FetchHandler {
     if (!valid.ok) return fail(422, valid.error);
     return run(job, body, valid.value, request.signal, o.enqueue, log);
   };
+  return Object.assign(handle, { maxBodyBytes: maxBody });
 }
 
 async function run(

@@ -17,7 +17,7 @@ import {
   SluiceArgumentError,
   UnrecoverableError,
 } from '@sluice/core';
-import { backoffDelay, DEFAULT_BACKOFF, DEFAULTS, systemClock } from '@sluice/core/internal';
+import { backoffDelay, DEFAULT_BACKOFF, DEFAULTS, hasCredentials, systemClock } from '@sluice/core/internal';
 import type { WorkerOptions } from '../../options.js';
 import { DeferJob } from '../../run/outcome.js';
 import { createWorker, type Worker } from '../../worker.js';
@@ -108,6 +108,11 @@ export function deliveryId(jobId: string, attempt: number): string {
 
 function poster(o: PushDispatcherOptions): (payload: unknown, ctx: JobContext) => Promise<void> {
   const url = new URL(o.to);
+  if (hasCredentials(url)) {
+    throw new SluiceArgumentError(
+      `createPushDispatcher: to must not carry credentials (user:password@${url.host}); send them in \`headers\`, e.g. { authorization: \`Bearer \${process.env.HOOK_TOKEN}\` }`,
+    );
+  }
   const where = `POST ${url.origin}${url.pathname}`;
   const secrets = typeof o.secrets === 'string' ? [o.secrets] : o.secrets;
   const secret = secrets[0];
