@@ -75,7 +75,7 @@ describe('control characters never reach the terminal', () => {
     expect(list?.stdout).toContain('jobx\\u001b[2J');
     expect(show?.stdout).toMatch(/^error\s+boomx\\u001b\[2J\\u001b\]0;pwned\\u0007\\nFAKE LINE\\u009b31m\\u202eevil$/m);
     expect(show?.stdout).toContain('  Error: boomx\\u001b[2J');
-    expect(JSON.parse(showJson?.stdout ?? '').fields.name).toBe(`job${HOSTILE}`);
+    expect(JSON.parse(showJson?.stdout ?? '').job.name).toBe(`job${HOSTILE}`);
     expect(queues?.stdout).toContain('evilx\\u001b[2J\\u001b]0;pwned\\u0007\\nFAKE LINE');
     expect(bad?.code).toBe(2);
     expect(lines(bad?.stderr ?? '')).toHaveLength(1);

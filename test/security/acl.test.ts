@@ -136,7 +136,7 @@ describe('the documented ACL user', () => {
     expect(await s.stats()).toEqual(expect.any(Array));
     const [entry] = await s.dead.list('flaky');
     expect(await s.dead.get('flaky', entry?.deadId ?? '')).not.toBeNull();
-    expect(await s.dead.redrive('flaky', { all: true })).toBe(1);
+    expect(await s.dead.redrive('flaky', { all: true })).toEqual({ moved: 1, notMoved: [] });
     await s.pause('flaky');
     await s.resume('flaky');
     await s.close();
