@@ -3,8 +3,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { defineJob, GROUP } from '@sluice/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { redisUrl, uniquePrefix, waitFor } from '../helpers.js';
-import { producer, sleep, streamState } from './harness.js';
+import { redisUrl, sleep, uniquePrefix, waitFor } from '../helpers.js';
+import { producer, streamState } from './harness.js';
 
 const fixture = fileURLToPath(new URL('../fixtures/worker-app.ts', import.meta.url));
 const root = fileURLToPath(new URL('../../', import.meta.url));
