@@ -120,6 +120,13 @@ export async function blockedOnServer(c: Pick<Sender, 'send'>, id: number | stri
   );
 }
 
+/** Wait until every delayed job of the queue is due by Redis's clock (what promote-due compares with). */
+export async function delayedAllDue(c: Sender, k: QueueKeys): Promise<void> {
+  const flat = ((await c.send(['ZRANGE', k.delayed, '0', '-1', 'WITHSCORES'], k.delayed)) as unknown[]).flat();
+  const scores = flat.filter((_, i) => i % 2 === 1).map(Number);
+  if (scores.length > 0) await serverTimeReached(c, Math.max(...scores));
+}
+
 /** Wait until Redis's own clock (TIME) has reached `epochMs`: a delay measured by the server has passed. */
 export async function serverTimeReached(c: Pick<Sender, 'send'>, epochMs: number): Promise<void> {
   await waitFor(async () => {

@@ -14,7 +14,7 @@ import {
   type Sluice,
 } from '@sluice/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uniquePrefix } from '../helpers.js';
+import { uniquePrefix, waitFor } from '../helpers.js';
 import { type LocalCluster, startCluster } from './harness.js';
 
 let cluster: LocalCluster;
@@ -68,8 +68,9 @@ describe('core on Redis Cluster', () => {
     const env = { id: f[1] as string, name: 'ping', data: '{"n":2}', attempt: 2, enqueuedAt: 1 };
     const r = await retryLater(conn, k, 'c1', { entryId: b?.[0] as string, deliveries: 1 }, 1, env);
     expect(r.ok).toBe(true);
-    await new Promise((res) => setTimeout(res, 20));
-    expect((await promoteDue(conn, k, 10)).moved).toBe(1);
+    // due 1 ms later by the server's clock: promote until something moves, then it must be exactly that one job
+    const moved = await waitFor(async () => (await promoteDue(conn, k, 10)).moved, 'the retry to be due');
+    expect(moved).toBe(1);
     const [s] = await sluice.stats('fenced');
     expect(s).toMatchObject({ running: 0, delayed: 0 });
   });
