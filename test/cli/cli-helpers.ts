@@ -61,7 +61,7 @@ export interface SpawnOptions {
   stdin?: string;
   /** Extra environment (default none). */
   env?: Record<string, string>;
-  /** Killed by pid after this many ms (default 20,000; 10,000 for {@link spawnSluice}). */
+  /** Killed by pid after this many ms (default 60,000; 30,000 for {@link spawnSluice}): a start-up through tsx takes seconds on a busy machine. */
   timeoutMs?: number;
   /** Modules preloaded with `node --import` before the entry (default none). */
   preload?: readonly string[];
@@ -70,7 +70,7 @@ export interface SpawnOptions {
 /** Start the source entry (no build needed) with `args`; `stdin` is written and closed. Killed by pid after `timeoutMs`. */
 export function startSluice(args: readonly string[], opts: SpawnOptions = {}): Started {
   const started = Date.now();
-  const timeoutMs = opts.timeoutMs ?? 20_000;
+  const timeoutMs = opts.timeoutMs ?? 60_000;
   const env: Record<string, string | undefined> = { ...process.env, SLUICE_REDIS_URL: undefined, ...opts.env };
   const child: ChildProcess = spawn(
     process.execPath,
@@ -117,7 +117,7 @@ export function startSluice(args: readonly string[], opts: SpawnOptions = {}): S
 
 /** Run the source entry with `args` to its end (see {@link startSluice}). */
 export function spawnSluice(args: readonly string[], opts: SpawnOptions = {}): Promise<Spawned> {
-  return startSluice(args, { timeoutMs: 10_000, ...opts }).done;
+  return startSluice(args, { timeoutMs: 30_000, ...opts }).done;
 }
 
 /**

@@ -115,8 +115,9 @@ describe('drain', () => {
         new Promise<void>((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason))),
     });
     await s.enqueue(forever, {});
-    const [r, ms] = await timed(run(s.prefix, { jobs: [forever], budgetMs: 800, estimateMs: 100 }));
-    expect(ms).toBeLessThan(800);
+    // Half the budget is kept for handing back and closing, so a busy machine still returns within the budget.
+    const [r, ms] = await timed(run(s.prefix, { jobs: [forever], budgetMs: 1600, safetyMs: 800, estimateMs: 100 }));
+    expect(ms).toBeLessThan(1600);
     expect(r).toMatchObject({ processed: 0, retried: 0, remaining: 1, stoppedBecause: 'budget' });
     expect(await streamState(s, s.keys('forever'))).toEqual({ len: 1, pending: 0 });
     await s.close();
