@@ -68,10 +68,15 @@ export async function abandonedJob(c: Sender, k: QueueKeys, fields: Fields, cons
   return id;
 }
 
-/** A job its consumer holds that was already delivered twice (one XCLAIM back to the same consumer); its entry id. */
+/** `consumer` claims pending entry `id` at once (XCLAIM min-idle 0, as a reclaimer would): one more delivery. */
+export async function claimedBy(c: Sender, k: QueueKeys, consumer: string, id: string): Promise<void> {
+  await c.send(['XCLAIM', k.stream, GROUP, consumer, '0', id], k.stream);
+}
+
+/** A job its consumer holds that was already delivered twice (claimed back by the same consumer); its entry id. */
 export async function redeliveredJob(c: Sender, k: QueueKeys, fields: Fields, consumer: string): Promise<string> {
   const id = await abandonedJob(c, k, fields, consumer);
-  await c.send(['XCLAIM', k.stream, GROUP, consumer, '0', id], k.stream);
+  await claimedBy(c, k, consumer, id);
   return id;
 }
 

@@ -24,7 +24,7 @@ import {
 } from '@sluice/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rawClient, redisUrl, track, uniquePrefix, waitFor } from '../helpers.js';
-import { pendingIdleAtLeast } from '../queue-fixtures.js';
+import { claimedBy, deliveredTo, groupCreated, pendingIdleAtLeast } from '../queue-fixtures.js';
 
 let conn: Connection;
 let k: QueueKeys;
@@ -44,24 +44,7 @@ const pendingCount = async () => ((await send('XPENDING', k.stream, GROUP)) as [
 
 /** XREADGROUP `>` as `consumer`; returns [entryId, fields][]. */
 async function read(consumer: string, count = 10): Promise<Array<[string, Record<string, string>]>> {
-  const r = (await send(
-    'XREADGROUP',
-    'GROUP',
-    GROUP,
-    consumer,
-    'COUNT',
-    String(count),
-    'STREAMS',
-    k.stream,
-    '>',
-  )) as Record<string, Array<[string, string[]]>> | null;
-  if (!r) return [];
-  const entries = Object.values(r)[0] ?? [];
-  return entries.map(([id, flat]) => {
-    const o: Record<string, string> = {};
-    for (let i = 0; i < flat.length; i += 2) o[flat[i] as string] = flat[i + 1] as string;
-    return [id, o];
-  });
+  return (await deliveredTo(conn, k, consumer, count)).map((e) => [e.id, e.fields]);
 }
 
 /** Add one job to the stream and deliver it to `consumer`; returns its entry id. */
@@ -72,13 +55,13 @@ async function delivered(consumer: string, e = env()): Promise<string> {
 }
 
 /** Let `thief` claim `id` (as a reclaimer would after the lease): delivery count goes to 2. */
-const steal = (thief: string, id: string) => send('XCLAIM', k.stream, GROUP, thief, '0', id);
+const steal = (thief: string, id: string) => claimedBy(conn, k, thief, id);
 
 beforeEach(async () => {
   conn = await Connection.open({ url: redisUrl() });
   track({ label: 'core connection', isOpen: () => conn.client.isOpen, forceClose: () => conn.destroy() });
   k = queueKeys(uniquePrefix(), 'emails');
-  await send('XGROUP', 'CREATE', k.stream, GROUP, '0', 'MKSTREAM');
+  await groupCreated(conn, k);
 });
 afterEach(async () => {
   await conn.close();
