@@ -112,7 +112,7 @@ export async function pendingIdleAtLeast(c: Sender, k: QueueKeys, ms: number): P
   await waitFor(async () => [...(await idleTimes(c, k)).values()].every((idle) => idle >= ms), `entries idle ${ms} ms`);
 }
 
-/** Names of the group's consumers (XINFO CONSUMERS). */
+/** The group's consumers, one XINFO CONSUMERS row each. */
 export async function consumersOf(c: Sender, k: QueueKeys): Promise<unknown[]> {
   return (await c.send(['XINFO', 'CONSUMERS', k.stream, GROUP], k.stream)) as unknown[];
 }
