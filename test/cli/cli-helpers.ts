@@ -49,18 +49,23 @@ export interface Started {
   done: Promise<Spawned>;
 }
 
+/** Options of {@link startSluice}: stdin text, extra env, time limit (default 20 s), working directory (default ROOT). */
+export interface SluiceRunOptions {
+  stdin?: string;
+  env?: Record<string, string>;
+  timeoutMs?: number;
+  cwd?: string;
+}
+
 /** Start the source entry (no build needed) with `args`; `stdin` is written and closed. Killed by pid after `timeoutMs`. */
-export function startSluice(
-  args: readonly string[],
-  opts: { stdin?: string; env?: Record<string, string>; timeoutMs?: number } = {},
-): Started {
+export function startSluice(args: readonly string[], opts: SluiceRunOptions = {}): Started {
   const started = Date.now();
   const timeoutMs = opts.timeoutMs ?? 20_000;
   const env: Record<string, string | undefined> = { ...process.env, SLUICE_REDIS_URL: undefined, ...opts.env };
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--conditions=@sluice/source', '--import', tsxLoader, 'packages/cli/src/bin.ts', ...args],
-    { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] },
+    ['--conditions=@sluice/source', '--import', tsxLoader, `${ROOT}packages/cli/src/bin.ts`, ...args],
+    { cwd: opts.cwd ?? ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] },
   );
   const kill = () => {
     if (child.pid && child.exitCode === null && child.signalCode === null) process.kill(child.pid, 'SIGKILL');
@@ -94,10 +99,7 @@ export function startSluice(
 }
 
 /** Run the source entry with `args` to its end (see {@link startSluice}). */
-export function spawnSluice(
-  args: readonly string[],
-  opts: { stdin?: string; env?: Record<string, string>; timeoutMs?: number } = {},
-): Promise<Spawned> {
+export function spawnSluice(args: readonly string[], opts: SluiceRunOptions = {}): Promise<Spawned> {
   return startSluice(args, { timeoutMs: 10_000, ...opts }).done;
 }
 
