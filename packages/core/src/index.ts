@@ -52,6 +52,7 @@ export {
 } from './define-job.js';
 export { formatDuration, parseDuration } from './duration.js';
 export { type EnqueueContext, enqueue, enqueueMany, type JobRef, type ReplicaAcks } from './enqueue.js';
+export { EnqueueManyError } from './enqueue-recover.js';
 export {
   isLeaseLost,
   JobValidationError,
