@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createClient } from '@redis/client';
+import { atLeast, parseServerInfo } from '@sluice/core';
 import { afterEach, expect, inject } from 'vitest';
 
 /** Something a test opened and must close. */
@@ -37,6 +38,16 @@ export async function rawClient() {
   await client.connect();
   track({ label: 'raw redis client', isOpen: () => client.isOpen, forceClose: () => client.destroy() });
   return client;
+}
+
+/** True when the test Redis is at least Redis `major.minor` (Valkey by the Redis version it reports). */
+export async function redisAtLeast(major: number, minor = 0): Promise<boolean> {
+  const client = await rawClient();
+  try {
+    return atLeast(parseServerInfo(await client.info('server')).redisVersion, major, minor);
+  } finally {
+    await client.close();
+  }
 }
 
 /** Poll `check` until it returns a truthy value or `timeoutMs` passes (then throws with `what`). */

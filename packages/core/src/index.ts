@@ -96,6 +96,15 @@ export {
   SCRIPTS,
 } from './scripts/index.js';
 export { LuaScript } from './scripts/lua-script.js';
+export {
+  assertSupportedServer,
+  atLeast,
+  MIN_REDIS_VERSION,
+  parseServerInfo,
+  type ServerVersion,
+  serverVersion,
+  UnsupportedServerError,
+} from './server-version.js';
 export { createSluice, type Sluice, type SluiceOptions } from './sluice.js';
 export type { StandardSchemaV1 } from './standard-schema.js';
 export { checkPayload, validatePayload } from './validate.js';

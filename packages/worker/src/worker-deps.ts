@@ -1,5 +1,5 @@
 /** What every component of a worker shares: the connection, settings, identity, logger, events. */
-import { Connection, type ConnectionOptions, DEFAULTS, type EnqueueContext } from '@sluice/core';
+import { assertSupportedServer, Connection, type ConnectionOptions, DEFAULTS, type EnqueueContext } from '@sluice/core';
 import type { Logger } from 'pino';
 import type { Emit, WorkerEventName } from './events.js';
 import type { ResolvedOptions } from './options.js';
@@ -29,7 +29,7 @@ export interface Runtime {
 
 /**
  * Connect as `where` says and build the runtime of a worker or driver; the returned controller aborts
- * `stopping`. Rejects (nothing left open) when the first connect fails.
+ * `stopping`. Rejects (nothing left open) when the first connect fails or the server is older than Redis 7.0.
  */
 export async function openRuntime(
   where: Pick<ConnectionOptions, 'url' | 'client' | 'cluster' | 'connectTimeout'>,
@@ -42,6 +42,12 @@ export async function openRuntime(
     connectTimeout: where.connectTimeout,
     onError: (err) => parts.log.debug({ err }, 'redis connection error (the client reconnects)'),
   });
+  try {
+    await assertSupportedServer(conn); // Redis < 7.0: refuse to start (docs/decisions.md)
+  } catch (err) {
+    conn.destroy();
+    throw err;
+  }
   const stop = new AbortController();
   const enqueueCtx = {
     exec: conn,
