@@ -61,7 +61,8 @@ async function failedBatch(
   const { values } = await settleWithin(sent);
   if (at.now) {
     const ids = values.map((v) => (typeof v === 'string' ? v : undefined));
-    const lastBefore = ids.findLastIndex((v, k) => v !== undefined && k < ids.indexOf(undefined));
+    const firstMissing = ids.indexOf(undefined);
+    const lastBefore = ids.findLastIndex((v, k) => v !== undefined && k < firstMissing);
     const after = lastBefore >= 0 ? `(${ids[lastBefore]}` : at.after;
     const done = await recoverBatch(ctx.exec, stream, batch, ids, after, at.first, cause, at.total);
     return `(${done[done.length - 1] as string}`;
