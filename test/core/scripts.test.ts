@@ -71,7 +71,7 @@ describe('enqueue script', () => {
   it('adds a job now, and only once per idempotency key', async () => {
     const a = await runEnqueue(conn, k, env({ id: 'A' }), { mode: 'now' }, { key: 'k1', ttlMs: 60_000 });
     const b = await runEnqueue(conn, k, env({ id: 'B' }), { mode: 'now' }, { key: 'k1', ttlMs: 60_000 });
-    expect(a).toEqual({ id: 'A', deduplicated: false });
+    expect(a).toEqual({ id: 'A', deduplicated: false, entryId: expect.stringMatching(/^\d+-\d+$/) });
     expect(b).toEqual({ id: 'A', deduplicated: true });
     expect(await xlen(k.stream)).toBe(1);
     const ttl = Number(await send('PTTL', k.dedup('k1')));

@@ -6,7 +6,7 @@
  */
 import { xrangeReply } from './commands/xrange.js';
 import type { RedisExecutor } from './connection.js';
-import { envelopeFields, type JobEnvelope } from './job.js';
+import type { JobEnvelope } from './job.js';
 import { DEFAULTS } from './options.js';
 
 /** enqueueMany could not write every payload; which were written, which were not, and which nobody can tell. */
@@ -98,7 +98,7 @@ async function lookUp(exec: RedisExecutor, stream: string, after: string, wanted
 /**
  * Make sure every job of `batch` is in `stream`: `entryIds[i]` is the XADD reply of `batch[i]` or `undefined`
  * (no reply). `after` is an exclusive lower bound of where they can be (the last entry id acknowledged before
- * them). Returns the entry ids, or throws {@link EnqueueManyError} (indexes offset by `first`) when the time is up.
+ * them); `resend` adds one job again (the enqueue script). Returns the entry ids, or throws {@link EnqueueManyError} (indexes offset by `first`) when the time is up.
  */
 export async function recoverBatch(
   exec: RedisExecutor,
@@ -109,6 +109,7 @@ export async function recoverBatch(
   first: number,
   cause: unknown,
   total: number,
+  resend: (env: JobEnvelope) => Promise<string>,
 ): Promise<string[]> {
   const deadline = Date.now() + DEFAULTS.enqueueRecoverMs;
   let lastError = cause;
@@ -132,17 +133,15 @@ export async function recoverBatch(
     try {
       const wanted = new Set(missing.map((i) => (batch[i] as JobEnvelope).id));
       const found = await lookUp(exec, stream, after, wanted);
-      const resend: number[] = [];
+      const again: number[] = [];
       for (const i of missing) {
         const at = found.get((batch[i] as JobEnvelope).id);
-        if (at === undefined) resend.push(i);
+        if (at === undefined) again.push(i);
         else entryIds[i] = at;
       }
-      const sent = resend.map((i) =>
-        exec.send(['XADD', stream, '*', ...envelopeFields(batch[i] as JobEnvelope)], stream),
-      );
-      const { values, error } = await settleWithin(sent as Promise<string>[]);
-      resend.forEach((i, k) => {
+      const sent = again.map((i) => resend(batch[i] as JobEnvelope));
+      const { values, error } = await settleWithin(sent);
+      again.forEach((i, k) => {
         entryIds[i] = values[k];
       });
       if (error !== undefined) lastError = error;

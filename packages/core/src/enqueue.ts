@@ -1,6 +1,6 @@
 /**
- * enqueue / enqueueMany: validate (schema, JSON, size) before anything is written, then one XADD for an
- * immediate job, or the enqueue script for a delayed or idempotent one. enqueueMany pipelines a batch of XADDs
+ * enqueue / enqueueMany: validate (schema, JSON, size) before anything is written, then one enqueue script call
+ * per job (it writes the job and its index entry). enqueueMany pipelines a batch of calls
  * in one write (auto-pipelining) and validates the whole batch first, so a bad payload writes nothing.
  */
 import type { RedisExecutor } from './connection.js';
@@ -9,8 +9,8 @@ import { isJobDefinition } from './define-job.js';
 import { parseDuration } from './duration.js';
 import { EnqueueManyError, recoverBatch, retryIdempotent, settleWithin } from './enqueue-recover.js';
 import { SluiceArgumentError } from './errors.js';
-import { encodePayload, envelopeFields, type JobEnvelope, newJobId } from './job.js';
-import { assertJobName, queueKeys, queuesKey } from './keys.js';
+import { encodePayload, type JobEnvelope, newJobId } from './job.js';
+import { assertJobName, type QueueKeys, queueKeys, queuesKey } from './keys.js';
 import { DEFAULTS } from './options.js';
 import { type EnqueueMode, runEnqueue } from './scripts/index.js';
 import { checkPayload, validatePayload } from './validate.js';
@@ -55,7 +55,7 @@ async function failedBatch(
   stream: string,
   batch: readonly JobEnvelope[],
   sent: readonly Promise<unknown>[],
-  at: { after: string; first: number; total: number; now: boolean },
+  at: { after: string; first: number; total: number; now: boolean; queue: string },
   cause: unknown,
 ): Promise<string> {
   const { values } = await settleWithin(sent);
@@ -64,7 +64,8 @@ async function failedBatch(
     const firstMissing = ids.indexOf(undefined);
     const lastBefore = ids.findLastIndex((v, k) => v !== undefined && k < firstMissing);
     const after = lastBefore >= 0 ? `(${ids[lastBefore]}` : at.after;
-    const done = await recoverBatch(ctx.exec, stream, batch, ids, after, at.first, cause, at.total);
+    const resend = (env: JobEnvelope) => addNow(ctx, queueKeys(ctx.prefix, at.queue), env);
+    const done = await recoverBatch(ctx.exec, stream, batch, ids, after, at.first, cause, at.total, resend);
     return `(${done[done.length - 1] as string}`;
   }
   const idx = (pred: (k: number) => boolean) => [...values.keys()].filter(pred).map((k) => at.first + k);
@@ -78,6 +79,11 @@ async function failedBatch(
     unknown,
     { cause },
   );
+}
+
+/** Add an immediate job (stream entry and index entry in one script); resolves to its stream entry id. */
+async function addNow(ctx: EnqueueContext, keys: QueueKeys, env: JobEnvelope): Promise<string> {
+  return (await runEnqueue(ctx.exec, keys, env, { mode: 'now' })).entryId as string;
 }
 
 /** A job definition or, untyped, a job name. */
@@ -138,11 +144,6 @@ export async function enqueue(
 ): Promise<EnqueueResult> {
   const { keys, env, when } = await prepare(ctx, ref, payload, opts);
   await register(ctx, keys.queue);
-  if (when.mode === 'now' && env.key === undefined) {
-    await ctx.exec.send(['XADD', keys.stream, '*', ...envelopeFields(env)], keys.stream);
-    await awaitReplicas(ctx, keys.stream, keys.queue);
-    return { id: env.id, deduplicated: false };
-  }
   const ttl = opts?.keyTtl ?? DEFAULTS.keyTtl;
   if (!(Number.isInteger(ttl) && ttl > 0))
     throw new SluiceArgumentError(`keyTtl must be positive milliseconds; got ${ttl}`);
@@ -154,7 +155,7 @@ export async function enqueue(
     env.key === undefined ? undefined : { key: env.key, ttlMs: ttl },
   );
   await awaitReplicas(ctx, keys.stream, keys.queue);
-  return r;
+  return { id: r.id, deduplicated: r.deduplicated };
 }
 
 /**
@@ -205,9 +206,7 @@ export async function enqueueMany(
   for (let i = 0; i < envs.length; i += DEFAULTS.enqueueBatch) {
     const batch = envs.slice(i, i + DEFAULTS.enqueueBatch);
     const sent = batch.map((env) =>
-      when.mode === 'now'
-        ? ctx.exec.send(['XADD', keys.stream, '*', ...envelopeFields(env)], keys.stream)
-        : runEnqueue(ctx.exec, keys, env, when),
+      when.mode === 'now' ? addNow(ctx, keys, env) : runEnqueue(ctx.exec, keys, env, when),
     );
     try {
       const ids = await Promise.all(sent);
@@ -218,7 +217,7 @@ export async function enqueueMany(
         keys.stream,
         batch,
         sent,
-        { after, first: i, total: envs.length, now: when.mode === 'now' },
+        { after, first: i, total: envs.length, now: when.mode === 'now', queue: keys.queue },
         e,
       );
     }

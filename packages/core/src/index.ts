@@ -45,8 +45,12 @@ export {
   type ValidationIssue,
 } from './errors.js';
 export type { QueueStats } from './inspect.js';
+export type { DeleteQueueOptions, LiveConsumer } from './job-control.js';
+export type { JobInfo, JobState } from './job-view.js';
+export type { JobPage, ListJobsOptions } from './jobs.js';
 export type { QueueKeys } from './keys.js';
 export type { RedriveResult } from './queue-admin.js';
+export type { RemoveOutcome } from './scripts/index.js';
 export { UnsupportedServerError } from './server-version.js';
 export { createSluice, type Sluice, type SluiceOptions } from './sluice.js';
 export type { StandardSchemaV1 } from './standard-schema.js';

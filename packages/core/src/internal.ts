@@ -42,7 +42,18 @@ export {
   type JobEnvelope,
   newJobId,
 } from './job.js';
-export { assertJobName, assertQueueName, GROUP, queueKeys, queuesKey } from './keys.js';
+export {
+  cancelJob,
+  deleteJob,
+  deleteQueue,
+  emptyQueue,
+  liveConsumers,
+  promoteJob,
+  retryJob,
+} from './job-control.js';
+export { jobFromDead, jobFromFields, jobMatches, memberFields } from './job-view.js';
+export { assertJobId, getJob, listJobs } from './jobs.js';
+export { assertJobName, assertQueueName, GROUP, queueKeyPattern, queueKeys, queuesKey } from './keys.js';
 export { DEFAULTS } from './options.js';
 export {
   getDead,
@@ -60,15 +71,18 @@ export {
   type Delivery,
   deadLetter,
   type EnqueueMode,
+  emptyQueueChunk,
   enqueueCronTick,
   type Fenced,
   finishMarker,
   isWakeMarker,
   type PromoteResult,
   promoteDue,
+  promoteOne,
   type RedriveOutcome,
   reapConsumer,
   redriveDead,
+  removeJob,
   renewLeases,
   retryLater,
   runEnqueue,

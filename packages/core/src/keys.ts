@@ -22,6 +22,12 @@ export interface QueueKeys {
   readonly paused: string;
   /** How many `wake` marker entries sit in the stream (so stats can leave them out of `ready`). */
   readonly wakes: string;
+  /** Hash job id -> where the job is (`s<entry id>` stream, `d<due ms>` delayed, `x<dead entry id>` dead). */
+  readonly index: string;
+  /** Hash job id -> epoch ms: cancel requests for running jobs (the worker aborts them). */
+  readonly cancels: string;
+  /** Record of a cancelled job (JSON, expires after DEFAULTS.cancelledTtl). */
+  cancelled(id: string): string;
   /** Idempotency key for enqueue. */
   dedup(key: string): string;
   /** Last cron tick enqueued for a job. */
@@ -63,9 +69,19 @@ export function queueKeys(prefix: string, queue: string): QueueKeys {
     dead: `${base}:dead`,
     paused: `${base}:paused`,
     wakes: `${base}:wakes`,
+    index: `${base}:index`,
+    cancels: `${base}:cancels`,
+    cancelled: (id) => `${base}:cancelled:${id}`,
     dedup: (key) => `${base}:dedup:${key}`,
     cron: (job) => `${base}:cron:${job}`,
   };
+}
+
+/** The pattern matching every key of `queue` (for deleting a queue). */
+export function queueKeyPattern(prefix: string, queue: string): string {
+  assertQueueName(queue);
+  assertQueueName(prefix, 'prefix');
+  return `${prefix}:{${queue.replace(/[*?[\]\\]/g, '\\$&')}}:*`;
 }
 
 /** The set of every known queue name under `prefix`. */

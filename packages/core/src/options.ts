@@ -13,6 +13,10 @@ export const DEFAULTS = {
   maxPayloadBytes: 1024 * 1024,
   /** How long an idempotency key lasts, in ms (24 h). */
   keyTtl: 86_400_000,
+  /** How long the record of a cancelled job is kept, in ms (24 h). */
+  cancelledTtl: 86_400_000,
+  /** Entries a listJobs search reads per call. */
+  searchChunk: 1000,
   /** Entries per promote-due call. */
   promoteBatch: 1000,
   /** Jobs per enqueueMany round trip. */

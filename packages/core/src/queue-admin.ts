@@ -116,7 +116,7 @@ export async function redrive(
   return result;
 }
 
-/** Delete dead-lettered jobs, all or those dead-lettered more than `olderThanMs` ago. Returns how many. */
+/** Delete dead-lettered jobs (and their index entries), all or those dead-lettered more than `olderThanMs` ago. Returns how many. */
 export async function purgeDead(
   exec: RedisExecutor,
   prefix: string,
@@ -124,13 +124,18 @@ export async function purgeDead(
   olderThanMs?: number,
 ): Promise<number> {
   const k = queueKeys(prefix, queue);
-  if (olderThanMs === undefined) return Number(await exec.send(['XTRIM', k.dead, 'MAXLEN', '0'], k.dead));
-  const time = (await exec.send(['TIME'], k.dead)) as [string, string];
-  const cutoff = Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000) - olderThanMs;
+  let end = '+';
+  if (olderThanMs !== undefined) {
+    const time = (await exec.send(['TIME'], k.dead)) as [string, string];
+    end = String(Math.max(0, Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000) - olderThanMs));
+  }
   let removed = 0;
   for (;;) {
-    const batch = await xrange(exec, k.dead, { end: String(Math.max(0, cutoff)), count: 500 });
+    const batch = await xrange(exec, k.dead, { end, count: 500 });
     if (batch.length === 0) return removed;
+    // the jobs' index entries first (they point at these dead entries), then the entries
+    const jobs = batch.map((e) => e.fields.id).filter((id): id is string => typeof id === 'string' && id !== '');
+    if (jobs.length) await exec.send(['HDEL', k.index, ...jobs], k.index);
     removed += await xdel(
       exec,
       k.dead,

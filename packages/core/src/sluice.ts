@@ -6,6 +6,17 @@ import type { AnyJob, EnqueueOptions, EnqueueResult, JobInput } from './define-j
 import { type EnqueueContext, enqueue, enqueueMany, type ReplicaAcks } from './enqueue.js';
 import { SluiceArgumentError } from './errors.js';
 import { listQueues, type QueueStats, stats } from './inspect.js';
+import {
+  cancelJob,
+  type DeleteQueueOptions,
+  deleteJob,
+  deleteQueue,
+  emptyQueue,
+  promoteJob,
+  retryJob,
+} from './job-control.js';
+import type { JobInfo } from './job-view.js';
+import { getJob, type JobPage, type ListJobsOptions, listJobs } from './jobs.js';
 import { assertQueueName, type QueueKeys, queueKeys } from './keys.js';
 import { DEFAULTS } from './options.js';
 import {
@@ -18,6 +29,7 @@ import {
   redrive,
   resumeQueue,
 } from './queue-admin.js';
+import type { RemoveOutcome } from './scripts/index.js';
 
 /** Options of {@link createSluice}. */
 export interface SluiceOptions extends ConnectionOptions {
@@ -72,6 +84,22 @@ export interface Sluice {
     /** Delete entries (all, or dead for longer than `olderThanMs`); returns how many. */
     purge(queue: string, olderThanMs?: number): Promise<number>;
   };
+  /** Job `id` of `queue` by the id enqueue returned (state, fields, lease), or null. O(1) lookup, no scan. */
+  getJob(queue: string, id: string): Promise<JobInfo | null>;
+  /** A page of jobs in one state (ready, running, delayed, dead), oldest or newest first, with a cursor. */
+  listJobs(queue: string, options: ListJobsOptions): Promise<JobPage>;
+  /** Cancel a ready or delayed job (recorded as cancelled), or request the cancel of a running one. */
+  cancelJob(queue: string, id: string): Promise<RemoveOutcome>;
+  /** Delete a ready, delayed or dead job. */
+  deleteJob(queue: string, id: string): Promise<RemoveOutcome>;
+  /** Run a delayed job now. */
+  promoteJob(queue: string, id: string): Promise<{ entryId: string } | 'not-found' | 'not-delayed'>;
+  /** Retry a dead job by its job id (attempt 1). */
+  retryJob(queue: string, id: string): Promise<'moved' | 'not-found' | 'not-dead'>;
+  /** Remove every ready and delayed job of a queue; running jobs finish. */
+  emptyQueue(queue: string): Promise<{ ready: number; delayed: number }>;
+  /** Delete a queue and all its keys; refused while consumers are live unless `force`. Returns keys deleted. */
+  deleteQueue(queue: string, options?: DeleteQueueOptions): Promise<number>;
   /** Key names of a queue. */
   keys(queue: string): QueueKeys;
   /** Close the connection (only if Sluice created it). */
@@ -112,6 +140,14 @@ export async function createSluice(options: SluiceOptions = {}): Promise<Sluice>
       redrive: (q, sel) => redrive(connection, prefix, q, sel),
       purge: (q, older) => purgeDead(connection, prefix, q, older),
     },
+    getJob: (q, id) => getJob(connection, prefix, q, id),
+    listJobs: (q, o) => listJobs(connection, prefix, q, o),
+    cancelJob: (q, id) => cancelJob(connection, prefix, q, id),
+    deleteJob: (q, id) => deleteJob(connection, prefix, q, id),
+    promoteJob: (q, id) => promoteJob(connection, prefix, q, id),
+    retryJob: (q, id) => retryJob(connection, prefix, q, id),
+    emptyQueue: (q) => emptyQueue(connection, prefix, q),
+    deleteQueue: (q, o) => deleteQueue(connection, prefix, q, o),
     keys: (q) => queueKeys(prefix, q),
     close: () => connection.close(),
   };

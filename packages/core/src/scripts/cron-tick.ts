@@ -9,8 +9,9 @@ import { code } from './fenced.js';
 import { LuaScript } from './lua-script.js';
 
 /**
- * KEYS[1] -> sluice:{<queue>}:stream, KEYS[2] -> sluice:{<queue>}:cron:<job>
- * ARGV[1] tick epoch ms, ARGV[2] TTL ms of the record, ARGV[3..] envelope fields (flat, at most 16 values)
+ * KEYS[1] -> sluice:{<queue>}:stream, KEYS[2] -> sluice:{<queue>}:cron:<job>, KEYS[3] -> sluice:{<queue>}:index
+ * ARGV[1] tick epoch ms, ARGV[2] TTL ms of the record, ARGV[3..] envelope fields (flat, at most 16 values;
+ * ARGV[4] is the job id)
  * Returns 1 when this call enqueued the tick, 0 when it was already enqueued. The tick is written before it is
  * recorded: a failed write must not record a tick that was never enqueued.
  */
@@ -19,7 +20,7 @@ export const cronTickScript = new LuaScript(
   `
 local last = tonumber(redis.call('GET', KEYS[2]) or '0')
 if last >= tonumber(ARGV[1]) then return 0 end
-redis.call('XADD', KEYS[1], '*', unpack(ARGV, 3))
+redis.call('HSET', KEYS[3], ARGV[4], 's' .. redis.call('XADD', KEYS[1], '*', unpack(ARGV, 3)))
 redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
 return 1
 `,
@@ -34,5 +35,5 @@ export async function enqueueCronTick(
   env: JobEnvelope,
 ): Promise<boolean> {
   const args = [String(tickMs), String(Math.max(1, Math.round(ttlMs))), ...envelopeFields(env)];
-  return code(await cronTickScript.run(exec, [keys.stream, keys.cron(env.name)], args)) === 1;
+  return code(await cronTickScript.run(exec, [keys.stream, keys.cron(env.name), keys.index], args)) === 1;
 }

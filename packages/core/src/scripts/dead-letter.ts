@@ -11,9 +11,10 @@ import { luaWith } from './lua-helpers.js';
 import { LuaScript } from './lua-script.js';
 
 /**
- * KEYS[1] -> sluice:{<queue>}:stream, KEYS[2] -> sluice:{<queue>}:dead
+ * KEYS[1] -> sluice:{<queue>}:stream, KEYS[2] -> sluice:{<queue>}:dead, KEYS[3] -> sluice:{<queue>}:index,
+ * KEYS[4] -> sluice:{<queue>}:cancels
  * ARGV[1] group, ARGV[2] consumer, ARGV[3] entry id, ARGV[4] deliveries, ARGV[5..] dead entry fields (flat, bounded: deadEntryFields)
- * Returns {1, dead entry id} done, or {LeaseLost code}.
+ * Returns {1, dead entry id} done, or {LeaseLost code}. The job's index entry (its `id` field) points at the dead entry.
  */
 export const deadLetterScript = new LuaScript(
   'dead-letter',
@@ -22,13 +23,20 @@ export const deadLetterScript = new LuaScript(
     `
 local ok = fence(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4])
 if ok ~= 1 then return {ok} end
-local fields = {}
+local fields, job = {}, nil
 for i = 5, #ARGV do fields[#fields + 1] = ARGV[i] end
+for i = 5, #ARGV - 1, 2 do
+  if ARGV[i] == 'id' then job = ARGV[i + 1] end
+end
 fields[#fields + 1] = 'deadAt'
 fields[#fields + 1] = tostring(now_ms())
 fields[#fields + 1] = 'entryId'
 fields[#fields + 1] = ARGV[3]
 local deadId = redis.call('XADD', KEYS[2], '*', unpack(fields))
+if job then
+  redis.call('HSET', KEYS[3], job, 'x' .. deadId)
+  redis.call('HDEL', KEYS[4], job)
+end
 redis.call('XACK', KEYS[1], ARGV[1], ARGV[3])
 redis.call('XDEL', KEYS[1], ARGV[3])
 return {1, deadId}
@@ -45,6 +53,6 @@ export async function deadLetter(
   dl: DeadLetter,
 ): Promise<Fenced<{ deadId: string }>> {
   const args = [GROUP, consumer, d.entryId, String(d.deliveries), ...deadEntryFields(dl)];
-  const r = (await deadLetterScript.run(exec, [keys.stream, keys.dead], args)) as unknown[];
+  const r = (await deadLetterScript.run(exec, [keys.stream, keys.dead, keys.index, keys.cancels], args)) as unknown[];
   return code(r[0]) === 1 ? { ok: true, deadId: String(r[1]) } : lost(code(r[0]));
 }

@@ -8,10 +8,11 @@ import { LuaScript } from './lua-script.js';
 
 /**
  * KEYS[1] -> sluice:{<queue>}:stream, KEYS[2] -> sluice:{<queue>}:delayed, KEYS[3] -> sluice:{<queue>}:wakes,
- * KEYS[4] -> sluice:{<queue>}:dedup:<key> (only with an idempotency key)
+ * KEYS[4] -> sluice:{<queue>}:index, KEYS[5] -> sluice:{<queue>}:dedup:<key> (only with an idempotency key)
  * ARGV[1] mode: 'now' | 'delay' (ARGV[2] = ms from the server's now) | 'at' (ARGV[2] = epoch ms)
  * ARGV[2] ms, ARGV[3] dedup TTL ms, ARGV[4] job id, ARGV[5..] envelope fields (flat, at most 16 values)
- * Returns {job id, 0} when written; {first job id, 1} when the key was already taken (nothing written).
+ * Returns {job id, 0, where} when written (where: the index value, `s<entry id>` or `d<due>`); {first job id, 1}
+ * when the key was already taken (nothing written). The index entry job id -> where is written with the job.
  * A delayed job that becomes the earliest due adds a `wake` marker to the stream so an idle promoter re-plans.
  * The job is written before the key is taken: a failed write must not leave a key that names no job.
  */
@@ -20,12 +21,13 @@ export const enqueueScript = new LuaScript(
   luaWith(
     ['now_ms', 'wake_if_first'],
     `
-if KEYS[4] then
-  local prev = redis.call('GET', KEYS[4])
+if KEYS[5] then
+  local prev = redis.call('GET', KEYS[5])
   if prev then return {prev, 1} end
 end
+local where
 if ARGV[1] == 'now' then
-  redis.call('XADD', KEYS[1], '*', unpack(ARGV, 5))
+  where = 's' .. redis.call('XADD', KEYS[1], '*', unpack(ARGV, 5))
 else
   local due = tonumber(ARGV[2])
   if ARGV[1] == 'delay' then due = now_ms() + due end
@@ -34,9 +36,11 @@ else
   local member = cjson.encode(obj)
   redis.call('ZADD', KEYS[2], due, member)
   wake_if_first(KEYS[1], KEYS[2], KEYS[3], member, due)
+  where = 'd' .. due
 end
-if KEYS[4] then redis.call('SET', KEYS[4], ARGV[4], 'PX', ARGV[3]) end
-return {ARGV[4], 0}
+redis.call('HSET', KEYS[4], ARGV[4], where)
+if KEYS[5] then redis.call('SET', KEYS[5], ARGV[4], 'PX', ARGV[3]) end
+return {ARGV[4], 0, where}
 `,
   ),
 );
@@ -44,15 +48,18 @@ return {ARGV[4], 0}
 /** Where an enqueue puts the job. */
 export type EnqueueMode = { mode: 'now' } | { mode: 'delay'; ms: number } | { mode: 'at'; epochMs: number };
 
-/** Run the enqueue script (idempotency key and/or delay). Returns the job id and whether it was a duplicate. */
+/**
+ * Run the enqueue script (every enqueue: it writes the job and its index entry). Returns the job id, whether it
+ * was a duplicate, and for an immediate job its stream entry id.
+ */
 export async function runEnqueue(
   exec: RedisExecutor,
   keys: QueueKeys,
   env: JobEnvelope,
   when: EnqueueMode,
   dedup?: { key: string; ttlMs: number },
-): Promise<{ id: string; deduplicated: boolean }> {
-  const ks = [keys.stream, keys.delayed, keys.wakes, ...(dedup ? [keys.dedup(dedup.key)] : [])];
+): Promise<{ id: string; deduplicated: boolean; entryId?: string }> {
+  const ks = [keys.stream, keys.delayed, keys.wakes, keys.index, ...(dedup ? [keys.dedup(dedup.key)] : [])];
   const ms = when.mode === 'delay' ? when.ms : when.mode === 'at' ? when.epochMs : 0;
   const args = [
     when.mode,
@@ -61,6 +68,9 @@ export async function runEnqueue(
     env.id,
     ...envelopeFields(env),
   ];
-  const r = (await enqueueScript.run(exec, ks, args)) as [string, number];
-  return { id: String(r[0]), deduplicated: code(r[1]) === 1 };
+  const r = (await enqueueScript.run(exec, ks, args)) as [string, number, string?];
+  const where = r[2] === undefined ? '' : String(r[2]);
+  return where.startsWith('s')
+    ? { id: String(r[0]), deduplicated: false, entryId: where.slice(1) }
+    : { id: String(r[0]), deduplicated: code(r[1]) === 1 };
 }

@@ -38,15 +38,16 @@ function pairs(ds: readonly Delivery[]): string[] {
   return out;
 }
 
-/** Run a batched fenced script (ack, renew) over `ds`: one result per delivery, in order. */
+/** Run a batched fenced script (ack, renew) over `ds` (KEYS: the stream, then `moreKeys`): one result per delivery, in order. */
 export async function runFencedBatch(
   script: LuaScript,
   exec: RedisExecutor,
   keys: QueueKeys,
   consumer: string,
   ds: readonly Delivery[],
+  moreKeys: readonly string[] = [],
 ): Promise<Fenced[]> {
   if (ds.length === 0) return [];
-  const r = (await script.run(exec, [keys.stream], [GROUP, consumer, ...pairs(ds)])) as unknown[];
+  const r = (await script.run(exec, [keys.stream, ...moreKeys], [GROUP, consumer, ...pairs(ds)])) as unknown[];
   return r.map((c) => (code(c) === 1 ? { ok: true } : lost(code(c))));
 }

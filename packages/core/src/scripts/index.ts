@@ -7,8 +7,10 @@
 import { ackScript } from './ack.js';
 import { cronTickScript } from './cron-tick.js';
 import { deadLetterScript } from './dead-letter.js';
+import { emptyQueueScript } from './empty-queue.js';
 import { enqueueScript } from './enqueue.js';
 import { finishMarkerScript } from './finish-marker.js';
+import { promoteJobScript, removeJobScript } from './job-control.js';
 import { promoteDueScript } from './promote-due.js';
 import { reapConsumerScript } from './reap-consumer.js';
 import { redriveScript } from './redrive.js';
@@ -18,9 +20,11 @@ import { retryLaterScript } from './retry-later.js';
 export { ackDeliveries } from './ack.js';
 export { enqueueCronTick } from './cron-tick.js';
 export { deadLetter } from './dead-letter.js';
+export { emptyQueueChunk } from './empty-queue.js';
 export { type EnqueueMode, runEnqueue } from './enqueue.js';
 export type { Delivery, Fenced } from './fenced.js';
 export { finishMarker, isWakeMarker } from './finish-marker.js';
+export { promoteOne, type RemoveOutcome, removeJob } from './job-control.js';
 export { type PromoteResult, promoteDue } from './promote-due.js';
 export { reapConsumer } from './reap-consumer.js';
 export { type RedriveOutcome, redriveDead } from './redrive.js';
@@ -32,11 +36,14 @@ export const SCRIPTS = {
   ack: ackScript,
   cronTick: cronTickScript,
   deadLetter: deadLetterScript,
+  emptyQueue: emptyQueueScript,
   enqueue: enqueueScript,
   finishMarker: finishMarkerScript,
   promoteDue: promoteDueScript,
+  promoteJob: promoteJobScript,
   reapConsumer: reapConsumerScript,
   redrive: redriveScript,
+  removeJob: removeJobScript,
   renew: renewScript,
   retryLater: retryLaterScript,
 } as const;

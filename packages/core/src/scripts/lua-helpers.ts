@@ -120,9 +120,35 @@ local function fence_argv(stream, group, consumer, from)
 end
 `;
 
+/** `field_of(list, name)`: the value of field `name` in a flat field list (a stream entry's), or nil. */
+const field_of = `
+local function field_of(f, name)
+  for j = 1, #f, 2 do
+    if f[j] == name then return f[j + 1] end
+  end
+end
+`;
+
+/**
+ * `delayed_member(delayed, due, id)`: the member of job `id` among the delayed members due at `due` (the index
+ * value), and its decoded object; nil when none. A plain find first, so only a likely member is decoded.
+ */
+const delayed_member = `
+local function delayed_member(delayed, due, id)
+  for _, m in ipairs(redis.call('ZRANGEBYSCORE', delayed, due, due)) do
+    if string.find(m, id, 1, true) then
+      local ok, obj = pcall(cjson.decode, m)
+      if ok and type(obj) == 'table' and obj.id == id then return m, obj end
+    end
+  end
+end
+`;
+
 /** Every helper: its source and the helpers it calls. */
 const HELPERS = {
   now_ms: { src: now_ms, uses: [] },
+  field_of: { src: field_of, uses: [] },
+  delayed_member: { src: delayed_member, uses: [] },
   call_chunked: { src: call_chunked, uses: [] },
   wake_if_first: { src: wake_if_first, uses: [] },
   fence: { src: fence, uses: [] },

@@ -14,13 +14,14 @@ export const MAX_MEMBER_FIELDS = 64;
 
 /**
  * KEYS[1] -> sluice:{<queue>}:stream, KEYS[2] -> sluice:{<queue>}:delayed, KEYS[3] -> sluice:{<queue>}:dead,
- * KEYS[4] -> sluice:{<queue>}:paused
+ * KEYS[4] -> sluice:{<queue>}:paused, KEYS[5] -> sluice:{<queue>}:index
  * ARGV[1] most members to move
  * Returns {members taken off the delayed set, ms until the next due member (-1 when none), paused (1/0),
  * members dead-lettered}.
  * A member that cannot be promoted (not a JSON object of strings, or more than MAX_MEMBER_FIELDS fields: more
  * than unpack() could take) is dead-lettered with the reason, its job fields (dead-entry.ts) and its text cut
- * to MAX_MEMBER_BYTES, and the others move on. Each member is written to its new place before it is removed.
+ * to MAX_MEMBER_BYTES, and the others move on. Each member is written to its new place before it is removed; the
+ * index entry of its job id follows it.
  */
 export const promoteDueScript = new LuaScript(
   'promote-due',
@@ -47,8 +48,9 @@ for _, m in ipairs(due) do
   else
     why = 'not a JSON object of strings'
   end
+  local at
   if not why then
-    redis.call('XADD', KEYS[1], '*', unpack(fields))
+    at = 's' .. redis.call('XADD', KEYS[1], '*', unpack(fields))
   else
     local d = {'reason', 'invalid', 'error', 'malformed delayed job: ' .. why, 'deadAt', tostring(now)}
     if type(obj) == 'table' then
@@ -65,9 +67,10 @@ for _, m in ipairs(due) do
       d[#d + 1] = 'truncated'
       d[#d + 1] = 'member cut to ${MAX_MEMBER_BYTES} of ' .. #m .. ' bytes'
     end
-    redis.call('XADD', KEYS[3], '*', unpack(d))
+    at = 'x' .. redis.call('XADD', KEYS[3], '*', unpack(d))
     dead = dead + 1
   end
+  if type(obj) == 'table' and type(obj.id) == 'string' then redis.call('HSET', KEYS[5], obj.id, at) end
   redis.call('ZREM', KEYS[2], m)
 end
 local nxt = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
@@ -95,7 +98,7 @@ export interface PromoteResult {
 export async function promoteDue(exec: RedisExecutor, keys: QueueKeys, limit: number): Promise<PromoteResult> {
   const r = (await promoteDueScript.run(
     exec,
-    [keys.stream, keys.delayed, keys.dead, keys.paused],
+    [keys.stream, keys.delayed, keys.dead, keys.paused, keys.index],
     [String(limit)],
   )) as unknown[];
   const wait = code(r[1]);

@@ -12,7 +12,7 @@ const KEEP = luaStrings(JOB_FIELDS.filter((f) => f !== 'attempt'));
 const CHUNK = 500;
 
 /**
- * KEYS[1] -> sluice:{<queue>}:dead, KEYS[2] -> sluice:{<queue>}:stream
+ * KEYS[1] -> sluice:{<queue>}:dead, KEYS[2] -> sluice:{<queue>}:stream, KEYS[3] -> sluice:{<queue>}:index
  * ARGV[1..] dead entry ids (at most 500)
  * Returns one code per id: 1 moved, 0 not in the dead stream, -1 not a job (no id, name or data: a `lost`
  * tombstone, or what a malformed entry held), left where it is. The job is added to the stream before its dead
@@ -39,7 +39,7 @@ for i, id in ipairs(ARGV) do
       end
       fields[#fields + 1] = 'attempt'
       fields[#fields + 1] = '1'
-      redis.call('XADD', KEYS[2], '*', unpack(fields))
+      redis.call('HSET', KEYS[3], got.id, 's' .. redis.call('XADD', KEYS[2], '*', unpack(fields)))
       redis.call('XDEL', KEYS[1], id)
       out[i] = 1
     end
@@ -62,7 +62,11 @@ export async function redriveDead(
 ): Promise<RedriveOutcome[]> {
   const out: RedriveOutcome[] = [];
   for (let i = 0; i < deadIds.length; i += CHUNK) {
-    const r = (await redriveScript.run(exec, [keys.dead, keys.stream], deadIds.slice(i, i + CHUNK))) as unknown[];
+    const r = (await redriveScript.run(
+      exec,
+      [keys.dead, keys.stream, keys.index],
+      deadIds.slice(i, i + CHUNK),
+    )) as unknown[];
     for (const c of r) out.push(OUTCOME[code(c)] ?? 'not-found');
   }
   return out;

@@ -11,9 +11,10 @@ import { luaWith } from './lua-helpers.js';
 import { LuaScript } from './lua-script.js';
 
 /**
- * KEYS[1] -> sluice:{<queue>}:stream, KEYS[2] -> sluice:{<queue>}:delayed, KEYS[3] -> sluice:{<queue>}:wakes
+ * KEYS[1] -> sluice:{<queue>}:stream, KEYS[2] -> sluice:{<queue>}:delayed, KEYS[3] -> sluice:{<queue>}:wakes,
+ * KEYS[4] -> sluice:{<queue>}:index
  * ARGV[1] group, ARGV[2] consumer, ARGV[3] entry id, ARGV[4] deliveries, ARGV[5] delay ms,
- * ARGV[6..] the next attempt's envelope fields (flat, at most 16 values: envelopeFields)
+ * ARGV[6..] the next attempt's envelope fields (flat, at most 16 values: envelopeFields; ARGV[7] is the job id)
  * Returns {1, due epoch ms} done, or {LeaseLost code}.
  */
 export const retryLaterScript = new LuaScript(
@@ -26,7 +27,7 @@ if ok ~= 1 then return {ok} end
 local delay = tonumber(ARGV[5])
 local due = now_ms()
 if delay <= 0 then
-  redis.call('XADD', KEYS[1], '*', unpack(ARGV, 6))
+  redis.call('HSET', KEYS[4], ARGV[7], 's' .. redis.call('XADD', KEYS[1], '*', unpack(ARGV, 6)))
 else
   local obj = {}
   for i = 6, #ARGV, 2 do obj[ARGV[i]] = ARGV[i + 1] end
@@ -34,6 +35,7 @@ else
   due = due + delay
   redis.call('ZADD', KEYS[2], due, member)
   wake_if_first(KEYS[1], KEYS[2], KEYS[3], member, due)
+  redis.call('HSET', KEYS[4], ARGV[7], 'd' .. due)
 end
 redis.call('XACK', KEYS[1], ARGV[1], ARGV[3])
 redis.call('XDEL', KEYS[1], ARGV[3])
@@ -54,7 +56,7 @@ export async function retryLater(
   const args = [GROUP, consumer, d.entryId, String(d.deliveries), String(Math.max(0, Math.round(delayMs)))];
   const r = (await retryLaterScript.run(
     exec,
-    [keys.stream, keys.delayed, keys.wakes],
+    [keys.stream, keys.delayed, keys.wakes, keys.index],
     [...args, ...envelopeFields(next)],
   )) as unknown[];
   return code(r[0]) === 1 ? { ok: true, dueAt: code(r[1]) } : lost(code(r[0]));

@@ -1,0 +1,145 @@
+/**
+ * Operator control of jobs and queues: cancel, delete, run now, retry a dead job by its job id, empty a queue,
+ * delete a queue. Each change of one job is one script (scripts/job-control.ts); emptying goes in bounded chunks.
+ */
+import { xinfoConsumers } from './commands/xinfo.js';
+import type { RedisExecutor } from './connection.js';
+import { SluiceArgumentError } from './errors.js';
+import { assertJobId } from './jobs.js';
+import { GROUP, queueKeyPattern, queueKeys, queuesKey } from './keys.js';
+import { DEFAULTS } from './options.js';
+import { emptyQueueChunk, promoteOne, type RemoveOutcome, redriveDead, removeJob } from './scripts/index.js';
+
+/**
+ * Cancel job `id`: a ready or delayed job never runs (a `cancelled` record is kept for DEFAULTS.cancelledTtl,
+ * 24 h); for a running job a cancel request is written for its worker (docs/decisions.md, "Cancel contract").
+ */
+export async function cancelJob(
+  exec: RedisExecutor,
+  prefix: string,
+  queue: string,
+  id: string,
+): Promise<RemoveOutcome> {
+  assertJobId(id);
+  return removeJob(exec, queueKeys(prefix, queue), id, 'cancel', DEFAULTS.cancelledTtl);
+}
+
+/** Delete job `id` (ready, delayed or dead; a running job is refused: cancel it). Nothing is recorded. */
+export async function deleteJob(
+  exec: RedisExecutor,
+  prefix: string,
+  queue: string,
+  id: string,
+): Promise<RemoveOutcome> {
+  assertJobId(id);
+  return removeJob(exec, queueKeys(prefix, queue), id, 'delete', DEFAULTS.cancelledTtl);
+}
+
+/** Run delayed job `id` now (move it onto the stream). */
+export async function promoteJob(
+  exec: RedisExecutor,
+  prefix: string,
+  queue: string,
+  id: string,
+): Promise<{ entryId: string } | 'not-found' | 'not-delayed'> {
+  assertJobId(id);
+  return promoteOne(exec, queueKeys(prefix, queue), id);
+}
+
+/** Put dead job `id` back on the stream with attempt 1 (as redrive does by dead entry id). */
+export async function retryJob(
+  exec: RedisExecutor,
+  prefix: string,
+  queue: string,
+  id: string,
+): Promise<'moved' | 'not-found' | 'not-dead'> {
+  assertJobId(id);
+  const k = queueKeys(prefix, queue);
+  const at = String((await exec.send(['HGET', k.index, id], k.index)) ?? '');
+  if (at === '') return 'not-found';
+  if (!at.startsWith('x')) return 'not-dead';
+  const [r] = await redriveDead(exec, k, [at.slice(1)]);
+  return r === 'moved' ? 'moved' : 'not-found';
+}
+
+/** Remove every ready and delayed job of `queue` (running jobs finish), 500 per script call. Returns how many. */
+export async function emptyQueue(
+  exec: RedisExecutor,
+  prefix: string,
+  queue: string,
+): Promise<{ ready: number; delayed: number }> {
+  const k = queueKeys(prefix, queue);
+  const out = { ready: 0, delayed: 0 };
+  let cursor = '';
+  for (;;) {
+    const r = await emptyQueueChunk(exec, k, 500, cursor);
+    out.ready += r.ready;
+    out.delayed += r.delayed;
+    cursor = r.cursor;
+    if (cursor === '-' && r.delayed < 500) return out;
+  }
+}
+
+/** A consumer seen within the lease: a worker that may still hold or take jobs. */
+export interface LiveConsumer {
+  /** Consumer name. */
+  name: string;
+  /** Ms since it last read, claimed or acked. */
+  idleMs: number;
+  /** Jobs it holds. */
+  pending: number;
+}
+
+/** Consumers of `queue` idle less than `leaseMs` (default 30 000, the worker's default lease). */
+export async function liveConsumers(
+  exec: RedisExecutor,
+  prefix: string,
+  queue: string,
+  leaseMs = 30_000,
+): Promise<LiveConsumer[]> {
+  const k = queueKeys(prefix, queue);
+  const cs = await xinfoConsumers(exec, k.stream, GROUP).catch(() => []);
+  return cs.filter((c) => c.idleMs < leaseMs).map((c) => ({ name: c.name, idleMs: c.idleMs, pending: c.pending }));
+}
+
+/** Options of deleteQueue. */
+export interface DeleteQueueOptions {
+  /** Delete even while consumers are live (default false). */
+  force?: boolean | undefined;
+  /** A consumer idle less than this is live, in ms (default 30 000). */
+  leaseMs?: number | undefined;
+}
+
+/**
+ * Delete `queue` and every key under its hash tag (stream, delayed, dead, index, records, idempotency keys) and
+ * drop it from the queue set. Refused (SluiceArgumentError) while consumers are live, unless `force`.
+ * Returns how many keys were deleted.
+ */
+export async function deleteQueue(
+  exec: RedisExecutor,
+  prefix: string,
+  queue: string,
+  opts: DeleteQueueOptions = {},
+): Promise<number> {
+  const k = queueKeys(prefix, queue);
+  if (!opts.force) {
+    const live = await liveConsumers(exec, prefix, queue, opts.leaseMs);
+    if (live.length > 0) {
+      throw new SluiceArgumentError(
+        `queue "${queue}" has ${live.length} live consumer(s) (${live.map((c) => c.name).join(', ')}); stop its workers or pass force`,
+      );
+    }
+  }
+  let deleted = 0;
+  let cursor = '0';
+  do {
+    const [next, keys] = (await exec.send(
+      ['SCAN', cursor, 'MATCH', queueKeyPattern(prefix, queue), 'COUNT', '500'],
+      k.stream,
+    )) as [string, string[]];
+    cursor = String(next);
+    if (keys.length) deleted += Number(await exec.send(['UNLINK', ...keys.map(String)], k.stream));
+  } while (cursor !== '0');
+  await exec.send(['SREM', queuesKey(prefix), queue], queuesKey(prefix));
+  return deleted;
+}

@@ -1,0 +1,129 @@
+/**
+ * remove-job and promote-job: an operator's transitions of one job, found through the index (keys.ts `index`):
+ * cancel (ready or delayed: a `cancelled` record is written first, then the job leaves its place; running: a cancel
+ * request is written for the worker), delete (ready, delayed or dead), and run a delayed job now.
+ */
+import type { RedisExecutor } from '../connection.js';
+import { GROUP, type QueueKeys } from '../keys.js';
+import { code } from './fenced.js';
+import { luaWith } from './lua-helpers.js';
+import { LuaScript } from './lua-script.js';
+
+/**
+ * KEYS[1] -> sluice:{<queue>}:stream, KEYS[2] -> sluice:{<queue>}:delayed, KEYS[3] -> sluice:{<queue>}:dead,
+ * KEYS[4] -> sluice:{<queue>}:index, KEYS[5] -> sluice:{<queue>}:cancels, KEYS[6] -> sluice:{<queue>}:cancelled:<id>
+ * ARGV[1] group, ARGV[2] job id, ARGV[3] 'cancel' | 'delete', ARGV[4] TTL ms of the cancelled record
+ * Returns {1, state} removed (state: ready, delayed, dead), {2, consumer} cancel requested for a running job,
+ * {0} not found, {-1, state} refused (delete of a running job, cancel of a dead one).
+ */
+export const removeJobScript = new LuaScript(
+  'remove-job',
+  luaWith(
+    ['now_ms', 'delayed_member'],
+    `
+local at = redis.call('HGET', KEYS[4], ARGV[2])
+if not at then return {0} end
+local kind, ref = string.sub(at, 1, 1), string.sub(at, 2)
+local obj, state = {}, nil
+if kind == 's' then
+  local e = redis.call('XRANGE', KEYS[1], ref, ref)[1]
+  if not e then return {0} end
+  local p = redis.pcall('XPENDING', KEYS[1], ARGV[1], ref, ref, 1)
+  p = not p.err and p[1]
+  if p and ARGV[3] == 'cancel' then
+    redis.call('HSET', KEYS[5], ARGV[2], tostring(now_ms()))
+    return {2, p[2]}
+  end
+  if p then return {-1, 'running'} end
+  for j = 1, #e[2], 2 do obj[e[2][j]] = e[2][j + 1] end
+  state = 'ready'
+elseif kind == 'd' then
+  local m, o = delayed_member(KEYS[2], ref, ARGV[2])
+  if not m then return {0} end
+  obj, state = o, 'delayed'
+  ref = m
+elseif kind == 'x' then
+  if ARGV[3] == 'cancel' then return {-1, 'dead'} end
+  if #redis.call('XRANGE', KEYS[3], ref, ref) == 0 then return {0} end
+  state = 'dead'
+else
+  return {0}
+end
+if ARGV[3] == 'cancel' then
+  obj.cancelledAt = tostring(now_ms())
+  obj.cancelledFrom = state
+  redis.call('SET', KEYS[6], cjson.encode(obj), 'PX', ARGV[4])
+end
+if state == 'ready' then redis.call('XDEL', KEYS[1], ref)
+elseif state == 'delayed' then redis.call('ZREM', KEYS[2], ref)
+else redis.call('XDEL', KEYS[3], ref) end
+redis.call('HDEL', KEYS[4], ARGV[2])
+return {1, state}
+`,
+  ),
+);
+
+/**
+ * KEYS[1] -> sluice:{<queue>}:stream, KEYS[2] -> sluice:{<queue>}:delayed, KEYS[3] -> sluice:{<queue>}:index
+ * ARGV[1] job id
+ * Returns {1, entry id} moved onto the stream, {0} not found, {-1} not delayed. The stream entry is written first.
+ */
+export const promoteJobScript = new LuaScript(
+  'promote-job',
+  luaWith(
+    ['delayed_member'],
+    `
+local at = redis.call('HGET', KEYS[3], ARGV[1])
+if not at then return {0} end
+if string.sub(at, 1, 1) ~= 'd' then return {-1} end
+local m, obj = delayed_member(KEYS[2], string.sub(at, 2), ARGV[1])
+if not m then return {0} end
+local fields = {}
+for k, v in pairs(obj) do
+  if type(v) == 'string' and #fields < 64 then
+    fields[#fields + 1] = k
+    fields[#fields + 1] = v
+  end
+end
+local id = redis.call('XADD', KEYS[1], '*', unpack(fields))
+redis.call('ZREM', KEYS[2], m)
+redis.call('HSET', KEYS[3], ARGV[1], 's' .. id)
+return {1, id}
+`,
+  ),
+);
+
+/** What removing a job did. */
+export type RemoveOutcome =
+  | { done: 'removed'; from: 'ready' | 'delayed' | 'dead' }
+  | { done: 'cancel-requested'; consumer: string }
+  | { done: 'not-found' }
+  | { done: 'refused'; state: 'running' | 'dead' };
+
+/** Cancel (`cancel`) or delete (`delete`) job `id` in one script. */
+export async function removeJob(
+  exec: RedisExecutor,
+  keys: QueueKeys,
+  id: string,
+  mode: 'cancel' | 'delete',
+  cancelledTtlMs: number,
+): Promise<RemoveOutcome> {
+  const ks = [keys.stream, keys.delayed, keys.dead, keys.index, keys.cancels, keys.cancelled(id)];
+  const r = (await removeJobScript.run(exec, ks, [GROUP, id, mode, String(cancelledTtlMs)])) as unknown[];
+  const c = code(r[0]);
+  if (c === 1) return { done: 'removed', from: String(r[1]) as 'ready' | 'delayed' | 'dead' };
+  if (c === 2) return { done: 'cancel-requested', consumer: String(r[1]) };
+  if (c === -1) return { done: 'refused', state: String(r[1]) as 'running' | 'dead' };
+  return { done: 'not-found' };
+}
+
+/** Move delayed job `id` onto the stream now. Returns its entry id, 'not-found', or 'not-delayed'. */
+export async function promoteOne(
+  exec: RedisExecutor,
+  keys: QueueKeys,
+  id: string,
+): Promise<{ entryId: string } | 'not-found' | 'not-delayed'> {
+  const r = (await promoteJobScript.run(exec, [keys.stream, keys.delayed, keys.index], [id])) as unknown[];
+  const c = code(r[0]);
+  return c === 1 ? { entryId: String(r[1]) } : c === -1 ? 'not-delayed' : 'not-found';
+}
