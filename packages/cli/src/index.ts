@@ -15,8 +15,23 @@ export {
 } from './commands/dead.js';
 export { type EnqueueCommandOptions, enqueueCommand, readPayloadLines } from './commands/enqueue.js';
 export {
+  type JobIdOptions,
+  type JobListOptions,
+  jobCancelCommand,
+  jobDeleteCommand,
+  jobDetail,
+  jobListCommand,
+  jobPromoteCommand,
+  jobRetryCommand,
+  jobShowCommand,
+  jobTable,
+} from './commands/job.js';
+export {
   type QueueActionOptions,
+  type QueueDestroyOptions,
   type QueueListOptions,
+  queueDeleteCommand,
+  queueEmptyCommand,
   queueListCommand,
   queuePauseCommand,
   queueResumeCommand,

@@ -7,6 +7,7 @@ import { queueListCommand, queuePauseCommand, queueResumeCommand } from './comma
 import { statsCommand } from './commands/stats.js';
 import { EXIT, ExitError } from './errors.js';
 import { registerDead } from './program-dead.js';
+import { registerJob, registerQueueDestroy } from './program-job.js';
 import { registerWorker } from './program-worker.js';
 
 /** The version in the package's package.json (one directory above src/ and dist/). */
@@ -103,7 +104,7 @@ export function buildProgram(ctx: ProgramContext): Command {
       );
     });
 
-  const queue = program.command('queue').description('queue stats, list, pause and resume');
+  const queue = program.command('queue').description('queue stats, list, pause, resume, empty and delete');
   queue
     .command('stats')
     .description('show what every queue holds; exit 1 when a --max-* threshold is exceeded')
@@ -169,6 +170,8 @@ export function buildProgram(ctx: ProgramContext): Command {
       await queueResumeCommand({ ...connectOf(cmd), queue: name }, io);
     });
 
+  registerQueueDestroy(queue, io);
+  registerJob(program, io);
   registerDead(program, io);
   registerWorker(program, ctx);
   return program;
