@@ -65,13 +65,24 @@ describe('sluice job', () => {
   it('show and ls escape a hostile name and payload written straight to Redis', async () => {
     await sluice.enqueue('send-email', {}, { queue: 'emails' });
     const k = sluice.keys('emails');
-    const fields = ['id', 'evil', 'name', 'x\u001b[2Jy', 'data', '"\u001b]0;pwned\u0007"', 'attempt', '1', 'enqueuedAt', '1'];
+    const fields = [
+      'id',
+      'evil',
+      'name',
+      'x\u001b[2Jy',
+      'data',
+      '"\u001b]0;pwned\u0007"',
+      'attempt',
+      '1',
+      'enqueuedAt',
+      '1',
+    ];
     const entry = String(await sluice.connection.send(['XADD', k.stream, '*', ...fields], k.stream));
     await sluice.connection.send(['HSET', k.index, 'evil', `s${entry}`], k.index);
     const shown = await run((io) => jobShowCommand(one('evil'), io));
     const listed = await run((io) => jobListCommand({ ...c, queue: 'emails' }, io));
     for (const out of [shown.stdout, listed.stdout]) {
-      expect(out.join('\n')).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
+      expect([...out.join('\n')].filter((ch) => ch !== '\n' && ch.charCodeAt(0) < 32)).toEqual([]);
       expect(out.join('\n')).toContain('x\\u001b[2Jy');
     }
   });

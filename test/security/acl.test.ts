@@ -147,6 +147,9 @@ describe('the documented ACL user', () => {
     const g = ['--redis', url];
     const s = await createSluice({ url });
     await s.enqueue('flaky', {});
+    await s.enqueue('flaky', {});
+    const ready = await s.enqueue('ops', {});
+    const delayed = await s.enqueue('ops', {}, { delay: 3_600_000 });
     const dead = await createWorker({
       url,
       jobs: [defineJob({ name: 'flaky', retry: { attempts: 1 }, handler: () => Promise.reject(new Error('no')) })],
@@ -154,10 +157,11 @@ describe('the documented ACL user', () => {
     });
     const died = record('job:dead', dead);
     await startTracked(dead);
-    await waitFor(() => died.length >= 1, 'a dead letter to show');
+    await waitFor(() => died.length >= 2, 'two dead letters to show and retry');
     await dead.stop();
-    const [entry] = await s.dead.list('flaky');
+    const [entry, other] = await s.dead.list('flaky');
     const deadId = entry?.deadId ?? '';
+    const deadJob = other?.job.id ?? '';
 
     const srv = await handlerServer({ jobs: [recordingJob<object>('report').job], secrets: 'k' });
     const inProcess = (args: string[], input?: string) =>
@@ -185,6 +189,14 @@ describe('the documented ACL user', () => {
       'queue list': () => inProcess(['queue', 'list']),
       'queue pause': () => inProcess(['queue', 'pause', 'report']),
       'queue resume': () => inProcess(['queue', 'resume', 'report']),
+      'job show': () => inProcess(['job', 'show', 'ops', ready.id]),
+      'job ls': () => inProcess(['job', 'ls', 'ops', '--state', 'delayed']),
+      'job promote': () => inProcess(['job', 'promote', 'ops', delayed.id]),
+      'job cancel': () => inProcess(['job', 'cancel', 'ops', delayed.id]),
+      'job delete': () => inProcess(['job', 'delete', 'ops', ready.id]),
+      'job retry': () => inProcess(['job', 'retry', 'flaky', deadJob]),
+      'queue empty': () => inProcess(['queue', 'empty', 'ops', '--yes']),
+      'queue delete': () => inProcess(['queue', 'delete', 'ops', '--yes']),
       'dead list': () => inProcess(['dead', 'list', 'flaky']),
       'dead show': () => inProcess(['dead', 'show', 'flaky', deadId]),
       'dead redrive': () => inProcess(['dead', 'redrive', 'flaky', deadId]),
