@@ -71,6 +71,19 @@ describe('getJob', () => {
     expect((await sluice.getJob(Q, id))?.state).toBe('ready');
   });
 
+  it('ack drops the index entries by the job ids the caller passes, or reads them from the entries when not given', async () => {
+    const a = await sluice.enqueue('mail', {}, { queue: Q });
+    const b = await sluice.enqueue('mail', {}, { queue: Q });
+    const [ea, eb] = await run(2);
+    const r = await ackDeliveries(sluice.connection, k(), 'c1', [
+      { entryId: ea?.id as string, deliveries: 1, jobId: a.id },
+      { entryId: eb?.id as string, deliveries: 1 },
+    ]);
+    expect(r).toEqual([{ ok: true }, { ok: true }]);
+    expect(await sluice.getJob(Q, b.id)).toBeNull();
+    expect(await send('EXISTS', k().index)).toBe(0);
+  });
+
   it('returns null for an unknown id and refuses a malformed one', async () => {
     expect(await sluice.getJob(Q, 'nope')).toBeNull();
     await expect(sluice.getJob(Q, 'a b')).rejects.toThrow(/job id must be/);

@@ -11,7 +11,8 @@ import { LuaScript } from './lua-script.js';
 
 /**
  * KEYS[1] -> sluice:{<queue>}:stream, KEYS[2] -> sluice:{<queue>}:index, KEYS[3] -> sluice:{<queue>}:cancels
- * ARGV[1] group, ARGV[2] consumer, then pairs: entry id, deliveries the caller was handed
+ * ARGV[1] group, ARGV[2] consumer, then triples: entry id, deliveries the caller was handed, job id ('' = not
+ * known: read from the entry)
  * Returns one code per pair: 1 done, or a LeaseLost code (-1 not pending, -2 other owner, -3 delivered again).
  * Nothing is written elsewhere, so there is no new place to write first; XACK comes before XDEL so that an
  * entry is never deleted while still pending. Each job's index entry and cancel request (job id read from its entry) go with it.
@@ -21,13 +22,17 @@ export const ackScript = new LuaScript(
   luaWith(
     ['fence_argv', 'call_chunked', 'field_of'],
     `
-local want, out = fence_argv(KEYS[1], ARGV[1], ARGV[2], 3)
+local want, out = fence_argv(KEYS[1], ARGV[1], ARGV[2], 3, 3)
 local ids, jobs = {}, {}
 for i, ok in ipairs(out) do
   if ok == 1 then
     ids[#ids + 1] = want[i]
-    local e = redis.call('XRANGE', KEYS[1], want[i], want[i])[1]
-    jobs[#jobs + 1] = e and field_of(e[2], 'id')
+    local job = ARGV[3 * i + 2]
+    if job == '' then
+      local e = redis.call('XRANGE', KEYS[1], want[i], want[i])[1]
+      job = e and field_of(e[2], 'id')
+    end
+    jobs[#jobs + 1] = job
   end
 end
 call_chunked({'XACK', KEYS[1], ARGV[1]}, ids)
@@ -46,5 +51,5 @@ export async function ackDeliveries(
   consumer: string,
   ds: readonly Delivery[],
 ): Promise<Fenced[]> {
-  return runFencedBatch(ackScript, exec, keys, consumer, ds, [keys.index, keys.cancels]);
+  return runFencedBatch(ackScript, exec, keys, consumer, ds, [keys.index, keys.cancels], true);
 }

@@ -45,6 +45,20 @@ return {ARGV[4], 0, where}
   ),
 );
 
+/**
+ * KEYS[1] -> sluice:{<queue>}:stream, KEYS[2] -> sluice:{<queue>}:index
+ * ARGV: the envelope fields (flat, at most 16 values: envelopeFields, so ARGV[2] is the job id)
+ * Returns the stream entry id. The hot path of enqueue (an immediate job without a key): kept to two calls.
+ */
+export const addScript = new LuaScript(
+  'add',
+  `
+local e = redis.call('XADD', KEYS[1], '*', unpack(ARGV))
+redis.call('HSET', KEYS[2], ARGV[2], 's' .. e)
+return e
+`,
+);
+
 /** Where an enqueue puts the job. */
 export type EnqueueMode = { mode: 'now' } | { mode: 'delay'; ms: number } | { mode: 'at'; epochMs: number };
 
@@ -59,6 +73,10 @@ export async function runEnqueue(
   when: EnqueueMode,
   dedup?: { key: string; ttlMs: number },
 ): Promise<{ id: string; deduplicated: boolean; entryId?: string }> {
+  if (when.mode === 'now' && !dedup) {
+    const entryId = String(await addScript.run(exec, [keys.stream, keys.index], envelopeFields(env)));
+    return { id: env.id, deduplicated: false, entryId };
+  }
   const ks = [keys.stream, keys.delayed, keys.wakes, keys.index, ...(dedup ? [keys.dedup(dedup.key)] : [])];
   const ms = when.mode === 'delay' ? when.ms : when.mode === 'at' ? when.epochMs : 0;
   const args = [

@@ -13,6 +13,8 @@ export interface Delivery {
   entryId: string;
   /** Times delivered when the caller got it (1 for a `>` read; XPENDING's count after a claim). */
   deliveries: number;
+  /** The job id, when the caller knows it (default: unknown; ack then reads it from the entry to drop its index entry). */
+  jobId?: string | undefined;
 }
 
 /** Outcome of a fenced transition: done, or the lease was lost and nothing changed. */
@@ -27,18 +29,23 @@ export const lost = (c: number): { ok: false; lost: LeaseLost } => ({
   lost: isLeaseLost(c) ? c : LeaseLost.NotPending,
 });
 
-/** The ARGV tail of a batch: entry id, deliveries, entry id, deliveries... */
-function pairs(ds: readonly Delivery[]): string[] {
-  const out = new Array<string>(ds.length * 2);
+/** The ARGV tail of a batch: entry id, deliveries[, job id ('' = unknown) with `jobIds`], entry id, ... */
+function tail(ds: readonly Delivery[], jobIds: boolean): string[] {
+  const step = jobIds ? 3 : 2;
+  const out = new Array<string>(ds.length * step);
   for (let i = 0; i < ds.length; i++) {
     const d = ds[i] as Delivery;
-    out[2 * i] = d.entryId;
-    out[2 * i + 1] = String(d.deliveries);
+    out[step * i] = d.entryId;
+    out[step * i + 1] = String(d.deliveries);
+    if (jobIds) out[step * i + 2] = d.jobId ?? '';
   }
   return out;
 }
 
-/** Run a batched fenced script (ack, renew) over `ds` (KEYS: the stream, then `moreKeys`): one result per delivery, in order. */
+/**
+ * Run a batched fenced script (ack, renew) over `ds` (KEYS: the stream, then `moreKeys`; ARGV: pairs, or with
+ * `jobIds` triples with the job id): one result per delivery, in order.
+ */
 export async function runFencedBatch(
   script: LuaScript,
   exec: RedisExecutor,
@@ -46,8 +53,9 @@ export async function runFencedBatch(
   consumer: string,
   ds: readonly Delivery[],
   moreKeys: readonly string[] = [],
+  jobIds = false,
 ): Promise<Fenced[]> {
   if (ds.length === 0) return [];
-  const r = (await script.run(exec, [keys.stream, ...moreKeys], [GROUP, consumer, ...pairs(ds)])) as unknown[];
+  const r = (await script.run(exec, [keys.stream, ...moreKeys], [GROUP, consumer, ...tail(ds, jobIds)])) as unknown[];
   return r.map((c) => (code(c) === 1 ? { ok: true } : lost(code(c))));
 }

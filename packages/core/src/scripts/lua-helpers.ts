@@ -108,11 +108,14 @@ local function fence_many(stream, group, consumer, ids, deliveries)
 end
 `;
 
-/** `fence_argv(stream, group, consumer, from)`: fence_many over ARGV's (entry id, deliveries) pairs from index `from`; returns the ids and their codes. */
+/**
+ * `fence_argv(stream, group, consumer, from, step)`: fence_many over ARGV's (entry id, deliveries, ...) groups of
+ * `step` values from index `from`; returns the ids and their codes.
+ */
 const fence_argv = `
-local function fence_argv(stream, group, consumer, from)
+local function fence_argv(stream, group, consumer, from, step)
   local ids, dels = {}, {}
-  for i = from, #ARGV, 2 do
+  for i = from, #ARGV, step do
     ids[#ids + 1] = ARGV[i]
     dels[#dels + 1] = ARGV[i + 1]
   end

@@ -22,7 +22,7 @@ export const renewScript = new LuaScript(
   luaWith(
     ['fence_argv', 'call_chunked'],
     `
-local want, out = fence_argv(KEYS[1], ARGV[1], ARGV[2], 3)
+local want, out = fence_argv(KEYS[1], ARGV[1], ARGV[2], 3, 2)
 local ids = {}
 for i, ok in ipairs(out) do
   if ok == 1 and #redis.call('XRANGE', KEYS[1], want[i], want[i]) > 0 then ids[#ids + 1] = want[i] end
