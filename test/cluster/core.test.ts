@@ -76,6 +76,28 @@ describe('core on Redis Cluster', () => {
     expect((await sluice.streams.xrange(k.stream)).map((e) => e.fields.id)).toEqual(['w', 'c']);
   });
 
+  it('finds, lists and controls jobs by id on each queue slot (index, remove-job, promote-job, empty-queue, delete)', async () => {
+    for (const q of ['ops-a', 'ops-b', 'ops-c']) {
+      const k = queueKeys(prefix, q);
+      const conn = sluice.connection as Connection;
+      const ready = await sluice.enqueue(job, { n: 1 }, { queue: q });
+      const later = await sluice.enqueue(job, { n: 2 }, { queue: q, delay: 60_000 });
+      expect((await sluice.getJob(q, ready.id))?.state).toBe('ready');
+      expect((await sluice.listJobs(q, { state: 'delayed' })).jobs.map((j) => j.id)).toEqual([later.id]);
+      expect(await sluice.promoteJob(q, later.id)).toMatchObject({ entryId: expect.any(String) });
+      expect(await sluice.cancelJob(q, later.id)).toEqual({ done: 'removed', from: 'ready' });
+      expect((await sluice.getJob(q, later.id))?.state).toBe('cancelled');
+      await groupCreated(conn, k);
+      await deliveredTo(conn, k, 'c1', 5);
+      expect(await sluice.cancelJob(q, ready.id)).toEqual({ done: 'cancel-requested', consumer: 'c1' });
+      expect((await sluice.listJobs(q, { state: 'running' })).jobs.map((j) => j.id)).toEqual([ready.id]);
+      await sluice.enqueue(job, { n: 3 }, { queue: q, delay: 60_000 });
+      expect(await sluice.emptyQueue(q)).toEqual({ ready: 0, delayed: 1 });
+      expect(await sluice.deleteQueue(q, { force: true })).toBeGreaterThan(0);
+      expect(await sluice.getJob(q, ready.id)).toBeNull();
+    }
+  });
+
   it('fails fast with a clear message when no node answers', async () => {
     const t0 = Date.now();
     await expect(
