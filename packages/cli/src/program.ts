@@ -22,7 +22,9 @@ const collect = (value: string, previous: string[] | undefined): string[] => [..
 export function buildProgram(ctx: ProgramContext): Command {
   const { io } = ctx;
   const program = new Command('sluice')
-    .description('Sluice: a job queue on Redis Streams. Enqueue jobs, watch queues, handle dead letters, run workers.')
+    .description(
+      'Sluice: a job queue on Redis Streams. Enqueue jobs, look them up by id, watch queues, handle dead letters, run workers.',
+    )
     .version(cliVersion(), '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help (every command has examples)')
     .option('--redis <url>', 'Redis URL (default: SLUICE_REDIS_URL, then REDIS_URL, then redis://127.0.0.1:6379)')
