@@ -9,22 +9,17 @@ import {
   queueDeleteCommand,
   queueEmptyCommand,
 } from '@sluice/cli';
-import { createSluice, type Sluice } from '@sluice/core';
+import type { Sluice } from '@sluice/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { track } from '../helpers.js';
 import { deliveredTo, groupCreated } from '../queue-fixtures.js';
+import { producer } from '../worker/harness.js';
 import { conn, run, seedDead, spawnSluice } from './cli-helpers.js';
 
 let c: ReturnType<typeof conn>;
 let sluice: Sluice;
 beforeEach(async () => {
   c = conn();
-  sluice = await createSluice({ url: c.redis, prefix: c.prefix });
-  track({
-    label: 'sluice',
-    isOpen: () => sluice.connection.client.isOpen,
-    forceClose: () => sluice.connection.destroy(),
-  });
+  sluice = await producer(c.prefix);
 });
 afterEach(async () => {
   await sluice.close();

@@ -1,18 +1,13 @@
 /** Jobs by id and by state (getJob, listJobs) and their control (cancel, delete, promote, retry, empty, delete queue) on a real Redis. */
-import { createSluice, type Sluice } from '@sluice/core';
+import type { Sluice } from '@sluice/core';
 import { ackDeliveries, deadLetter, promoteDue, retryLater } from '@sluice/core/internal';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { redisUrl, track, uniquePrefix } from '../helpers.js';
 import { deliveredTo, groupCreated } from '../queue-fixtures.js';
+import { producer } from '../worker/harness.js';
 
 let sluice: Sluice;
 beforeEach(async () => {
-  sluice = await createSluice({ url: redisUrl(), prefix: uniquePrefix() });
-  track({
-    label: 'sluice',
-    isOpen: () => sluice.connection.client.isOpen,
-    forceClose: () => sluice.connection.destroy(),
-  });
+  sluice = await producer();
 });
 afterEach(async () => {
   await sluice.close();
@@ -24,6 +19,13 @@ const send = (...a: string[]) => sluice.connection.send(a, k().stream);
 const run = async (n = 1, consumer = 'c1') => {
   await groupCreated(sluice.connection, k());
   return deliveredTo(sluice.connection, k(), consumer, n);
+};
+/** Deliver the next entry (job `id`) to c1 and dead-letter it. */
+const dies = async (id: string) => {
+  const [e] = await run();
+  const fields = { id, name: 'mail', data: '{}', attempt: '3', enqueuedAt: '1' };
+  const dl = { fields, reason: 'failed' as const, error: 'x', attempts: 3, failedAt: 1 };
+  await deadLetter(sluice.connection, k(), 'c1', { entryId: e?.id as string, deliveries: 1 }, dl);
 };
 
 describe('getJob', () => {
@@ -126,62 +128,21 @@ describe('cancel, delete, promote, retry', () => {
     expect(await sluice.deleteJob(Q, b.id)).toEqual({ done: 'removed', from: 'delayed' });
     expect(await sluice.getJob(Q, a.id)).toBeNull();
     const c = await sluice.enqueue('mail', {}, { queue: Q });
-    const [e] = await run();
-    const fields = { id: c.id, name: 'mail', data: '{}', attempt: '3', enqueuedAt: '1' };
-    await deadLetter(
-      sluice.connection,
-      k(),
-      'c1',
-      { entryId: e?.id as string, deliveries: 1 },
-      {
-        fields,
-        reason: 'failed',
-        error: 'x',
-        attempts: 3,
-        failedAt: 1,
-      },
-    );
+    await dies(c.id);
     expect(await sluice.cancelJob(Q, c.id)).toEqual({ done: 'refused', state: 'dead' });
     expect(await sluice.promoteJob(Q, c.id)).toBe('not-delayed');
     expect(await sluice.retryJob(Q, c.id)).toBe('moved');
     expect(await sluice.getJob(Q, c.id)).toMatchObject({ state: 'ready', attempt: 1 });
     expect(await sluice.retryJob(Q, c.id)).toBe('not-dead');
     expect(await sluice.retryJob(Q, 'nope')).toBe('not-found');
-    const [e2] = await run();
-    await deadLetter(
-      sluice.connection,
-      k(),
-      'c1',
-      { entryId: e2?.id as string, deliveries: 1 },
-      {
-        fields,
-        reason: 'failed',
-        error: 'x',
-        attempts: 3,
-        failedAt: 1,
-      },
-    );
+    await dies(c.id);
     expect(await sluice.deleteJob(Q, c.id)).toEqual({ done: 'removed', from: 'dead' });
     expect(await send('EXISTS', k().index)).toBe(0);
   });
 
   it('purging the dead stream removes the dead jobs from the index', async () => {
     const c = await sluice.enqueue('mail', {}, { queue: Q });
-    const [e] = await run();
-    const fields = { id: c.id, name: 'mail', data: '{}', attempt: '1', enqueuedAt: '1' };
-    await deadLetter(
-      sluice.connection,
-      k(),
-      'c1',
-      { entryId: e?.id as string, deliveries: 1 },
-      {
-        fields,
-        reason: 'failed',
-        error: 'x',
-        attempts: 1,
-        failedAt: 1,
-      },
-    );
+    await dies(c.id);
     expect(await sluice.dead.purge(Q)).toBe(1);
     expect(await send('EXISTS', k().index)).toBe(0);
   });

@@ -14,25 +14,16 @@ import { emptyQueueChunk, promoteOne, type RemoveOutcome, redriveDead, removeJob
  * Cancel job `id`: a ready or delayed job never runs (a `cancelled` record is kept for DEFAULTS.cancelledTtl,
  * 24 h); for a running job a cancel request is written for its worker (docs/decisions.md, "Cancel contract").
  */
-export async function cancelJob(
-  exec: RedisExecutor,
-  prefix: string,
-  queue: string,
-  id: string,
-): Promise<RemoveOutcome> {
-  assertJobId(id);
-  return removeJob(exec, queueKeys(prefix, queue), id, 'cancel', DEFAULTS.cancelledTtl);
-}
+export const cancelJob = (exec: RedisExecutor, prefix: string, queue: string, id: string): Promise<RemoveOutcome> =>
+  remove(exec, prefix, queue, id, 'cancel');
 
 /** Delete job `id` (ready, delayed or dead; a running job is refused: cancel it). Nothing is recorded. */
-export async function deleteJob(
-  exec: RedisExecutor,
-  prefix: string,
-  queue: string,
-  id: string,
-): Promise<RemoveOutcome> {
+export const deleteJob = (exec: RedisExecutor, prefix: string, queue: string, id: string): Promise<RemoveOutcome> =>
+  remove(exec, prefix, queue, id, 'delete');
+
+async function remove(exec: RedisExecutor, prefix: string, queue: string, id: string, mode: 'cancel' | 'delete') {
   assertJobId(id);
-  return removeJob(exec, queueKeys(prefix, queue), id, 'delete', DEFAULTS.cancelledTtl);
+  return removeJob(exec, queueKeys(prefix, queue), id, mode, DEFAULTS.cancelledTtl);
 }
 
 /** Run delayed job `id` now (move it onto the stream). */
