@@ -23,6 +23,8 @@ export interface EnqueueContext {
   known: Set<string>;
   /** After each write, wait for this many replicas to acknowledge it (WAIT); default: don't wait. */
   replicaAcks?: ReplicaAcks | undefined;
+  /** Told after jobs were written to `queue` (not for a deduplicated enqueue), e.g. to count them; default none. */
+  onEnqueued?: ((queue: string, job: string, count: number) => void) | undefined;
 }
 
 /** Wait for replicas after each enqueue, so an acknowledged enqueue survives a failover. */
@@ -106,6 +108,7 @@ export async function enqueue(
   if (when.mode === 'now' && env.key === undefined) {
     await ctx.exec.send(['XADD', keys.stream, '*', ...envelopeFields(env)], keys.stream);
     await awaitReplicas(ctx, keys.stream, keys.queue);
+    ctx.onEnqueued?.(keys.queue, env.name, 1);
     return { id: env.id, deduplicated: false };
   }
   const ttl = opts?.keyTtl ?? DEFAULTS.keyTtl;
@@ -119,6 +122,7 @@ export async function enqueue(
     env.key === undefined ? undefined : { key: env.key, ttlMs: ttl },
   );
   await awaitReplicas(ctx, keys.stream, keys.queue);
+  if (!r.deduplicated) ctx.onEnqueued?.(keys.queue, env.name, 1);
   return r;
 }
 
@@ -171,6 +175,7 @@ export async function enqueueMany(
       ),
     );
     await awaitReplicas(ctx, keys.stream, keys.queue);
+    ctx.onEnqueued?.(keys.queue, name, batch.length);
     for (let j = 0; j < batch.length; j++) out[i + j] = { id: (batch[j] as JobEnvelope).id, deduplicated: false };
   }
   return out;

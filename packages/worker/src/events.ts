@@ -30,6 +30,8 @@ export interface WorkerEventMap {
   'job:dead': JobEventBase & { durationMs: number; reason: DeadReason; error: string };
   /** This worker no longer owns the job (another worker reclaimed it); `during` says when that was found. */
   'job:lease-lost': JobEventBase & { during: 'renew' | 'finish' };
+  /** This worker reclaimed the job from a dead or hung worker's pending list (`deliveries` counts this one). */
+  'job:reclaimed': { queue: string; name: string; jobId: string; entryId: string; deliveries: number };
   /** A pending entry was deleted from the stream (trimmed) before it finished: the job is gone. */
   'job:lost': { queue: string; entryId: string; reason: 'trimmed' };
   /** A background loop failed (it keeps going). */

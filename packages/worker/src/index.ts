@@ -42,6 +42,7 @@ export {
   planSchedules,
   tickTtl,
 } from './loops/cron-scheduler.js';
+export * from './metrics/index.js';
 export { type ResolvedOptions, resolveOptions, WORKER_DEFAULTS, type WorkerOptions } from './options.js';
 export { AckBatcher } from './run/ack-batcher.js';
 export { createJobContext } from './run/handler-context.js';

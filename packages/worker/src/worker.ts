@@ -50,6 +50,10 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
   const consumer = consumerName();
   const log = resolveLogger(options.logger).child({ consumer });
   const events = new WorkerEvents((err, event) => log.error({ err, event }, 'an event listener threw'));
+  // prom-client is loaded only when metrics are on (docs/observability.md)
+  const metrics = options.metrics
+    ? (await import('./metrics/worker-metrics.js')).createWorkerMetrics(options.metrics, { events, opts, log })
+    : undefined;
   let running = false;
   let stopping: Promise<void> | undefined;
   let stopFn: (() => Promise<void>) | undefined;
@@ -76,6 +80,13 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
         consumers.push(new Consumer(rt, keys, pool, promoter));
         reclaimers.push(new Reclaimer(rt, keys, pool));
       }
+      metrics?.attach({
+        exec: conn,
+        enqueueCtx: rt.enqueueCtx,
+        busy: () => pool.busyByQueue(),
+        notReading: () => opts.queues.filter((_, i) => !consumers[i]?.reading),
+        serving: () => running && !stopping,
+      });
       // Independent set-up steps run at once (they are round trips; cold start is what they cost); a queue's
       // reader starts as soon as its group exists. allSettled: nothing is left connecting if one step fails.
       const steps = await Promise.allSettled([
@@ -92,6 +103,7 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
       ]);
       const failed = steps.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw failed.reason;
+      await metrics?.listen();
       const leaseKeeper = new LeaseKeeper(rt, pool);
       const scheduler = new Scheduler(rt, plans);
       for (const p of promoters.values()) p.start();
@@ -109,11 +121,13 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
           pool,
           leaseKeeper,
           close: async () => {
+            await metrics?.close();
             await conn.close();
           },
         });
     } catch (err) {
       stop.abort();
+      void metrics?.close();
       for (const c of consumers) c.destroy();
       conn.destroy();
       throw err;

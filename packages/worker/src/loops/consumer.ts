@@ -33,6 +33,7 @@ export function blockFor(blockMs: number, nextDueInMs: number | undefined): numb
 export class Consumer {
   private blocking: Connection | undefined;
   private loop: Promise<void> | undefined;
+  private ended = false;
   private readonly outage: Outage;
   private readonly log;
   /** The name of the blocking connection (CLIENT SETNAME), for operators. */
@@ -53,7 +54,14 @@ export class Consumer {
   async start(): Promise<void> {
     this.blocking = await this.rt.conn.duplicate();
     await this.name();
-    this.loop = this.run();
+    this.loop = this.run().finally(() => {
+      this.ended = true;
+    });
+  }
+
+  /** True while the read loop runs and its last read did not fail (the readiness check). */
+  get reading(): boolean {
+    return this.loop !== undefined && !this.ended && !this.outage.active;
   }
 
   /** Drop the blocking connection at once (the read in flight rejects); the loop then ends. */

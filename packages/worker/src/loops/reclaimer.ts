@@ -83,6 +83,7 @@ export class Reclaimer {
           const p = counts[i]?.[0];
           if (!p || p.consumer !== consumer) continue; // acked or claimed by another worker in between
           claimed++;
+          this.reclaimed(e.id, p.deliveries, e.fields);
           await this.take({ entryId: e.id, deliveries: p.deliveries }, e.fields);
         }
       }
@@ -125,6 +126,13 @@ export class Reclaimer {
           ),
       ),
     );
+  }
+
+  /** Tell listeners (metrics) a job was reclaimed; wake markers are not jobs. */
+  private reclaimed(entryId: string, deliveries: number, fields: Record<string, string>): void {
+    if (isWakeMarker(fields)) return;
+    const { queue } = this.keys;
+    this.rt.emit('job:reclaimed', { queue, name: fields.name ?? '', jobId: fields.id ?? '', entryId, deliveries });
   }
 
   private async take(d: Delivery, fields: Record<string, string>): Promise<void> {

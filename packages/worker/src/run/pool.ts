@@ -101,6 +101,13 @@ export class JobPool {
     return this.running.size + this.finishing.size;
   }
 
+  /** Handlers holding a slot now, by queue (for the metrics' busy slots). */
+  busyByQueue(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const h of this.running) out.set(h.keys.queue, (out.get(h.keys.queue) ?? 0) + 1);
+    return out;
+  }
+
   /** Take a delivery: run it when a slot (and its job's limit) allows. */
   submit(keys: QueueKeys, delivery: Delivery, fields: Record<string, string>): void {
     const h = new Held(this, keys, delivery, fields);
