@@ -1,8 +1,8 @@
 /**
- * A worker's /metrics over real HTTP: counters equal what the test did, queue gauges equal queue stats,
+ * A worker's /metrics over real HTTP: counters equal what the test did (a reclaimed job included), queue gauges equal queue stats,
  * histograms carry the OpenTelemetry buckets, probes answer, the server closes on stop, registries are kept apart.
  */
-import { defineJob } from '@sluice/core';
+import { defineJob, GROUP } from '@sluice/core';
 import { createWorker, DURATION_BUCKETS, METRIC_NAMES } from '@sluice/worker';
 import { register as globalRegistry, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ import { sampleValue } from './prom-text.js';
 const N = 12; // jobs that succeed
 const M = 3; // jobs that fail twice and are dead-lettered
 const K = 4; // follow-ups each parent enqueues with ctx.enqueue
+const probe = defineJob({ name: 'probe', handler: () => {} });
 
 const ok = defineJob({ name: 'ok', queue: 'mq', handler: () => {} });
 const bad = defineJob({
@@ -101,6 +102,24 @@ describe('worker metrics', () => {
     expect(await get(port, '/nope')).toMatchObject({ status: 404 });
     await w.stop();
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+    await s.close();
+  });
+
+  it('counts a job reclaimed from a consumer that died holding it', async () => {
+    const prefix = uniquePrefix();
+    const s = await producer(prefix);
+    const k = s.keys('probe');
+    await s.connection.send(['XGROUP', 'CREATE', k.stream, GROUP, '0', 'MKSTREAM']);
+    await s.enqueue(probe, {});
+    await s.connection.send(['XREADGROUP', 'GROUP', GROUP, 'ghost', 'COUNT', '1', 'STREAMS', k.stream, '>']);
+    const port = await freePort();
+    const w = await startWorker(prefix, { jobs: [probe], metrics: { port, host: '127.0.0.1' } });
+    const done = record('job:succeeded', w);
+    await waitFor(() => done.length === 1, 'the reclaimed job ran');
+    const m = await scrape(port);
+    expect(sampleValue(m, 'sluice_jobs_reclaimed_total', { queue: 'probe', job: 'probe' })).toBe(1);
+    expect(sampleValue(m, 'sluice_jobs_completed_total', { queue: 'probe', job: 'probe' })).toBe(1);
+    await w.stop();
     await s.close();
   });
 
