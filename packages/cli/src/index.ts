@@ -14,6 +14,7 @@ export {
   deadTable,
 } from './commands/dead.js';
 export { type EnqueueCommandOptions, enqueueCommand, readPayloadLines } from './commands/enqueue.js';
+export { type MetricsCommandOptions, metricsCommand, resolveMetricsCommand } from './commands/metrics.js';
 export {
   type QueueActionOptions,
   type QueueListOptions,
