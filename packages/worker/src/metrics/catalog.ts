@@ -16,9 +16,7 @@ export interface JobMetrics {
 export function assertFree(registry: AnyRegistry, names: readonly string[]): void {
   for (const name of names) {
     if (registry.getSingleMetric(name)) {
-      throw new Error(
-        `metrics.registry already holds ${name}: give each worker or exporter its own registry (merge them with Registry.merge)`,
-      );
+      throw new Error(`metrics.registry already holds ${name}: give each worker or exporter its own registry`);
     }
   }
 }
