@@ -138,6 +138,17 @@ describe('worker metrics', () => {
     await w.stop();
   });
 
+  it('a registry scraped before start() has no queue gauges and logs no warning', async () => {
+    const registry = new Registry();
+    const lines: string[] = [];
+    const logger = { level: 'warn', destination: { write: (l: string) => lines.push(l) } };
+    await createWorker({ ...testKnobs(), logger, prefix: uniquePrefix(), jobs: [ok], metrics: { port: 0, registry } });
+    const text = await registry.metrics();
+    expect(text).toContain('sluice_jobs_completed_total{queue="mq",job="ok"} 0');
+    expect(text).not.toMatch(/^sluice_queue_ready\{/m);
+    expect(lines).toEqual([]);
+  });
+
   it('rejects bad options naming the field, and a port in use naming the address', async () => {
     const base = { ...testKnobs(), prefix: uniquePrefix(), jobs: [ok] };
     await expect(createWorker({ ...base, metrics: { port: 70000 } })).rejects.toThrow(

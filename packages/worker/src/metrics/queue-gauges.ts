@@ -7,7 +7,6 @@ import type { QueueStats } from '@sluice/core';
 import { Gauge } from 'prom-client';
 import type { AnyRegistry } from './catalog.js';
 import { QUEUE_GAUGES } from './names.js';
-import type { StatsCache } from './stats-cache.js';
 
 /** Options of {@link registerQueueGauges}. */
 export interface QueueGaugeOptions {
@@ -32,13 +31,17 @@ export function gaugeValues(s: QueueStats, liveWorkerMs: number): Record<keyof t
   };
 }
 
-/** Register the queue gauges on `registry`, read from `cache` at scrape time. */
-export function registerQueueGauges(registry: AnyRegistry, cache: StatsCache, o: QueueGaugeOptions): void {
+/** Register the queue gauges on `registry`, read from `source` (a StatsCache) at scrape time. */
+export function registerQueueGauges(
+  registry: AnyRegistry,
+  source: { get(): Promise<QueueStats[]> },
+  o: QueueGaugeOptions,
+): void {
   let failing = false;
   type Row = { queue: string; values: Record<keyof typeof QUEUE_GAUGES, number> };
   const read = async (): Promise<Row[] | undefined> => {
     try {
-      const stats = await cache.get();
+      const stats = await source.get();
       if (failing) o.onRecovered();
       failing = false;
       return stats.map((s) => ({ queue: s.queue, values: gaugeValues(s, o.liveWorkerMs) }));

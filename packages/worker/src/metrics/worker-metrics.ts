@@ -67,18 +67,17 @@ export function createWorkerMetrics(
       for (const queue of opts.queues) this.set({ queue }, busy?.get(queue) ?? 0);
     },
   });
+  let cache: StatsCache | undefined; // made on attach: before start() there are no queue gauges
   if (o.queueGauges && opts.queues.length > 0) {
-    const cache = new StatsCache({
-      read: () => (probe ? stats(probe.exec, opts.prefix, opts.queues) : Promise.reject(new Error('not started'))),
-      cacheMs: o.cacheMs,
-      timeoutMs: o.timeoutMs,
-      clock: opts.clock,
-    });
-    registerQueueGauges(registry, cache, {
-      liveWorkerMs: o.liveWorkerMs,
-      onError: (err) => log.warn({ err }, 'metrics: could not read queue stats; queue gauges are left out'),
-      onRecovered: () => log.info('metrics: queue stats can be read again'),
-    });
+    registerQueueGauges(
+      registry,
+      { get: () => cache?.get() ?? Promise.resolve([]) },
+      {
+        liveWorkerMs: o.liveWorkerMs,
+        onError: (err) => log.warn({ err }, 'metrics: could not read queue stats; queue gauges are left out'),
+        onRecovered: () => log.info('metrics: queue stats can be read again'),
+      },
+    );
   }
   // Counters start at 0 for the jobs this worker runs, so rate() and alerts see a series from the first scrape.
   for (const job of opts.jobs.values()) {
@@ -104,6 +103,12 @@ export function createWorkerMetrics(
   return {
     attach(p) {
       probe = p;
+      cache = new StatsCache({
+        read: () => stats(p.exec, opts.prefix, opts.queues),
+        cacheMs: o.cacheMs,
+        timeoutMs: o.timeoutMs,
+        clock: opts.clock,
+      });
       p.enqueueCtx.onEnqueued = countEnqueues(m);
     },
     async listen() {
