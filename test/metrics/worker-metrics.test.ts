@@ -2,11 +2,11 @@
  * A worker's /metrics over real HTTP: counters equal what the test did (a reclaimed job included), queue gauges equal queue stats,
  * histograms carry the OpenTelemetry buckets, probes answer, the server closes on stop, registries are kept apart.
  */
-import { defineJob, GROUP } from '@sluice/core';
+import { createSluice, defineJob, GROUP } from '@sluice/core';
 import { createWorker, DURATION_BUCKETS, METRIC_NAMES } from '@sluice/worker';
 import { register as globalRegistry, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { uniquePrefix, waitFor } from '../helpers.js';
+import { redisUrl, uniquePrefix, waitFor } from '../helpers.js';
 import { freePort } from '../redis-server.js';
 import { producer, record, startWorker, testKnobs } from '../worker/harness.js';
 import { get, labelNames, scrape } from './metrics-helpers.js';
@@ -147,6 +147,25 @@ describe('worker metrics', () => {
     expect(text).toContain('sluice_jobs_completed_total{queue="mq",job="ok"} 0');
     expect(text).not.toMatch(/^sluice_queue_ready\{/m);
     expect(lines).toEqual([]);
+  });
+
+  it('a producer counts its own enqueues with the onEnqueued hook (not deduplicated ones)', async () => {
+    const counted: Array<[string, string, number]> = [];
+    const s = await createSluice({
+      url: redisUrl(),
+      prefix: uniquePrefix(),
+      onEnqueued: (queue, job, count) => counted.push([queue, job, count]),
+    });
+    await s.enqueue(ok, {});
+    await s.enqueueMany(ok, [{}, {}, {}]);
+    await s.enqueue(ok, {}, { key: 'k1', delay: '1h' });
+    await s.enqueue(ok, {}, { key: 'k1', delay: '1h' }); // deduplicated: not written, not counted
+    expect(counted).toEqual([
+      ['mq', 'ok', 1],
+      ['mq', 'ok', 3],
+      ['mq', 'ok', 1],
+    ]);
+    await s.close();
   });
 
   it('rejects bad options naming the field, and a port in use naming the address', async () => {
