@@ -9,11 +9,13 @@ const base = { queue: 'q', name: 'j', jobId: 'id1', attempt: 1, entryId: '1000-0
 
 async function values(registry: Registry, name: string) {
   const m = (await registry.getMetricsAsJSON()).find((x) => x.name === name);
-  return (m?.values ?? []).map((v: { labels: object; value: number; metricName?: string }) => ({
-    labels: v.labels as Record<string, string>,
-    value: v.value,
-    metricName: v.metricName,
-  }));
+  return ((m?.values ?? []) as Array<{ labels: object; value: number; metricName?: string }>).map(
+    (v: { labels: object; value: number; metricName?: string }) => ({
+      labels: v.labels as Record<string, string>,
+      value: v.value,
+      metricName: v.metricName,
+    }),
+  );
 }
 
 describe('job metrics from worker events', () => {
@@ -31,14 +33,18 @@ describe('job metrics from worker events', () => {
     events.emit('job:reclaimed', { queue: 'q', name: 'j', jobId: 'id1', entryId: '1-0', deliveries: 2 });
     countEnqueues(m)('side', 'child', 3);
     const one = { queue: 'q', job: 'j' };
-    expect(await values(registry, 'sluice_jobs_completed_total')).toEqual([
-      { labels: one, value: 1, metricName: undefined },
-    ]);
+    expect((await values(registry, 'sluice_jobs_completed_total'))[0]).toEqual({
+      labels: one,
+      value: 1,
+      metricName: undefined,
+    });
     expect((await values(registry, 'sluice_jobs_failed_total'))[0]?.value).toBe(3);
     expect((await values(registry, 'sluice_jobs_retried_total'))[0]?.value).toBe(1);
     expect((await values(registry, 'sluice_jobs_dead_lettered_total'))[0]?.value).toBe(2);
     expect((await values(registry, 'sluice_jobs_reclaimed_total'))[0]?.value).toBe(1);
+    // every series carries every counter (0 until counted)
     expect(await values(registry, 'sluice_jobs_enqueued_total')).toEqual([
+      { labels: one, value: 0, metricName: undefined },
       { labels: { queue: 'side', job: 'child' }, value: 3, metricName: undefined },
     ]);
     const sums = (await values(registry, 'sluice_job_duration_seconds')).filter((v) => v.metricName?.endsWith('_sum'));

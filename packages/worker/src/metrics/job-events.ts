@@ -5,8 +5,8 @@
  * `job:started`.
  */
 import type { Clock } from '@sluice/core';
-import type { WorkerEventMap, WorkerEventName, WorkerListener } from '../events.js';
-import type { JobMetrics } from './catalog.js';
+import type { WorkerEventName, WorkerListener } from '../events.js';
+import type { JobSeriesTable } from './series.js';
 
 /** The part of a worker's events the metrics listen to. */
 export interface EventSource {
@@ -19,33 +19,33 @@ const RAN: ReadonlySet<string> = new Set(['failed', 'unrecoverable']);
 /** Milliseconds of a stream entry id (`<ms>-<seq>`), NaN when malformed. */
 export const entryMs = (entryId: string): number => Number(entryId.slice(0, entryId.indexOf('-')));
 
-/** Seconds from `from` to `to` (ms), never negative (the worker's clock may trail Redis's). */
-const seconds = (fromMs: number, toMs: number): number => Math.max(0, toMs - fromMs) / 1000;
-
-/** Update `m` from the events of `source`; returns a function that removes every listener. */
-export function countJobEvents(source: EventSource, m: JobMetrics, clock: Clock): () => void {
-  const c = m.counters;
-  const labels = (p: { queue: string; name: string }) => ({ queue: p.queue, job: p.name });
+/** Update `table` from the events of `source`; returns a function that removes every listener. */
+export function countJobEvents(source: EventSource, table: JobSeriesTable, clock: Clock): () => void {
   const offs = [
     source.on('job:started', (p) => {
       const ready = entryMs(p.entryId);
-      if (Number.isFinite(ready)) m.wait.observe(labels(p), seconds(ready, clock.now()));
+      if (Number.isFinite(ready)) table.get(p.queue, p.name).wait.observe(Math.max(0, clock.now() - ready) / 1000);
     }),
     source.on('job:succeeded', (p) => {
-      c.completed.inc(labels(p));
-      m.duration.observe({ ...labels(p), outcome: 'succeeded' }, p.durationMs / 1000);
+      const s = table.get(p.queue, p.name);
+      s.counters.completed++;
+      s.durationOf('succeeded').observe(p.durationMs / 1000);
     }),
     source.on('job:retrying', (p) => {
-      c.failed.inc(labels(p));
-      c.retried.inc(labels(p));
-      m.duration.observe({ ...labels(p), outcome: 'retrying' }, p.durationMs / 1000);
+      const s = table.get(p.queue, p.name);
+      s.counters.failed++;
+      s.counters.retried++;
+      s.durationOf('retrying').observe(p.durationMs / 1000);
     }),
-    source.on('job:dead', (p: WorkerEventMap['job:dead']) => {
-      c.failed.inc(labels(p));
-      c.deadLettered.inc(labels(p));
-      if (RAN.has(p.reason)) m.duration.observe({ ...labels(p), outcome: 'dead' }, p.durationMs / 1000);
+    source.on('job:dead', (p) => {
+      const s = table.get(p.queue, p.name);
+      s.counters.failed++;
+      s.counters.deadLettered++;
+      if (RAN.has(p.reason)) s.durationOf('dead').observe(p.durationMs / 1000);
     }),
-    source.on('job:reclaimed', (p) => c.reclaimed.inc(labels(p))),
+    source.on('job:reclaimed', (p) => {
+      table.get(p.queue, p.name).counters.reclaimed++;
+    }),
   ];
   return () => {
     for (const off of offs) off();
@@ -54,6 +54,7 @@ export function countJobEvents(source: EventSource, m: JobMetrics, clock: Clock)
 
 /** A hook for an enqueue context: counts every job written (deduplicated enqueues are not counted). */
 export const countEnqueues =
-  (m: JobMetrics) =>
-  (queue: string, job: string, count: number): void =>
-    m.counters.enqueued.inc({ queue, job }, count);
+  (table: JobSeriesTable) =>
+  (queue: string, job: string, count: number): void => {
+    table.get(queue, job).counters.enqueued += count;
+  };

@@ -12,7 +12,7 @@ import { registerBuildInfo } from './build-info.js';
 import { assertFree, registerJobMetrics } from './catalog.js';
 import { type MetricsServer, type Readiness, startMetricsServer } from './http-server.js';
 import { countEnqueues, countJobEvents, type EventSource } from './job-events.js';
-import { COUNTERS, METRIC_NAMES, WORKER_GAUGES } from './names.js';
+import { METRIC_NAMES, WORKER_GAUGES } from './names.js';
 import { type MetricsOptions, resolveMetricsOptions } from './options.js';
 import { registerQueueGauges } from './queue-gauges.js';
 import { StatsCache, withTimeout } from './stats-cache.js';
@@ -80,11 +80,7 @@ export function createWorkerMetrics(
     );
   }
   // Counters start at 0 for the jobs this worker runs, so rate() and alerts see a series from the first scrape.
-  for (const job of opts.jobs.values()) {
-    if (!opts.queues.includes(job.queue)) continue;
-    for (const key of Object.keys(COUNTERS) as Array<keyof typeof COUNTERS>)
-      m.counters[key].inc({ queue: job.queue, job: job.name }, 0);
-  }
+  for (const job of opts.jobs.values()) if (opts.queues.includes(job.queue)) m.get(job.queue, job.name);
   const stopListening = countJobEvents(w.events, m, opts.clock);
   let server: MetricsServer | undefined;
   let closed = false;
