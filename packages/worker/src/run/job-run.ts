@@ -8,7 +8,7 @@ import { type AnyJob, type Fenced, type JobEnvelope, systemClock } from '@sluice
 import type { Logger } from 'pino';
 import { type ContextSource, JobCtx } from './handler-context.js';
 import { type Attempt, classify, type Decision, JobInterrupt } from './outcome.js';
-import { applyDecision, fenceRejected, identity, lateResult, listens } from './record-outcome.js';
+import { applyDecision, fenceRejected, identity, lateResult, listens, timedIdentity } from './record-outcome.js';
 import { RunSignal } from './run-signal.js';
 import type { AckReceiver, RunShared, RunTask } from './run-types.js';
 
@@ -142,7 +142,7 @@ export class JobRun implements AckReceiver, ContextSource {
       });
       return;
     }
-    if (listens(s, 'job:succeeded')) s.emit?.('job:succeeded', { ...identity(t, env), durationMs });
+    if (listens(s, 'job:succeeded')) s.emit?.('job:succeeded', timedIdentity(t, env, durationMs));
     t.onDone(undefined, { outcome: 'succeeded', durationMs, decision: ACK });
   }
 }

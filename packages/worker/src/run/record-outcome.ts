@@ -39,6 +39,20 @@ export const identity = (t: RunTask, env: JobEnvelope): RunIdentity => ({
   entryId: t.delivery.entryId,
 });
 
+/** The identity of `env` delivered as `t`, with its duration, as one literal (`{ ...identity(), durationMs }` costs ~0.8 us). */
+export const timedIdentity = (
+  t: RunTask,
+  env: JobEnvelope,
+  durationMs: number,
+): RunIdentity & { durationMs: number } => ({
+  queue: t.keys.queue,
+  name: env.name,
+  jobId: env.id,
+  attempt: env.attempt,
+  entryId: t.delivery.entryId,
+  durationMs,
+});
+
 /** True when `s` has listeners for `event`. */
 export const listens = (s: RunShared, event: Parameters<NonNullable<RunShared['listening']>>[0]): boolean =>
   s.emit !== undefined && (s.listening ? s.listening(event) : true);
