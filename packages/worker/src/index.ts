@@ -44,18 +44,9 @@ export {
 } from './loops/cron-scheduler.js';
 export { type ResolvedOptions, resolveOptions, WORKER_DEFAULTS, type WorkerOptions } from './options.js';
 export { AckBatcher } from './run/ack-batcher.js';
+export { type Attempt, asError, classify, type Decision, MAX_ERROR_CHARS, MAX_STACK_CHARS } from './run/decision.js';
+export { type InterruptKind, JobInterrupt, MissingHandlerError } from './run/errors.js';
 export { createJobContext } from './run/handler-context.js';
-export {
-  type Attempt,
-  asError,
-  classify,
-  type Decision,
-  type InterruptKind,
-  JobInterrupt,
-  MAX_ERROR_CHARS,
-  MAX_STACK_CHARS,
-  MissingHandlerError,
-} from './run/outcome.js';
 export { type RunJobOptions, type RunJobResult, type RunOutcome, runJob } from './run/run-job.js';
 export { consumerName, createWorker, type Worker } from './worker.js';
 export { runWorkerProcess, type WorkerProcessOptions } from './worker-process.js';

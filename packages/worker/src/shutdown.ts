@@ -18,7 +18,7 @@ import {
 import type { Consumer } from './loops/consumer.js';
 import type { LeaseKeeper } from './loops/lease-keeper.js';
 import { sleep, withRetry } from './loops/redis-resilience.js';
-import { JobInterrupt } from './run/outcome.js';
+import { JobInterrupt } from './run/errors.js';
 import type { JobPool } from './run/pool.js';
 import type { Runtime } from './worker-deps.js';
 
@@ -90,7 +90,7 @@ export async function shutdown(p: ShutdownParts): Promise<void> {
     pool.interruptAll(new JobInterrupt('shutdown', 'the worker is shutting down; the job was handed back'));
     await pool.idle();
   }
-  await rt.acks.drain();
+  await rt.acks.flush();
   await p.leaseKeeper.stop();
 
   for (const queue of opts.queues) {

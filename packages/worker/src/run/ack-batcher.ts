@@ -35,17 +35,18 @@ export class AckBatcher {
     b.to.push(to);
     if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(() => this.flush());
+      setImmediate(() => this.sendAll());
     }
   }
 
   /** Resolves when every ack asked for so far has its answer. */
-  async drain(): Promise<void> {
-    if (this.scheduled) this.flush();
+  async flush(): Promise<void> {
+    if (this.scheduled) this.sendAll();
     await Promise.allSettled([...this.inFlight]);
   }
 
-  private flush(): void {
+  /** Send every batch collected so far (one script call per queue). */
+  private sendAll(): void {
     this.scheduled = false;
     const batches = this.batches;
     this.batches = new Map();

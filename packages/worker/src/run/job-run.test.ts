@@ -2,10 +2,10 @@
 import { type AnyJob, defineJob, type Fenced, queueKeys, type RedisExecutor } from '@sluice/core';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { JobInterrupt } from './outcome.js';
-import { startJob } from './run-job.js';
+import { JobInterrupt } from './errors.js';
 import { RunSignal } from './run-signal.js';
 import type { RunJobResult, RunShared, RunTask } from './run-types.js';
+import { startJob } from './start-job.js';
 
 const keys = queueKeys('t', 'q');
 /** An executor whose Redis is unreachable: every command rejects. */

@@ -6,11 +6,12 @@
  */
 import { type AnyJob, type Fenced, type JobEnvelope, systemClock } from '@sluice/core';
 import type { Logger } from 'pino';
+import { type Attempt, classify, type Decision } from './decision.js';
+import { JobInterrupt } from './errors.js';
 import { type ContextSource, JobCtx } from './handler-context.js';
-import { type Attempt, classify, type Decision, JobInterrupt } from './outcome.js';
-import { applyDecision, fenceRejected, identity, lateResult, listens } from './record-outcome.js';
 import { RunSignal } from './run-signal.js';
 import type { AckReceiver, RunShared, RunTask } from './run-types.js';
+import { applyDecision, fenceRejected, identity, lateResult, listens } from './transitions.js';
 
 const ACK: Decision = Object.freeze({ kind: 'ack' });
 const OK: Attempt = Object.freeze({ ok: true });

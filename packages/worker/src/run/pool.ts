@@ -6,10 +6,10 @@
  */
 import { type Delivery, isWakeMarker, type QueueKeys } from '@sluice/core';
 import type { Runtime } from '../worker-deps.js';
-import { JobInterrupt } from './outcome.js';
-import { startJob } from './run-job.js';
+import { JobInterrupt } from './errors.js';
 import { RunSignal } from './run-signal.js';
 import type { RunJobResult, RunShared, RunTask } from './run-types.js';
+import { startJob } from './start-job.js';
 
 /** A delivery held by this worker; it is also the task of its run (its hooks report back to the pool). */
 export class Held implements RunTask {

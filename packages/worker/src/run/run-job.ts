@@ -1,31 +1,25 @@
 /**
- * Run one delivery: decode, validate, call the handler with its context, classify the outcome and apply it with
- * one fenced script (ack, retry later, dead-letter, hand back). `startJob` is the pool's callback form (no
- * promise per step); `runJob` the promise form for use without the consumer loop: give it a connection, the
- * queue's keys, a consumer name, the delivery and the entry's raw fields.
+ * runJob(): run one delivery to its end as a promise, for use without the consumer loop: give it a connection,
+ * the queue's keys, a consumer name, the delivery and the entry's raw fields. It decodes, validates, calls the
+ * handler with its context, decides the outcome and records it with one fenced script (ack, retry later,
+ * dead-letter, hand back), exactly as the worker's pool does through {@link startJob}.
  */
 import {
   type AnyJob,
   ackDeliveries,
   type Clock,
-  checkPayload,
   type Delivery,
-  decodeEnvelope,
   type EnqueueContext,
   type Fenced,
-  finishMarker,
-  isWakeMarker,
-  type JobEnvelope,
   type QueueKeys,
   type RedisExecutor,
 } from '@sluice/core';
 import type { Logger } from 'pino';
 import type { Emit } from '../events.js';
 import { withRetry } from '../loops/redis-resilience.js';
-import { JobRun } from './job-run.js';
-import { MissingHandlerError } from './outcome.js';
 import { RunSignal } from './run-signal.js';
-import type { RunJobResult, RunShared, RunTask } from './run-types.js';
+import type { RunJobResult, RunShared } from './run-types.js';
+import { startJob } from './start-job.js';
 
 export type { RunJobResult, RunOutcome } from './run-types.js';
 
@@ -123,71 +117,4 @@ export function runJob(o: RunJobOptions): Promise<RunJobResult> {
       },
     });
   });
-}
-
-/** The envelope of an entry that failed to decode, as far as it goes (for logs and the dead letter). */
-function partialEnvelope(p: Partial<JobEnvelope>): JobEnvelope {
-  return {
-    id: p.id ?? '',
-    name: p.name ?? '',
-    data: p.data ?? '',
-    attempt: p.attempt ?? 1,
-    enqueuedAt: p.enqueuedAt ?? 0,
-  };
-}
-
-/** The payload of `env` parsed from JSON; throws naming the job when it is over `max` bytes or not JSON. */
-function parsePayload(env: JobEnvelope, max: number): unknown {
-  // enqueue refuses payloads over maxPayloadBytes; one written around it (raw XADD) is dead-lettered, not run.
-  const size = env.data.length > max / 3 ? Buffer.byteLength(env.data) : 0;
-  if (size > max) {
-    throw new Error(`payload of job "${env.name}" is ${size} bytes, over the limit of ${max} bytes (maxPayloadBytes)`);
-  }
-  try {
-    return JSON.parse(env.data);
-  } catch (e) {
-    throw new Error(`payload of job "${env.name}" is not valid JSON: ${(e as Error).message}`);
-  }
-}
-
-/** Run one delivery with the shared parts `s`; `t.onDone` is called exactly once. Never throws. */
-export function startJob(s: RunShared, t: RunTask): void {
-  if (isWakeMarker(t.fields)) {
-    withRetry(() => finishMarker(s.exec, t.keys, t.delivery.entryId)).then(
-      () => {
-        s.onMarker?.(t.keys.queue);
-        t.onDone(undefined, { outcome: 'marker', durationMs: 0, decision: undefined });
-      },
-      (err: unknown) => t.onDone(err, undefined),
-    );
-    return;
-  }
-  const decoded = decodeEnvelope(t.fields);
-  const env = decoded.ok ? decoded.job : partialEnvelope(decoded.partial);
-  const job = s.jobs.get(env.name);
-  const run = new JobRun(s, t, env, job);
-  if (!decoded.ok) {
-    run.finish({ ok: false, error: new Error(decoded.reason), phase: 'payload' });
-    return;
-  }
-  let payload: unknown;
-  try {
-    payload = parsePayload(env, s.enqueueCtx.maxPayloadBytes);
-    if (job) payload = checkPayload(env.name, job.schema, payload);
-  } catch (error) {
-    run.finish({ ok: false, error, phase: 'payload' });
-    return;
-  }
-  if (!job) {
-    const names = [...s.jobs.keys()].join(', ') || 'none';
-    const error = new MissingHandlerError(`no handler for job "${env.name}" in this worker (jobs: ${names})`);
-    run.finish({ ok: false, error, phase: 'handler' });
-    return;
-  }
-  if (payload instanceof Promise) {
-    payload.then(
-      (value: unknown) => run.invoke(value),
-      (error: unknown) => run.finish({ ok: false, error, phase: 'payload' }),
-    );
-  } else run.invoke(payload);
 }

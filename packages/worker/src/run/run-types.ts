@@ -2,7 +2,7 @@
 import type { AnyJob, Clock, Delivery, EnqueueContext, Fenced, QueueKeys, RedisExecutor } from '@sluice/core';
 import type { Logger } from 'pino';
 import type { Emit, WorkerEventName } from '../events.js';
-import type { Decision } from './outcome.js';
+import type { Decision } from './decision.js';
 import type { RunSignal } from './run-signal.js';
 
 /** Told once when an ack is recorded: the fenced result, or the error that outlasted the retries. */

@@ -1,6 +1,7 @@
 import { defineJob, type JobEnvelope, UnrecoverableError } from '@sluice/core';
 import { describe, expect, it } from 'vitest';
-import { classify, JobInterrupt, MAX_ERROR_CHARS, MissingHandlerError } from './outcome.js';
+import { classify, MAX_ERROR_CHARS } from './decision.js';
+import { JobInterrupt, MissingHandlerError } from './errors.js';
 
 const job = defineJob({
   name: 'email',

@@ -13,7 +13,8 @@ import {
 } from '@sluice/core';
 import type { Logger } from 'pino';
 import { withRetry } from '../loops/redis-resilience.js';
-import type { Decision, JobInterrupt } from './outcome.js';
+import type { Decision } from './decision.js';
+import type { JobInterrupt } from './errors.js';
 import type { RunOutcome, RunShared, RunTask } from './run-types.js';
 
 /** Where the run's logger comes from (made on first use). */

@@ -1,5 +1,5 @@
 /**
- * Pure outcome classification: what a finished attempt means for the job (ack, retry later with backoff,
+ * The outcome decision, pure: what a finished attempt means for the job (ack, retry later with backoff,
  * dead-letter, hand back, or nothing because the lease is gone). No I/O, so every rule is unit-tested.
  */
 import {
@@ -11,26 +11,7 @@ import {
   type JobEnvelope,
   UnrecoverableError,
 } from '@sluice/core';
-
-/** Why a run was cut short. */
-export type InterruptKind = 'timeout' | 'shutdown' | 'lease-lost';
-
-/** The reason of an aborted `ctx.signal`. */
-export class JobInterrupt extends Error {
-  override name = 'JobInterrupt';
-  constructor(
-    /** What cut the run short. */
-    readonly kind: InterruptKind,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** The job name has no handler in this worker. */
-export class MissingHandlerError extends Error {
-  override name = 'MissingHandlerError';
-}
+import { JobInterrupt } from './errors.js';
 
 /** How an attempt ended. */
 export type Attempt =
