@@ -44,6 +44,11 @@ export interface Delivery {
 export type Fenced<T = object> = ({ ok: true } & T) | { ok: false; lost: LeaseLost };
 
 const code = (raw: unknown): number => Number(raw);
+/**
+ * The one rule for a fenced call that was sent again after a transient failure (`retried`): an answer of
+ * "not pending" means the first try landed and only its reply was lost, so it counts as done.
+ */
+const landed = (c: number, retried: boolean): boolean => c === 1 || (retried && c === LeaseLost.NotPending);
 const lost = (c: number): { ok: false; lost: LeaseLost } => ({
   ok: false,
   lost: isLeaseLost(c) ? c : LeaseLost.NotPending,
@@ -82,14 +87,18 @@ export async function runEnqueue(
   return { id: String(r[0]), deduplicated: code(r[1]) === 1 };
 }
 
-/** Finish deliveries (fenced XACK + XDEL). One result per delivery, in order. */
+/**
+ * Finish deliveries (fenced XACK + XDEL). One result per delivery, in order. `retried` (default false): this call
+ * repeats one whose reply was lost, so "not pending" counts as done.
+ */
 export async function ackDeliveries(
   exec: RedisExecutor,
   keys: QueueKeys,
   consumer: string,
   ds: readonly Delivery[],
+  retried = false,
 ): Promise<Fenced[]> {
-  return fencedBatch(SCRIPTS.ack, exec, keys, consumer, ds);
+  return fencedBatch(SCRIPTS.ack, exec, keys, consumer, ds, retried);
 }
 
 /** Run a batched fenced script (ack, renew) over `ds`: one result per delivery. */
@@ -99,10 +108,11 @@ async function fencedBatch(
   keys: QueueKeys,
   consumer: string,
   ds: readonly Delivery[],
+  retried: boolean,
 ): Promise<Fenced[]> {
   if (ds.length === 0) return [];
   const r = (await script.run(exec, [keys.stream], [GROUP, consumer, ...pairs(ds)])) as unknown[];
-  return r.map((c) => (code(c) === 1 ? { ok: true } : lost(code(c))));
+  return r.map((c) => (landed(code(c), retried) ? { ok: true } : lost(code(c))));
 }
 
 /** Finish a `wake` marker entry (not fenced: it carries no work). True when this call removed it. */
@@ -121,10 +131,14 @@ export async function renewLeases(
   consumer: string,
   ds: readonly Delivery[],
 ): Promise<Fenced[]> {
-  return fencedBatch(SCRIPTS.renew, exec, keys, consumer, ds);
+  return fencedBatch(SCRIPTS.renew, exec, keys, consumer, ds, false);
 }
 
-/** Put a failed job back for attempt `next.attempt` after `delayMs` (0 = onto the stream at once). Fenced. */
+/**
+ * Put a failed job back for attempt `next.attempt` after `delayMs` (0 = onto the stream at once). Fenced.
+ * `retried` (default false): this call repeats one whose reply was lost, so "not pending" counts as done (with
+ * `dueAt` unknown).
+ */
 export async function retryLater(
   exec: RedisExecutor,
   keys: QueueKeys,
@@ -132,14 +146,33 @@ export async function retryLater(
   d: Delivery,
   delayMs: number,
   next: JobEnvelope,
-): Promise<Fenced<{ dueAt: number }>> {
+): Promise<Fenced<{ dueAt: number }>>;
+export async function retryLater(
+  exec: RedisExecutor,
+  keys: QueueKeys,
+  consumer: string,
+  d: Delivery,
+  delayMs: number,
+  next: JobEnvelope,
+  retried: boolean,
+): Promise<Fenced<{ dueAt: number | undefined }>>;
+export async function retryLater(
+  exec: RedisExecutor,
+  keys: QueueKeys,
+  consumer: string,
+  d: Delivery,
+  delayMs: number,
+  next: JobEnvelope,
+  retried = false,
+): Promise<Fenced<{ dueAt: number | undefined }>> {
   const args = [GROUP, consumer, d.entryId, String(d.deliveries), String(Math.max(0, Math.round(delayMs)))];
   const r = (await SCRIPTS.retryLater.run(
     exec,
     [keys.stream, keys.delayed, keys.wakes],
     [...args, ...envelopeFields(next)],
   )) as unknown[];
-  return code(r[0]) === 1 ? { ok: true, dueAt: code(r[1]) } : lost(code(r[0]));
+  if (code(r[0]) === 1) return { ok: true, dueAt: code(r[1]) };
+  return landed(code(r[0]), retried) ? { ok: true, dueAt: undefined } : lost(code(r[0]));
 }
 
 /** Why a job was dead-lettered. */
@@ -165,14 +198,33 @@ export interface DeadLetter {
 
 const RESERVED = new Set(['reason', 'error', 'stack', 'attempts', 'firstFailedAt', 'failedAt', 'deadAt', 'entryId']);
 
-/** Move a job to the dead-letter stream with its reason. Fenced. */
+/**
+ * Move a job to the dead-letter stream with its reason. Fenced. `retried` (default false): this call repeats one
+ * whose reply was lost, so "not pending" counts as done (with `deadId` unknown).
+ */
 export async function deadLetter(
   exec: RedisExecutor,
   keys: QueueKeys,
   consumer: string,
   d: Delivery,
   dl: DeadLetter,
-): Promise<Fenced<{ deadId: string }>> {
+): Promise<Fenced<{ deadId: string }>>;
+export async function deadLetter(
+  exec: RedisExecutor,
+  keys: QueueKeys,
+  consumer: string,
+  d: Delivery,
+  dl: DeadLetter,
+  retried: boolean,
+): Promise<Fenced<{ deadId: string | undefined }>>;
+export async function deadLetter(
+  exec: RedisExecutor,
+  keys: QueueKeys,
+  consumer: string,
+  d: Delivery,
+  dl: DeadLetter,
+  retried = false,
+): Promise<Fenced<{ deadId: string | undefined }>> {
   const f: string[] = [];
   for (const [k, v] of Object.entries(dl.fields)) if (!RESERVED.has(k)) f.push(k, v);
   f.push('reason', dl.reason, 'error', dl.error, 'attempts', String(dl.attempts), 'failedAt', String(dl.failedAt));
@@ -180,7 +232,8 @@ export async function deadLetter(
   f.push('firstFailedAt', String(dl.firstFailedAt ?? dl.failedAt));
   const args = [GROUP, consumer, d.entryId, String(d.deliveries), ...f];
   const r = (await SCRIPTS.deadLetter.run(exec, [keys.stream, keys.dead], args)) as unknown[];
-  return code(r[0]) === 1 ? { ok: true, deadId: String(r[1]) } : lost(code(r[0]));
+  if (code(r[0]) === 1) return { ok: true, deadId: String(r[1]) };
+  return landed(code(r[0]), retried) ? { ok: true, deadId: undefined } : lost(code(r[0]));
 }
 
 /** What one promote-due call did. */
