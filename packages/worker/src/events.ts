@@ -2,7 +2,7 @@
  * Typed worker events: what happened to each job (started, succeeded, retrying, dead, lease lost, lost) and
  * errors of the background loops. A listener that throws is logged and never breaks a loop.
  */
-import type { DeadReason } from '@sluice/core';
+import type { DeadReason, JobEnvelope } from '@sluice/core';
 
 /** Fields every job event carries. */
 export interface JobEventBase {
@@ -16,6 +16,25 @@ export interface JobEventBase {
   attempt: number;
   /** Stream entry id of this delivery. */
   entryId: string;
+}
+
+/**
+ * The fields every job event carries, built here and nowhere else: `job` is the decoded envelope, or the entry's
+ * raw fields as far as they go (name and id '' and attempt 0 when missing).
+ */
+export function jobEventBase(
+  queue: string,
+  entryId: string,
+  job: Pick<JobEnvelope, 'name' | 'id' | 'attempt'> | Record<string, string>,
+): JobEventBase {
+  const { attempt } = job;
+  return {
+    queue,
+    name: job.name ?? '',
+    jobId: job.id ?? '',
+    attempt: typeof attempt === 'number' ? attempt : Number(attempt) || 0,
+    entryId,
+  };
 }
 
 /** Every event and its payload. */

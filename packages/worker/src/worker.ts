@@ -5,15 +5,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { GROUP, queueKeys, queuesKey } from '@sluice/core';
+import { GROUP, queueKeys } from '@sluice/core';
 import type { Logger } from 'pino';
 import { checkDurability } from './durability.js';
 import { type WorkerEventName, WorkerEvents, type WorkerListener } from './events.js';
 import { resolveLogger } from './logger.js';
-import { Consumer, ensureGroup } from './loops/consumer.js';
+import { Consumer } from './loops/consumer.js';
 import { planSchedules, Scheduler } from './loops/cron-scheduler.js';
 import { LeaseKeeper } from './loops/lease-keeper.js';
 import { Promoter } from './loops/promoter.js';
+import { ensureGroup, registerQueue } from './loops/queue-setup.js';
 import { Reclaimer } from './loops/reclaimer.js';
 import { type ResolvedOptions, resolveOptions, type WorkerOptions } from './options.js';
 import { JobPool } from './run/pool.js';
@@ -83,10 +84,7 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
         checkDurability(conn, log),
         ...consumers.map(async (c, i) => {
           const keys = queueKeys(opts.prefix, opts.queues[i] as string);
-          await Promise.all([
-            ensureGroup(rt, keys),
-            conn.send(['SADD', queuesKey(opts.prefix), keys.queue], queuesKey(opts.prefix)),
-          ]);
+          await Promise.all([ensureGroup(conn, keys), registerQueue(conn, opts.prefix, keys)]);
           await c.start();
         }),
       ]);

@@ -6,22 +6,18 @@
  * Shutdown destroys the connection: no reliance on CLIENT UNBLOCK.
  */
 import { type Connection, GROUP, type QueueKeys, streamCommands } from '@sluice/core';
-import type { JobPool } from '../run/pool.js';
+import { Held, type JobPool } from '../run/pool.js';
 import type { Runtime } from '../worker-deps.js';
 import type { Promoter } from './promoter.js';
+import { ensureGroup, isPaused } from './queue-setup.js';
 import { Outage, retryDelay, sleep } from './redis-resilience.js';
 
-const { isNoGroupError, xgroupEnsure, xreadgroup } = streamCommands;
+const { isNoGroupError, xreadgroup } = streamCommands;
 
 /** Re-check interval of a paused queue, in ms. */
 export const PAUSE_RECHECK_MS = 1000;
 /** Shortest block of a read, in ms. */
 const MIN_BLOCK_MS = 50;
-
-/** Create the consumer group of `keys` (and the stream) unless it exists. */
-export async function ensureGroup(rt: Runtime, keys: QueueKeys): Promise<void> {
-  await xgroupEnsure(rt.conn, keys.stream, GROUP, '0', { mkStream: true });
-}
 
 /** The block of the next read: `blockMs`, or less when a delayed job is due sooner. */
 export function blockFor(blockMs: number, nextDueInMs: number | undefined): number {
@@ -74,10 +70,6 @@ export class Consumer {
     }
   }
 
-  private async paused(): Promise<boolean> {
-    return Number(await this.rt.conn.send(['EXISTS', this.keys.paused], this.keys.paused)) === 1;
-  }
-
   private async run(): Promise<void> {
     const { stopping, consumer, opts } = this.rt;
     let failures = 0;
@@ -94,7 +86,7 @@ export class Consumer {
         const now = performance.now();
         const check = mayBlock || wasPaused || now - pausedCheckedAt >= PAUSE_RECHECK_MS;
         if (check) pausedCheckedAt = now;
-        if (check && (await this.paused())) {
+        if (check && (await isPaused(this.rt.conn, this.keys))) {
           if (!wasPaused) this.log.info(`queue "${this.keys.queue}" is paused: taking no new jobs`);
           wasPaused = true;
           this.outage.ok();
@@ -118,14 +110,15 @@ export class Consumer {
         failures = 0;
         mayBlock = reads.every((r) => r.entries.length === 0);
         for (const r of reads) {
-          for (const e of r.entries) this.pool.submit(this.keys, { entryId: e.id, deliveries: 1 }, e.fields ?? {});
+          for (const e of r.entries)
+            this.pool.submit(new Held(this.keys, { entryId: e.id, deliveries: 1 }, e.fields ?? {}));
         }
       } catch (err) {
         if (stopping.aborted) break;
         this.outage.fail(err);
         if (isNoGroupError(err)) {
           try {
-            await ensureGroup(this.rt, this.keys);
+            await ensureGroup(this.rt.conn, this.keys);
             this.log.warn(
               `consumer group of queue "${this.keys.queue}" was missing (stream deleted or flushed); re-created`,
             );

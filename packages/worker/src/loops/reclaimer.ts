@@ -7,8 +7,9 @@
  * are reported (error log, `job:lost`, and a `reason lost` tombstone in the dead-letter stream), never dropped
  * silently.
  */
-import { type Delivery, deadLetter, GROUP, isWakeMarker, type QueueKeys, streamCommands } from '@sluice/core';
-import type { JobPool } from '../run/pool.js';
+import { type Delivery, GROUP, type QueueKeys, streamCommands } from '@sluice/core';
+import { Held, type JobPool } from '../run/pool.js';
+import { deadLetterPoison } from '../run/transitions.js';
 import type { Runtime } from '../worker-deps.js';
 import { Outage, sleep } from './redis-resilience.js';
 
@@ -128,33 +129,15 @@ export class Reclaimer {
   }
 
   private async take(d: Delivery, fields: Record<string, string>): Promise<void> {
-    const { conn, consumer, opts } = this.rt;
-    if (d.deliveries <= opts.maxDeliveries || isWakeMarker(fields)) {
-      this.pool.submit(this.keys, d, fields);
+    const { opts } = this.rt;
+    const held = new Held(this.keys, d, fields);
+    if (d.deliveries <= opts.maxDeliveries || held.marker) {
+      this.pool.submit(held);
       return;
     }
-    const error = `delivered ${d.deliveries} times (maxDeliveries ${opts.maxDeliveries}): its worker crashed or hung every time`;
-    const attempt = Number(fields.attempt) || 0;
-    const now = opts.clock.now();
-    const r = await deadLetter(conn, this.keys, consumer, d, {
-      fields,
-      reason: 'poison',
-      error,
-      attempts: attempt,
-      failedAt: now,
-      firstFailedAt: Number(fields.firstFailedAt) || now,
-    });
-    if (!r.ok) return;
-    this.log.error({ entryId: d.entryId, jobId: fields.id, job: fields.name }, `poison job dead-lettered: ${error}`);
-    this.rt.emit('job:dead', {
-      queue: this.keys.queue,
-      name: fields.name ?? '',
-      jobId: fields.id ?? '',
-      attempt,
-      entryId: d.entryId,
-      durationMs: 0,
-      reason: 'poison',
-      error,
+    await deadLetterPoison({ ...this.rt, log: this.log }, held, {
+      maxDeliveries: opts.maxDeliveries,
+      now: opts.clock.now(),
     });
   }
 }

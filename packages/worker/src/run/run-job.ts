@@ -13,12 +13,13 @@ import {
   type Fenced,
   type QueueKeys,
   type RedisExecutor,
+  systemClock,
 } from '@sluice/core';
 import type { Logger } from 'pino';
 import type { Emit } from '../events.js';
 import { withRetry } from '../loops/redis-resilience.js';
 import { RunSignal } from './run-signal.js';
-import type { RunJobResult, RunShared } from './run-types.js';
+import { type AckSink, Delivered, type RunJobResult, type RunOwner, type RunShared } from './run-types.js';
 import { startJob } from './start-job.js';
 
 export type { RunJobResult, RunOutcome } from './run-types.js';
@@ -61,39 +62,32 @@ export interface RunJobOptions {
   random?: () => number;
 }
 
-/** One fenced ack, retried while Redis is unreachable: the default when no batcher is given. */
-export function directAck(exec: RedisExecutor, consumer: string): RunShared['ack'] {
-  return (keys, d, to) => {
-    withRetry(() => ackDeliveries(exec, keys, consumer, [d])).then(
-      (r) => to.acked(undefined, r[0]),
-      (err: unknown) => to.acked(err, undefined),
-    );
+/** One fenced ack per call, retried while Redis is unreachable: the default when no batcher is given. */
+export function directAcks(exec: RedisExecutor, consumer: string): AckSink {
+  return {
+    add(keys, delivery, to) {
+      withRetry((n) => ackDeliveries(exec, keys, consumer, [delivery], n > 0)).then(
+        (r) => to.acked(undefined, r[0]),
+        (err: unknown) => to.acked(err, undefined),
+      );
+    },
+  };
+}
+
+/** Acks through the caller's `ack` function, retried while Redis is unreachable. */
+function customAcks(ack: (keys: QueueKeys, d: Delivery) => Promise<Fenced>): AckSink {
+  return {
+    add(keys, delivery, to) {
+      withRetry(() => ack(keys, delivery)).then(
+        (r) => to.acked(undefined, r),
+        (err: unknown) => to.acked(err, undefined),
+      );
+    },
   };
 }
 
 /** Run one delivery to its end. Never throws for job errors; rejects only when Redis stays unreachable. */
 export function runJob(o: RunJobOptions): Promise<RunJobResult> {
-  const ack = o.ack;
-  const shared: RunShared = {
-    exec: o.exec,
-    consumer: o.consumer,
-    jobs: o.jobs,
-    log: o.log,
-    enqueueCtx: o.enqueueCtx,
-    clock: o.clock,
-    emit: o.emit,
-    random: o.random,
-    ack: ack
-      ? (keys, d, to) => {
-          withRetry(() => ack(keys, d)).then(
-            (r) => to.acked(undefined, r),
-            (err: unknown) => to.acked(err, undefined),
-          );
-        }
-      : directAck(o.exec, o.consumer),
-    onRetry: o.onRetry && ((_q, ms) => o.onRetry?.(ms)),
-    onMarker: o.onMarker && (() => o.onMarker?.()),
-  };
   let interrupt: RunSignal | undefined;
   let unlink: (() => void) | undefined;
   if (o.interrupt instanceof RunSignal) interrupt = o.interrupt;
@@ -103,18 +97,29 @@ export function runJob(o: RunJobOptions): Promise<RunJobResult> {
     interrupt = own;
   }
   return new Promise((resolve, reject) => {
-    startJob(shared, {
-      keys: o.keys,
-      delivery: o.delivery,
-      fields: o.fields,
-      interrupt,
-      onStart: o.onStart,
-      onSettled: o.onSettled,
-      onDone(err, result) {
+    const owner: RunOwner = {
+      started: o.onStart && (() => o.onStart?.()),
+      settled: o.onSettled && (() => o.onSettled?.()),
+      done(_task, err, result) {
         unlink?.();
         if (result) resolve(result);
         else reject(err);
       },
-    });
+    };
+    const shared: RunShared = {
+      exec: o.exec,
+      consumer: o.consumer,
+      jobs: o.jobs,
+      log: o.log,
+      enqueueCtx: o.enqueueCtx,
+      clock: o.clock ?? systemClock,
+      random: o.random ?? Math.random,
+      acks: o.ack ? customAcks(o.ack) : directAcks(o.exec, o.consumer),
+      owner,
+      emit: o.emit,
+      onRetry: o.onRetry && ((_queue, ms) => o.onRetry?.(ms)),
+      onMarker: o.onMarker && (() => o.onMarker?.()),
+    };
+    startJob(shared, new Delivered(o.keys, o.delivery, o.fields, interrupt));
   });
 }

@@ -3,11 +3,11 @@
  * decode the entry, parse and validate the payload, find the handler and hand over to a {@link JobRun}; an
  * entry that fails any of these is recorded as a failed attempt without calling a handler.
  */
-import { checkPayload, decodeEnvelope, finishMarker, isWakeMarker, type JobEnvelope } from '@sluice/core';
+import { checkPayload, decodeEnvelope, finishMarker, type JobEnvelope } from '@sluice/core';
 import { withRetry } from '../loops/redis-resilience.js';
 import { MissingHandlerError } from './errors.js';
 import { JobRun } from './job-run.js';
-import type { RunShared, RunTask } from './run-types.js';
+import type { Delivered, RunShared } from './run-types.js';
 
 /** The envelope of an entry that failed to decode, as far as it goes (for logs and the dead letter). */
 function partialEnvelope(p: Partial<JobEnvelope>): JobEnvelope {
@@ -34,37 +34,37 @@ function parsePayload(env: JobEnvelope, max: number): unknown {
   }
 }
 
-/** Run one delivery with the shared parts `s`; `t.onDone` is called exactly once. Never throws. */
-export function startJob(s: RunShared, t: RunTask): void {
-  if (isWakeMarker(t.fields)) {
-    withRetry(() => finishMarker(s.exec, t.keys, t.delivery.entryId)).then(
+/** Run `task` with the shared parts: `shared.owner.done` is called exactly once. Never throws. */
+export function startJob(shared: RunShared, task: Delivered): void {
+  if (task.marker) {
+    withRetry(() => finishMarker(shared.exec, task.keys, task.delivery.entryId)).then(
       () => {
-        s.onMarker?.(t.keys.queue);
-        t.onDone(undefined, { outcome: 'marker', durationMs: 0, decision: undefined });
+        shared.onMarker?.(task.keys.queue);
+        shared.owner.done(task, undefined, { outcome: 'marker', durationMs: 0, decision: undefined });
       },
-      (err: unknown) => t.onDone(err, undefined),
+      (err: unknown) => shared.owner.done(task, err, undefined),
     );
     return;
   }
-  const decoded = decodeEnvelope(t.fields);
-  const env = decoded.ok ? decoded.job : partialEnvelope(decoded.partial);
-  const job = s.jobs.get(env.name);
-  const run = new JobRun(s, t, env, job);
+  const decoded = decodeEnvelope(task.fields);
+  const envelope = decoded.ok ? decoded.job : partialEnvelope(decoded.partial);
+  const job = shared.jobs.get(envelope.name);
+  const run = new JobRun(shared, task, envelope, job);
   if (!decoded.ok) {
     run.finish({ ok: false, error: new Error(decoded.reason), phase: 'payload' });
     return;
   }
   let payload: unknown;
   try {
-    payload = parsePayload(env, s.enqueueCtx.maxPayloadBytes);
-    if (job) payload = checkPayload(env.name, job.schema, payload);
+    payload = parsePayload(envelope, shared.enqueueCtx.maxPayloadBytes);
+    if (job) payload = checkPayload(envelope.name, job.schema, payload);
   } catch (error) {
     run.finish({ ok: false, error, phase: 'payload' });
     return;
   }
   if (!job) {
-    const names = [...s.jobs.keys()].join(', ') || 'none';
-    const error = new MissingHandlerError(`no handler for job "${env.name}" in this worker (jobs: ${names})`);
+    const names = [...shared.jobs.keys()].join(', ') || 'none';
+    const error = new MissingHandlerError(`no handler for job "${envelope.name}" in this worker (jobs: ${names})`);
     run.finish({ ok: false, error, phase: 'handler' });
     return;
   }

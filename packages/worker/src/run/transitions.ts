@@ -1,124 +1,113 @@
 /**
- * Recording the outcome of a run other than a plain ack (retry later, hand back, dead-letter), reporting a
- * fence rejection, and the late result of a handler that was cut short. One fenced script per transition.
+ * The one owner of the worker's side of every transition of a delivery: ack (its answer), retry later, hand back,
+ * dead-letter (a failed job or a poison delivery) and the late result of a handler that was cut short, each with
+ * its log line and event. The run, shutdown, drain and the reclaimer call these; each sends one fenced script
+ * (core's wrappers, which also own the rule for a call retried after a lost reply).
  */
 import {
   ackDeliveries,
   deadLetter,
+  decodeEnvelope,
   type Fenced,
   type JobEnvelope,
-  LeaseLost,
+  type LeaseLost,
   leaseLostMessage,
+  type RedisExecutor,
   retryLater,
 } from '@sluice/core';
 import type { Logger } from 'pino';
+import { type Emit, type JobEventBase, jobEventBase, type WorkerEventName } from '../events.js';
 import { withRetry } from '../loops/redis-resilience.js';
 import type { Decision } from './decision.js';
 import type { JobInterrupt } from './errors.js';
-import type { RunOutcome, RunShared, RunTask } from './run-types.js';
+import type { Delivered, RunOutcome, RunShared } from './run-types.js';
 
-/** Where the run's logger comes from (made on first use). */
-export interface LogSource {
+/** What a transition reads of a run (a {@link JobRun}). */
+export interface RunView {
+  readonly shared: RunShared;
+  readonly task: Delivered;
+  readonly envelope: JobEnvelope;
+  /** Handler time in ms (0 when it did not run). */
+  readonly durationMs: number;
+  /** The run's logger (made on first use). */
   log(): Logger;
 }
 
-/** The identity of a run, as events carry it. */
-export interface RunIdentity {
-  queue: string;
-  name: string;
-  jobId: string;
-  attempt: number;
-  entryId: string;
+/** What a transition without a run needs: the connection and this worker's consumer name. */
+export interface Holder {
+  readonly conn: RedisExecutor;
+  readonly consumer: string;
+  readonly emit: Emit;
 }
 
-/** The event identity of `env` delivered as `t`. */
-export const identity = (t: RunTask, env: JobEnvelope): RunIdentity => ({
-  queue: t.keys.queue,
-  name: env.name,
-  jobId: env.id,
-  attempt: env.attempt,
-  entryId: t.delivery.entryId,
-});
+/** True when `shared` has listeners for `event`. */
+export const listens = (shared: RunShared, event: WorkerEventName): boolean =>
+  shared.emit !== undefined && (shared.listening ? shared.listening(event) : true);
 
-/** True when `s` has listeners for `event`. */
-export const listens = (s: RunShared, event: Parameters<NonNullable<RunShared['listening']>>[0]): boolean =>
-  s.emit !== undefined && (s.listening ? s.listening(event) : true);
-
-/** Run a fenced transition, retrying transient failures; NOT-PENDING after a retry means the first try landed. */
-async function fenced<T extends Fenced>(fn: () => Promise<T>): Promise<T | { ok: true }> {
-  let retried = false;
-  const r = await withRetry((n) => {
-    retried = n > 0;
-    return fn();
-  });
-  return !r.ok && retried && r.lost === LeaseLost.NotPending ? { ok: true } : r;
-}
+/** The fields every event of `run` carries. */
+export const runEvent = (run: RunView): JobEventBase =>
+  jobEventBase(run.task.keys.queue, run.task.delivery.entryId, run.envelope);
 
 /** A transition the fence refused: another worker owns the job now. */
-export function fenceRejected(
-  s: RunShared,
-  t: RunTask,
-  env: JobEnvelope,
-  kind: Decision['kind'],
-  lost: LeaseLost,
-  src: LogSource,
-): RunOutcome {
-  src.log().warn({ reason: leaseLostMessage(lost) }, `${kind} rejected by the fence: another worker owns the job now`);
-  if (listens(s, 'job:lease-lost')) s.emit?.('job:lease-lost', { ...identity(t, env), during: 'finish' });
+function fenceRejected(run: RunView, kind: Decision['kind'], lost: LeaseLost): RunOutcome {
+  run.log().warn({ reason: leaseLostMessage(lost) }, `${kind} rejected by the fence: another worker owns the job now`);
+  if (listens(run.shared, 'job:lease-lost'))
+    run.shared.emit?.('job:lease-lost', { ...runEvent(run), during: 'finish' });
   return 'lease-lost';
 }
 
-/** Record decision `d` (not a plain ack) for `env`; resolves with the outcome, rejects when Redis stays down. */
-export async function applyDecision(
-  s: RunShared,
-  t: RunTask,
-  env: JobEnvelope,
-  d: Exclude<Decision, { kind: 'ack' }>,
-  durationMs: number,
-  src: LogSource,
-): Promise<RunOutcome> {
+/** The ack of `run` was recorded with `result`: report it (succeeded, or rejected by the fence). */
+export function ackRecorded(run: RunView, result: Fenced): RunOutcome {
+  if (!result.ok) return fenceRejected(run, 'ack', result.lost);
+  if (listens(run.shared, 'job:succeeded'))
+    run.shared.emit?.('job:succeeded', { ...runEvent(run), durationMs: run.durationMs });
+  return 'succeeded';
+}
+
+/** Record decision `d` (not a plain ack) for `run`; resolves with the outcome, rejects when Redis stays down. */
+export async function recordDecision(run: RunView, d: Exclude<Decision, { kind: 'ack' }>): Promise<RunOutcome> {
   if (d.kind === 'abandon') return 'lease-lost';
-  const { keys, delivery } = t;
-  let r: Fenced | { ok: true };
+  const { shared, task, envelope } = run;
+  const { keys, delivery } = task;
+  let r: Fenced;
   if (d.kind === 'dead') {
-    r = await fenced(() =>
-      deadLetter(s.exec, keys, s.consumer, delivery, {
-        fields: t.fields,
-        reason: d.reason,
-        error: d.error,
-        stack: d.stack,
-        attempts: env.attempt,
-        firstFailedAt: d.firstFailedAt,
-        failedAt: s.clock?.now() ?? Date.now(),
-      }),
-    );
+    const dl = {
+      fields: task.fields,
+      reason: d.reason,
+      error: d.error,
+      stack: d.stack,
+      attempts: envelope.attempt,
+      firstFailedAt: d.firstFailedAt,
+      failedAt: shared.clock.now(),
+    };
+    r = await withRetry((n) => deadLetter(shared.exec, keys, shared.consumer, delivery, dl, n > 0));
   } else {
     const delay = d.kind === 'retry' ? d.delayMs : 0;
-    r = await fenced(() => retryLater(s.exec, keys, s.consumer, delivery, delay, d.next));
+    r = await withRetry((n) => retryLater(shared.exec, keys, shared.consumer, delivery, delay, d.next, n > 0));
   }
-  if (!r.ok) return fenceRejected(s, t, env, d.kind, r.lost, src);
+  if (!r.ok) return fenceRejected(run, d.kind, r.lost);
   switch (d.kind) {
     case 'retry':
-      src
+      run
         .log()
-        .info({ err: d.error, delayMs: d.delayMs }, `attempt ${env.attempt} failed; retrying in ${d.delayMs} ms`);
-      s.onRetry?.(keys.queue, d.delayMs);
-      if (listens(s, 'job:retrying'))
-        s.emit?.('job:retrying', {
-          ...identity(t, env),
-          durationMs,
+        .info({ err: d.error, delayMs: d.delayMs }, `attempt ${envelope.attempt} failed; retrying in ${d.delayMs} ms`);
+      shared.onRetry?.(keys.queue, d.delayMs);
+      if (listens(shared, 'job:retrying'))
+        shared.emit?.('job:retrying', {
+          ...runEvent(run),
+          durationMs: run.durationMs,
           error: d.error,
           delayMs: d.delayMs,
           nextAttempt: d.next.attempt,
         });
       return 'retrying';
     case 'hand-back':
-      src.log().info('handed back for another worker (shutdown)');
+      run.log().info('handed back for another worker (shutdown)');
       return 'handed-back';
     default:
-      src.log().warn({ reason: d.reason, error: d.error }, 'dead-lettered');
-      if (listens(s, 'job:dead'))
-        s.emit?.('job:dead', { ...identity(t, env), durationMs, reason: d.reason, error: d.error });
+      run.log().warn({ reason: d.reason, error: d.error }, 'dead-lettered');
+      if (listens(shared, 'job:dead'))
+        shared.emit?.('job:dead', { ...runEvent(run), durationMs: run.durationMs, reason: d.reason, error: d.error });
       return 'dead';
   }
 }
@@ -127,36 +116,70 @@ export async function applyDecision(
  * A handler cut short (timeout, lease lost, shutdown) finished anyway: a success tries its ack, which the fence
  * rejects when the job runs elsewhere; a failure is only logged.
  */
-export function lateResult(
-  s: RunShared,
-  t: RunTask,
-  env: JobEnvelope,
-  why: JobInterrupt,
-  ok: boolean,
-  error: unknown,
-  src: LogSource,
-): void {
+export function lateResult(run: RunView, why: JobInterrupt, ok: boolean, error: unknown): void {
   if (!ok) {
-    src.log().debug({ err: error }, `handler failed after ${why.kind}; ignored`);
+    run.log().debug({ err: error }, `handler failed after ${why.kind}; ignored`);
     return;
   }
   if (why.kind === 'shutdown') {
-    src.log().warn('handler finished after its job was handed back at shutdown; result dropped');
+    run.log().warn('handler finished after its job was handed back at shutdown; result dropped');
     return;
   }
-  ackDeliveries(s.exec, t.keys, s.consumer, [t.delivery]).then(
+  const { shared, task } = run;
+  ackDeliveries(shared.exec, task.keys, shared.consumer, [task.delivery]).then(
     (r) => {
       const f = r[0];
       if (f && !f.ok) {
-        src
+        run
           .log()
           .warn(
             { reason: leaseLostMessage(f.lost) },
             `late result after ${why.kind} rejected by the fence (the job runs elsewhere)`,
           );
-        if (listens(s, 'job:lease-lost')) s.emit?.('job:lease-lost', { ...identity(t, env), during: 'finish' });
-      } else src.log().info(`late result after ${why.kind} acknowledged (the job had not been moved yet)`);
+        if (listens(shared, 'job:lease-lost')) shared.emit?.('job:lease-lost', { ...runEvent(run), during: 'finish' });
+      } else run.log().info(`late result after ${why.kind} acknowledged (the job had not been moved yet)`);
     },
-    (err: unknown) => src.log().debug({ err }, 'late result: ack failed'),
+    (err: unknown) => run.log().debug({ err }, 'late result: ack failed'),
   );
+}
+
+/**
+ * Hand a delivery back (shutdown, or a drain whose budget it does not fit): straight back on the stream with the
+ * same attempt, retried up to 4 times. False when the entry cannot be decoded or the fence refused.
+ */
+export async function handBack(holder: Holder, delivered: Delivered): Promise<boolean> {
+  const decoded = decodeEnvelope(delivered.fields);
+  if (!decoded.ok) return false;
+  const { keys, delivery } = delivered;
+  const r = await withRetry((n) => retryLater(holder.conn, keys, holder.consumer, delivery, 0, decoded.job, n > 0), 4);
+  return r.ok;
+}
+
+/**
+ * Dead-letter a poison delivery (delivered more than `maxDeliveries` times: its worker crashed or hung every
+ * time): one fenced try; logged and reported as `job:dead`. False when the fence refused (another owner).
+ */
+export async function deadLetterPoison(
+  holder: Holder & { readonly log: Logger },
+  delivered: Delivered,
+  limits: { maxDeliveries: number; now: number },
+): Promise<boolean> {
+  const { keys, delivery, fields } = delivered;
+  const error = `delivered ${delivery.deliveries} times (maxDeliveries ${limits.maxDeliveries}): its worker crashed or hung every time`;
+  const base = jobEventBase(keys.queue, delivery.entryId, fields);
+  const r = await deadLetter(holder.conn, keys, holder.consumer, delivery, {
+    fields,
+    reason: 'poison',
+    error,
+    attempts: base.attempt,
+    failedAt: limits.now,
+    firstFailedAt: Number(fields.firstFailedAt) || limits.now,
+  });
+  if (!r.ok) return false;
+  holder.log.error(
+    { entryId: delivery.entryId, jobId: fields.id, job: fields.name },
+    `poison job dead-lettered: ${error}`,
+  );
+  holder.emit('job:dead', { ...base, durationMs: 0, reason: 'poison', error });
+  return true;
 }

@@ -8,25 +8,23 @@
  */
 import {
   DEFAULTS,
-  type Delivery,
   decodeEnvelope,
   GROUP,
-  isWakeMarker,
   promoteDue,
   type QueueKeys,
   queueKeys,
-  queuesKey,
   SluiceArgumentError,
   streamCommands,
 } from '@sluice/core';
 import type { Emit } from '../../events.js';
 import { resolveLogger } from '../../logger.js';
-import { ensureGroup } from '../../loops/consumer.js';
 import { LeaseKeeper } from '../../loops/lease-keeper.js';
+import { ensureGroup, isPaused, registerQueue } from '../../loops/queue-setup.js';
 import { Reclaimer } from '../../loops/reclaimer.js';
 import { resolveOptions, type WorkerOptions } from '../../options.js';
-import { JobPool } from '../../run/pool.js';
-import { handBack, shutdown } from '../../shutdown.js';
+import { Held, JobPool } from '../../run/pool.js';
+import { handBack } from '../../run/transitions.js';
+import { shutdown } from '../../shutdown.js';
 import { consumerName } from '../../worker.js';
 import { openRuntime, type Runtime } from '../../worker-deps.js';
 import { fits, jobCost, type QueueCost, queueCost, readCount } from './budget.js';
@@ -117,13 +115,14 @@ export async function drain(o: DrainOptions): Promise<DrainResult> {
     get free() {
       return left() > 0 ? pool.free : 0;
     },
-    submit(keys: QueueKeys, d: Delivery, fields: Record<string, string>) {
-      const cost = jobCost(opts.jobs.get(fields.name ?? ''), estimateMs);
-      if (isWakeMarker(fields) || !decodeEnvelope(fields).ok || fits(cost, left())) return pool.submit(keys, d, fields);
-      const key = `${keys.queue}\n${fields.id}`;
+    submit(h: Held) {
+      const cost = jobCost(opts.jobs.get(h.name), estimateMs);
+      if (h.marker || !decodeEnvelope(h.fields).ok || fits(cost, left())) return pool.submit(h);
+      const { keys, delivery: d } = h;
+      const key = `${keys.queue}\n${h.fields.id}`;
       if (skipped.has(key)) blocked.add(keys.queue);
       skipped.add(key);
-      const p: Promise<void> = handBack(rt, keys, d, fields)
+      const p: Promise<void> = handBack(rt, h)
         .then(
           () => undefined,
           (err: unknown) =>
@@ -157,9 +156,9 @@ export async function drain(o: DrainOptions): Promise<DrainResult> {
     const active: { keys: QueueKeys; cost: QueueCost; reclaimer: Reclaimer }[] = [];
     for (const queue of opts.queues) {
       const keys = queueKeys(opts.prefix, queue);
-      await ensureGroup(rt, keys);
-      await conn.send(['SADD', queuesKey(opts.prefix), queue], queuesKey(opts.prefix));
-      if (Number(await conn.send(['EXISTS', keys.paused], keys.paused)) === 1) {
+      await ensureGroup(conn, keys);
+      await registerQueue(conn, opts.prefix, keys);
+      if (await isPaused(conn, keys)) {
         log.info(`queue "${queue}" is paused: not draining it`);
         continue;
       }
@@ -198,7 +197,7 @@ export async function drain(o: DrainOptions): Promise<DrainResult> {
         for (const s of r) {
           for (const e of s.entries) {
             read++;
-            gate.submit(q.keys, { entryId: e.id, deliveries: 1 }, e.fields ?? {});
+            gate.submit(new Held(q.keys, { entryId: e.id, deliveries: 1 }, e.fields ?? {}));
           }
         }
       }
