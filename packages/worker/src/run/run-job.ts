@@ -63,7 +63,7 @@ export interface RunJobOptions {
 }
 
 /** One fenced ack per call, retried while Redis is unreachable: the default when no batcher is given. */
-export function directAcks(exec: RedisExecutor, consumer: string): AckSink {
+function directAcks(exec: RedisExecutor, consumer: string): AckSink {
   return {
     add(keys, delivery, to) {
       withRetry((n) => ackDeliveries(exec, keys, consumer, [delivery], n > 0)).then(
