@@ -79,7 +79,7 @@ export class JobRun implements AckReceiver, ContextSource {
     if (job.timeout !== undefined) {
       const ms = job.timeout;
       this.timer = setTimeout(
-        () => interrupt.abort(new JobInterrupt('timeout', `job "${job.name}" timed out after ${ms} ms`)),
+        () => interrupt.abort(new JobInterrupt('timeout', `job "${envelope.name}" timed out after ${ms} ms`)),
         ms,
       );
     }

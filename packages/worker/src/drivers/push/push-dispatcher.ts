@@ -11,6 +11,7 @@ import {
   backoffDelay,
   DEFAULT_BACKOFF,
   DEFAULTS,
+  defineJob,
   type JobContext,
   SluiceArgumentError,
   UnrecoverableError,
@@ -135,7 +136,13 @@ function poster(o: PushDispatcherOptions): (payload: unknown, ctx: JobContext) =
   };
 }
 
-/** The worker options of a dispatcher: a push job per given job, and a push job for every other name. */
+/** Name of the one push job that serves every job name the dispatcher was not given. */
+const ANY_OTHER_NAME = '*';
+
+/**
+ * The worker options of a dispatcher: for each given job a push job with its retry policy, timeout, concurrency
+ * and schedule; for every other name one push job (`attempts`, `backoff`). All are made with defineJob.
+ */
 export function pushWorkerOptions(o: PushDispatcherOptions): WorkerOptions {
   const given = o.jobs ?? [];
   if (given.length === 0 && !o.queues?.length) {
@@ -144,34 +151,30 @@ export function pushWorkerOptions(o: PushDispatcherOptions): WorkerOptions {
   if (o.timeout !== undefined && !(Number.isInteger(o.timeout) && o.timeout > 0)) {
     throw new SluiceArgumentError(`createPushDispatcher: timeout must be a positive integer (ms); got ${o.timeout}`);
   }
-  const post = poster(o);
-  const make = (name: string, base: AnyJob | undefined): AnyJob =>
-    Object.freeze({
-      kind: 'sluice.job' as const,
-      name,
-      queue: base?.queue ?? name,
-      schema: undefined,
-      attempts: base?.attempts ?? o.attempts ?? DEFAULTS.attempts,
-      backoff: honourRetryAfter(base?.backoff ?? o.backoff ?? DEFAULT_BACKOFF),
-      timeout: o.timeout ?? base?.timeout ?? DEFAULT_PUSH_TIMEOUT,
-      concurrency: base?.concurrency,
-      schedule: base?.schedule,
-      handler: post,
-    });
-  const others = new Map<string, AnyJob>();
+  if (o.attempts !== undefined && !(Number.isInteger(o.attempts) && o.attempts > 0)) {
+    throw new SluiceArgumentError(`createPushDispatcher: attempts must be a positive integer; got ${o.attempts}`);
+  }
+  const handler = poster(o);
+  const timeoutOf = (job: AnyJob | undefined) => o.timeout ?? job?.timeout ?? DEFAULT_PUSH_TIMEOUT;
+  const jobs = given.map((j) =>
+    defineJob({
+      name: j.name,
+      queue: j.queue,
+      retry: { attempts: j.attempts, backoff: honourRetryAfter(j.backoff) },
+      timeout: timeoutOf(j),
+      concurrency: j.concurrency,
+      schedule: j.schedule,
+      handler,
+    }),
+  );
+  const anyOther = defineJob({
+    name: ANY_OTHER_NAME,
+    retry: { attempts: o.attempts ?? DEFAULTS.attempts, backoff: honourRetryAfter(o.backoff ?? DEFAULT_BACKOFF) },
+    timeout: timeoutOf(undefined),
+    handler,
+  });
   const { to: _to, secrets: _s, jobs: _j, timeout: _t, attempts: _a, backoff: _b, headers: _h, fetch: _f, ...rest } = o;
-  return {
-    ...rest,
-    jobs: given.map((j) => make(j.name, j)),
-    fallbackJob: (name) => {
-      let j = others.get(name);
-      if (!j) {
-        j = make(name, undefined);
-        if (others.size < 10_000) others.set(name, j);
-      }
-      return j;
-    },
-  };
+  return { ...rest, jobs, fallbackJob: () => anyOther };
 }
 
 /** Build a dispatcher: a worker (start/stop/events) that POSTs every job it reads to `to`. */
