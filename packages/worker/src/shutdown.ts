@@ -12,13 +12,13 @@ import { sleep } from './loops/redis-resilience.js';
 import { JobInterrupt } from './run/errors.js';
 import { Held, type JobPool } from './run/pool.js';
 import { handBack } from './run/transitions.js';
-import type { Runtime } from './worker-deps.js';
+import type { WorkerDeps } from './worker-deps.js';
 
 const { xpendingRange, xrange } = streamCommands;
 
 /** The parts shutdown stops, in order. */
 export interface ShutdownParts {
-  rt: Runtime;
+  rt: WorkerDeps;
   /** Aborts `rt.stopping`. */
   stop: AbortController;
   consumers: readonly Consumer[];
@@ -31,7 +31,7 @@ export interface ShutdownParts {
 }
 
 /** Hand back entries of this consumer's pending list that no run tracks. Returns how many. */
-async function handBackOrphans(rt: Runtime, keys: QueueKeys): Promise<number> {
+async function handBackOrphans(rt: WorkerDeps, keys: QueueKeys): Promise<number> {
   const pending = await xpendingRange(rt.conn, keys.stream, GROUP, { count: 1000, consumer: rt.consumer });
   let n = 0;
   for (const p of pending) {

@@ -19,7 +19,7 @@ import { Reclaimer } from './loops/reclaimer.js';
 import { type ResolvedOptions, resolveOptions, type WorkerOptions } from './options.js';
 import { JobPool } from './run/pool.js';
 import { shutdown } from './shutdown.js';
-import { openRuntime } from './worker-deps.js';
+import { openWorkerDeps } from './worker-deps.js';
 
 /** A worker: start it, stop it, listen to its events. */
 export interface Worker {
@@ -57,7 +57,7 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
 
   async function start(): Promise<void> {
     if (running || stopping) throw new Error('worker: start() may be called once');
-    const { rt, stop } = await openRuntime(options, {
+    const { rt, stop } = await openWorkerDeps(options, {
       opts,
       consumer,
       log,

@@ -7,7 +7,7 @@
  */
 import { type Connection, GROUP, type QueueKeys, streamCommands } from '@sluice/core';
 import { Held, type JobPool } from '../run/pool.js';
-import type { Runtime } from '../worker-deps.js';
+import type { WorkerDeps } from '../worker-deps.js';
 import type { Promoter } from './promoter.js';
 import { ensureGroup, isPaused } from './queue-setup.js';
 import { Outage, retryDelay, sleep } from './redis-resilience.js';
@@ -35,7 +35,7 @@ export class Consumer {
   readonly clientName: string;
 
   constructor(
-    private readonly rt: Runtime,
+    private readonly rt: WorkerDeps,
     private readonly keys: QueueKeys,
     private readonly pool: JobPool,
     private readonly promoter: Promoter,

@@ -6,7 +6,7 @@
 import { leaseLostMessage, queueKeys, renewLeases } from '@sluice/core';
 import { jobEventBase } from '../events.js';
 import type { JobPool } from '../run/pool.js';
-import type { Runtime } from '../worker-deps.js';
+import type { WorkerDeps } from '../worker-deps.js';
 import { Outage, sleep } from './redis-resilience.js';
 
 /** Renews the leases of every held delivery. */
@@ -16,7 +16,7 @@ export class LeaseKeeper {
   private readonly outage: Outage;
 
   constructor(
-    private readonly rt: Runtime,
+    private readonly rt: WorkerDeps,
     private readonly pool: JobPool,
   ) {
     this.outage = new Outage(rt.log, 'renewing job leases');

@@ -7,7 +7,7 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { WorkerEventMap } from '../events.js';
 import { resolveOptions } from '../options.js';
-import type { Runtime } from '../worker-deps.js';
+import type { WorkerDeps } from '../worker-deps.js';
 import type { AckBatcher } from './ack-batcher.js';
 import { JobInterrupt } from './errors.js';
 import { Held, JobPool } from './pool.js';
@@ -75,7 +75,7 @@ function pool(jobs: AnyJob[], concurrency: number, acks: AckSink) {
     acks: acks as AckBatcher,
     enqueueCtx: { exec, prefix: 't', maxPayloadBytes: 1 << 20, known: new Set<string>() },
     stopping: new AbortController().signal,
-  } satisfies Runtime;
+  } satisfies WorkerDeps;
   const p = new JobPool(rt, { wake: (queue) => void woken.push(queue) });
   return { pool: p, scripts, events, woken };
 }

@@ -5,7 +5,7 @@
  * wait here with their lease renewed.
  */
 import type { Delivery, QueueKeys } from '@sluice/core';
-import type { Runtime } from '../worker-deps.js';
+import type { WorkerDeps } from '../worker-deps.js';
 import { JobInterrupt } from './errors.js';
 import { RunSignal } from './run-signal.js';
 import { Delivered, type RunOwner, type RunShared } from './run-types.js';
@@ -45,7 +45,7 @@ export class JobPool implements RunOwner {
   private readonly shared: RunShared;
 
   constructor(
-    private readonly rt: Runtime,
+    private readonly rt: WorkerDeps,
     hooks: { wake(queue: string, inMs?: number): void },
   ) {
     this.limited = [...rt.opts.jobs.values()].some((j) => j.concurrency !== undefined);

@@ -26,7 +26,7 @@ import { Held, JobPool } from '../../run/pool.js';
 import { handBack } from '../../run/transitions.js';
 import { shutdown } from '../../shutdown.js';
 import { consumerName } from '../../worker.js';
-import { openRuntime, type Runtime } from '../../worker-deps.js';
+import { openWorkerDeps, type WorkerDeps } from '../../worker-deps.js';
 import { fits, jobCost, type QueueCost, queueCost, readCount } from './budget.js';
 
 const { xreadgroup, xpending } = streamCommands;
@@ -97,7 +97,7 @@ export async function drain(o: DrainOptions): Promise<DrainResult> {
     if (event !== 'job:started') changed();
   };
   const listening = (event: string) => event !== 'job:started';
-  const { rt, stop } = await openRuntime(o, { opts, consumer, log, emit, listening });
+  const { rt, stop } = await openWorkerDeps(o, { opts, consumer, log, emit, listening });
   const { conn } = rt;
   const pool = new JobPool(rt, { wake: () => {} });
   const leaseKeeper = new LeaseKeeper(rt, pool);
@@ -243,7 +243,7 @@ export async function drain(o: DrainOptions): Promise<DrainResult> {
 }
 
 /** True when any of the queues has entries nobody has been handed yet (XLEN minus pending). */
-async function undelivered(rt: Runtime, queues: readonly QueueKeys[]): Promise<boolean> {
+async function undelivered(rt: WorkerDeps, queues: readonly QueueKeys[]): Promise<boolean> {
   for (const keys of queues) {
     const len = Number(await rt.conn.send(['XLEN', keys.stream], keys.stream));
     const pending = (await xpending(rt.conn, keys.stream, GROUP)).count;
@@ -253,7 +253,7 @@ async function undelivered(rt: Runtime, queues: readonly QueueKeys[]): Promise<b
 }
 
 /** Jobs in the queues: stream entries (ready or running) plus delayed jobs. */
-async function countRemaining(rt: Runtime): Promise<number> {
+async function countRemaining(rt: WorkerDeps): Promise<number> {
   let n = 0;
   for (const queue of rt.opts.queues) {
     const k = queueKeys(rt.opts.prefix, queue);
