@@ -3,7 +3,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type CapturedOutput, captureOutput, exitCodeOf, formatError } from '@sluice/cli';
-import { createSluice, deadLetter } from '@sluice/core';
+import { createSluice } from '@sluice/core';
+import { deadLetter } from '@sluice/core/internal';
 import { rawClient, redisUrl, track, uniquePrefix } from '../helpers.js';
 
 /** The repository root. */

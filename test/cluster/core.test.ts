@@ -2,17 +2,8 @@
  * Core on a 3-master Redis Cluster: every script and the inspector run unchanged; queues spread over the masters
  * by their hash tags.
  */
-import {
-  ackDeliveries,
-  type Connection,
-  createSluice,
-  defineJob,
-  GROUP,
-  promoteDue,
-  queueKeys,
-  retryLater,
-  type Sluice,
-} from '@sluice/core';
+import { type Connection, createSluice, defineJob, type Sluice } from '@sluice/core';
+import { ackDeliveries, enqueueCronTick, GROUP, promoteDue, queueKeys, retryLater } from '@sluice/core/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniquePrefix } from '../helpers.js';
 import { type LocalCluster, startCluster } from './harness.js';
@@ -72,6 +63,20 @@ describe('core on Redis Cluster', () => {
     expect((await promoteDue(conn, k, 10)).moved).toBe(1);
     const [s] = await sluice.stats('fenced');
     expect(s).toMatchObject({ running: 0, delayed: 0 });
+  });
+
+  it('dead-letters a bad delayed member, redrives it and enqueues a cron tick once, on the queue slot', async () => {
+    const k = queueKeys(prefix, 'bad');
+    const conn = sluice.connection as Connection;
+    const wide: Record<string, string> = { id: 'w', name: 'ping', data: '{}', attempt: '1', enqueuedAt: '1' };
+    for (let i = 0; i < 100; i++) wide[`f${i}`] = 'v';
+    await conn.send(['ZADD', k.delayed, '1', JSON.stringify(wide)], k.delayed);
+    expect(await promoteDue(conn, k, 10)).toMatchObject({ moved: 1, deadLettered: 1 });
+    expect(await sluice.dead.redrive('bad', { all: true })).toEqual({ moved: 1, notMoved: [] });
+    const env = { id: 'c', name: 'tick', data: '{}', attempt: 1, enqueuedAt: 1 };
+    expect(await enqueueCronTick(conn, k, 1000, 60_000, env)).toBe(true);
+    expect(await enqueueCronTick(conn, k, 1000, 60_000, env)).toBe(false);
+    expect((await sluice.streams.xrange(k.stream)).map((e) => e.fields.id)).toEqual(['w', 'c']);
   });
 
   it('fails fast with a clear message when no node answers', async () => {

@@ -2,6 +2,7 @@
  * The rule for a fenced call sent again after its reply was lost (`retried`): "not pending" means the first try
  * landed, so it counts as done; any other rejection, and "not pending" on a first try, stays a rejection.
  */
+import type { QueueKeys } from '@sluice/core';
 import {
   ackDeliveries,
   Connection,
@@ -11,10 +12,9 @@ import {
   GROUP,
   type JobEnvelope,
   LeaseLost,
-  type QueueKeys,
   queueKeys,
   retryLater,
-} from '@sluice/core';
+} from '@sluice/core/internal';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { redisUrl, track, uniquePrefix } from '../helpers.js';
 

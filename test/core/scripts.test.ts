@@ -2,6 +2,7 @@
  * State-table tests of every Lua script on a real Redis: seed keys, run the script, assert the keys; each fenced
  * script also gets its zombie case (a stale owner changes nothing).
  */
+import type { QueueKeys } from '@sluice/core';
 import {
   ackDeliveries,
   Connection,
@@ -14,14 +15,13 @@ import {
   type JobEnvelope,
   LeaseLost,
   promoteDue,
-  type QueueKeys,
   queueKeys,
   reapConsumer,
   redriveDead,
   renewLeases,
   retryLater,
   runEnqueue,
-} from '@sluice/core';
+} from '@sluice/core/internal';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rawClient, redisUrl, track, uniquePrefix, waitFor } from '../helpers.js';
 
@@ -507,7 +507,7 @@ describe('redrive, cron tick, reap consumer', () => {
       'e',
     );
     const [[deadId]] = (await send('XRANGE', k.dead, '-', '+')) as [[string]];
-    expect(await redriveDead(conn, k, [deadId, '1-1'])).toBe(1);
+    expect(await redriveDead(conn, k, [deadId, '1-1'])).toEqual(['moved', 'not-found']);
     expect(await xlen(k.dead)).toBe(0);
     const [first] = await read('c1');
     expect(first?.[1]).toEqual({ id: 'J', name: 'email', data: '{}', enqueuedAt: '1', attempt: '1' });

@@ -1,5 +1,6 @@
 /** drain(): budgeted runs on real queues (empty, larger than the budget, jobs that do not fit, crash recovery). */
-import { defineJob, GROUP } from '@sluice/core';
+import { defineJob } from '@sluice/core';
+import { GROUP } from '@sluice/core/internal';
 import { type DrainOptions, drain } from '@sluice/worker';
 import { describe, expect, it } from 'vitest';
 import { redisUrl, sleep } from '../helpers.js';
@@ -22,7 +23,17 @@ describe('drain', () => {
     const s = await producer();
     const job = defineJob({ name: 'nothing', handler: () => {} });
     const [r, ms] = await timed(run(s.prefix, { jobs: [job], budgetMs: 10_000 }));
-    expect(r).toEqual({ processed: 0, succeeded: 0, retried: 0, dead: 0, remaining: 0, stoppedBecause: 'empty' });
+    expect(r).toEqual({
+      processed: 0,
+      succeeded: 0,
+      retried: 0,
+      dead: 0,
+      remaining: 0,
+      stoppedBecause: 'empty',
+      leftMs: expect.any(Number),
+      notStarted: [],
+      paused: [],
+    });
     expect(ms).toBeLessThan(1000);
     await s.close();
   });
@@ -40,7 +51,17 @@ describe('drain', () => {
     await s.enqueueMany(ok, [{}, {}, {}]);
     await s.enqueue(bad, { last: false });
     const r = await run(s.prefix, { jobs: [ok, bad], budgetMs: 10_000 });
-    expect(r).toEqual({ processed: 4, succeeded: 3, retried: 1, dead: 0, remaining: 1, stoppedBecause: 'empty' });
+    expect(r).toEqual({
+      processed: 4,
+      succeeded: 3,
+      retried: 1,
+      dead: 0,
+      remaining: 1,
+      stoppedBecause: 'empty',
+      leftMs: expect.any(Number),
+      notStarted: [],
+      paused: [],
+    });
     expect(await consumersOf(s, 'ok')).toBe(0);
     expect(await consumersOf(s, 'bad')).toBe(0);
     await s.close();

@@ -19,7 +19,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createSluice, GROUP, JobValidationError, type QueueKeys, type Sluice, streamCommands } from '@sluice/core';
+import { createSluice, JobValidationError, type QueueKeys, type Sluice } from '@sluice/core';
+import { GROUP, streamCommands } from '@sluice/core/internal';
 import { type StartedRedis, startRedisServer } from '../redis-server.js';
 import { check, type DeadRecord, type Execution, type FinalState, type Report, recoveryAfter } from './checker.js';
 import { keyOf, type Payload, QUEUE, workJob } from './jobs.js';

@@ -4,7 +4,7 @@
  * `job:lost` event and a `reason lost` tombstone per entry in the dead-letter stream, so `queue stats` counts it.
  * The checker's lost set must be exactly the reported set; jobs enqueued afterwards run normally.
  */
-import { GROUP, streamCommands } from '@sluice/core';
+import { GROUP, streamCommands } from '@sluice/core/internal';
 import { describe, expect, it } from 'vitest';
 import { FaultRun } from './harness.js';
 import { keyOf } from './jobs.js';

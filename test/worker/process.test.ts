@@ -1,7 +1,8 @@
 /** Worker processes and real signals: SIGKILL mid-job (another process finishes after the lease), SIGTERM. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { defineJob, GROUP } from '@sluice/core';
+import { defineJob } from '@sluice/core';
+import { GROUP } from '@sluice/core/internal';
 import { afterEach, describe, expect, it } from 'vitest';
 import { redisUrl, uniquePrefix, waitFor } from '../helpers.js';
 import { producer, sleep, streamState } from './harness.js';

@@ -2,7 +2,8 @@
  * A busy worker still reclaims a dead worker's jobs: a sweep may take abandoned jobs even when every slot is
  * taken, so they run ahead of the backlog instead of after it.
  */
-import { defineJob, GROUP } from '@sluice/core';
+import { defineJob } from '@sluice/core';
+import { GROUP } from '@sluice/core/internal';
 import { expect, it } from 'vitest';
 import { uniquePrefix, waitFor } from '../helpers.js';
 import { producer, startWorker } from './harness.js';

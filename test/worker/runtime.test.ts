@@ -1,5 +1,6 @@
 /** Worker runtime on a real Redis: concurrency, pause, shutdown, reconnects, reclaim, cron, durability warning. */
-import { defineJob, envelopeFields, GROUP } from '@sluice/core';
+import { defineJob } from '@sluice/core';
+import { envelopeFields, GROUP } from '@sluice/core/internal';
 import { createWorker } from '@sluice/worker';
 import { describe, expect, it } from 'vitest';
 import { redisUrl, uniquePrefix, waitFor } from '../helpers.js';

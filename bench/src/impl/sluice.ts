@@ -3,7 +3,8 @@
  * guarantee stays on (fenced acks, leases, dead letters). `commandTimeout` set means @redis/client's
  * per-command timeout is armed (the `sluice-timer` variant); unset means Sluice's default.
  */
-import { createSluice, createSluiceClient, defineJob, type RedisClientLike } from '@sluice/core';
+import { createSluice, defineJob, type RedisClientLike } from '@sluice/core';
+import { createSluiceClient } from '@sluice/core/internal';
 import { createWorker } from '@sluice/worker';
 import type { BenchPayload } from '../payload.js';
 import { type Impl, QUEUE, type WorkerSpec } from './types.js';

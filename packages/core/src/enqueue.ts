@@ -9,7 +9,7 @@ import { isJobDefinition } from './define-job.js';
 import { parseDuration } from './duration.js';
 import { SluiceArgumentError } from './errors.js';
 import { encodePayload, envelopeFields, type JobEnvelope, newJobId } from './job.js';
-import { queueKeys, queuesKey } from './keys.js';
+import { assertJobName, queueKeys, queuesKey } from './keys.js';
 import { DEFAULTS } from './options.js';
 import { type EnqueueMode, runEnqueue } from './scripts/index.js';
 import { checkPayload, validatePayload } from './validate.js';
@@ -68,8 +68,7 @@ function whenOf(opts: EnqueueOptions | undefined): EnqueueMode {
 async function prepare(ctx: EnqueueContext, ref: JobRef, payload: unknown, opts: EnqueueOptions | undefined) {
   const job = isJobDefinition(ref) ? ref : undefined;
   const name = job ? job.name : ref;
-  if (typeof name !== 'string' || name === '')
-    throw new SluiceArgumentError('enqueue: job must be a job definition or a non-empty name');
+  assertJobName(name, 'enqueue: job name');
   if (job) await validatePayload(name, job.schema, payload);
   const data = encodePayload(name, payload, ctx.maxPayloadBytes);
   const keys = queueKeys(ctx.prefix, opts?.queue ?? job?.queue ?? name);
@@ -139,8 +138,7 @@ export async function enqueueMany(
   }
   const job = isJobDefinition(ref) ? ref : undefined;
   const name = job ? job.name : ref;
-  if (typeof name !== 'string' || name === '')
-    throw new SluiceArgumentError('enqueueMany: job must be a job definition or a non-empty name');
+  assertJobName(name, 'enqueueMany: job name');
   const keys = queueKeys(ctx.prefix, opts?.queue ?? job?.queue ?? name);
   const when = whenOf(opts);
   const enqueuedAt = Date.now();

@@ -2,7 +2,8 @@
  * Typed worker events: what happened to each job (started, succeeded, retrying, dead, lease lost, lost) and
  * errors of the background loops. A listener that throws is logged and never breaks a loop.
  */
-import type { DeadReason, JobEnvelope } from '@sluice/core';
+import type { DeadReason } from '@sluice/core';
+import type { JobEnvelope } from '@sluice/core/internal';
 
 /** Fields every job event carries. */
 export interface JobEventBase {

@@ -4,7 +4,14 @@
  * (no Redis client), and `@sluice/worker/internal` holds what the Sluice CLI needs beyond this.
  */
 
-export { type DrainOptions, type DrainResult, type DrainStop, drain } from './drivers/drain/drain.js';
+export {
+  type DrainNotStarted,
+  type DrainOptions,
+  type DrainResult,
+  type DrainStop,
+  drain,
+} from './drivers/drain/drain.js';
+export { type DrainProcessOptions, runDrainProcess } from './drivers/drain/drain-process.js';
 export {
   createPushDispatcher,
   type PushDispatcherOptions,

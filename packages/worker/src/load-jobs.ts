@@ -6,7 +6,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type AnyJob, isJobDefinition } from '@sluice/core';
+import type { AnyJob } from '@sluice/core';
+import { isJobDefinition } from '@sluice/core/internal';
 
 /** A job module that cannot be loaded or holds no (or conflicting) job definitions. */
 export class JobModuleError extends Error {

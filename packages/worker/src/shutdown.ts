@@ -5,7 +5,8 @@
  * this consumer's pending list nobody tracks (a read answered while its connection was being destroyed),
  * remove this consumer only if its pending list is empty, and close the connection.
  */
-import { GROUP, type QueueKeys, queueKeys, reapConsumer, streamCommands } from '@sluice/core';
+import type { QueueKeys } from '@sluice/core';
+import { GROUP, queueKeys, reapConsumer, streamCommands } from '@sluice/core/internal';
 import type { Consumer } from './loops/consumer.js';
 import type { LeaseKeeper } from './loops/lease-keeper.js';
 import { sleep } from './loops/redis-resilience.js';

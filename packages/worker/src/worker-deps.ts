@@ -1,5 +1,6 @@
 /** What every component of a worker shares: the connection, settings, identity, logger, events. */
-import { Connection, type ConnectionOptions, DEFAULTS, type EnqueueContext } from '@sluice/core';
+import type { ConnectionOptions } from '@sluice/core';
+import { Connection, DEFAULTS, type EnqueueContext } from '@sluice/core/internal';
 import type { Logger } from 'pino';
 import type { Emit, WorkerEventName } from './events.js';
 import type { ResolvedOptions } from './options.js';
@@ -32,7 +33,7 @@ export interface WorkerDeps {
  * `stopping`. Rejects (nothing left open) when the first connect fails.
  */
 export async function openWorkerDeps(
-  where: Pick<ConnectionOptions, 'url' | 'client' | 'cluster' | 'connectTimeout'>,
+  where: Pick<ConnectionOptions, 'url' | 'client' | 'cluster' | 'connectTimeout' | 'tls'>,
   parts: Pick<WorkerDeps, 'opts' | 'consumer' | 'log' | 'emit' | 'listening'>,
 ): Promise<{ rt: WorkerDeps; stop: AbortController }> {
   const conn = await Connection.open({
@@ -40,13 +41,14 @@ export async function openWorkerDeps(
     client: where.client,
     cluster: where.cluster,
     connectTimeout: where.connectTimeout,
+    tls: where.tls,
     onError: (err) => parts.log.debug({ err }, 'redis connection error (the client reconnects)'),
   });
   const stop = new AbortController();
   const enqueueCtx = {
     exec: conn,
     prefix: parts.opts.prefix,
-    maxPayloadBytes: DEFAULTS.maxPayloadBytes,
+    maxPayloadBytes: parts.opts.maxPayloadBytes,
     known: new Set<string>(),
   };
   const rt: WorkerDeps = {

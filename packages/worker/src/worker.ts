@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { GROUP, queueKeys } from '@sluice/core';
+import { GROUP, queueKeys } from '@sluice/core/internal';
 import type { Logger } from 'pino';
 import { checkDurability } from './durability.js';
 import { type WorkerEventName, WorkerEvents, type WorkerListener } from './events.js';
@@ -47,7 +47,7 @@ export const consumerName = (): string => `${hostname()}:${process.pid}:${random
 /** Check the options (jobs, schedules) and build a worker; nothing connects until start(). */
 export async function createWorker(options: WorkerOptions): Promise<Worker> {
   const opts = resolveOptions(options);
-  const plans = await planSchedules(opts.jobs.values());
+  const plans = await planSchedules(opts.jobs.values(), opts.maxPayloadBytes);
   const consumer = consumerName();
   const log = resolveLogger(options.logger).child({ consumer });
   const events = new WorkerEvents((err, event) => log.error({ err, event }, 'an event listener threw'));

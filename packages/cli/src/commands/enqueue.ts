@@ -1,18 +1,13 @@
 /** `sluice enqueue <job> [payload-json]`, and `--ndjson` for one payload a line from stdin. */
 import { createInterface } from 'node:readline';
-import {
-  type AnyJob,
-  assertQueueName,
-  DEFAULTS,
-  type EnqueueOptions,
-  encodePayload,
-  validatePayload,
-} from '@sluice/core';
+import type { AnyJob, EnqueueOptions } from '@sluice/core';
+import { assertQueueName, DEFAULTS, encodePayload, validatePayload } from '@sluice/core/internal';
 import { type ConnectOptions, withSluice } from '../connect.js';
 import { ExitError, usageError } from '../errors.js';
 import { findJob, loadJobModules } from '../jobs.js';
 import { json, type Output, plural } from '../output.js';
 import { parseDurationFlag, parseJson, parseTime } from '../parse.js';
+import { resolveMaxPayload } from '../tls-flags.js';
 
 /** Options of {@link enqueueCommand}. */
 export interface EnqueueCommandOptions extends ConnectOptions {
@@ -86,6 +81,7 @@ export async function readPayloadLines(
   input: NodeJS.ReadableStream,
   name: string,
   job: AnyJob | undefined,
+  maxPayloadBytes: number = DEFAULTS.maxPayloadBytes,
 ): Promise<{ payloads: unknown[]; bad: BadLine[] }> {
   const payloads: unknown[] = [];
   const bad: BadLine[] = [];
@@ -96,7 +92,7 @@ export async function readPayloadLines(
     try {
       const value = JSON.parse(text) as unknown;
       if (job) await validatePayload(job.name, job.schema, value);
-      encodePayload(name, value, DEFAULTS.maxPayloadBytes);
+      encodePayload(name, value, maxPayloadBytes);
       payloads.push(value);
     } catch (e) {
       const reason = e instanceof SyntaxError ? `not JSON (${e.message})` : (e as Error).message;
@@ -114,7 +110,8 @@ async function enqueueLines(
 ): Promise<void> {
   if (opts.payload !== undefined) throw usageError('give either a payload-json argument or --ndjson (stdin), not both');
   if (opts.key !== undefined) throw usageError('--key is per job; it cannot be used with --ndjson');
-  const { payloads, bad } = await readPayloadLines(opts.input ?? process.stdin, opts.job, job);
+  const max = resolveMaxPayload(opts) ?? DEFAULTS.maxPayloadBytes;
+  const { payloads, bad } = await readPayloadLines(opts.input ?? process.stdin, opts.job, job, max);
   if (bad.length) {
     for (const b of bad.slice(0, MAX_BAD_LINES_SHOWN)) io.err(`line ${b.line}: ${b.reason}`);
     if (bad.length > MAX_BAD_LINES_SHOWN) io.err(`... and ${bad.length - MAX_BAD_LINES_SHOWN} more bad lines`);

@@ -1,5 +1,5 @@
 /** `sluice queue list`, `sluice queue pause <queue>`, `sluice queue resume <queue>`. */
-import { assertQueueName } from '@sluice/core';
+import { assertQueueName, escapeControl } from '@sluice/core/internal';
 import { type ConnectOptions, withSluice } from '../connect.js';
 import { json, type Output } from '../output.js';
 
@@ -20,7 +20,7 @@ export async function queueListCommand(opts: QueueListOptions, io: Output): Prom
   const names = await withSluice(opts, (s) => s.queues());
   if (opts.json) io.out(json(names));
   else if (names.length === 0) io.err('no queues yet (a queue appears when a job is first enqueued to it)');
-  else for (const n of names) io.out(n);
+  else for (const n of names) io.out(escapeControl(n));
 }
 
 /** Pause a queue: workers take no new jobs from it; running jobs finish. */

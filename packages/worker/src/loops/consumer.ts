@@ -5,7 +5,8 @@
  * (socket closed, UNBLOCKED, NOGROUP after a FLUSH) is retried with backoff and logged once per outage.
  * Shutdown destroys the connection: no reliance on CLIENT UNBLOCK.
  */
-import { type Connection, GROUP, type QueueKeys, streamCommands } from '@sluice/core';
+import type { Connection, QueueKeys } from '@sluice/core';
+import { GROUP, streamCommands } from '@sluice/core/internal';
 import { Held, type JobPool } from '../run/pool.js';
 import type { WorkerDeps } from '../worker-deps.js';
 import type { Promoter } from './promoter.js';

@@ -3,7 +3,7 @@
  * (running or waiting for a slot). A renewal the fence rejects means another worker reclaimed the job: the
  * run is aborted (`ctx.signal`) and `job:lease-lost` is emitted. Timed-out runs are not renewed.
  */
-import { leaseLostMessage, queueKeys, renewLeases } from '@sluice/core';
+import { leaseLostMessage, queueKeys, renewLeases } from '@sluice/core/internal';
 import { jobEventBase } from '../events.js';
 import type { JobPool } from '../run/pool.js';
 import type { WorkerDeps } from '../worker-deps.js';

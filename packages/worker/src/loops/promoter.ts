@@ -4,7 +4,8 @@
  * no polling. It is woken by `wake` markers (a producer or another worker added an earlier job) and by this
  * worker's own retries.
  */
-import { DEFAULTS, promoteDue, type QueueKeys } from '@sluice/core';
+import type { QueueKeys } from '@sluice/core';
+import { DEFAULTS, promoteDue } from '@sluice/core/internal';
 import type { WorkerDeps } from '../worker-deps.js';
 import { Outage, retryDelay, sleep } from './redis-resilience.js';
 

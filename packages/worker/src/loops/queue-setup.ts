@@ -2,7 +2,8 @@
  * The per-queue Redis facts a worker or driver sets up or checks, each written once: the consumer group (and its
  * stream) exists, the queue is listed in `{prefix}:queues` (for `sluice queue list`), and whether it is paused.
  */
-import { GROUP, type QueueKeys, queuesKey, type RedisExecutor, streamCommands } from '@sluice/core';
+import type { QueueKeys } from '@sluice/core';
+import { GROUP, queuesKey, type RedisExecutor, streamCommands } from '@sluice/core/internal';
 
 const { xgroupEnsure } = streamCommands;
 

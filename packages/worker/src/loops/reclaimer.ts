@@ -7,7 +7,8 @@
  * are reported (error log, `job:lost`, and a `reason lost` tombstone in the dead-letter stream), never dropped
  * silently.
  */
-import { type Delivery, GROUP, type QueueKeys, streamCommands } from '@sluice/core';
+import type { QueueKeys } from '@sluice/core';
+import { type Delivery, GROUP, lostEntryFields, streamCommands } from '@sluice/core/internal';
 import { Held, type JobPool } from '../run/pool.js';
 import { deadLetterPoison } from '../run/transitions.js';
 import type { WorkerDeps } from '../worker-deps.js';
@@ -101,26 +102,11 @@ export class Reclaimer {
    */
   private async recordLost(ids: readonly string[]): Promise<void> {
     const dead = this.keys.dead;
-    const at = String(this.rt.opts.clock.now());
+    const at = this.rt.opts.clock.now();
     await Promise.all(
       ids.map((id) =>
         this.rt.conn
-          .send(
-            [
-              'XADD',
-              dead,
-              '*',
-              'reason',
-              'lost',
-              'error',
-              `entry ${id} was deleted from the stream (trimmed?) while pending; its payload is gone`,
-              'entryId',
-              id,
-              'deadAt',
-              at,
-            ],
-            dead,
-          )
+          .send(['XADD', dead, '*', ...lostEntryFields(id, at)], dead)
           .catch((err: unknown) =>
             this.log.error({ err, entryId: id }, 'could not record a lost job in the dead stream'),
           ),

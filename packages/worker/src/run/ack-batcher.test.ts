@@ -1,6 +1,6 @@
 /** The ack batcher without Redis: a fake executor answers the ack script and records every call. */
 import { ErrorReply } from '@redis/client';
-import { type Delivery, type Fenced, LeaseLost, queueKeys, type RedisExecutor } from '@sluice/core';
+import { type Delivery, type Fenced, LeaseLost, queueKeys, type RedisExecutor } from '@sluice/core/internal';
 import { describe, expect, it } from 'vitest';
 import { AckBatcher } from './ack-batcher.js';
 import type { AckReceiver } from './run-types.js';

@@ -3,7 +3,8 @@
  * `ackDeliveries` script call. A transient failure is retried (core's wrapper counts an entry the retry finds no
  * longer pending as done: the first try landed and only its reply was lost).
  */
-import { ackDeliveries, type Delivery, type Fenced, LeaseLost, type QueueKeys, type RedisExecutor } from '@sluice/core';
+import type { QueueKeys } from '@sluice/core';
+import { ackDeliveries, type Delivery, type Fenced, LeaseLost, type RedisExecutor } from '@sluice/core/internal';
 import { withRetry } from '../loops/redis-resilience.js';
 import type { AckReceiver, AckSink } from './run-types.js';
 

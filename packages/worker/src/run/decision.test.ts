@@ -1,4 +1,5 @@
-import { defineJob, type JobEnvelope, UnrecoverableError } from '@sluice/core';
+import { defineJob, UnrecoverableError } from '@sluice/core';
+import type { JobEnvelope } from '@sluice/core/internal';
 import { describe, expect, it } from 'vitest';
 import { classify, MAX_ERROR_CHARS } from './decision.js';
 import { JobInterrupt, MissingHandlerError } from './errors.js';
@@ -97,5 +98,36 @@ describe('classify', () => {
       next: env({ attempt: 2 }),
     });
     expect(classify(env(), job, fail(new JobInterrupt('lease-lost', 'l')), NOW)).toEqual({ kind: 'abandon' });
+  });
+});
+
+describe('classify: no URL secret is stored, logged or emitted', () => {
+  const secretUrl = 'https://user:pa/ss@hook.example/x?token=t0ken';
+  class Tagged extends Error {
+    override name = 'Tagged';
+    readonly tag = 7;
+  }
+
+  it('a dead letter keeps neither the userinfo nor the query values, in the message or the stack', () => {
+    const e = new Error(`POST failed: cannot fetch ${secretUrl}`);
+    const d = classify(env({ attempt: 3 }), job, fail(e), NOW);
+    if (d.kind !== 'dead') throw new Error(`expected dead, got ${d.kind}`);
+    expect(d.error).toBe('POST failed: cannot fetch https://user:***@hook.example/x?token=***');
+    for (const secret of ['pa/ss', 't0ken']) {
+      expect(d.error).not.toContain(secret);
+      expect(d.stack).not.toContain(secret);
+    }
+  });
+
+  it("a retry's error is a redacted copy of the same class; an error without a URL is passed as is", () => {
+    const e = new Tagged(`upstream ${secretUrl} said no`);
+    const d = classify(env(), job, fail(e), NOW);
+    if (d.kind !== 'retry') throw new Error(`expected retry, got ${d.kind}`);
+    expect(d.error).toBeInstanceOf(Tagged);
+    expect((d.error as Tagged).tag).toBe(7);
+    expect(d.error.message).toBe('upstream https://user:***@hook.example/x?token=*** said no');
+    expect(d.error.stack).not.toContain('t0ken');
+    const plain = new Error('boom');
+    expect(classify(env(), job, fail(plain), NOW)).toMatchObject({ kind: 'retry', error: plain });
   });
 });

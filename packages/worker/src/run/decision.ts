@@ -2,16 +2,9 @@
  * The outcome decision, pure: what a finished attempt means for the job (ack, retry later with backoff,
  * dead-letter, hand back, or nothing because the lease is gone). No I/O, so every rule is unit-tested.
  */
-import {
-  type AnyJob,
-  backoffDelay,
-  DEFAULT_BACKOFF,
-  DEFAULTS,
-  type DeadReason,
-  type JobEnvelope,
-  UnrecoverableError,
-} from '@sluice/core';
-import { JobInterrupt } from './errors.js';
+import { type AnyJob, type DeadReason, UnrecoverableError } from '@sluice/core';
+import { backoffDelay, DEFAULT_BACKOFF, DEFAULTS, type JobEnvelope, redactSecrets } from '@sluice/core/internal';
+import { DeferJob, JobInterrupt } from './errors.js';
 
 /** How an attempt ended. */
 export type Attempt =
@@ -45,6 +38,17 @@ export function asError(e: unknown): Error {
   return new Error(`non-Error thrown: ${text}`);
 }
 
+/**
+ * `e` with the secrets of any URL in its message and stack taken out (core's redactSecrets), for what is stored,
+ * logged and emitted: the same error when there was nothing to take, else a copy of the same class.
+ */
+export function redactError(e: Error): Error {
+  const message = redactSecrets(e.message);
+  const stack = e.stack === undefined ? undefined : redactSecrets(e.stack);
+  if (message === e.message && stack === e.stack) return e;
+  return Object.assign(Object.create(Object.getPrototypeOf(e)) as Error, e, { message, stack });
+}
+
 /** Decide the fate of `env` (run as `job`, undefined when there is no handler) after `attempt`, at `now` (epoch ms). */
 export function classify(
   env: JobEnvelope,
@@ -58,14 +62,18 @@ export function classify(
   if (error instanceof JobInterrupt && error.kind === 'shutdown') return { kind: 'hand-back', next: env };
   if (error instanceof JobInterrupt && error.kind === 'lease-lost') return { kind: 'abandon' };
   const firstFailedAt = env.firstFailedAt ?? now;
-  const dead = (reason: DeadReason): Decision => ({
-    kind: 'dead',
-    reason,
-    error: bound(error.message || error.name, MAX_ERROR_CHARS),
-    stack: error.stack ? bound(error.stack, MAX_STACK_CHARS) : undefined,
-    firstFailedAt,
-  });
+  const dead = (reason: DeadReason): Decision => {
+    const shown = redactError(error);
+    return {
+      kind: 'dead',
+      reason,
+      error: bound(shown.message || shown.name, MAX_ERROR_CHARS),
+      stack: shown.stack ? bound(shown.stack, MAX_STACK_CHARS) : undefined,
+      firstFailedAt,
+    };
+  };
   if (attempt.phase === 'payload') return dead('invalid');
+  if (error instanceof DeferJob) return { kind: 'retry', delayMs: error.delayMs, error, next: env };
   if (error instanceof UnrecoverableError) return dead('unrecoverable');
   const attempts = job?.attempts ?? DEFAULTS.attempts;
   if (env.attempt >= attempts) return dead(job ? 'failed' : 'no-handler');
@@ -75,5 +83,6 @@ export function classify(
   } catch {
     delayMs = backoffDelay(DEFAULT_BACKOFF, env.attempt, error, random);
   }
-  return { kind: 'retry', delayMs, error, next: { ...env, attempt: env.attempt + 1, firstFailedAt } };
+  const next = { ...env, attempt: env.attempt + 1, firstFailedAt };
+  return { kind: 'retry', delayMs, error: redactError(error), next };
 }

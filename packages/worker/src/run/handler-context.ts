@@ -1,12 +1,6 @@
 /** The `ctx` a handler receives: ids, attempt, abort signal, a bound child logger, chained enqueue, trace. */
-import {
-  type ChainEnqueue,
-  type EnqueueContext,
-  enqueue,
-  type JobContext,
-  type JobEnvelope,
-  type JobLogger,
-} from '@sluice/core';
+import type { JobContext, JobLogger } from '@sluice/core';
+import { type ChainEnqueue, type EnqueueContext, enqueue, type JobEnvelope } from '@sluice/core/internal';
 import type { Logger } from 'pino';
 
 /** Where a context gets its signal and logger, both made on first use. */

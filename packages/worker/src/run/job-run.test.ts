@@ -1,5 +1,6 @@
 /** The run state machine without Redis: the ack goes to a recording receiver, outcomes that need Redis are not run. */
-import { type AnyJob, defineJob, type Fenced, queueKeys, type RedisExecutor, systemClock } from '@sluice/core';
+import { type AnyJob, defineJob } from '@sluice/core';
+import { type Fenced, queueKeys, type RedisExecutor, systemClock } from '@sluice/core/internal';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { JobInterrupt } from './errors.js';

@@ -9,7 +9,8 @@
  * {@link JobRun.acked}. The pool runs thousands of these a second; each costs the handler's own promise, one
  * reaction on it and this object.
  */
-import type { AnyJob, Fenced, JobEnvelope } from '@sluice/core';
+import type { AnyJob } from '@sluice/core';
+import type { Fenced, JobEnvelope } from '@sluice/core/internal';
 import type { Logger } from 'pino';
 import { type Attempt, classify, type Decision } from './decision.js';
 import { JobInterrupt } from './errors.js';

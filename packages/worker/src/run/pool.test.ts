@@ -2,7 +2,8 @@
  * The job pool without Redis: handlers the test ends by hand, an ack sink the test answers, and an executor that
  * answers the retry-later and finish-marker scripts. Steps wait for a turn of the event loop, never for time.
  */
-import { type AnyJob, type Connection, defineJob, type Fenced, queueKeys, type RedisExecutor } from '@sluice/core';
+import { type AnyJob, type Connection, defineJob } from '@sluice/core';
+import { type Fenced, queueKeys, type RedisExecutor } from '@sluice/core/internal';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { WorkerEventMap } from '../events.js';

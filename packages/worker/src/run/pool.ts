@@ -4,7 +4,9 @@
  * shutdown interrupt the running ones. Deliveries read beyond the free slots (several queues read at once)
  * wait here with their lease renewed.
  */
-import type { Delivery, QueueKeys } from '@sluice/core';
+import type { QueueKeys } from '@sluice/core';
+import type { Delivery } from '@sluice/core/internal';
+import { successLevel } from '../logger.js';
 import type { WorkerDeps } from '../worker-deps.js';
 import { JobInterrupt } from './errors.js';
 import { RunSignal } from './run-signal.js';
@@ -49,6 +51,7 @@ export class JobPool implements RunOwner {
     hooks: { wake(queue: string, inMs?: number): void },
   ) {
     this.limited = [...rt.opts.jobs.values()].some((j) => j.concurrency !== undefined);
+    const logSuccess = successLevel(rt.log);
     this.shared = {
       exec: rt.conn,
       consumer: rt.consumer,
@@ -61,7 +64,8 @@ export class JobPool implements RunOwner {
       owner: this,
       emit: rt.emit,
       listening: rt.listening,
-      durations: false,
+      durations: logSuccess !== undefined,
+      logSuccess,
       onRetry: (queue, ms) => hooks.wake(queue, ms),
       onMarker: (queue) => hooks.wake(queue),
     };

@@ -1,5 +1,6 @@
 /** runJob (the promise form) without Redis: its direct ack shares the batcher's rule for a retried call. */
-import { defineJob, LeaseLost, queueKeys, type RedisExecutor } from '@sluice/core';
+import { defineJob } from '@sluice/core';
+import { LeaseLost, queueKeys, type RedisExecutor } from '@sluice/core/internal';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { runJob } from './run-job.js';

@@ -4,19 +4,18 @@
  * handler with its context, decides the outcome and records it with one fenced script (ack, retry later,
  * dead-letter, hand back), exactly as the worker's pool does through {@link startJob}.
  */
+import type { AnyJob, Clock, QueueKeys } from '@sluice/core';
 import {
-  type AnyJob,
   ackDeliveries,
-  type Clock,
   type Delivery,
   type EnqueueContext,
   type Fenced,
-  type QueueKeys,
   type RedisExecutor,
   systemClock,
-} from '@sluice/core';
+} from '@sluice/core/internal';
 import type { Logger } from 'pino';
 import type { Emit } from '../events.js';
+import { successLevel } from '../logger.js';
 import { withRetry } from '../loops/redis-resilience.js';
 import { RunSignal } from './run-signal.js';
 import { type AckSink, Delivered, type RunJobResult, type RunOwner, type RunShared } from './run-types.js';
@@ -114,6 +113,7 @@ export function runJob(o: RunJobOptions): Promise<RunJobResult> {
       enqueueCtx: o.enqueueCtx,
       clock: o.clock ?? systemClock,
       random: o.random ?? Math.random,
+      logSuccess: successLevel(o.log),
       acks: o.ack ? customAcks(o.ack) : directAcks(o.exec, o.consumer),
       owner,
       emit: o.emit,

@@ -1,14 +1,12 @@
 /** The parts of one run: what every run of a worker shares, the delivery to run, who is told, and what comes back. */
+import type { AnyJob, Clock, QueueKeys } from '@sluice/core';
 import {
-  type AnyJob,
-  type Clock,
   type Delivery,
   type EnqueueContext,
   type Fenced,
   isWakeMarker,
-  type QueueKeys,
   type RedisExecutor,
-} from '@sluice/core';
+} from '@sluice/core/internal';
 import type { Logger } from 'pino';
 import type { Emit, WorkerEventName } from '../events.js';
 import type { Decision } from './decision.js';
@@ -83,6 +81,8 @@ export interface RunShared {
   listening?: ((event: WorkerEventName) => boolean) | undefined;
   /** Measure every handler's duration (default true); false: only when an event that carries it has listeners. */
   durations?: boolean | undefined;
+  /** Level of the one line each succeeded job logs with its duration (default none: no line); see `successLevel`. */
+  logSuccess?: 'info' | 'debug' | undefined;
   /** Called after a retry of a job of `queue` was scheduled, with its delay (the worker wakes its promoter). */
   onRetry?: ((queue: string, delayMs: number) => void) | undefined;
   /** Called when a `wake` marker of `queue` was finished (the worker wakes its promoter). */

@@ -3,7 +3,7 @@
  * decode the entry, parse and validate the payload, find the handler and hand over to a {@link JobRun}; an
  * entry that fails any of these is recorded as a failed attempt without calling a handler.
  */
-import { checkPayload, decodeEnvelope, finishMarker, type JobEnvelope } from '@sluice/core';
+import { checkPayload, decodeEnvelope, finishMarker, type JobEnvelope } from '@sluice/core/internal';
 import { withRetry } from '../loops/redis-resilience.js';
 import { MissingHandlerError } from './errors.js';
 import { JobRun } from './job-run.js';

@@ -14,11 +14,11 @@ import {
   leaseLostMessage,
   type RedisExecutor,
   retryLater,
-} from '@sluice/core';
+} from '@sluice/core/internal';
 import type { Logger } from 'pino';
 import { type Emit, type JobEventBase, jobEventBase, type WorkerEventName } from '../events.js';
 import { withRetry } from '../loops/redis-resilience.js';
-import type { Decision } from './decision.js';
+import { asError, type Decision, redactError } from './decision.js';
 import type { JobInterrupt } from './errors.js';
 import type { Delivered, RunOutcome, RunShared } from './run-types.js';
 
@@ -59,6 +59,8 @@ function fenceRejected(run: RunView, kind: Decision['kind'], lost: LeaseLost): R
 /** The ack of `run` was recorded with `result`: report it (succeeded, or rejected by the fence). */
 export function ackRecorded(run: RunView, result: Fenced): RunOutcome {
   if (!result.ok) return fenceRejected(run, 'ack', result.lost);
+  const level = run.shared.logSuccess;
+  if (level) run.log()[level]({ durationMs: run.durationMs }, 'job succeeded');
   if (listens(run.shared, 'job:succeeded'))
     run.shared.emit?.('job:succeeded', { ...runEvent(run), durationMs: run.durationMs });
   return 'succeeded';
@@ -88,9 +90,15 @@ export async function recordDecision(run: RunView, d: Exclude<Decision, { kind: 
   if (!r.ok) return fenceRejected(run, d.kind, r.lost);
   switch (d.kind) {
     case 'retry':
-      run
-        .log()
-        .info({ err: d.error, delayMs: d.delayMs }, `attempt ${envelope.attempt} failed; retrying in ${d.delayMs} ms`);
+      if (d.next.attempt === envelope.attempt)
+        run.log().debug({ err: d.error, delayMs: d.delayMs }, `attempt not counted; running again in ${d.delayMs} ms`);
+      else
+        run
+          .log()
+          .info(
+            { err: d.error, delayMs: d.delayMs },
+            `attempt ${envelope.attempt} failed; retrying in ${d.delayMs} ms`,
+          );
       shared.onRetry?.(keys.queue, d.delayMs);
       if (listens(shared, 'job:retrying'))
         shared.emit?.('job:retrying', {
@@ -118,7 +126,7 @@ export async function recordDecision(run: RunView, d: Exclude<Decision, { kind: 
  */
 export function lateResult(run: RunView, why: JobInterrupt, ok: boolean, error: unknown): void {
   if (!ok) {
-    run.log().debug({ err: error }, `handler failed after ${why.kind}; ignored`);
+    run.log().debug({ err: redactError(asError(error)) }, `handler failed after ${why.kind}; ignored`);
     return;
   }
   if (why.kind === 'shutdown') {

@@ -1,5 +1,6 @@
 /** The worker options of a push dispatcher: push jobs made with defineJob, for given jobs and for any other name. */
-import { defineJob, isJobDefinition } from '@sluice/core';
+import { defineJob } from '@sluice/core';
+import { isJobDefinition } from '@sluice/core/internal';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PUSH_TIMEOUT, pushWorkerOptions } from './push-dispatcher.js';
 
