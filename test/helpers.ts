@@ -39,29 +39,8 @@ export async function rawClient() {
   return client;
 }
 
-/** Poll `check` until it returns a truthy value or `timeoutMs` passes (then throws with `what`). */
-export async function waitFor<T>(
-  check: () => T | Promise<T>,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<NonNullable<T>> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v) return v as NonNullable<T>;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-/** Sleep (only where no clock can be injected: waiting for real Redis idle times). */
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** The one sleep and waitFor of the tests (test/wait.ts), re-exported for the integration tests. */
+export { sleep, WAIT_MS, waitFor } from './wait.js';
 
 afterEach(async () => {
   const leaked = [...open].filter((c) => c.isOpen());

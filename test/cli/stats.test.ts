@@ -1,7 +1,8 @@
-import { enqueueCommand, type StatsReport, statsCommand } from '@sluice/cli';
+import { captureOutput, enqueueCommand, type StatsReport, statsCommand } from '@sluice/cli';
 import { createSluice } from '@sluice/core';
 import { describe, expect, it } from 'vitest';
-import { rawClient, sleep } from '../helpers.js';
+import { waitFor } from '../helpers.js';
+import { deliveredTo } from '../queue-fixtures.js';
 import { conn, run, seedDead } from './cli-helpers.js';
 
 type C = ReturnType<typeof conn>;
@@ -16,20 +17,8 @@ async function seed(c: C) {
   await run((io) => enqueueCommand({ ...c, job: 'later', delay: '1h' }, io));
   await run((io) => enqueueCommand({ ...c, job: 'reports' }, io));
   const sluice = await createSluice({ url: c.redis, prefix: c.prefix });
-  const raw = await rawClient();
-  await raw.sendCommand([
-    'XREADGROUP',
-    'GROUP',
-    'workers',
-    'host:9:z',
-    'COUNT',
-    '1',
-    'STREAMS',
-    sluice.keys('emails').stream,
-    '>',
-  ]);
+  await deliveredTo(sluice.connection, sluice.keys('emails'), 'host:9:z'); // one job running
   await sluice.pause('emails');
-  await raw.close();
   await sluice.close();
 }
 
@@ -37,7 +26,6 @@ describe('sluice queue stats', () => {
   it('prints an aligned table of every queue', async () => {
     const c = conn();
     await seed(c);
-    await sleep(20);
     const r = await run((io) => statsCommand(c, io));
     expect(r.code).toBe(0);
     expect(r.stdout[0]).toBe('QUEUE    READY  RUNNING  DELAYED  DEAD  CONSUMERS  OLDEST READY  OLDEST RUNNING  PAUSED');
@@ -111,10 +99,14 @@ describe('sluice queue stats', () => {
     expect(r.stdout).toHaveLength(3); // one JSON line per refresh
     expect(r.stdout.map((l) => (JSON.parse(l) as StatsReport).queues[0]?.ready)).toEqual([1, 1, 1]);
     const ac = new AbortController();
-    setTimeout(() => ac.abort(), 250);
-    const started = Date.now();
-    const text = await run((io) => statsCommand({ ...c, watch: '100ms', signal: ac.signal }, io));
-    expect(Date.now() - started).toBeLessThan(2000);
+    const io = captureOutput();
+    const refreshes = () => io.stdout.filter((l) => l.startsWith('every 100ms')).length;
+    const watching = run((out) => statsCommand({ ...c, watch: '100ms', signal: ac.signal }, out), io);
+    await waitFor(() => refreshes() >= 2, 'two refreshes');
+    const aborted = Date.now();
+    ac.abort();
+    const text = await watching;
+    expect(Date.now() - aborted).toBeLessThan(1750); // as before: the abort came at 250 ms of a 2 s bound
     expect(text.code).toBe(0);
     expect(text.stdout.filter((l) => l.startsWith('every 100ms')).length).toBeGreaterThanOrEqual(2);
   });

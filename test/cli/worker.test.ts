@@ -1,23 +1,24 @@
-import { type StatsReport, workerStartCommand } from '@sluice/cli';
+import { enqueueCommand, type StatsReport, statsCommand, workerStartCommand } from '@sluice/cli';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers.js';
 import { freePort } from '../redis-server.js';
-import { conn, JOBS_FIXTURE, run, spawnSluice, startSluice } from './cli-helpers.js';
+import { conn, JOBS_FIXTURE, run, startSluice } from './cli-helpers.js';
 
 describe('sluice worker start', () => {
   it('runs the jobs of the modules until SIGTERM, then exits 0', async () => {
     const c = conn();
     const g = ['--redis', c.redis, '--prefix', c.prefix];
-    for (let i = 0; i < 5; i++) await spawnSluice(['enqueue', 'report', '{}', ...g]);
+    // Only the worker is a child process; the enqueues and the stats run in-process (each spawn costs seconds).
+    for (let i = 0; i < 5; i++) await run((io) => enqueueCommand({ ...c, job: 'report', payload: '{}' }, io));
     const worker = startSluice(['worker', 'start', JOBS_FIXTURE, '--concurrency', '2', '--log-level', 'warn', ...g]);
     await waitFor(
       async () => {
-        const r = await spawnSluice(['queue', 'stats', 'report', '--json', ...g]);
-        const q = (JSON.parse(r.stdout) as StatsReport).queues[0];
+        const r = await run((io) => statsCommand({ ...c, queues: ['report'], json: true }, io));
+        const q = (JSON.parse(r.stdout.join('\n')) as StatsReport).queues[0];
         return q && q.ready === 0 && q.running === 0 && q.consumers.length > 0;
       },
       'the worker to drain the queue',
-      15_000,
+      30_000,
     );
     worker.child.kill('SIGTERM');
     const done = await worker.done;

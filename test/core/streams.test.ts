@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isStreamId, SluiceArgumentError, type Streams, streamsFor } from '../../packages/core/src/commands/index.js';
 import { rawClient, uniquePrefix } from '../helpers.js';
+import { blockedOnServer } from '../queue-fixtures.js';
 
 type Client = Awaited<ReturnType<typeof rawClient>>;
 let client: Client;
@@ -169,8 +170,9 @@ describe('XREAD', () => {
     blocking.on('error', () => {});
     await blocking.connect();
     try {
-      const read = streamsFor(blocking).xread({ key, id: '$' }, { block: 5000 });
-      await new Promise((r) => setTimeout(r, 50));
+      const blockingId = Number(await blocking.sendCommand(['CLIENT', 'ID']));
+      const read = streamsFor(blocking).xread({ key, id: '$' }, { block: 30_000 });
+      await blockedOnServer({ send: (args) => client.sendCommand([...args]) }, blockingId);
       const id = await s.xadd(key, { hello: 'world' });
       expect(await read).toEqual([{ stream: key, entries: [{ id, fields: { hello: 'world' } }] }]);
     } finally {

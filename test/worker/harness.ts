@@ -56,10 +56,3 @@ export async function streamState(s: Sluice, k: QueueKeys): Promise<{ len: numbe
 export async function deadEntries(s: Sluice, queue: string): Promise<Record<string, string>[]> {
   return (await s.streams.xrange(s.keys(queue).dead, { count: 100 })).map((e) => e.fields);
 }
-
-/** Raw XADD of fields onto a queue's stream. */
-export async function rawAdd(s: Sluice, k: QueueKeys, fields: Record<string, string>): Promise<string> {
-  return String(await s.connection.send(['XADD', k.stream, '*', ...Object.entries(fields).flat()]));
-}
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

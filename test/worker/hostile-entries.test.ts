@@ -2,7 +2,8 @@
 import { defineJob } from '@sluice/core';
 import { describe, expect, it } from 'vitest';
 import { uniquePrefix, waitFor } from '../helpers.js';
-import { deadEntries, producer, rawAdd, record, startWorker, streamState } from './harness.js';
+import { rawEntry } from '../queue-fixtures.js';
+import { deadEntries, producer, record, startWorker, streamState } from './harness.js';
 
 describe('hostile entries', () => {
   it('an entry written raw with 5,000 fields is dead-lettered (bounded, with a note), not lost', async () => {
@@ -13,7 +14,7 @@ describe('hostile entries', () => {
     const dead = record('job:dead', w);
     const fields: Record<string, string> = { id: 'wide-1', name: 'wide', attempt: '1' };
     for (let i = 0; i < 5000; i++) fields[`f${i}`] = `v${i}`;
-    const entryId = await rawAdd(s, s.keys('wide'), fields);
+    const entryId = await rawEntry(s.connection, s.keys('wide'), fields);
     await waitFor(() => dead.length === 1, 'dead-lettered');
     const [entry, ...more] = await deadEntries(s, 'wide');
     expect(more).toEqual([]);

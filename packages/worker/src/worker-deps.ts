@@ -1,6 +1,6 @@
 /** What every component of a worker shares: the connection, settings, identity, logger, events. */
 import type { ConnectionOptions } from '@sluice/core';
-import { Connection, DEFAULTS, type EnqueueContext } from '@sluice/core/internal';
+import { Connection, type EnqueueContext } from '@sluice/core/internal';
 import type { Logger } from 'pino';
 import type { Emit, WorkerEventName } from './events.js';
 import type { ResolvedOptions } from './options.js';

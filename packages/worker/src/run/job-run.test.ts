@@ -3,6 +3,7 @@ import { type AnyJob, defineJob } from '@sluice/core';
 import { type Fenced, queueKeys, type RedisExecutor, systemClock } from '@sluice/core/internal';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import { sleep } from '../../../../test/wait.js';
 import { JobInterrupt } from './errors.js';
 import { RunSignal } from './run-signal.js';
 import { Delivered, type RunJobResult, type RunOwner, type RunShared } from './run-types.js';
@@ -95,7 +96,7 @@ describe('startJob', () => {
     sig.abort(new JobInterrupt('lease-lost', 'reclaimed elsewhere'));
     await done;
     finish();
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20); // a window for a second end, which must not come (an absence is asserted, not a duration)
     expect(calls).toEqual(['start', 'settled', 'done']);
     expect(results).toMatchObject([{ outcome: 'lease-lost' }]);
     expect(acks).toEqual([]); // the batcher never saw it; the late ack went to the (unreachable) fence
