@@ -8,7 +8,6 @@ import {
   Connection,
   type Delivery,
   deadLetter,
-  envelopeFields,
   GROUP,
   type JobEnvelope,
   LeaseLost,
@@ -17,6 +16,7 @@ import {
 } from '@sluice/core/internal';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { redisUrl, track, uniquePrefix } from '../helpers.js';
+import { deliveredTo, groupCreated, jobFields, rawEntry } from '../queue-fixtures.js';
 
 let conn: Connection;
 let k: QueueKeys;
@@ -26,8 +26,8 @@ const send = (...args: string[]) => conn.send(args);
 
 /** Add one job and deliver it to `consumer`. */
 async function delivered(consumer: string): Promise<Delivery> {
-  const id = String(await send('XADD', k.stream, '*', ...envelopeFields(env)));
-  await send('XREADGROUP', 'GROUP', GROUP, consumer, 'COUNT', '1', 'STREAMS', k.stream, '>');
+  const id = await rawEntry(conn, k, jobFields(env.id, env.name, { enqueuedAt: String(env.enqueuedAt) }));
+  await deliveredTo(conn, k, consumer);
   return { entryId: id, deliveries: 1 };
 }
 
@@ -37,7 +37,7 @@ beforeEach(async () => {
   conn = await Connection.open({ url: redisUrl() });
   track({ label: 'core connection', isOpen: () => conn.client.isOpen, forceClose: () => conn.destroy() });
   k = queueKeys(uniquePrefix(), 'emails');
-  await send('XGROUP', 'CREATE', k.stream, GROUP, '0', 'MKSTREAM');
+  await groupCreated(conn, k);
 });
 afterEach(async () => {
   await conn.close();
