@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createClient } from '@redis/client';
+import { atLeast, parseServerInfo } from '@sluice/core/internal';
 import { afterEach, expect, inject } from 'vitest';
 
 /** Something a test opened and must close. */
@@ -41,6 +42,16 @@ export async function rawClient() {
 
 /** The one sleep and waitFor of the tests (test/wait.ts), re-exported for the integration tests. */
 export { sleep, WAIT_MS, waitFor } from './wait.js';
+
+/** True when the test Redis is at least Redis `major.minor` (Valkey by the Redis version it reports). */
+export async function redisAtLeast(major: number, minor = 0): Promise<boolean> {
+  const client = await rawClient();
+  try {
+    return atLeast(parseServerInfo(await client.info('server')).redisVersion, major, minor);
+  } finally {
+    await client.close();
+  }
+}
 
 afterEach(async () => {
   const leaked = [...open].filter((c) => c.isOpen());

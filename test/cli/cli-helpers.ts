@@ -66,6 +66,8 @@ export interface SpawnOptions {
   timeoutMs?: number;
   /** Modules preloaded with `node --import` before the entry (default none). */
   preload?: readonly string[];
+  /** Working directory (default the repository root). */
+  cwd?: string;
 }
 
 /** Start the source entry (no build needed) with `args`; `stdin` is written and closed. Killed by pid after `timeoutMs`. */
@@ -80,10 +82,10 @@ export function startSluice(args: readonly string[], opts: SpawnOptions = {}): S
       ...(opts.preload ?? []).flatMap((m) => ['--import', pathToFileURL(m).href]),
       '--import',
       tsxLoader,
-      'packages/cli/src/bin.ts',
+      `${ROOT}packages/cli/src/bin.ts`,
       ...args,
     ],
-    { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] },
+    { cwd: opts.cwd ?? ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] },
   );
   const kill = () => {
     if (child.pid && child.exitCode === null && child.signalCode === null) process.kill(child.pid, 'SIGKILL');

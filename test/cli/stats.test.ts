@@ -111,11 +111,22 @@ describe('sluice queue stats', () => {
     expect(text.stdout.filter((l) => l.startsWith('every 100ms')).length).toBeGreaterThanOrEqual(2);
   });
 
-  it('warns about a queue it does not know and says when there are none', async () => {
+  it('refuses a queue it does not know (exit 2, naming the known ones) and says when there are none', async () => {
     const c = conn();
     const none = await run((io) => statsCommand(c, io));
     expect(none.stdout).toEqual([`no queues under prefix "${c.prefix}"`]);
-    const typo = await run((io) => statsCommand({ ...c, queues: ['emials'] }, io));
-    expect(typo.stderr).toEqual([`warning: queue "emials" is not known under prefix "${c.prefix}"`]);
+    const empty = await run((io) => statsCommand({ ...c, queues: ['emials'], maxReady: '0' }, io));
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toEqual([
+      `sluice: queue argument: no queue named "emials" under prefix "${c.prefix}" (no queues yet)`,
+    ]);
+    await run((io) => enqueueCommand({ ...c, job: 'emails' }, io));
+    // A CI gate with a typo'd queue fails instead of passing for good.
+    const typo = await run((io) => statsCommand({ ...c, queues: ['emails', 'emials', 'smss'], maxReady: '0' }, io));
+    expect(typo.code).toBe(2);
+    expect(typo.stdout).toEqual([]);
+    expect(typo.stderr).toEqual([
+      `sluice: queue argument: no queues named "emials", "smss" under prefix "${c.prefix}" (known queues: emails)`,
+    ]);
   });
 });

@@ -1,8 +1,11 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { enqueueCommand, type StatsReport, statsCommand, workerStartCommand } from '@sluice/cli';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers.js';
 import { freePort } from '../redis-server.js';
-import { conn, JOBS_FIXTURE, run, startSluice } from './cli-helpers.js';
+import { conn, JOBS_FIXTURE, run, spawnSluice, startSluice } from './cli-helpers.js';
 
 describe('sluice worker start', () => {
   it('runs the jobs of the modules until SIGTERM, then exits 0', async () => {
@@ -31,6 +34,20 @@ describe('sluice worker start', () => {
     expect(r.stderr).toEqual([
       expect.stringMatching(/^sluice: jobs-module argument: cannot load job module "\.\/no\/such\/jobs\.js"/),
     ]);
+  });
+
+  it('resolves job modules from the working directory, never from the files of Sluice', async () => {
+    const cwd = await mkdtemp(join(tmpdir(), 'sluice-cwd-'));
+    try {
+      // ./index.js sits beside the loader in Sluice's own files: it once loaded Sluice itself.
+      const r = await spawnSluice(['worker', 'start', './index.js', '--redis', conn().redis], { cwd });
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim()).toBe(
+        `sluice: jobs-module argument: cannot load job module "./index.js": no such file ${join(cwd, 'index.js')}`,
+      );
+    } finally {
+      await rm(cwd, { recursive: true, force: true });
+    }
   });
 
   it('unreachable Redis fails fast with one line, exit 2', async () => {

@@ -137,12 +137,23 @@ export async function withSluice<T>(opts: ConnectOptions, fn: (sluice: Sluice) =
   }
 }
 
-/** Throws a usage error naming `what` unless `queue` is a known queue (one that has ever had a job or been paused). */
-export async function assertKnownQueue(sluice: Sluice, queue: string, what = 'queue argument'): Promise<void> {
+/**
+ * Throws a usage error (exit 2) naming `what`, the unknown queues and the known ones, unless every queue of
+ * `queues` is known (has ever had a job). Operator commands call it so a typo fails instead of passing quietly.
+ */
+export async function assertKnownQueue(
+  sluice: Sluice,
+  queues: string | readonly string[],
+  what = 'queue argument',
+): Promise<void> {
   const known = await sluice.queues();
-  if (known.includes(queue)) return;
+  const unknown = (typeof queues === 'string' ? [queues] : queues).filter((q) => !known.includes(q));
+  if (unknown.length === 0) return;
   const list = known.length
     ? `known queues: ${known.slice(0, 10).join(', ')}${known.length > 10 ? ', ...' : ''}`
     : 'no queues yet';
-  throw usageError(`${what}: no queue named ${JSON.stringify(queue)} under prefix "${sluice.prefix}" (${list})`);
+  const names = unknown.map((q) => JSON.stringify(q)).join(', ');
+  throw usageError(
+    `${what}: no queue${unknown.length > 1 ? 's' : ''} named ${names} under prefix "${sluice.prefix}" (${list})`,
+  );
 }

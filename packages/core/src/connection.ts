@@ -165,9 +165,27 @@ export class Connection implements RedisExecutor {
     return dup;
   }
 
-  /** Close if owned: waits for pending replies. */
+  /**
+   * Close if owned: waits for pending replies, at most `DEFAULTS.closeTimeout` ms (2000), then drops the
+   * connection. A cluster node that died (failover) never answers its queued commands, and waiting for them
+   * would keep the process alive for ever.
+   */
   async close(): Promise<void> {
-    if (this.owned && this.client.isOpen) await this.client.close();
+    if (!this.owned || !this.client.isOpen) return;
+    const closing = this.client.close();
+    const late = Symbol('close timed out');
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<typeof late>((resolve) => {
+      timer = setTimeout(resolve, DEFAULTS.closeTimeout, late);
+    });
+    try {
+      if ((await Promise.race([closing, gaveUp])) === late) {
+        closing.catch(() => undefined);
+        this.client.destroy();
+      }
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Drop at once if owned: pending commands reject (use for a connection blocked in a read). */

@@ -37,6 +37,7 @@ export {
   type JobSpec,
   type RetryOptions,
 } from './define-job.js';
+export { EnqueueManyError } from './enqueue-recover.js';
 export {
   JobValidationError,
   SluiceArgumentError,
@@ -46,5 +47,6 @@ export {
 export type { QueueStats } from './inspect.js';
 export type { QueueKeys } from './keys.js';
 export type { RedriveResult } from './queue-admin.js';
+export { UnsupportedServerError } from './server-version.js';
 export { createSluice, type Sluice, type SluiceOptions } from './sluice.js';
 export type { StandardSchemaV1 } from './standard-schema.js';

@@ -75,5 +75,13 @@ export {
   SCRIPTS,
 } from './scripts/index.js';
 export { LuaScript } from './scripts/lua-script.js';
+export {
+  assertSupportedServer,
+  atLeast,
+  MIN_REDIS_VERSION,
+  parseServerInfo,
+  type ServerVersion,
+  serverVersion,
+} from './server-version.js';
 export { CONTROL_CHARS, escapeControl, hasControlChars } from './text.js';
 export { checkPayload, validatePayload } from './validate.js';

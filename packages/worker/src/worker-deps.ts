@@ -1,6 +1,6 @@
 /** What every component of a worker shares: the connection, settings, identity, logger, events. */
 import type { ConnectionOptions } from '@sluice/core';
-import { Connection, type EnqueueContext } from '@sluice/core/internal';
+import { assertSupportedServer, Connection, type EnqueueContext } from '@sluice/core/internal';
 import type { Logger } from 'pino';
 import type { Emit, WorkerEventName } from './events.js';
 import type { ResolvedOptions } from './options.js';
@@ -30,7 +30,7 @@ export interface WorkerDeps {
 
 /**
  * Connect as `where` says and build the runtime of a worker or driver; the returned controller aborts
- * `stopping`. Rejects (nothing left open) when the first connect fails.
+ * `stopping`. Rejects (nothing left open) when the first connect fails or the server is older than Redis 7.0.
  */
 export async function openWorkerDeps(
   where: Pick<ConnectionOptions, 'url' | 'client' | 'cluster' | 'connectTimeout' | 'tls'>,
@@ -44,6 +44,12 @@ export async function openWorkerDeps(
     tls: where.tls,
     onError: (err) => parts.log.debug({ err }, 'redis connection error (the client reconnects)'),
   });
+  try {
+    await assertSupportedServer(conn); // Redis < 7.0: refuse to start (docs/decisions.md)
+  } catch (err) {
+    conn.destroy();
+    throw err;
+  }
   const stop = new AbortController();
   const enqueueCtx = {
     exec: conn,

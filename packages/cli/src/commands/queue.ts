@@ -1,6 +1,6 @@
 /** `sluice queue list`, `sluice queue pause <queue>`, `sluice queue resume <queue>`. */
 import { assertQueueName, escapeControl } from '@sluice/core/internal';
-import { type ConnectOptions, withSluice } from '../connect.js';
+import { assertKnownQueue, type ConnectOptions, withSluice } from '../connect.js';
 import { json, type Output } from '../output.js';
 
 /** Options of {@link queueListCommand}. */
@@ -11,7 +11,7 @@ export interface QueueListOptions extends ConnectOptions {
 
 /** Options of {@link queuePauseCommand} and {@link queueResumeCommand}. */
 export interface QueueActionOptions extends ConnectOptions {
-  /** The queue. */
+  /** The queue: a known one (that has had a job); an unknown one is a usage error naming the known ones. */
   queue: string;
 }
 
@@ -26,13 +26,19 @@ export async function queueListCommand(opts: QueueListOptions, io: Output): Prom
 /** Pause a queue: workers take no new jobs from it; running jobs finish. */
 export async function queuePauseCommand(opts: QueueActionOptions, io: Output): Promise<void> {
   assertQueueName(opts.queue, 'queue argument');
-  await withSluice(opts, (s) => s.pause(opts.queue));
+  await withSluice(opts, async (s) => {
+    await assertKnownQueue(s, opts.queue);
+    await s.pause(opts.queue);
+  });
   io.out(`paused queue ${opts.queue}`);
 }
 
 /** Resume a paused queue. */
 export async function queueResumeCommand(opts: QueueActionOptions, io: Output): Promise<void> {
   assertQueueName(opts.queue, 'queue argument');
-  await withSluice(opts, (s) => s.resume(opts.queue));
+  await withSluice(opts, async (s) => {
+    await assertKnownQueue(s, opts.queue);
+    await s.resume(opts.queue);
+  });
   io.out(`resumed queue ${opts.queue}`);
 }
