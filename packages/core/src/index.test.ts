@@ -5,10 +5,12 @@ import * as internal from './internal.js';
 describe('public API', () => {
   it('the root exports only the values the README lists; internals live in @sluice/core/internal', () => {
     expect(Object.keys(core).sort()).toEqual([
+      'EnqueueManyError',
       'JobValidationError',
       'SluiceArgumentError',
       'UnexpectedReplyError',
       'UnrecoverableError',
+      'UnsupportedServerError',
       'createSluice',
       'createStreams',
       'defineJob',
