@@ -24,8 +24,9 @@ export default defineConfig({
           root: './test',
           include: ['**/*.test.ts'],
           exclude: ['faults/**', 'cluster/**', 'node_modules/**'],
-          testTimeout: 20_000,
-          hookTimeout: 20_000,
+          // Generous on purpose: a test that spawns processes takes seconds more when other work loads the cores.
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
           typecheck: { enabled: true, include: ['**/*.test-d.ts'], tsconfig: '../tsconfig.check.json' },
         },
       }),

@@ -5,7 +5,8 @@
  * writes only keys under its own prefix and deletes them at the end.
  */
 import { statsCommand } from '@sluice/cli';
-import { createSluice, redactUrl } from '@sluice/core';
+import { createSluice } from '@sluice/core';
+import { redactUrl } from '@sluice/core/internal';
 import { createWorker } from '@sluice/worker';
 import { startRedisServer } from '../test/redis-server.js';
 import jobs, { resizeImage, sendEmail } from './jobs.js';
@@ -68,7 +69,7 @@ async function main() {
     say(`Worker stopped: ${succeeded} jobs succeeded, ${retried} retried once.`);
     await showStats('After:', url, prefix);
     for (const d of await sluice.dead.list('emails')) {
-      say(`\nDead letter in "emails": job ${d.fields.name} (${d.fields.reason}): ${d.fields.error}`);
+      say(`\nDead letter in "emails": job ${d.job.name} (${d.reason}): ${d.error}`);
     }
   } finally {
     const keys = (await sluice.connection.send(['KEYS', `${prefix}:*`])) as string[];

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createClient } from '@redis/client';
+import { atLeast, parseServerInfo } from '@sluice/core/internal';
 import { afterEach, expect, inject } from 'vitest';
 
 /** Something a test opened and must close. */
@@ -39,29 +40,18 @@ export async function rawClient() {
   return client;
 }
 
-/** Poll `check` until it returns a truthy value or `timeoutMs` passes (then throws with `what`). */
-export async function waitFor<T>(
-  check: () => T | Promise<T>,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<NonNullable<T>> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v) return v as NonNullable<T>;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 20));
+/** The one sleep and waitFor of the tests (test/wait.ts), re-exported for the integration tests. */
+export { sleep, WAIT_MS, waitFor } from './wait.js';
+
+/** True when the test Redis is at least Redis `major.minor` (Valkey by the Redis version it reports). */
+export async function redisAtLeast(major: number, minor = 0): Promise<boolean> {
+  const client = await rawClient();
+  try {
+    return atLeast(parseServerInfo(await client.info('server')).redisVersion, major, minor);
+  } finally {
+    await client.close();
   }
 }
-
-/** Sleep (only where no clock can be injected: waiting for real Redis idle times). */
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 afterEach(async () => {
   const leaked = [...open].filter((c) => c.isOpen());

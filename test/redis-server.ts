@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@redis/client';
+import { waitFor } from './wait.js';
 
 /** A running private Redis. */
 export interface StartedRedis {
@@ -31,21 +32,24 @@ export const freePort = () =>
 
 /** Resolves once `url` answers PING, or rejects after `ms`. */
 export async function waitForPing(url: string, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const c = createClient({ url, socket: { reconnectStrategy: false, connectTimeout: 500 } });
-    c.on('error', () => {});
-    try {
-      await c.connect();
-      await c.ping();
-      await c.close();
-      return;
-    } catch (e) {
-      if (c.isOpen) c.destroy();
-      if (Date.now() > end) throw new Error(`no PING from ${url} within ${ms} ms: ${(e as Error).message}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
+  await waitFor(
+    async () => {
+      const c = createClient({ url, socket: { reconnectStrategy: false, connectTimeout: 500 } });
+      c.on('error', () => {});
+      try {
+        await c.connect();
+        await c.ping();
+        await c.close();
+        return true;
+      } catch (e) {
+        if (c.isOpen) c.destroy();
+        throw e;
+      }
+    },
+    `PING from ${url}`,
+    ms,
+    50,
+  );
 }
 
 /** Options for {@link startRedisServer}. */

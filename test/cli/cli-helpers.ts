@@ -3,11 +3,16 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type CapturedOutput, captureOutput, exitCodeOf, formatError } from '@sluice/cli';
-import { createSluice, deadLetter } from '@sluice/core';
-import { rawClient, redisUrl, track, uniquePrefix } from '../helpers.js';
+import { createSluice } from '@sluice/core';
+import { deadLetter } from '@sluice/core/internal';
+import { redisUrl, track, uniquePrefix } from '../helpers.js';
+import { crashedConsumer } from '../queue-fixtures.js';
 
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Preload for a spawned `sluice`: writes the ms from its first connect attempt to its exit (connect-clock.mjs). */
+export const CONNECT_CLOCK = fileURLToPath(new URL('./fixtures/connect-clock.mjs', import.meta.url));
 
 /** A module defining `send-email` (zod schema) and `report`, for `--jobs`. */
 export const JOBS_FIXTURE = fileURLToPath(new URL('./fixtures/jobs.ts', import.meta.url));
@@ -20,9 +25,11 @@ export interface Ran extends CapturedOutput {
   code: number;
 }
 
-/** Run a command function as bin.ts would: the exit code, and the one error line appended to stderr. */
-export async function run(fn: (io: CapturedOutput) => Promise<void>): Promise<Ran> {
-  const io = captureOutput();
+/**
+ * Run a command function as bin.ts would: the exit code, and the one error line appended to stderr. Pass `io`
+ * (default a fresh capture) to watch the output while the command still runs.
+ */
+export async function run(fn: (io: CapturedOutput) => Promise<void>, io = captureOutput()): Promise<Ran> {
   try {
     await fn(io);
     return Object.assign(io, { code: 0 });
@@ -49,18 +56,36 @@ export interface Started {
   done: Promise<Spawned>;
 }
 
+/** Options of a spawned `sluice`. */
+export interface SpawnOptions {
+  /** Written to stdin, which is then closed (default nothing). */
+  stdin?: string;
+  /** Extra environment (default none). */
+  env?: Record<string, string>;
+  /** Killed by pid after this many ms (default 60,000; 30,000 for {@link spawnSluice}): a start-up through tsx takes seconds on a busy machine. */
+  timeoutMs?: number;
+  /** Modules preloaded with `node --import` before the entry (default none). */
+  preload?: readonly string[];
+  /** Working directory (default the repository root). */
+  cwd?: string;
+}
+
 /** Start the source entry (no build needed) with `args`; `stdin` is written and closed. Killed by pid after `timeoutMs`. */
-export function startSluice(
-  args: readonly string[],
-  opts: { stdin?: string; env?: Record<string, string>; timeoutMs?: number } = {},
-): Started {
+export function startSluice(args: readonly string[], opts: SpawnOptions = {}): Started {
   const started = Date.now();
-  const timeoutMs = opts.timeoutMs ?? 20_000;
+  const timeoutMs = opts.timeoutMs ?? 60_000;
   const env: Record<string, string | undefined> = { ...process.env, SLUICE_REDIS_URL: undefined, ...opts.env };
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--conditions=@sluice/source', '--import', tsxLoader, 'packages/cli/src/bin.ts', ...args],
-    { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] },
+    [
+      '--conditions=@sluice/source',
+      ...(opts.preload ?? []).flatMap((m) => ['--import', pathToFileURL(m).href]),
+      '--import',
+      tsxLoader,
+      `${ROOT}packages/cli/src/bin.ts`,
+      ...args,
+    ],
+    { cwd: opts.cwd ?? ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] },
   );
   const kill = () => {
     if (child.pid && child.exitCode === null && child.signalCode === null) process.kill(child.pid, 'SIGKILL');
@@ -94,11 +119,8 @@ export function startSluice(
 }
 
 /** Run the source entry with `args` to its end (see {@link startSluice}). */
-export function spawnSluice(
-  args: readonly string[],
-  opts: { stdin?: string; env?: Record<string, string>; timeoutMs?: number } = {},
-): Promise<Spawned> {
-  return startSluice(args, { timeoutMs: 10_000, ...opts }).done;
+export function spawnSluice(args: readonly string[], opts: SpawnOptions = {}): Promise<Spawned> {
+  return startSluice(args, { timeoutMs: 30_000, ...opts }).done;
 }
 
 /**
@@ -112,25 +134,12 @@ export async function seedDead(
   error = 'SMTP said no',
 ): Promise<string[]> {
   const sluice = await createSluice({ url: c.redis, prefix: c.prefix });
-  const raw = await rawClient();
   try {
     const k = sluice.keys(queue);
     for (let i = 0; i < n; i++) await sluice.enqueue('send-email', { to: `user${i}@example.com` }, { queue });
-    await raw.sendCommand(['XGROUP', 'CREATE', k.stream, 'workers', '0', 'MKSTREAM']).catch(() => undefined);
-    const read = (await raw.sendCommand([
-      'XREADGROUP',
-      'GROUP',
-      'workers',
-      'test:1:a',
-      'COUNT',
-      String(n),
-      'STREAMS',
-      k.stream,
-      '>',
-    ])) as unknown;
-    const entries = parseRead(read);
+    const entries = await crashedConsumer(sluice.connection, k, { count: n, consumer: 'test:1:a' });
     const ids: string[] = [];
-    for (const [entryId, fields] of entries) {
+    for (const { id: entryId, fields } of entries) {
       const r = await deadLetter(
         sluice.connection,
         k,
@@ -150,18 +159,6 @@ export async function seedDead(
     }
     return ids;
   } finally {
-    await raw.close();
     await sluice.close();
   }
-}
-
-/** Entries of an XREADGROUP reply of one stream, in RESP2 or RESP3 shape. */
-function parseRead(reply: unknown): [string, Record<string, string>][] {
-  const streams = Array.isArray(reply) ? reply : Object.entries((reply ?? {}) as Record<string, unknown>);
-  const first = streams[0] as [string, [string, string[]][]] | undefined;
-  return (first?.[1] ?? []).map(([id, flat]) => {
-    const fields: Record<string, string> = {};
-    for (let i = 0; i < flat.length; i += 2) fields[String(flat[i])] = String(flat[i + 1]);
-    return [String(id), fields];
-  });
 }

@@ -8,7 +8,7 @@ import {
 } from '@sluice/cli';
 import { createSluice } from '@sluice/core';
 import { describe, expect, it } from 'vitest';
-import { conn, run, seedDead } from './cli-helpers.js';
+import { conn, run, seedDead, spawnSluice } from './cli-helpers.js';
 
 type C = ReturnType<typeof conn>;
 
@@ -31,11 +31,12 @@ describe('sluice dead', () => {
       (await run((io) => deadListCommand({ ...c, queue: 'emails', json: true }, io))).stdout.join(''),
     );
     expect(json.map((d: { deadId: string }) => d.deadId)).toEqual([...ids].reverse());
-    expect(json[0].fields).toMatchObject({
-      name: 'send-email',
+    expect(json[0]).toMatchObject({
+      job: { name: 'send-email', attempt: 1 },
       reason: 'failed',
       error: 'SMTP said no',
-      attempts: '3',
+      attempts: 3,
+      redrivable: true,
     });
   });
 
@@ -50,7 +51,7 @@ describe('sluice dead', () => {
     const json = JSON.parse(
       (await run((io) => deadShowCommand({ ...c, queue: 'emails', id: id as string, json: true }, io))).stdout.join(''),
     );
-    expect(json).toMatchObject({ deadId: id, fields: { reason: 'failed' } });
+    expect(json).toMatchObject({ deadId: id, reason: 'failed', job: { name: 'send-email' } });
     const missing = await run((io) => deadShowCommand({ ...c, queue: 'emails', id: '1-0' }, io));
     expect([missing.code, missing.stderr]).toEqual([1, ['sluice: no dead-letter entry 1-0 in queue emails']]);
   });
@@ -62,7 +63,7 @@ describe('sluice dead', () => {
     expect(one.stdout).toEqual(['redrove 1 job to queue emails']);
     expect(one.stderr).toEqual(['warning: 1 of 2 ids were not in the dead-letter stream']);
     const two = await run((io) => deadRedriveCommand({ ...c, queue: 'emails', all: true, limit: '2', json: true }, io));
-    expect(JSON.parse(two.stdout.join(''))).toEqual({ queue: 'emails', redriven: 2 });
+    expect(JSON.parse(two.stdout.join(''))).toEqual({ queue: 'emails', redriven: 2, notMoved: [] });
     expect(await figures(c, 'emails')).toMatchObject({ ready: 3, dead: 2 });
     const rest = await run((io) => deadRedriveCommand({ ...c, queue: 'emails', all: true }, io));
     expect(rest.stdout).toEqual(['redrove 2 jobs to queue emails']);
@@ -70,6 +71,50 @@ describe('sluice dead', () => {
     const entries = await sluice.streams.xrange(sluice.keys('emails').stream).finally(() => sluice.close());
     expect(entries.map((e) => e.fields.attempt)).toEqual(['1', '1', '1', '1', '1']);
     expect(entries.every((e) => e.fields.error === undefined)).toBe(true);
+  });
+
+  it('redrive --all ends with a lost tombstone in the stream: moves the jobs, reports the rest (issue 13 repro)', async () => {
+    const c = conn();
+    await seedDead(c, 'rq', 2);
+    const sluice = await createSluice({ url: c.redis, prefix: c.prefix });
+    const k = sluice.keys('rq');
+    const tombstone = String(await sluice.connection.send(['XADD', k.dead, '*', 'reason', 'lost', 'entryId', '1-0']));
+    await seedDead(c, 'rq', 1);
+    const r = await run((io) => deadRedriveCommand({ ...c, queue: 'rq', all: true }, io));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toEqual(['redrove 3 jobs to queue rq']);
+    expect(r.stderr).toEqual([
+      `warning: 1 entry left in the dead-letter stream: no job id, name or payload to redrive (${tombstone} (lost))`,
+    ]);
+    const json = await run((io) => deadRedriveCommand({ ...c, queue: 'rq', all: true, json: true }, io));
+    expect(JSON.parse(json.stdout.join(''))).toEqual({
+      queue: 'rq',
+      redriven: 0,
+      notMoved: [{ deadId: tombstone, why: 'not-a-job', reason: 'lost' }],
+    });
+    const byId = await sluice.dead.redrive('rq', { ids: [tombstone] }).finally(() => sluice.close());
+    expect(byId).toEqual({ moved: 0, notMoved: [{ deadId: tombstone, why: 'not-a-job' }] });
+    expect(await figures(c, 'rq')).toMatchObject({ ready: 3, dead: 1 });
+    const bin = await spawnSluice(['dead', 'redrive', 'rq', '--all', '--redis', c.redis, '--prefix', c.prefix]);
+    expect([bin.code, bin.stdout.trim()]).toEqual([0, 'redrove 0 jobs to queue rq']);
+    expect(bin.stderr).toMatch(/1 entry left in the dead-letter stream/);
+  });
+
+  it('redrive --all --limit counts jobs moved, not entries read', async () => {
+    const c = conn();
+    const sluice = await createSluice({ url: c.redis, prefix: c.prefix });
+    try {
+      const k = sluice.keys('lim');
+      const lost = String(await sluice.connection.send(['XADD', k.dead, '*', 'reason', 'lost', 'entryId', '1-0']));
+      const ids = await seedDead(c, 'lim', 3);
+      expect(await sluice.dead.redrive('lim', { all: true, limit: 2 })).toEqual({
+        moved: 2,
+        notMoved: [{ deadId: lost, why: 'not-a-job', reason: 'lost' }],
+      });
+      expect((await sluice.dead.list('lim')).map((d) => d.deadId)).toEqual([ids[2], lost]);
+    } finally {
+      await sluice.close();
+    }
   });
 
   it('refuses an unknown queue, naming the argument', async () => {

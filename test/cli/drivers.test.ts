@@ -42,7 +42,38 @@ describe('sluice worker drain', () => {
     ]);
   });
 
+  it('names the jobs that did not fit the budget, in the line and the JSON', async () => {
+    const c = conn();
+    await enqueueReports(c, 2);
+    const flags = { ...c, modules: [JOBS_FIXTURE], budget: '1s', queues: ['report'] };
+    const text = await run((io) => workerDrainCommand(flags, io));
+    expect(text.stdout).toEqual([
+      expect.stringMatching(
+        /^drained 0 jobs in \d+ms: 0 succeeded, 0 retried, 0 dead; 2 remaining \(stopped: budget; not started, needing more than the \d+ms left: 2 × report \(estimate 1s\)\)$/,
+      ),
+    ]);
+    const r = await run((io) => workerDrainCommand({ ...flags, json: true }, io));
+    expect(JSON.parse(r.stdout.join('\n'))).toMatchObject({
+      stoppedBecause: 'budget',
+      leftMs: expect.any(Number),
+      notStarted: [{ queue: 'report', job: 'report', count: 2, costMs: 1000, costFrom: 'estimate' }],
+    });
+  });
+
+  it('a paused queue is reported as paused', async () => {
+    const c = conn();
+    await enqueueReports(c, 1);
+    const s = await createSluice({ url: c.redis, prefix: c.prefix });
+    await s.pause('report');
+    await s.close();
+    const r = await run((io) =>
+      workerDrainCommand({ ...c, modules: [JOBS_FIXTURE], budget: '5s', queues: ['report'] }, io),
+    );
+    expect(r.stdout).toEqual([expect.stringMatching(/; 1 remaining \(stopped: paused; queue "report" is paused\)$/)]);
+  });
+
   it.each([
+    [{ budget: '5s', grace: 'soon' }, /--grace expects a duration like 500ms, 10s or 5m; got "soon"/],
     [{ budget: undefined }, /--budget is required/],
     [{ budget: 'soon' }, /--budget expects a duration like 500ms, 10s or 5m; got "soon"/],
     [{ budget: '10ms' }, /--budget expects at least 100ms/],

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { enqueueCommand, statsCommand } from '@sluice/cli';
+import { enqueueCommand, queueListCommand, statsCommand } from '@sluice/cli';
 import { describe, expect, it } from 'vitest';
 import { conn, JOBS_FIXTURE, run } from './cli-helpers.js';
 
@@ -35,7 +35,7 @@ describe('sluice enqueue', () => {
     await run((io) => enqueueCommand({ ...c, job: 'report', queue: 'reports', at: '2999-01-01T00:00:00Z' }, io));
     await run((io) => enqueueCommand({ ...c, job: 'report', queue: 'reports', delay: '10m' }, io));
     expect(await figures(c, 'reports')).toMatchObject({ delayed: 2 });
-    expect(await figures(c, 'report')).toMatchObject({ delayed: 0 });
+    expect((await run((io) => queueListCommand(c, io))).stdout).toEqual(['reports']); // nothing on 'report'
   });
 
   it('--jobs validates the payload against the schema before writing, naming the field', async () => {
@@ -74,7 +74,7 @@ describe('sluice enqueue', () => {
     expect(r.stderr[0]).toMatch(/^line 2: not JSON/);
     expect(r.stderr[1]).toMatch(/^line 4: invalid payload for job "send-email": to: /);
     expect(r.stderr[2]).toBe('sluice: --ndjson: 2 bad lines of 4; nothing was enqueued (fix them and run again)');
-    expect(await figures(c, 'emails')).toMatchObject({ ready: 0 });
+    expect((await run((io) => queueListCommand(c, io))).stdout).toEqual([]); // nothing written, no queue added
   });
 
   it('--ndjson --json prints { count, queue, ids }', async () => {

@@ -31,6 +31,20 @@ describe('sluice queue list / pause / resume', () => {
     expect(await paused()).toBe(false);
   });
 
+  it('refuses to pause or resume an unknown queue (exit 2, naming the known ones) and never lists it', async () => {
+    const c = conn();
+    await run((io) => enqueueCommand({ ...c, job: 'emails' }, io));
+    for (const cmd of [queuePauseCommand, queueResumeCommand]) {
+      const r = await run((io) => cmd({ ...c, queue: 'nosuchq' }, io));
+      expect(r.code).toBe(2);
+      expect(r.stdout).toEqual([]);
+      expect(r.stderr).toEqual([
+        `sluice: queue argument: no queue named "nosuchq" under prefix "${c.prefix}" (known queues: emails)`,
+      ]);
+    }
+    expect((await run((io) => queueListCommand(c, io))).stdout).toEqual(['emails']);
+  });
+
   it('names the argument of a bad queue name', async () => {
     const r = await run((io) => queuePauseCommand({ ...conn(), queue: 'a b' }, io));
     expect(r.code).toBe(2);

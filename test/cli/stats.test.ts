@@ -1,7 +1,8 @@
-import { enqueueCommand, type StatsReport, statsCommand } from '@sluice/cli';
+import { captureOutput, enqueueCommand, type StatsReport, statsCommand } from '@sluice/cli';
 import { createSluice } from '@sluice/core';
 import { describe, expect, it } from 'vitest';
-import { rawClient, sleep } from '../helpers.js';
+import { waitFor } from '../helpers.js';
+import { deliveredTo } from '../queue-fixtures.js';
 import { conn, run, seedDead } from './cli-helpers.js';
 
 type C = ReturnType<typeof conn>;
@@ -16,20 +17,8 @@ async function seed(c: C) {
   await run((io) => enqueueCommand({ ...c, job: 'later', delay: '1h' }, io));
   await run((io) => enqueueCommand({ ...c, job: 'reports' }, io));
   const sluice = await createSluice({ url: c.redis, prefix: c.prefix });
-  const raw = await rawClient();
-  await raw.sendCommand([
-    'XREADGROUP',
-    'GROUP',
-    'workers',
-    'host:9:z',
-    'COUNT',
-    '1',
-    'STREAMS',
-    sluice.keys('emails').stream,
-    '>',
-  ]);
+  await deliveredTo(sluice.connection, sluice.keys('emails'), 'host:9:z'); // one job running
   await sluice.pause('emails');
-  await raw.close();
   await sluice.close();
 }
 
@@ -37,7 +26,6 @@ describe('sluice queue stats', () => {
   it('prints an aligned table of every queue', async () => {
     const c = conn();
     await seed(c);
-    await sleep(20);
     const r = await run((io) => statsCommand(c, io));
     expect(r.code).toBe(0);
     expect(r.stdout[0]).toBe('QUEUE    READY  RUNNING  DELAYED  DEAD  CONSUMERS  OLDEST READY  OLDEST RUNNING  PAUSED');
@@ -111,19 +99,34 @@ describe('sluice queue stats', () => {
     expect(r.stdout).toHaveLength(3); // one JSON line per refresh
     expect(r.stdout.map((l) => (JSON.parse(l) as StatsReport).queues[0]?.ready)).toEqual([1, 1, 1]);
     const ac = new AbortController();
-    setTimeout(() => ac.abort(), 250);
-    const started = Date.now();
-    const text = await run((io) => statsCommand({ ...c, watch: '100ms', signal: ac.signal }, io));
-    expect(Date.now() - started).toBeLessThan(2000);
+    const io = captureOutput();
+    const refreshes = () => io.stdout.filter((l) => l.startsWith('every 100ms')).length;
+    const watching = run((out) => statsCommand({ ...c, watch: '100ms', signal: ac.signal }, out), io);
+    await waitFor(() => refreshes() >= 2, 'two refreshes');
+    const aborted = Date.now();
+    ac.abort();
+    const text = await watching;
+    expect(Date.now() - aborted).toBeLessThan(1750); // as before: the abort came at 250 ms of a 2 s bound
     expect(text.code).toBe(0);
     expect(text.stdout.filter((l) => l.startsWith('every 100ms')).length).toBeGreaterThanOrEqual(2);
   });
 
-  it('warns about a queue it does not know and says when there are none', async () => {
+  it('refuses a queue it does not know (exit 2, naming the known ones) and says when there are none', async () => {
     const c = conn();
     const none = await run((io) => statsCommand(c, io));
     expect(none.stdout).toEqual([`no queues under prefix "${c.prefix}"`]);
-    const typo = await run((io) => statsCommand({ ...c, queues: ['emials'] }, io));
-    expect(typo.stderr).toEqual([`warning: queue "emials" is not known under prefix "${c.prefix}"`]);
+    const empty = await run((io) => statsCommand({ ...c, queues: ['emials'], maxReady: '0' }, io));
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toEqual([
+      `sluice: queue argument: no queue named "emials" under prefix "${c.prefix}" (no queues yet)`,
+    ]);
+    await run((io) => enqueueCommand({ ...c, job: 'emails' }, io));
+    // A CI gate with a typo'd queue fails instead of passing for good.
+    const typo = await run((io) => statsCommand({ ...c, queues: ['emails', 'emials', 'smss'], maxReady: '0' }, io));
+    expect(typo.code).toBe(2);
+    expect(typo.stdout).toEqual([]);
+    expect(typo.stderr).toEqual([
+      `sluice: queue argument: no queues named "emials", "smss" under prefix "${c.prefix}" (known queues: emails)`,
+    ]);
   });
 });

@@ -1,4 +1,7 @@
-import { type StatsReport, workerStartCommand } from '@sluice/cli';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { enqueueCommand, type StatsReport, statsCommand, workerStartCommand } from '@sluice/cli';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers.js';
 import { freePort } from '../redis-server.js';
@@ -8,16 +11,17 @@ describe('sluice worker start', () => {
   it('runs the jobs of the modules until SIGTERM, then exits 0', async () => {
     const c = conn();
     const g = ['--redis', c.redis, '--prefix', c.prefix];
-    for (let i = 0; i < 5; i++) await spawnSluice(['enqueue', 'report', '{}', ...g]);
+    // Only the worker is a child process; the enqueues and the stats run in-process (each spawn costs seconds).
+    for (let i = 0; i < 5; i++) await run((io) => enqueueCommand({ ...c, job: 'report', payload: '{}' }, io));
     const worker = startSluice(['worker', 'start', JOBS_FIXTURE, '--concurrency', '2', '--log-level', 'warn', ...g]);
     await waitFor(
       async () => {
-        const r = await spawnSluice(['queue', 'stats', 'report', '--json', ...g]);
-        const q = (JSON.parse(r.stdout) as StatsReport).queues[0];
+        const r = await run((io) => statsCommand({ ...c, queues: ['report'], json: true }, io));
+        const q = (JSON.parse(r.stdout.join('\n')) as StatsReport).queues[0];
         return q && q.ready === 0 && q.running === 0 && q.consumers.length > 0;
       },
       'the worker to drain the queue',
-      15_000,
+      30_000,
     );
     worker.child.kill('SIGTERM');
     const done = await worker.done;
@@ -30,6 +34,20 @@ describe('sluice worker start', () => {
     expect(r.stderr).toEqual([
       expect.stringMatching(/^sluice: jobs-module argument: cannot load job module "\.\/no\/such\/jobs\.js"/),
     ]);
+  });
+
+  it('resolves job modules from the working directory, never from the files of Sluice', async () => {
+    const cwd = await mkdtemp(join(tmpdir(), 'sluice-cwd-'));
+    try {
+      // ./index.js sits beside the loader in Sluice's own files: it once loaded Sluice itself.
+      const r = await spawnSluice(['worker', 'start', './index.js', '--redis', conn().redis], { cwd });
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim()).toBe(
+        `sluice: jobs-module argument: cannot load job module "./index.js": no such file ${join(cwd, 'index.js')}`,
+      );
+    } finally {
+      await rm(cwd, { recursive: true, force: true });
+    }
   });
 
   it('unreachable Redis fails fast with one line, exit 2', async () => {

@@ -2,19 +2,11 @@
  * Core on a 3-master Redis Cluster: every script and the inspector run unchanged; queues spread over the masters
  * by their hash tags.
  */
-import {
-  ackDeliveries,
-  type Connection,
-  createSluice,
-  defineJob,
-  GROUP,
-  promoteDue,
-  queueKeys,
-  retryLater,
-  type Sluice,
-} from '@sluice/core';
+import { type Connection, createSluice, defineJob, type Sluice } from '@sluice/core';
+import { ackDeliveries, enqueueCronTick, promoteDue, queueKeys, retryLater } from '@sluice/core/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uniquePrefix } from '../helpers.js';
+import { uniquePrefix, waitFor } from '../helpers.js';
+import { deliveredTo, groupCreated } from '../queue-fixtures.js';
 import { type LocalCluster, startCluster } from './harness.js';
 
 let cluster: LocalCluster;
@@ -55,23 +47,33 @@ describe('core on Redis Cluster', () => {
   it('runs the fenced scripts on the queue slot', async () => {
     const k = queueKeys(prefix, 'fenced');
     const conn = sluice.connection as Connection;
-    await conn.send(['XGROUP', 'CREATE', k.stream, GROUP, '0', 'MKSTREAM'], k.stream);
+    await groupCreated(conn, k);
     await sluice.enqueueMany(job, [{ n: 1 }, { n: 2 }], { queue: 'fenced' });
-    const read = (await conn.send(
-      ['XREADGROUP', 'GROUP', GROUP, 'c1', 'COUNT', '2', 'STREAMS', k.stream, '>'],
-      k.stream,
-    )) as Record<string, Array<[string, string[]]>>;
-    const [a, b] = Object.values(read)[0] ?? [];
-    const [ack] = await ackDeliveries(conn, k, 'c1', [{ entryId: a?.[0] as string, deliveries: 1 }]);
+    const [a, b] = await deliveredTo(conn, k, 'c1', 2);
+    const [ack] = await ackDeliveries(conn, k, 'c1', [{ entryId: a?.id as string, deliveries: 1 }]);
     expect(ack).toEqual({ ok: true });
-    const f = b?.[1] as string[];
-    const env = { id: f[1] as string, name: 'ping', data: '{"n":2}', attempt: 2, enqueuedAt: 1 };
-    const r = await retryLater(conn, k, 'c1', { entryId: b?.[0] as string, deliveries: 1 }, 1, env);
+    const env = { id: b?.fields.id as string, name: 'ping', data: '{"n":2}', attempt: 2, enqueuedAt: 1 };
+    const r = await retryLater(conn, k, 'c1', { entryId: b?.id as string, deliveries: 1 }, 1, env);
     expect(r.ok).toBe(true);
-    await new Promise((res) => setTimeout(res, 20));
-    expect((await promoteDue(conn, k, 10)).moved).toBe(1);
+    // due 1 ms later by the server's clock: promote until something moves, then it must be exactly that one job
+    const moved = await waitFor(async () => (await promoteDue(conn, k, 10)).moved, 'the retry to be due');
+    expect(moved).toBe(1);
     const [s] = await sluice.stats('fenced');
     expect(s).toMatchObject({ running: 0, delayed: 0 });
+  });
+
+  it('dead-letters a bad delayed member, redrives it and enqueues a cron tick once, on the queue slot', async () => {
+    const k = queueKeys(prefix, 'bad');
+    const conn = sluice.connection as Connection;
+    const wide: Record<string, string> = { id: 'w', name: 'ping', data: '{}', attempt: '1', enqueuedAt: '1' };
+    for (let i = 0; i < 100; i++) wide[`f${i}`] = 'v';
+    await conn.send(['ZADD', k.delayed, '1', JSON.stringify(wide)], k.delayed);
+    expect(await promoteDue(conn, k, 10)).toMatchObject({ moved: 1, deadLettered: 1 });
+    expect(await sluice.dead.redrive('bad', { all: true })).toEqual({ moved: 1, notMoved: [] });
+    const env = { id: 'c', name: 'tick', data: '{}', attempt: 1, enqueuedAt: 1 };
+    expect(await enqueueCronTick(conn, k, 1000, 60_000, env)).toBe(true);
+    expect(await enqueueCronTick(conn, k, 1000, 60_000, env)).toBe(false);
+    expect((await sluice.streams.xrange(k.stream)).map((e) => e.fields.id)).toEqual(['w', 'c']);
   });
 
   it('fails fast with a clear message when no node answers', async () => {

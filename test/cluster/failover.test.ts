@@ -7,7 +7,7 @@
 import { createSluice, defineJob, type Sluice } from '@sluice/core';
 import { createWorker, type Worker } from '@sluice/worker';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { uniquePrefix, waitFor } from '../helpers.js';
+import { sleep, uniquePrefix, waitFor } from '../helpers.js';
 import { type LocalCluster, startCluster } from './harness.js';
 import { slotOwner } from './slots.js';
 
@@ -66,10 +66,10 @@ it('a replica takes over a busy queue; nothing acknowledged is lost; time to res
         } catch (e) {
           failures++;
           lastError = (e as Error).message;
-          await new Promise((r) => setTimeout(r, 100));
+          await sleep(100); // back off before retrying the same key
         }
       }
-      await new Promise((r) => setTimeout(r, 5));
+      await sleep(5); // pacing of the load
     }
   })();
   await waitFor(() => doneAt.size > 100, 'jobs flowing before the kill');
@@ -84,7 +84,7 @@ it('a replica takes over a busy queue; nothing acknowledged is lost; time to res
   await waitFor(() => [...doneAt.values()].some((t) => t > killedAt + 100), 'a job done after the kill', 30_000);
   const enqueueResumeMs = Math.min(...[...ackedAt.values()].filter((t) => t > killedAt + 100)) - killedAt;
   const workResumeMs = Math.min(...[...doneAt.values()].filter((t) => t > killedAt + 100)) - killedAt;
-  await new Promise((r) => setTimeout(r, 500));
+  await sleep(500); // keep producing a little on the new master
   stop = true;
   await produce;
   const newMaster = await slotOwner(cluster, sluice.keys(queue).stream);

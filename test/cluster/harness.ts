@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '../redis-server.js';
+import { waitFor } from '../wait.js';
 
 const run = promisify(execFile);
 
@@ -33,12 +34,9 @@ export interface LocalCluster {
   stop(): Promise<void>;
 }
 
+/** Wait until `check` holds (a failed check counts as not yet), naming `what` when `ms` runs out. */
 async function until(what: string, ms: number, check: () => Promise<boolean>): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > end) throw new Error(`cluster: timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await waitFor(() => check().catch(() => false), `cluster: ${what}`, ms, 50);
 }
 
 /** Start `masters` masters with `replicas` replicas each (0 or 1). About 2 s. */

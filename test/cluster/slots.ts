@@ -1,4 +1,5 @@
 /** Slot helpers for the cluster tests: which master owns a key, and a live migration of a key's slot. */
+import { sleep } from '../wait.js';
 import type { LocalCluster } from './harness.js';
 
 /** Port of the master that owns `key`'s slot. */
@@ -39,7 +40,7 @@ export async function migrateSlot(c: LocalCluster, key: string): Promise<{ from:
     keys.sort((a, b) => Number(b.endsWith(':stream')) - Number(a.endsWith(':stream')));
     await c.cli(from, 'migrate', '127.0.0.1', String(to), '', '0', '5000', 'KEYS', ...keys);
     moved += keys.length;
-    await new Promise((r) => setTimeout(r, 50)); // let clients hit ASK / TRYAGAIN mid-move
+    await sleep(50); // let clients hit ASK / TRYAGAIN mid-move
   }
   for (const n of c.nodes) await c.cli(n.port, 'cluster', 'setslot', slot, 'node', toId).catch(() => '');
   return { from, to, keys: moved };

@@ -6,7 +6,7 @@ import { statsCommand } from '@sluice/cli';
 import { createSluice, defineJob, type Sluice, UnrecoverableError } from '@sluice/core';
 import { createWorker, type Worker } from '@sluice/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uniquePrefix, waitFor } from '../helpers.js';
+import { sleep, uniquePrefix, waitFor } from '../helpers.js';
 import { type LocalCluster, startCluster } from './harness.js';
 import { migrateSlot, slotOwner } from './slots.js';
 
@@ -112,10 +112,10 @@ describe('worker on Redis Cluster', () => {
             acked.push(i);
             break;
           } catch {
-            await new Promise((r) => setTimeout(r, 50));
+            await sleep(50); // back off before retrying the same key
           }
         }
-        if (i % 20 === 0) await new Promise((r) => setTimeout(r, 2));
+        if (i % 20 === 0) await sleep(2); // pacing of the load
       }
     })();
     await waitFor(() => acked.length > 200, 'some jobs enqueued');

@@ -3,6 +3,7 @@ import { createSluice, defineJob, JobValidationError, type Sluice, SluiceArgumen
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { redisUrl, track, uniquePrefix } from '../helpers.js';
+import { deliveredTo } from '../queue-fixtures.js';
 
 const sendEmail = defineJob({
   name: 'send-email',
@@ -102,7 +103,7 @@ describe('stats', () => {
     await sluice.enqueue(sendEmail, { to: 'a@b.co' }, { delay: 60_000 });
     await sluice.streams.xgroupEnsure(k.stream, 'workers', '0', { mkStream: true });
     // one worker takes one job; the wake marker of the delayed job is also an entry
-    await sluice.connection.send(['XREADGROUP', 'GROUP', 'workers', 'w1', 'COUNT', '1', 'STREAMS', k.stream, '>']);
+    await deliveredTo(sluice.connection, k, 'w1');
     await sluice.connection.send(['XADD', k.dead, '*', 'id', 'x', 'reason', 'failed']);
     await sluice.pause('emails');
     const [s] = await sluice.stats();

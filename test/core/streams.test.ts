@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isStreamId, SluiceArgumentError, type Streams, streamsFor } from '../../packages/core/src/commands/index.js';
 import { rawClient, uniquePrefix } from '../helpers.js';
+import { blockedOnServer } from '../queue-fixtures.js';
 
 type Client = Awaited<ReturnType<typeof rawClient>>;
 let client: Client;
@@ -20,10 +21,10 @@ afterEach(async () => {
   if (client.isOpen) await client.close();
 });
 
-/** XADD 20 entries with explicit progressive ids `1-0`..`20-0` (the seed's `stream_id=idx`). */
+/** XADD 20 entries with explicit progressive ids `1-0`..`20-0` and a number value (the seed: `{ k1: "v1", k2: 1 }`). */
 async function seed20(): Promise<void> {
   for (let i = 1; i <= 20; i++) {
-    expect(await s.xadd(key, { k1: 'v1', k2: String(i) }, { id: `${i}-0` })).toBe(`${i}-0`);
+    expect(await s.xadd(key, { k1: 'v1', k2: i }, { id: `${i}-0` })).toBe(`${i}-0`);
   }
 }
 
@@ -75,7 +76,7 @@ describe('XADD', () => {
 
   it('validation happens before anything is sent; server errors still surface', async () => {
     await s.xadd(key, { a: '1' }, { id: '5-0' });
-    await expect(s.xadd(key, { a: 1 } as unknown as Record<string, string>)).rejects.toThrow(SluiceArgumentError);
+    await expect(s.xadd(key, { a: Number.NaN })).rejects.toThrow(SluiceArgumentError);
     await expect(s.xadd(key, { a: '1' }, { maxLen: 2.5 })).rejects.toThrow(
       'XADD maxLen must be a non-negative integer',
     );
@@ -102,12 +103,15 @@ describe('XRANGE / XREVRANGE', () => {
   it('windows with count, reversed order, exclusive bounds', async () => {
     const ids = (es: { id: string }[]) => es.map((e) => e.id);
     expect(ids(await s.xrange(key, { start: '1-0', end: '10-0', count: 3 }))).toEqual(['1-0', '2-0', '3-0']);
-    expect(ids(await s.xrevrange(key, { start: '1-0', end: '10-0', count: 3 }))).toEqual(['10-0', '9-0', '8-0']);
+    expect(ids(await s.xrevrange(key, { start: '10-0', end: '1-0', count: 3 }))).toEqual(['10-0', '9-0', '8-0']);
+    // The seed's call, Redis order (start = highest); the other order is an error, never a quiet [].
+    expect(ids(await s.xrevrange(key, { start: '9-0', end: '1-0' }))).toHaveLength(9);
+    await expect(s.xrevrange(key, { start: '1-0', end: '9-0' })).rejects.toThrow('got start "1-0", end "9-0"');
     expect(ids(await s.xrange(key, { start: '5-0', end: '8-0', exclusiveStart: true, exclusiveEnd: true }))).toEqual([
       '6-0',
       '7-0',
     ]);
-    expect(ids(await s.xrevrange(key, { start: '(5-0', end: '(8-0' }))).toEqual(['7-0', '6-0']);
+    expect(ids(await s.xrevrange(key, { start: '(8-0', end: '(5-0' }))).toEqual(['7-0', '6-0']);
     expect(ids(await s.xrange(key, { start: '19' }))).toEqual(['19-0', '20-0']);
     expect(await s.xrange(key, { count: 0 })).toEqual([]);
     expect(await s.xrange(`${key}:missing`)).toEqual([]);
@@ -169,8 +173,9 @@ describe('XREAD', () => {
     blocking.on('error', () => {});
     await blocking.connect();
     try {
-      const read = streamsFor(blocking).xread({ key, id: '$' }, { block: 5000 });
-      await new Promise((r) => setTimeout(r, 50));
+      const blockingId = Number(await blocking.sendCommand(['CLIENT', 'ID']));
+      const read = streamsFor(blocking).xread({ key, id: '$' }, { block: 30_000 });
+      await blockedOnServer({ send: (args) => client.sendCommand([...args]) }, blockingId);
       const id = await s.xadd(key, { hello: 'world' });
       expect(await read).toEqual([{ stream: key, entries: [{ id, fields: { hello: 'world' } }] }]);
     } finally {

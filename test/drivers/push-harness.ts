@@ -11,6 +11,8 @@ import { startTracked, testKnobs } from '../worker/harness.js';
 export interface HandlerServer {
   url: string;
   server: Server;
+  /** Serve a handler built from `opts` from now on (e.g. the deployment's secrets were fixed). */
+  replace(opts: Omit<FetchHandlerOptions, 'log'>): void;
   close(): Promise<void>;
 }
 
@@ -18,7 +20,8 @@ export interface HandlerServer {
 export async function handlerServer(opts: Omit<FetchHandlerOptions, 'log'>): Promise<HandlerServer> {
   const silent = () => {};
   const log = { trace: silent, debug: silent, info: silent, warn: silent, error: silent, fatal: silent };
-  const server = createServer(toNodeListener(createFetchHandler({ log, ...opts })));
+  let listener = toNodeListener(createFetchHandler({ log, ...opts }));
+  const server = createServer((req, res) => listener(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   let open = true;
@@ -29,7 +32,10 @@ export async function handlerServer(opts: Omit<FetchHandlerOptions, 'log'>): Pro
       server.close(() => resolve());
     });
   track({ label: `handler server :${port}`, isOpen: () => open, forceClose: close });
-  return { url: `http://127.0.0.1:${port}/sluice`, server, close };
+  const replace = (o: Omit<FetchHandlerOptions, 'log'>) => {
+    listener = toNodeListener(createFetchHandler({ log, ...o }));
+  };
+  return { url: `http://127.0.0.1:${port}/sluice`, server, replace, close };
 }
 
 /** Start a dispatcher (lease 500 ms, block 1 s, grace 1 s), tracked by the leak guard. */

@@ -5,7 +5,7 @@ import { defineJob, UnrecoverableError } from '@sluice/core';
 import { RetryAfterError } from '@sluice/worker/fetch';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { redisUrl, waitFor } from '../helpers.js';
+import { redisUrl, sleep, waitFor } from '../helpers.js';
 import { deadEntries, producer, record, streamState } from '../worker/harness.js';
 import { handlerServer, recordingJob, signedPost, startDispatcher } from './push-harness.js';
 
@@ -137,12 +137,13 @@ describe('push: dispatcher -> signed POST -> fetch handler', () => {
     await s.close();
   });
 
-  it('the lease is kept while a request is in flight (a 1.5 s handler, lease 500 ms: one delivery)', async () => {
-    const { job, calls } = recordingJob<object>('slow', () => new Promise((r) => setTimeout(r, 1500)));
+  it('the lease is kept while a request is in flight (a 2.5 s handler, lease 1 s: one delivery)', async () => {
+    // A lease of 1 s (renewed every ~333 ms) holds even when a busy machine delays a renewal by half a second.
+    const { job, calls } = recordingJob<object>('slow', () => sleep(2500));
     const srv = await handlerServer({ jobs: [job], secrets: SECRET });
     const s = await producer();
-    const a = await startDispatcher(s.prefix, { to: srv.url, secrets: SECRET, queues: ['slow'] });
-    const b = await startDispatcher(s.prefix, { to: srv.url, secrets: SECRET, queues: ['slow'] });
+    const a = await startDispatcher(s.prefix, { to: srv.url, secrets: SECRET, queues: ['slow'], lease: 1000 });
+    const b = await startDispatcher(s.prefix, { to: srv.url, secrets: SECRET, queues: ['slow'], lease: 1000 });
     const done = record('job:succeeded', a, b);
     await s.enqueue('slow', {});
     await waitFor(() => done.length === 1, 'the slow job to succeed');
@@ -195,7 +196,7 @@ describe('push: dispatcher killed mid-request', () => {
     child.stdout?.on('data', (d) => {
       out += String(d);
     });
-    await waitFor(() => out.includes('ready '), 'the dispatcher process to start', 15_000);
+    await waitFor(() => out.includes('ready '), 'the dispatcher process to start', 30_000);
     const { id } = await s.enqueue('hold', {});
     await firstArrived;
     process.kill(child.pid as number, 'SIGKILL');
@@ -204,7 +205,7 @@ describe('push: dispatcher killed mid-request', () => {
 
     const d = await startDispatcher(s.prefix, { to: srv.url, secrets: SECRET, queues: ['hold'], lease: 500 });
     const done = record('job:succeeded', d);
-    await waitFor(() => done.length === 1, 'the job to be delivered again and complete', 10_000);
+    await waitFor(() => done.length === 1, 'the job to be delivered again and complete');
     expect(calls.map((c) => [c.jobId, c.attempt])).toEqual([
       [id, 1],
       [id, 1],

@@ -1,5 +1,5 @@
 /**
- * The worker process of the fault suite (spawned by harness.ts with tsx, killed and restarted by pid).
+ * The worker process of the fault suite (spawned by supervisor.ts with tsx, killed and restarted by pid).
  * Env: REDIS_URL, PREFIX, RECORD_DIR, LEASE (ms, default 1000), MAX_DELIVERIES (default 5), CONCURRENCY
  * (default 10), LOG_LEVEL (default warn).
  *
@@ -18,6 +18,7 @@
 import { openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { runWorkerProcess } from '@sluice/worker';
+import { sleep } from '../wait.js';
 import { workJob } from './jobs.js';
 
 const fd = openSync(join(process.env.RECORD_DIR as string, `${process.pid}.jsonl`), 'a');
@@ -42,7 +43,7 @@ const work = (ms: number, signal: AbortSignal) =>
 
 const job = workJob(async (p, ctx) => {
   if (p.exit) {
-    await new Promise((r) => setTimeout(r, 150));
+    await sleep(150);
     process.exit(3);
   }
   await work(p.ms, ctx.signal);

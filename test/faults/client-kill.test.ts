@@ -13,6 +13,7 @@ describe('fault: CLIENT KILL of the workers connections', () => {
       faults: ['client-kill'],
       faultMs,
       faultEveryMs: 1000,
+      minFaults: 3,
       log,
     });
     expectSound(r, { faults: 3 });

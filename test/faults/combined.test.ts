@@ -34,6 +34,7 @@ describe(FULL ? 'full fault run' : 'combined faults (short)', () => {
       faults: CYCLE,
       faultMs,
       faultEveryMs: 1000,
+      minFaults: 5,
       poison: POISON,
       maxDeliveries: 5,
       quiesceMs: 120_000,

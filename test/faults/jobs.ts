@@ -1,5 +1,5 @@
 /**
- * The job of the fault suite, shared by the worker child (app.ts) and the harness's producer (harness.ts).
+ * The job of the fault suite, shared by the worker child (app.ts) and the harness's producer (producer.ts).
  * Every job is identified by `n`: its idempotency key is `job-<n>` and its payload carries `n`, so the checker
  * can follow it through executions (payload) and the dead-letter stream (the `key` field) alike.
  */

@@ -17,6 +17,7 @@ describe('fault: redis-server kill -9 and restart (AOF)', () => {
         faults: ['kill-redis'],
         faultMs,
         faultEveryMs: 2500,
+        minFaults: 2,
         log,
       });
       expectSound(r, { faults: 2 });

@@ -13,6 +13,7 @@ describe('fault: worker SIGKILL', () => {
       faults: ['kill-worker'],
       faultMs,
       faultEveryMs: 1000,
+      minFaults: 3,
       log,
     });
     expectSound(r, { faults: 3 });

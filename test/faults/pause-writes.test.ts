@@ -13,6 +13,7 @@ describe('fault: CLIENT PAUSE WRITE longer than the lease', () => {
       faults: ['pause-writes'],
       faultMs,
       faultEveryMs: 1000,
+      minFaults: 2,
       log,
     });
     expectSound(r, { faults: 2 });

@@ -4,24 +4,25 @@
  * by the worker that reclaimed it.
  */
 import { describe, expect, it } from 'vitest';
+import { sleep } from '../wait.js';
 import { FaultRun } from './harness.js';
 import { expectSound, log, size } from './scenario.js';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('fault: worker frozen (SIGSTOP) past its lease', () => {
   it('rejects the zombie late ack and renew; each job is finished once by the reclaiming worker', async () => {
     const { jobs, faultMs } = size(300, 7);
     const run = await FaultRun.start({ fsync: 'everysec', log });
     try {
-      const producing = run.produce(0, jobs, faultMs * 0.8, [100, 300]);
+      const producing = run.producer.produce(0, jobs, faultMs * 0.8, [100, 300]);
       const stops = [];
-      for (let i = 0; i < 20 && run.now() < faultMs; i++) {
-        await sleep(800);
-        stops.push(await run.stopWorker());
+      // at least two freezes, then more until faultMs has passed since production began
+      const since = Date.now();
+      for (let i = 0; i < 20 && (stops.length < 2 || Date.now() - since < faultMs); i++) {
+        await sleep(800); // pacing between faults
+        stops.push(await run.inject.stopWorker());
       }
       await producing;
-      await run.quiesce();
+      await run.observe.quiesce();
       const r = await run.finish();
       expectSound(r, { faults: 2 });
       let checked = 0;

@@ -4,35 +4,38 @@
  * `job:lost` event and a `reason lost` tombstone per entry in the dead-letter stream, so `queue stats` counts it.
  * The checker's lost set must be exactly the reported set; jobs enqueued afterwards run normally.
  */
-import { GROUP, streamCommands } from '@sluice/core';
+import { streamCommands } from '@sluice/core/internal';
 import { describe, expect, it } from 'vitest';
 import { FaultRun } from './harness.js';
 import { keyOf } from './jobs.js';
 import { log } from './scenario.js';
 
-const { xpending, xrange } = streamCommands;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const { xrange } = streamCommands;
 
 describe('fault: stream trimmed while jobs are pending', () => {
   it('reports every lost job (log, event, dead-letter tombstone, stats); never silent', async () => {
     const run = await FaultRun.start({ fsync: 'everysec', workers: 2, concurrency: 5, log });
     try {
-      const c = run.admin.connection;
-      await Promise.all(Array.from({ length: 10 }, (_, n) => run.enqueue(n, { n, ms: 3000 })));
-      for (let i = 0; i < 100 && (await xpending(c, run.keys.stream, GROUP)).count < 10; i++) await sleep(50);
-      expect((await xpending(c, run.keys.stream, GROUP)).count).toBe(10);
-      const byEntry = new Map((await xrange(c, run.keys.stream)).map((e) => [e.id, e.fields.key as string]));
-      const killed = await run.killWorker();
+      // ten 3-second jobs, five on each of the two workers
+      await run.producer.enqueueAll(0, 10, 3000);
+      await run.observe.pendingReaches(10);
+      expect((await run.observe.state()).pending).toBe(10);
+      const byEntry = new Map(
+        (await xrange(run.ctx.admin.connection, run.ctx.keys.stream)).map((e) => [e.id, e.fields.key as string]),
+      );
+      // one worker dies holding five; then an operator trims the stream, payloads included
+      const killed = await run.inject.killWorker();
       expect(killed?.held.length).toBe(5);
       const lostEntries = new Set(killed?.held);
-      await c.send(['XTRIM', run.keys.stream, 'MAXLEN', '0'], run.keys.stream);
-      await Promise.all(Array.from({ length: 100 }, (_, i) => run.enqueue(100 + i, { n: 100 + i, ms: 20 })));
-      await run.quiesce(30_000);
+      await run.inject.trimStream();
+      // a hundred jobs enqueued afterwards
+      await run.producer.enqueueAll(100, 100, 20);
+      await run.observe.quiesce(30_000);
       const r = await run.finish();
 
       const keysOf = (entries: Iterable<string>) => [...entries].map((id) => byEntry.get(id) ?? id).sort();
       const reported = new Set(r.records.flatMap((l) => (l.t === 'lost' ? [l.entry] : [])));
-      const tombstones = (await run.deadRecords()).filter((d) => d.reason === 'lost');
+      const tombstones = (await run.observe.deadRecords()).filter((d) => d.reason === 'lost');
       process.stderr.write(
         `trim: ${lostEntries.size} entries of the killed worker trimmed; lost ${r.report.lost.length}, ` +
           `reported lost ${reported.size} (${tombstones.length} tombstones), completed ${r.report.completed}\n`,
@@ -46,7 +49,7 @@ describe('fault: stream trimmed while jobs are pending', () => {
       expect(new Set(tombstones.map((d) => d.entryId)), 'a dead-letter tombstone per reported entry').toEqual(reported);
       for (const d of tombstones) expect(d.error).toMatch(/deleted from the stream/);
       expect(r.report.deadWithoutReason).toEqual([]);
-      const [stats] = await run.admin.stats('faults');
+      const [stats] = await run.ctx.admin.stats('faults');
       expect(stats?.dead, 'queue stats counts the loss').toBe(reported.size);
       // every job enqueued after the trim ran
       for (let n = 100; n < 200; n++) expect(r.report.lost).not.toContain(keyOf(n));

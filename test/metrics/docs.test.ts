@@ -3,7 +3,7 @@
  * Sluice exports; every exported metric is documented.
  */
 import { readFileSync } from 'node:fs';
-import { DURATION_BUCKETS, HISTOGRAMS, METRIC_NAMES } from '@sluice/worker';
+import { DURATION_BUCKETS, HISTOGRAMS, METRIC_NAMES } from '@sluice/worker/internal';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../cli/cli-helpers.js';
 

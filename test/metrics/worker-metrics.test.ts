@@ -2,11 +2,13 @@
  * A worker's /metrics over real HTTP: counters equal what the test did (a reclaimed job included), queue gauges equal queue stats,
  * histograms carry the OpenTelemetry buckets, probes answer, the server closes on stop, registries are kept apart.
  */
-import { createSluice, defineJob, GROUP } from '@sluice/core';
-import { createWorker, DURATION_BUCKETS, METRIC_NAMES } from '@sluice/worker';
+import { createSluice, defineJob } from '@sluice/core';
+import { createWorker } from '@sluice/worker';
+import { DURATION_BUCKETS, METRIC_NAMES } from '@sluice/worker/internal';
 import { register as globalRegistry, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { redisUrl, uniquePrefix, waitFor } from '../helpers.js';
+import { crashedConsumer } from '../queue-fixtures.js';
 import { freePort } from '../redis-server.js';
 import { producer, record, startWorker, testKnobs } from '../worker/harness.js';
 import { get, labelNames, scrape } from './metrics-helpers.js';
@@ -109,9 +111,8 @@ describe('worker metrics', () => {
     const prefix = uniquePrefix();
     const s = await producer(prefix);
     const k = s.keys('probe');
-    await s.connection.send(['XGROUP', 'CREATE', k.stream, GROUP, '0', 'MKSTREAM']);
     await s.enqueue(probe, {});
-    await s.connection.send(['XREADGROUP', 'GROUP', GROUP, 'ghost', 'COUNT', '1', 'STREAMS', k.stream, '>']);
+    await crashedConsumer(s.connection, k); // read the job and died holding it
     const port = await freePort();
     const w = await startWorker(prefix, { jobs: [probe], metrics: { port, host: '127.0.0.1' } });
     const done = record('job:succeeded', w);

@@ -1,5 +1,6 @@
 /** Shared set-up of the worker integration tests: a producer, tracked workers, event recording, raw reads. */
-import { createSluice, GROUP, type QueueKeys, type Sluice } from '@sluice/core';
+import { createSluice, type QueueKeys, type Sluice } from '@sluice/core';
+import { GROUP } from '@sluice/core/internal';
 import {
   createWorker,
   type Worker,
@@ -51,14 +52,7 @@ export async function streamState(s: Sluice, k: QueueKeys): Promise<{ len: numbe
   return { len, pending: Number(p[0]) };
 }
 
-/** The dead-letter entries of a queue, oldest first. */
+/** The fields of a queue's dead-letter entries as stored, oldest first. */
 export async function deadEntries(s: Sluice, queue: string): Promise<Record<string, string>[]> {
-  return (await s.dead.list(queue, 100)).map((d) => d.fields).reverse();
+  return (await s.streams.xrange(s.keys(queue).dead, { count: 100 })).map((e) => e.fields);
 }
-
-/** Raw XADD of fields onto a queue's stream. */
-export async function rawAdd(s: Sluice, k: QueueKeys, fields: Record<string, string>): Promise<string> {
-  return String(await s.connection.send(['XADD', k.stream, '*', ...Object.entries(fields).flat()]));
-}
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

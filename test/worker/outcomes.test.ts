@@ -3,7 +3,8 @@ import { defineJob, UnrecoverableError } from '@sluice/core';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { uniquePrefix, waitFor } from '../helpers.js';
-import { deadEntries, producer, rawAdd, record, sleep, startWorker, streamState } from './harness.js';
+import { jobFields, rawEntry } from '../queue-fixtures.js';
+import { deadEntries, producer, record, startWorker, streamState } from './harness.js';
 
 describe('worker outcomes', () => {
   it('runs a job and acks it, with a full context', async () => {
@@ -95,7 +96,13 @@ describe('worker outcomes', () => {
     const dead = record('job:dead', w);
     const { id } = await s.enqueue(job, {});
     await waitFor(() => dead.length === 1, 'dead letter');
-    await sleep(100);
+    // nothing is left that could be dead-lettered a second time: the stream, pending list and delayed set are empty
+    const k = s.keys('doomed');
+    await waitFor(
+      async () =>
+        (await streamState(s, k)).len === 0 && Number(await s.connection.send(['ZCARD', k.delayed], k.delayed)) === 0,
+      'the job gone from the stream and the delayed set',
+    );
     const entries = await deadEntries(s, 'doomed');
     expect(entries).toHaveLength(1);
     const d = entries[0] as Record<string, string>;
@@ -154,9 +161,9 @@ describe('worker outcomes', () => {
     const dead = record('job:dead', w);
     const k = s.keys('strict');
     const base = { name: 'strict', attempt: '1', enqueuedAt: String(Date.now()) };
-    await rawAdd(s, k, { id: 'bad-json', ...base, data: 'not json' });
-    await rawAdd(s, k, { id: 'bad-schema', ...base, data: '{"n":"seven"}' });
-    await rawAdd(s, k, { junk: 'yes' });
+    await rawEntry(s.connection, k, { id: 'bad-json', ...base, data: 'not json' });
+    await rawEntry(s.connection, k, { id: 'bad-schema', ...base, data: '{"n":"seven"}' });
+    await rawEntry(s.connection, k, { junk: 'yes' });
     await waitFor(() => dead.length === 3, 'three dead letters');
     const entries = await deadEntries(s, 'strict');
     expect(entries.map((e) => e.reason)).toEqual(['invalid', 'invalid', 'invalid']);
@@ -181,8 +188,8 @@ describe('worker outcomes', () => {
     const retrying = record('job:retrying', w);
     const dead = record('job:dead', w);
     const k = s.keys('mixed');
-    await rawAdd(s, k, { id: 'g1', name: 'ghost', data: '{}', attempt: '1', enqueuedAt: '1' });
-    await rawAdd(s, k, { id: 'g3', name: 'ghost', data: '{}', attempt: '3', enqueuedAt: '1' });
+    await rawEntry(s.connection, k, jobFields('g1', 'ghost'));
+    await rawEntry(s.connection, k, jobFields('g3', 'ghost', { attempt: '3' }));
     await waitFor(() => retrying.length === 1 && dead.length === 1, 'retry + dead');
     expect(retrying[0]).toMatchObject({ jobId: 'g1', nextAttempt: 2 });
     expect(dead[0]).toMatchObject({
@@ -199,6 +206,12 @@ describe('worker outcomes', () => {
     const s = await producer(prefix);
     const runs: number[] = [];
     let zombieDone = false;
+    // Attempt 1 ignores ctx.signal and ends only when the test lets it, after attempt 2 succeeded: its late ack
+    // must meet the fence whatever the machine's speed.
+    let releaseZombie: () => void = () => {};
+    const zombieGate = new Promise<void>((resolve) => {
+      releaseZombie = resolve;
+    });
     const job = defineJob({
       name: 'slow',
       timeout: 200,
@@ -206,7 +219,7 @@ describe('worker outcomes', () => {
       handler: async (_p: unknown, ctx) => {
         runs.push(ctx.attempt);
         if (ctx.attempt === 1) {
-          await sleep(700); // ignores ctx.signal
+          await zombieGate; // ignores ctx.signal
           zombieDone = true;
         }
       },
@@ -225,7 +238,8 @@ describe('worker outcomes', () => {
     });
     expect(ok[0]?.attempt).toBe(2);
     expect(zombieDone).toBe(false);
-    await waitFor(() => lost.length === 1, 'zombie ack rejected', 3000);
+    releaseZombie();
+    await waitFor(() => lost.length === 1, 'zombie ack rejected');
     expect(zombieDone).toBe(true);
     expect(lost[0]).toMatchObject({ attempt: 1, during: 'finish' });
     expect(ok).toHaveLength(1);

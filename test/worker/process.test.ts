@@ -1,10 +1,11 @@
 /** Worker processes and real signals: SIGKILL mid-job (another process finishes after the lease), SIGTERM. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { defineJob, GROUP } from '@sluice/core';
+import { defineJob } from '@sluice/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { redisUrl, uniquePrefix, waitFor } from '../helpers.js';
-import { producer, sleep, streamState } from './harness.js';
+import { consumersOf, pendingOf as pendingIds } from '../queue-fixtures.js';
+import { producer, streamState } from './harness.js';
 
 const fixture = fileURLToPath(new URL('../fixtures/worker-app.ts', import.meta.url));
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -14,6 +15,8 @@ const work = defineJob({ name: 'work', handler: (_p: { ms: number }) => {} });
 interface Proc {
   child: ChildProcess;
   consumer: string;
+  /** Everything the process printed on stdout so far. */
+  stdout: () => string;
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
@@ -34,7 +37,7 @@ async function spawnWorker(prefix: string, env: Record<string, string> = {}): Pr
     err += String(d);
   });
   const consumer = await new Promise<string>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`worker process did not start within 15 s: ${err}`)), 15_000);
+    const t = setTimeout(() => reject(new Error(`worker process did not start within 30 s: ${err}`)), 30_000);
     child.stdout?.on('data', (d) => {
       out += String(d);
       const m = /ready (\S+)/.exec(out);
@@ -48,7 +51,7 @@ async function spawnWorker(prefix: string, env: Record<string, string> = {}): Pr
       reject(new Error(`worker process exited with ${code}: ${err}`));
     });
   });
-  return { child, consumer, exit };
+  return { child, consumer, exit, stdout: () => out };
 }
 
 afterEach(() => {
@@ -56,18 +59,8 @@ afterEach(() => {
     if (c.exitCode === null && c.signalCode === null && c.pid) process.kill(c.pid, 'SIGKILL');
 });
 
-const pendingOf = async (s: Awaited<ReturnType<typeof producer>>, consumer: string) => {
-  const rows = (await s.connection.send([
-    'XPENDING',
-    s.keys('work').stream,
-    GROUP,
-    '-',
-    '+',
-    '100',
-    consumer,
-  ])) as unknown[];
-  return rows.length;
-};
+const pendingOf = async (s: Awaited<ReturnType<typeof producer>>, consumer: string) =>
+  (await pendingIds(s.connection, s.keys('work'), consumer)).length;
 
 describe('worker processes', () => {
   it('SIGKILL mid-job: another worker process finishes every job after the lease', async () => {
@@ -85,7 +78,7 @@ describe('worker processes', () => {
     expect((await a.exit).signal).toBe('SIGKILL');
     const b = await spawnWorker(prefix, { LEASE: '800' });
     const done = async () => (await s.connection.send(['LRANGE', `${prefix}:done`, '0', '-1'])) as string[];
-    await waitFor(async () => new Set((await done()).map((d) => d.split(':')[0])).size === 6, 'every job done', 15_000);
+    await waitFor(async () => new Set((await done()).map((d) => d.split(':')[0])).size === 6, 'every job done');
     expect(new Set((await done()).map((d) => d.split(':')[0]))).toEqual(new Set(ids));
     await waitFor(async () => (await streamState(s, s.keys('work'))).pending === 0, 'pending list empty');
     expect(await streamState(s, s.keys('work'))).toEqual({ len: 0, pending: 0 });
@@ -107,18 +100,18 @@ describe('worker processes', () => {
     const k = s.keys('work');
     expect(await streamState(s, k)).toEqual({ len: 2, pending: 0 });
     expect((await s.connection.send(['LRANGE', `${prefix}:done`, '0', '-1'])) as string[]).toHaveLength(1);
-    expect((await s.connection.send(['XINFO', 'CONSUMERS', k.stream, GROUP])) as unknown[]).toHaveLength(0);
+    expect(await consumersOf(s.connection, k)).toHaveLength(0);
     await s.close();
   });
 
   it('a second signal exits at once', async () => {
     const prefix = uniquePrefix();
     const s = await producer(prefix);
-    const a = await spawnWorker(prefix, { GRACE: '10000', IGNORE_SIGNAL: '1' });
+    const a = await spawnWorker(prefix, { GRACE: '10000', IGNORE_SIGNAL: '1', LOG_LEVEL: 'info' });
     await s.enqueue(work, { ms: 8000 });
     await waitFor(async () => (await pendingOf(s, a.consumer)) === 1, 'A runs the job');
     process.kill(a.child.pid as number, 'SIGTERM');
-    await sleep(200);
+    await waitFor(() => a.stdout().includes('stopping gracefully'), 'the first signal to be handled');
     const t0 = performance.now();
     process.kill(a.child.pid as number, 'SIGTERM');
     expect((await a.exit).code).toBe(143);

@@ -1,9 +1,17 @@
 /** Worker runtime on a real Redis: concurrency, pause, shutdown, reconnects, reclaim, cron, durability warning. */
-import { defineJob, envelopeFields, GROUP } from '@sluice/core';
+import { defineJob } from '@sluice/core';
 import { createWorker } from '@sluice/worker';
 import { describe, expect, it } from 'vitest';
-import { redisUrl, uniquePrefix, waitFor } from '../helpers.js';
-import { deadEntries, producer, record, sleep, startWorker, streamState } from './harness.js';
+import { redisUrl, sleep, uniquePrefix, waitFor } from '../helpers.js';
+import {
+  abandonedJob,
+  consumersOf,
+  entryTrimmedWhilePending,
+  jobFields,
+  pendingIdleAtLeast,
+  redeliveredJob,
+} from '../queue-fixtures.js';
+import { deadEntries, producer, record, startWorker, streamState } from './harness.js';
 
 describe('worker runtime', () => {
   it("never runs more than `concurrency` handlers, nor more than a job's own concurrency", async () => {
@@ -38,7 +46,7 @@ describe('worker runtime', () => {
       b,
       Array.from({ length: 10 }, () => ({})),
     );
-    await waitFor(() => ok.length === 14, '14 jobs', 5000);
+    await waitFor(() => ok.length === 14, '14 jobs');
     expect(max).toBe(3);
     expect(maxA).toBe(1);
     await w.stop();
@@ -53,10 +61,10 @@ describe('worker runtime', () => {
     const w = await startWorker(prefix, { jobs: [job] });
     const ok = record('job:succeeded', w);
     await s.enqueue(job, {});
-    await sleep(400);
+    await sleep(400); // a window in which nothing may run (an absence, not a duration, is asserted)
     expect(ok).toHaveLength(0);
     await s.resume('p');
-    await waitFor(() => ok.length === 1, 'runs after resume', 3000);
+    await waitFor(() => ok.length === 1, 'runs after resume');
     await w.stop();
     await s.close();
   });
@@ -91,8 +99,7 @@ describe('worker runtime', () => {
     expect(done).toHaveLength(2);
     const k = s.keys('g');
     expect(await streamState(s, k)).toEqual({ len: 2, pending: 0 });
-    const consumers = (await s.connection.send(['XINFO', 'CONSUMERS', k.stream, GROUP])) as unknown[];
-    expect(consumers).toHaveLength(0);
+    expect(await consumersOf(s.connection, k)).toHaveLength(0);
     slow = false;
     const w2 = await startWorker(prefix, { jobs: [job] });
     await waitFor(() => done.length === 4, 'the handed-back jobs finish');
@@ -120,7 +127,7 @@ describe('worker runtime', () => {
     for (const id of mine) await s.connection.send(['CLIENT', 'KILL', 'ID', id]);
     await s.enqueue(job, {});
     await s.enqueue(job, {}, { delay: 100 });
-    await waitFor(() => ok.length === 3, 'jobs after the kill', 8000);
+    await waitFor(() => ok.length === 3, 'jobs after the kill');
     await w.stop();
     expect(await streamState(s, s.keys('k'))).toEqual({ len: 0, pending: 0 });
     await s.close();
@@ -137,27 +144,19 @@ describe('worker runtime', () => {
       },
     });
     const k = s.keys('r');
-    await s.connection.send(['XGROUP', 'CREATE', k.stream, GROUP, '0', 'MKSTREAM']);
-    const fields = (id: string) => envelopeFields({ id, name: 'r', data: '{}', attempt: 1, enqueuedAt: 1 });
-    const read = (c: string) =>
-      s.connection.send(['XREADGROUP', 'GROUP', GROUP, c, 'COUNT', '10', 'STREAMS', k.stream, '>']);
-    // 'crashed' took job A and died.
-    await s.connection.send(['XADD', k.stream, '*', ...fields('A')]);
-    await read('crashed');
-    // 'looper' took job P, which was already delivered twice (maxDeliveries 2): the next claim makes it poison.
-    const p = String(await s.connection.send(['XADD', k.stream, '*', ...fields('P')]));
-    await read('looper');
-    await s.connection.send(['XCLAIM', k.stream, GROUP, 'looper', '0', p]);
-    // 'trimmed' took job T; an operator trimmed it away.
-    const t = String(await s.connection.send(['XADD', k.stream, '*', ...fields('T')]));
-    await read('trimmed');
-    await s.connection.send(['XDEL', k.stream, t]);
-    await sleep(350);
+    const c = s.connection;
+    // 'crashed' took job A and died; 'trimmed' took job T, which an operator then trimmed away.
+    await abandonedJob(c, k, jobFields('A', 'r'), 'crashed');
+    // 'looper' holds job P, already delivered twice (maxDeliveries 2): the next claim makes it poison.
+    await redeliveredJob(c, k, jobFields('P', 'r'), 'looper');
+    const t = await entryTrimmedWhilePending(c, k, jobFields('T', 'r'), 'trimmed');
+    // every lease (300 ms) has run out by Redis's clock before the worker starts
+    await pendingIdleAtLeast(c, k, 300);
     const w = await startWorker(prefix, { jobs: [job], lease: 300, maxDeliveries: 2 });
     const ok = record('job:succeeded', w);
     const lost = record('job:lost', w);
     const dead = record('job:dead', w);
-    await waitFor(() => ok.length === 1 && lost.length === 1 && dead.length === 1, 'reclaim sweep', 5000);
+    await waitFor(() => ok.length === 1 && lost.length === 1 && dead.length === 1, 'reclaim sweep');
     expect(ok[0]).toMatchObject({ jobId: 'A' });
     expect(lost[0]).toEqual({ queue: 'r', entryId: t, reason: 'trimmed' });
     expect(dead[0]).toMatchObject({ jobId: 'P', reason: 'poison' });
@@ -179,17 +178,18 @@ describe('worker runtime', () => {
       name: 'long',
       handler: async (_p: unknown, ctx) => {
         runs.push(ctx.jobId);
-        await sleep(1000);
+        await sleep(2500); // two and a half leases
       },
     });
-    const w1 = await startWorker(prefix, { jobs: [job], lease: 300 });
+    // A lease of 1 s: renewals every ~333 ms keep it even when a busy machine delays a renewal by half a second.
+    const w1 = await startWorker(prefix, { jobs: [job], lease: 1000 });
     const started = record('job:started', w1);
     await s.enqueueMany(job, [{}, {}, {}]);
     await waitFor(() => started.length === 3, 'w1 runs all three');
-    const w2 = await startWorker(prefix, { jobs: [job], lease: 300 });
+    const w2 = await startWorker(prefix, { jobs: [job], lease: 1000 });
     const lost = record('job:lease-lost', w1, w2);
     const ok = record('job:succeeded', w1, w2);
-    await waitFor(() => ok.length === 3, 'three done', 5000);
+    await waitFor(() => ok.length === 3, 'three done');
     expect(runs).toHaveLength(3);
     expect(lost).toHaveLength(0);
     await Promise.all([w1.stop(), w2.stop()]);
@@ -202,9 +202,11 @@ describe('worker runtime', () => {
     const job = defineJob({ name: 'tick', schedule: { cron: '* * * * * *', payload: { n: 1 } }, handler: () => {} });
     // The workers consume another queue, so the ticks stay in the stream to be counted.
     const ws = await Promise.all([1, 2, 3].map(() => startWorker(prefix, { jobs: [job], queues: ['elsewhere'] })));
-    await sleep(2600);
+    const k = s.keys('tick');
+    // three ticks written: every worker has planned the same seconds at least twice
+    await waitFor(async () => Number(await s.connection.send(['XLEN', k.stream], k.stream)) >= 3, 'three ticks');
     await Promise.all(ws.map((w) => w.stop()));
-    const entries = (await s.streams.xrange(s.keys('tick').stream)).map((e) => e.fields);
+    const entries = (await s.streams.xrange(k.stream)).map((e) => e.fields);
     const ticks = entries.map((f) => Number(f.enqueuedAt));
     expect(ticks.length).toBeGreaterThanOrEqual(2);
     expect(new Set(ticks).size).toBe(ticks.length);

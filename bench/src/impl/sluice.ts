@@ -5,7 +5,8 @@
  * the worker's Prometheus metrics (the `sluice-metrics` variant) and collects them every second, as a scraper
  * with a 1 s interval would (queue gauges read from Redis at most every 5 s, the default cache).
  */
-import { createSluice, createSluiceClient, defineJob, type RedisClientLike } from '@sluice/core';
+import { createSluice, defineJob, type RedisClientLike } from '@sluice/core';
+import { createSluiceClient } from '@sluice/core/internal';
 import { createWorker } from '@sluice/worker';
 import { Registry } from 'prom-client';
 import type { BenchPayload } from '../payload.js';

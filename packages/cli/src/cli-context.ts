@@ -23,13 +23,29 @@ export interface GlobalOptions {
   prefix?: string;
   /** `--verbose`: stack traces with errors (default false). */
   verbose?: boolean;
+  /** `--tls-ca <file>` (default: SLUICE_TLS_CA; unset = the system CAs). */
+  tlsCa?: string;
+  /** `--tls-cert <file>` (default: SLUICE_TLS_CERT; unset = none). */
+  tlsCert?: string;
+  /** `--tls-key <file>` (default: SLUICE_TLS_KEY; unset = none). */
+  tlsKey?: string;
+  /** `--max-payload-bytes <n>` (default: SLUICE_MAX_PAYLOAD_BYTES, then 1048576). */
+  maxPayloadBytes?: string;
 }
 
 /** Help text of examples, appended after a command's help. */
 export const examples = (...lines: string[]): string => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
 
-/** The connection options of `cmd` (global `--redis` and `--prefix`). */
+/** The connection options of `cmd` (global `--redis`, `--prefix`, `--tls-*`, `--max-payload-bytes`). */
 export function connectOf(cmd: Command): ConnectOptions {
   const g = cmd.optsWithGlobals<GlobalOptions>();
-  return { redis: g.redis, redisCluster: g.redisCluster, prefix: g.prefix };
+  return {
+    redis: g.redis,
+    redisCluster: g.redisCluster,
+    prefix: g.prefix,
+    tlsCa: g.tlsCa,
+    tlsCert: g.tlsCert,
+    tlsKey: g.tlsKey,
+    maxPayloadBytes: g.maxPayloadBytes,
+  };
 }

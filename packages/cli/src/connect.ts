@@ -1,6 +1,8 @@
 /** Open Sluice for a command: the Redis URL from `--redis` or the environment, failing fast with exit 2. */
-import { createSluice, redactUrl, type Sluice } from '@sluice/core';
+import { createSluice, type Sluice, type TlsOptions } from '@sluice/core';
+import { redactUrl } from '@sluice/core/internal';
 import { ExitError, usageError } from './errors.js';
+import { type SecurityFlags, securityOptions } from './tls-flags.js';
 
 /** The URL used when neither `--redis` nor the environment names one. */
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -8,8 +10,8 @@ export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 /** Milliseconds the CLI waits for the first connect before it gives up (exit 2 well within 3 s). */
 export const CLI_CONNECT_TIMEOUT = 1500;
 
-/** Connection options every command takes (the global `--redis` and `--prefix` flags). */
-export interface ConnectOptions {
+/** Connection options every command takes (the global `--redis`, `--prefix`, `--tls-*` and limit flags). */
+export interface ConnectOptions extends SecurityFlags {
   /** Redis URL (default `SLUICE_REDIS_URL`, then `REDIS_URL`, then `redis://127.0.0.1:6379`). */
   redis?: string | undefined;
   /** Redis Cluster nodes, `host:port,...` or URLs (default `SLUICE_REDIS_CLUSTER`; unset = a single server). */
@@ -49,23 +51,37 @@ export function resolveCluster(opts: Pick<ConnectOptions, 'redisCluster' | 'env'
     }
     if (!ok) {
       throw usageError(
-        `--redis-cluster expects host:port[,host:port...] like 127.0.0.1:7000; got ${JSON.stringify(redactUrl(n))}`,
+        `--redis-cluster expects host:port[,host:port...] like 127.0.0.1:7000 (URL-encode a password); got ${redactUrl(n)}`,
       );
     }
   }
   return nodes;
 }
 
-/** Where a worker connects: one server's URL, or a cluster's root nodes. */
-export type RedisTarget = { url: string } | { cluster: { rootNodes: string[] } };
+/** Where a worker connects (one server's URL, or a cluster's root nodes), with TLS and the payload limit. */
+export type RedisTarget = ({ url: string } | { cluster: { rootNodes: string[] } }) & {
+  tls?: TlsOptions;
+  maxPayloadBytes?: number;
+};
 
 /** The target from `--redis-cluster`/`SLUICE_REDIS_CLUSTER` when given, else from `--redis` and the environment. */
-export function resolveTarget(opts: Pick<ConnectOptions, 'redis' | 'redisCluster' | 'env'> = {}): RedisTarget {
+export function resolveTarget(opts: ConnectOptions = {}): RedisTarget {
   const rootNodes = resolveCluster(opts);
-  if (rootNodes) return { cluster: { rootNodes } };
+  const sec = securityOptions(opts);
+  if (rootNodes) return assertTlsScheme(rootNodes, { cluster: { rootNodes }, ...sec });
   const url = resolveRedisUrl(opts);
   assertRedisUrl(url);
-  return { url };
+  return assertTlsScheme([url], { url, ...sec });
+}
+
+/** `target`, unless it has TLS files but a `redis://` URL (they need `rediss://`): then a usage error. */
+function assertTlsScheme(urls: readonly string[], target: RedisTarget): RedisTarget {
+  if (target.tls && urls.some((u) => !/^rediss:\/\//i.test(u))) {
+    throw usageError(
+      '--tls-ca, --tls-cert and --tls-key need a rediss:// URL (--redis, --redis-cluster or SLUICE_REDIS_URL)',
+    );
+  }
+  return target;
 }
 
 /** Throws a usage error unless `url` is a redis:// or rediss:// URL. */
@@ -76,14 +92,18 @@ export function assertRedisUrl(url: string): void {
   } catch {
     ok = false;
   }
-  if (!ok) throw usageError(`--redis expects a URL like redis://127.0.0.1:6379; got ${JSON.stringify(redactUrl(url))}`);
+  if (!ok) {
+    throw usageError(
+      `--redis expects a URL like redis://127.0.0.1:6379 or redis://user:password@host:6379 (URL-encode a password); got ${redactUrl(url)}`,
+    );
+  }
 }
 
 /** Connect. Unreachable Redis or refused credentials: an {@link ExitError} (exit 2) naming the URL and the cause. */
 export async function openSluice(opts: ConnectOptions = {}): Promise<Sluice> {
   const rootNodes = resolveCluster(opts);
   const url = resolveRedisUrl(opts);
-  if (!rootNodes) assertRedisUrl(url);
+  const { tls, maxPayloadBytes } = resolveTarget(opts);
   if (opts.prefix !== undefined && !/^[^{}\s]{1,200}$/.test(opts.prefix)) {
     throw usageError(
       `--prefix must be 1-200 characters without braces or white space; got ${JSON.stringify(opts.prefix)}`,
@@ -94,6 +114,8 @@ export async function openSluice(opts: ConnectOptions = {}): Promise<Sluice> {
     const where = rootNodes ? { cluster: { rootNodes } } : { url };
     return await createSluice({
       ...where,
+      ...(tls ? { tls } : {}),
+      ...(maxPayloadBytes === undefined ? {} : { maxPayloadBytes }),
       connectTimeout,
       ...(opts.prefix === undefined ? {} : { prefix: opts.prefix }),
     });
@@ -115,12 +137,23 @@ export async function withSluice<T>(opts: ConnectOptions, fn: (sluice: Sluice) =
   }
 }
 
-/** Throws a usage error naming `what` unless `queue` is a known queue (one that has ever had a job or been paused). */
-export async function assertKnownQueue(sluice: Sluice, queue: string, what = 'queue argument'): Promise<void> {
+/**
+ * Throws a usage error (exit 2) naming `what`, the unknown queues and the known ones, unless every queue of
+ * `queues` is known (has ever had a job). Operator commands call it so a typo fails instead of passing quietly.
+ */
+export async function assertKnownQueue(
+  sluice: Sluice,
+  queues: string | readonly string[],
+  what = 'queue argument',
+): Promise<void> {
   const known = await sluice.queues();
-  if (known.includes(queue)) return;
+  const unknown = (typeof queues === 'string' ? [queues] : queues).filter((q) => !known.includes(q));
+  if (unknown.length === 0) return;
   const list = known.length
     ? `known queues: ${known.slice(0, 10).join(', ')}${known.length > 10 ? ', ...' : ''}`
     : 'no queues yet';
-  throw usageError(`${what}: no queue named ${JSON.stringify(queue)} under prefix "${sluice.prefix}" (${list})`);
+  const names = unknown.map((q) => JSON.stringify(q)).join(', ');
+  throw usageError(
+    `${what}: no queue${unknown.length > 1 ? 's' : ''} named ${names} under prefix "${sluice.prefix}" (${list})`,
+  );
 }

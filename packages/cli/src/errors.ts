@@ -1,5 +1,6 @@
 /** The CLI's exit error and the mapping from any error to an exit code and one line for stderr. */
 import { JobValidationError, SluiceArgumentError } from '@sluice/core';
+import { escapeControl, redactSecrets } from '@sluice/core/internal';
 
 /** Exit codes of every `sluice` command. */
 export const EXIT = {
@@ -41,9 +42,9 @@ export function formatError(e: unknown, verbose = false): string {
   if (e instanceof ExitError && e.message === '') return '';
   const err = e instanceof Error ? e : new Error(String(e));
   const line = isKnown(err) ? err.message : `${err.message || err.name}`;
-  const oneLine = `sluice: ${line.split('\n')[0]}`;
+  const oneLine = `sluice: ${escapeControl(redactSecrets(line.split('\n')[0] ?? ''))}`;
   if (!verbose) return oneLine;
   const parts = [oneLine, err.stack ?? ''];
   for (let c = err.cause; c instanceof Error; c = c.cause) parts.push(`caused by: ${c.stack ?? c.message}`);
-  return parts.filter(Boolean).join('\n');
+  return redactSecrets(parts.filter(Boolean).join('\n'));
 }

@@ -37,9 +37,12 @@ export {
   workerStartCommand,
 } from './commands/worker.js';
 export {
+  assertEnvName,
   drainSummary,
+  headersFromEnv,
   resolveDrainOptions,
   resolvePushOptions,
+  resolvePushUrl,
   secretsFromEnv,
   type WorkerDrainOptions,
   type WorkerPushOptions,
@@ -60,3 +63,4 @@ export { EXIT, ExitError, exitCodeOf, formatError } from './errors.js';
 export { type CapturedOutput, captureOutput, type Output, processOutput, table } from './output.js';
 export { buildProgram, runCli } from './program.js';
 export { type Breach, evaluateThresholds, formatBreach, parseThresholds, type Thresholds } from './thresholds.js';
+export { resolveMaxPayload, resolveTls, type SecurityFlags, securityOptions } from './tls-flags.js';

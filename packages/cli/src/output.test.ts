@@ -1,3 +1,4 @@
+import { decodeDeadEntry } from '@sluice/core/internal';
 import { describe, expect, it } from 'vitest';
 import { deadDetail, deadTable } from './commands/dead.js';
 import { queueJson, statsTable } from './commands/stats.js';
@@ -77,8 +78,9 @@ describe('stats table', () => {
 });
 
 describe('dead-letter output', () => {
-  const entry = {
-    deadId: '1732400000000-0',
+  // an entry as an earlier version wrote it (decoded like any other)
+  const entry = decodeDeadEntry({
+    id: '1732400000000-0',
     fields: {
       id: 'job-1',
       name: 'send-email',
@@ -89,7 +91,7 @@ describe('dead-letter output', () => {
       stack: 'Error: SMTP said no\n    at x',
       deadAt: '1732400000000',
     },
-  };
+  });
   it('lists entries with their age and a one-line error', () => {
     const lines = deadTable([entry], 1732400000000 + 192_000);
     expect(lines[0]).toMatch(/^DEAD ID\s+JOB ID\s+NAME\s+ATTEMPTS\s+REASON\s+AGE\s+ERROR$/);

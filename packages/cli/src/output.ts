@@ -1,5 +1,17 @@
-/** Output of the CLI: a line sink (so tests capture output), aligned tables, humanised durations, JSON. */
-import { formatDuration } from '@sluice/core';
+/**
+ * Output of the CLI: a line sink (so tests capture output), aligned tables, humanised durations, JSON. Every
+ * sink writes lines through {@link terminalSafe}: text that came from Redis (names, error texts, payloads) may be
+ * hostile, and no control character of it reaches the terminal (core's escapeControl is the one escape).
+ */
+import { escapeControl, formatDuration } from '@sluice/core/internal';
+
+/**
+ * `text` with every control character escaped except the line breaks of a multi-line write (help text, pretty
+ * JSON); a single value that may hold a line break (a name, a table cell) goes through core's escapeControl.
+ */
+export function terminalSafe(text: string): string {
+  return text.includes('\n') ? text.split('\n').map(escapeControl).join('\n') : escapeControl(text);
+}
 
 /** Where a command writes: one call per line, without the newline. */
 export interface Output {
@@ -14,8 +26,8 @@ export interface Output {
 /** The sink of the real process: stdout and stderr; `clear` only when stdout is a terminal. */
 export function processOutput(): Output {
   const o: Output = {
-    out: (line) => process.stdout.write(`${line}\n`),
-    err: (line) => process.stderr.write(`${line}\n`),
+    out: (line) => process.stdout.write(`${terminalSafe(line)}\n`),
+    err: (line) => process.stderr.write(`${terminalSafe(line)}\n`),
   };
   if (process.stdout.isTTY) o.clear = () => process.stdout.write('\x1b[2J\x1b[H');
   return o;
@@ -33,7 +45,7 @@ export interface CapturedOutput extends Output {
 export function captureOutput(): CapturedOutput {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l) };
+  return { stdout, stderr, out: (l) => stdout.push(terminalSafe(l)), err: (l) => stderr.push(terminalSafe(l)) };
 }
 
 /** Alignment of a table column. */
@@ -47,8 +59,12 @@ export interface Column {
   align?: Align;
 }
 
-/** Lines of a table: a header row, then one row per entry, columns padded to align, two spaces apart. */
-export function table(columns: readonly Column[], rows: readonly (readonly string[])[]): string[] {
+/**
+ * Lines of a table: a header row, then one row per entry, columns padded to align, two spaces apart. Cells are
+ * escaped (a line break in a cell cannot fake a row).
+ */
+export function table(columns: readonly Column[], raw: readonly (readonly string[])[]): string[] {
+  const rows = raw.map((r) => r.map(escapeControl));
   const widths = columns.map((c, i) => Math.max(c.header.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) =>
     columns

@@ -1,5 +1,5 @@
 /** Parsing of flag and argument values; every error names the flag and what it expects (exit 2). */
-import { parseDuration } from '@sluice/core';
+import { parseDuration } from '@sluice/core/internal';
 import { usageError } from './errors.js';
 
 /** A whole number >= `min` (default 0) from a flag value; throws naming `flag`. */

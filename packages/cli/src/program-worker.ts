@@ -50,11 +50,17 @@ export function registerWorker(program: Command, ctx: ProgramContext): void {
     });
   worker
     .command('drain')
-    .description('run the jobs of the queues within a time budget, then exit (a scheduled serverless function)')
+    .description(
+      'run the jobs of the queues within a time budget, then exit (a scheduled serverless function); SIGTERM or Ctrl-C stops it gracefully',
+    )
     .argument('<jobs-module...>', 'modules that export jobs made with defineJob()')
     .requiredOption('--budget <duration>', 'wall time to use, e.g. 25s; no job starts unless its timeout fits')
     .option('--queue <queue>', 'drain only this queue (repeatable; default: every queue of the loaded jobs)', collect)
     .option('--concurrency <n>', 'most jobs running at once (default 10)')
+    .option(
+      '--grace <duration>',
+      'on SIGTERM or Ctrl-C, how long running jobs may finish (default 10s, within the budget)',
+    )
     .option('--json', 'print the result as JSON')
     .option('--log-level <level>', `log level on stderr: ${LOG_LEVELS.join(', ')} (default: LOG_LEVEL or warn)`)
     .addHelpText(
@@ -70,6 +76,7 @@ export function registerWorker(program: Command, ctx: ProgramContext): void {
           ...connectOf(cmd),
           modules,
           budget: o.budget as string | undefined,
+          grace: o.grace as string | undefined,
           queues: o.queue as string[] | undefined,
           concurrency: o.concurrency as string | undefined,
           json: o.json === true,
@@ -84,6 +91,11 @@ export function registerWorker(program: Command, ctx: ProgramContext): void {
     .argument('[jobs-module...]', "modules whose jobs' retry policy and timeout apply (optional)")
     .requiredOption('--to <url>', 'endpoint that runs the jobs (createFetchHandler), http(s)')
     .requiredOption('--secret-env <VAR>', 'variable holding the secret, or several comma-separated (first signs)')
+    .option(
+      '--header-env <Header=VAR>',
+      'send a request header whose value is read from the variable VAR, e.g. Authorization=HOOK_AUTH (repeatable)',
+      collect,
+    )
     .option('--queue <queue>', 'push this queue (repeatable; required without jobs modules)', collect)
     .option('--concurrency <n>', 'most requests in flight (default 10)')
     .option('--timeout <duration>', "timeout of one request (default: the job's timeout, else 30s)")
@@ -93,6 +105,7 @@ export function registerWorker(program: Command, ctx: ProgramContext): void {
       examples(
         'SLUICE_PUSH_SECRET=s3cret sluice worker push --to https://jobs.example.com/sluice --secret-env SLUICE_PUSH_SECRET --queue emails',
         'sluice worker push ./dist/jobs.js --to https://jobs.example.com/sluice --secret-env SECRETS --timeout 10s',
+        'sluice worker push --to https://gw.example.com/sluice --secret-env SECRETS --header-env Authorization=GW_AUTH --queue emails',
       ),
     )
     .action(async (modules: string[], o: Record<string, unknown>, cmd: Command) => {
@@ -102,6 +115,7 @@ export function registerWorker(program: Command, ctx: ProgramContext): void {
           modules,
           to: o.to as string | undefined,
           secretEnv: o.secretEnv as string | undefined,
+          headerEnv: o.headerEnv as string[] | undefined,
           queues: o.queue as string[] | undefined,
           concurrency: o.concurrency as string | undefined,
           timeout: o.timeout as string | undefined,

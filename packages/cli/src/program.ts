@@ -31,6 +31,16 @@ export function buildProgram(ctx: ProgramContext): Command {
       'Redis Cluster nodes host:port,... (default: SLUICE_REDIS_CLUSTER; overrides --redis)',
     )
     .option('--prefix <prefix>', 'key prefix of every Sluice key (default: sluice)')
+    .option(
+      '--tls-ca <file>',
+      'PEM file of the CA to trust for rediss:// (default: SLUICE_TLS_CA, else the system CAs)',
+    )
+    .option('--tls-cert <file>', 'PEM file of a client certificate for rediss:// (default: SLUICE_TLS_CERT)')
+    .option('--tls-key <file>', 'PEM file of the key of --tls-cert (default: SLUICE_TLS_KEY)')
+    .option(
+      '--max-payload-bytes <n>',
+      'largest JSON payload, the same for producers and workers (default: SLUICE_MAX_PAYLOAD_BYTES, else 1048576)',
+    )
     .option('--verbose', 'print stack traces with errors')
     .exitOverride()
     .configureOutput({

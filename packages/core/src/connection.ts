@@ -5,7 +5,9 @@
  * a single client and on a Redis Cluster (routed by the first key).
  */
 import { createCluster, RedisClient } from '@redis/client';
+import { SluiceArgumentError } from './errors.js';
 import { DEFAULTS } from './options.js';
+import { redactSecrets, redactUrl } from './redact.js';
 
 /** The part of an @redis/client client that Sluice uses. Any `createClient()` result fits. */
 export interface RedisClientLike {
@@ -41,6 +43,23 @@ export interface RedisExecutor {
   send(args: ReadonlyArray<string>, key?: string): Promise<unknown>;
 }
 
+/**
+ * TLS to Redis beyond what a `rediss://` URL gives (the system CAs): a private CA, a client certificate (mTLS),
+ * the name to check the server's certificate against. PEM text or buffers, as node:tls takes them.
+ */
+export interface TlsOptions {
+  /** CA certificates to trust instead of the system's (default: the system CAs, plus `NODE_EXTRA_CA_CERTS`). */
+  ca?: string | Buffer | ReadonlyArray<string | Buffer>;
+  /** Client certificate chain, for servers that require one (`tls-auth-clients yes`) (default none). */
+  cert?: string | Buffer;
+  /** Private key of `cert` (default none). */
+  key?: string | Buffer;
+  /** Server name for SNI and the certificate check (default: the URL's host). */
+  servername?: string;
+  /** Refuse a server whose certificate does not verify (default true; false is for tests only). */
+  rejectUnauthorized?: boolean;
+}
+
 /** How to reach Redis: a URL, a cluster's nodes, or a client/cluster you created and own. */
 export interface ConnectionOptions {
   /** Redis URL, e.g. `redis://127.0.0.1:6379` (default `REDIS_URL`, then `redis://127.0.0.1:6379`). */
@@ -49,6 +68,8 @@ export interface ConnectionOptions {
   cluster?: { rootNodes: readonly string[] };
   /** An @redis/client client or cluster, connected or not. Sluice never closes it. Default: none. */
   client?: RedisClientLike | RedisClusterLike;
+  /** TLS options; they need `rediss://` URLs (default none: a `rediss://` URL trusts the system CAs). */
+  tls?: TlsOptions;
   /** Called with connection errors (default: ignored; they are retried). */
   onError?: (err: Error) => void;
   /** Milliseconds the first connect may take before it fails (default 5000). */
@@ -97,12 +118,15 @@ export class Connection implements RedisExecutor {
     const commandTimeout = opts.commandTimeout ?? DEFAULTS.commandTimeout;
     if (opts.cluster) {
       if (!opts.cluster.rootNodes.length) throw new TypeError('cluster.rootNodes must name at least one node');
-      const conn = new Connection(createSluiceCluster(opts.cluster.rootNodes, timeout, commandTimeout), true, opts);
+      for (const n of opts.cluster.rootNodes) assertTlsUrl(n, opts.tls);
+      const cluster = createSluiceCluster(opts.cluster.rootNodes, timeout, commandTimeout, opts.tls);
+      const conn = new Connection(cluster, true, opts);
       await conn.start();
       return conn;
     }
     const url = opts.url ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-    const conn = new Connection(createSluiceClient(url, timeout, commandTimeout), true, { ...opts, url });
+    assertTlsUrl(url, opts.tls);
+    const conn = new Connection(createSluiceClient(url, timeout, commandTimeout, opts.tls), true, { ...opts, url });
     await conn.start();
     return conn;
   }
@@ -124,7 +148,7 @@ export class Connection implements RedisExecutor {
     } catch (e) {
       const cause = (firstError ?? (e as Error)).message || (firstError ?? (e as Error)).name;
       this.client.destroy();
-      throw new Error(`cannot connect to Redis at ${this.where()}: ${cause}`);
+      throw new Error(`cannot connect to Redis at ${this.where()}: ${redactSecrets(cause)}`);
     }
   }
 
@@ -141,15 +165,48 @@ export class Connection implements RedisExecutor {
     return dup;
   }
 
-  /** Close if owned: waits for pending replies. */
+  /**
+   * Close if owned: waits for pending replies, at most `DEFAULTS.closeTimeout` ms (2000), then drops the
+   * connection. A cluster node that died (failover) never answers its queued commands, and waiting for them
+   * would keep the process alive for ever.
+   */
   async close(): Promise<void> {
-    if (this.owned && this.client.isOpen) await this.client.close();
+    if (!this.owned || !this.client.isOpen) return;
+    const closing = this.client.close();
+    const late = Symbol('close timed out');
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<typeof late>((resolve) => {
+      timer = setTimeout(resolve, DEFAULTS.closeTimeout, late);
+    });
+    try {
+      if ((await Promise.race([closing, gaveUp])) === late) {
+        closing.catch(() => undefined);
+        this.client.destroy();
+      }
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Drop at once if owned: pending commands reject (use for a connection blocked in a read). */
   destroy(): void {
     if (this.owned && this.client.isOpen) this.client.destroy();
   }
+}
+
+/** Throws unless `url` is `rediss://` when TLS options are given (they would be ignored, or refused by the client). */
+function assertTlsUrl(url: string, tls: TlsOptions | undefined): void {
+  if (tls && !/^rediss:\/\//i.test(url)) {
+    throw new SluiceArgumentError(`tls options need a rediss:// URL; got ${redactUrl(url)}`);
+  }
+}
+
+/** The socket options of `tls` for @redis/client (nothing when there are none). */
+function tlsSocket(tls: TlsOptions | undefined): Record<string, unknown> {
+  if (!tls) return {};
+  const { ca, cert, key, servername, rejectUnauthorized } = tls;
+  const o = { tls: true, ca, cert, key, servername, rejectUnauthorized };
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 }
 
 /** Sluice's reconnect policy: fail the first connect after `connectTimeout` ms, then reconnect for ever. */
@@ -162,7 +219,10 @@ function reconnectPolicy(connectTimeout: number) {
     },
     strategy: (retries: number, cause: Error) => {
       if (!everReady && Date.now() - started >= connectTimeout) return cause;
+      // Refused credentials and certificates do not get better by retrying: fail the first connect at once.
       if (!everReady && /WRONGPASS|NOAUTH|NOPERM/.test(cause.message)) return cause;
+      if (!everReady && /CERT|SELF_SIGNED|ERR_TLS|ERR_SSL/.test(String((cause as { code?: unknown }).code)))
+        return cause;
       const delay = Math.min(50 * 2 ** Math.min(retries, 6), 2000) + Math.floor(Math.random() * 100);
       // Before the first ready, never sleep past the deadline: the first connect fails within connectTimeout.
       return everReady ? delay : Math.max(0, Math.min(delay, started + connectTimeout - Date.now()));
@@ -180,11 +240,15 @@ export function createSluiceClient(
   url: string,
   connectTimeout: number,
   commandTimeout: number = DEFAULTS.commandTimeout,
+  tls?: TlsOptions,
 ): RedisClientLike {
   const policy = reconnectPolicy(connectTimeout);
   const client = new RedisClient({
     url,
-    socket: { connectTimeout, reconnectStrategy: policy.strategy },
+    // No CLIENT SETINFO at connect: two commands fewer per connection, and the ACL rule of docs/security.md
+    // stays one line that works on every Redis version (SETINFO exists only from 7.2).
+    disableClientInfo: true,
+    socket: { connectTimeout, reconnectStrategy: policy.strategy, ...tlsSocket(tls) },
     commandOptions: { timeout: commandTimeout },
   });
   client.on('ready', policy.ready);
@@ -196,24 +260,21 @@ export function createSluiceCluster(
   rootNodes: readonly string[],
   connectTimeout: number,
   commandTimeout: number = DEFAULTS.commandTimeout,
+  tls?: TlsOptions,
 ): RedisClusterLike {
   const policy = reconnectPolicy(connectTimeout);
   const url = new URL(rootNodes[0] as string);
   const cluster = createCluster({
     rootNodes: rootNodes.map((u) => ({ url: u })),
     defaults: {
+      disableClientInfo: true,
       ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
       ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
-      socket: { connectTimeout, reconnectStrategy: policy.strategy },
+      socket: { connectTimeout, reconnectStrategy: policy.strategy, ...tlsSocket(tls) },
     },
     commandOptions: { timeout: commandTimeout },
     topologyRefreshOnReconnectionAttemptStrategy: 300,
   });
   cluster.on('connect', policy.ready);
   return cluster as unknown as RedisClusterLike;
-}
-
-/** The URL with any password replaced by `***`, for messages. */
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:@/]*):([^@/]*)@/, '//$1:***@');
 }

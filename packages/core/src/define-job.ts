@@ -1,7 +1,7 @@
 /** defineJob(): a pure description of a job that carries its literal name and payload type to `enqueue`. */
 import { assertBackoff, type Backoff } from './backoff.js';
 import { SluiceArgumentError } from './errors.js';
-import { assertQueueName } from './keys.js';
+import { assertJobName, assertQueueName } from './keys.js';
 import { DEFAULTS } from './options.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
 
@@ -152,9 +152,7 @@ export function defineJob<const Name extends string, Payload, Result = unknown>(
 export function defineJob<const Name extends string, Input, Output, Result>(
   spec: JobSpec<Name, Input, Output, Result>,
 ): JobDefinition<Name, Input, Output, Result> {
-  if (!spec || typeof spec.name !== 'string' || spec.name.length === 0) {
-    throw new SluiceArgumentError('defineJob: name must be a non-empty string');
-  }
+  assertJobName(spec?.name, 'defineJob: name');
   const name = spec.name;
   assertQueueName(
     spec.queue ?? name,

@@ -7,9 +7,10 @@ import type { RedisExecutor } from './connection.js';
 import type { AnyJob, EnqueueOptions, EnqueueResult } from './define-job.js';
 import { isJobDefinition } from './define-job.js';
 import { parseDuration } from './duration.js';
+import { EnqueueManyError, recoverBatch, retryIdempotent, settleWithin } from './enqueue-recover.js';
 import { SluiceArgumentError } from './errors.js';
 import { encodePayload, envelopeFields, type JobEnvelope, newJobId } from './job.js';
-import { queueKeys, queuesKey } from './keys.js';
+import { assertJobName, queueKeys, queuesKey } from './keys.js';
 import { DEFAULTS } from './options.js';
 import { type EnqueueMode, runEnqueue } from './scripts/index.js';
 import { checkPayload, validatePayload } from './validate.js';
@@ -47,6 +48,40 @@ async function awaitReplicas(ctx: EnqueueContext, key: string, queue: string): P
   }
 }
 
+/**
+ * A batch whose write failed: an immediate batch is recovered (looked up and re-sent, see {@link recoverBatch});
+ * a delayed one throws {@link EnqueueManyError} naming the jobs acknowledged. Returns the new lower bound.
+ */
+async function failedBatch(
+  ctx: EnqueueContext,
+  stream: string,
+  batch: readonly JobEnvelope[],
+  sent: readonly Promise<unknown>[],
+  at: { after: string; first: number; total: number; now: boolean },
+  cause: unknown,
+): Promise<string> {
+  const { values } = await settleWithin(sent);
+  if (at.now) {
+    const ids = values.map((v) => (typeof v === 'string' ? v : undefined));
+    const firstMissing = ids.indexOf(undefined);
+    const lastBefore = ids.findLastIndex((v, k) => v !== undefined && k < firstMissing);
+    const after = lastBefore >= 0 ? `(${ids[lastBefore]}` : at.after;
+    const done = await recoverBatch(ctx.exec, stream, batch, ids, after, at.first, cause, at.total);
+    return `(${done[done.length - 1] as string}`;
+  }
+  const idx = (pred: (k: number) => boolean) => [...values.keys()].filter(pred).map((k) => at.first + k);
+  const rest = Array.from({ length: at.total - at.first - batch.length }, (_, k) => at.first + batch.length + k);
+  const written = [...Array.from({ length: at.first }, (_, k) => k), ...idx((k) => values[k] !== undefined)];
+  const unknown = idx((k) => values[k] === undefined);
+  throw new EnqueueManyError(
+    `enqueueMany: ${written.length} of ${at.total} jobs written; ${unknown.length} sent without a reply, ${rest.length} not written: ${cause instanceof Error ? cause.message : String(cause)}`,
+    written,
+    rest,
+    unknown,
+    { cause },
+  );
+}
+
 /** A job definition or, untyped, a job name. */
 export type JobRef = AnyJob | string;
 
@@ -70,8 +105,7 @@ function whenOf(opts: EnqueueOptions | undefined): EnqueueMode {
 async function prepare(ctx: EnqueueContext, ref: JobRef, payload: unknown, opts: EnqueueOptions | undefined) {
   const job = isJobDefinition(ref) ? ref : undefined;
   const name = job ? job.name : ref;
-  if (typeof name !== 'string' || name === '')
-    throw new SluiceArgumentError('enqueue: job must be a job definition or a non-empty name');
+  assertJobName(name, 'enqueue: job name');
   if (job) await validatePayload(name, job.schema, payload);
   const data = encodePayload(name, payload, ctx.maxPayloadBytes);
   const keys = queueKeys(ctx.prefix, opts?.queue ?? job?.queue ?? name);
@@ -92,7 +126,8 @@ async function prepare(ctx: EnqueueContext, ref: JobRef, payload: unknown, opts:
 
 async function register(ctx: EnqueueContext, queue: string): Promise<void> {
   if (ctx.known.has(queue)) return;
-  await ctx.exec.send(['SADD', queuesKey(ctx.prefix), queue], queuesKey(ctx.prefix));
+  const add = () => ctx.exec.send(['SADD', queuesKey(ctx.prefix), queue], queuesKey(ctx.prefix));
+  await add().catch((e: unknown) => retryIdempotent(add, e));
   ctx.known.add(queue);
 }
 
@@ -129,7 +164,9 @@ export async function enqueue(
 /**
  * Enqueue many payloads of one job. Every payload is validated first (nothing is written if one is bad);
  * then each batch of `DEFAULTS.enqueueBatch` goes out as one pipelined write. Idempotency keys are per job,
- * so `options.key` is refused here.
+ * so `options.key` is refused here. When a write fails (e.g. the queue's master dies), the jobs without a reply
+ * are looked up by job id and re-sent once the queue's node answers again (a promoted replica), for up to
+ * `DEFAULTS.enqueueRecoverMs`; then an {@link EnqueueManyError} names exactly which payloads were written.
  */
 export async function enqueueMany(
   ctx: EnqueueContext,
@@ -143,8 +180,7 @@ export async function enqueueMany(
   }
   const job = isJobDefinition(ref) ? ref : undefined;
   const name = job ? job.name : ref;
-  if (typeof name !== 'string' || name === '')
-    throw new SluiceArgumentError('enqueueMany: job must be a job definition or a non-empty name');
+  assertJobName(name, 'enqueueMany: job name');
   const keys = queueKeys(ctx.prefix, opts?.queue ?? job?.queue ?? name);
   const when = whenOf(opts);
   const enqueuedAt = Date.now();
@@ -163,17 +199,33 @@ export async function enqueueMany(
     }
   }
   if (envs.length === 0) return [];
-  await register(ctx, keys.queue);
+  await register(ctx, keys.queue).catch((e: unknown) => {
+    const why = `enqueueMany: 0 of ${envs.length} jobs written (the queue could not be registered): ${e instanceof Error ? e.message : String(e)}`;
+    throw new EnqueueManyError(why, [], [...envs.keys()], [], { cause: e });
+  });
   const out: EnqueueResult[] = new Array(envs.length);
+  // Exclusive lower bound of where this call's entries can be in the stream (for the failure path only).
+  let after = `${Math.max(0, enqueuedAt - 300_000)}`;
   for (let i = 0; i < envs.length; i += DEFAULTS.enqueueBatch) {
     const batch = envs.slice(i, i + DEFAULTS.enqueueBatch);
-    await Promise.all(
-      batch.map((env) =>
-        when.mode === 'now'
-          ? ctx.exec.send(['XADD', keys.stream, '*', ...envelopeFields(env)], keys.stream)
-          : runEnqueue(ctx.exec, keys, env, when),
-      ),
+    const sent = batch.map((env) =>
+      when.mode === 'now'
+        ? ctx.exec.send(['XADD', keys.stream, '*', ...envelopeFields(env)], keys.stream)
+        : runEnqueue(ctx.exec, keys, env, when),
     );
+    try {
+      const ids = await Promise.all(sent);
+      if (when.mode === 'now') after = `(${ids[ids.length - 1] as string}`;
+    } catch (e) {
+      after = await failedBatch(
+        ctx,
+        keys.stream,
+        batch,
+        sent,
+        { after, first: i, total: envs.length, now: when.mode === 'now' },
+        e,
+      );
+    }
     await awaitReplicas(ctx, keys.stream, keys.queue);
     ctx.onEnqueued?.(keys.queue, name, batch.length);
     for (let j = 0; j < batch.length; j++) out[i + j] = { id: (batch[j] as JobEnvelope).id, deduplicated: false };

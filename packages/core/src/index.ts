@@ -1,21 +1,18 @@
-/** @sluice/core: typed Redis Streams commands, keys, Lua scripts, defineJob, enqueue and the inspector. */
-export {
-  assertBackoff,
-  type Backoff,
-  type BackoffFunction,
-  backoffDelay,
-  DEFAULT_BACKOFF,
-  type ExponentialBackoff,
-  type FixedBackoff,
-} from './backoff.js';
-export { type Clock, systemClock } from './clock.js';
-/** Every stream command with its argument builder and reply transform: `streamCommands.xaddArgs(...)`. */
-export * as streamCommands from './commands/index.js';
+/**
+ * @sluice/core, the public API: createSluice (enqueue, stats, pause/resume, dead letters), defineJob, the typed
+ * stream commands (createStreams, streamsFor), errors, and option and reply types. What the worker and the CLI
+ * need beyond this (scripts, keys, envelope encoding, reply helpers) is in `@sluice/core/internal`, which may
+ * change in any release. The list, with one line each, is in the package README ("Public API").
+ */
+export type { Backoff } from './backoff.js';
+export type { Clock } from './clock.js';
 export {
   type ConsumerInfo,
   createStreams,
   type GroupInfo,
   type GroupReadEntry,
+  isBusyGroupError,
+  isNoGroupError,
   type PendingEntry,
   type PendingSummary,
   type StreamEntry,
@@ -23,78 +20,33 @@ export {
   type StreamRead,
   type Streams,
   streamsFor,
+  UnexpectedReplyError,
 } from './commands/index.js';
-export {
-  Connection,
-  type ConnectionOptions,
-  createSluiceClient,
-  createSluiceCluster,
-  type RedisClientLike,
-  type RedisClusterLike,
-  type RedisExecutor,
-  redactUrl,
-} from './connection.js';
+export type { Connection, ConnectionOptions, RedisClientLike, RedisClusterLike, TlsOptions } from './connection.js';
+export type { DeadJob, DeadReason } from './dead-entry.js';
 export {
   type AnyJob,
-  type ChainEnqueue,
   defineJob,
   type EnqueueOptions,
   type EnqueueResult,
-  isJobDefinition,
   type JobContext,
   type JobDefinition,
   type JobInput,
   type JobLogger,
   type JobSchedule,
   type JobSpec,
-  type LogFn,
   type RetryOptions,
 } from './define-job.js';
-export { formatDuration, parseDuration } from './duration.js';
-export { type EnqueueContext, enqueue, enqueueMany, type JobRef, type ReplicaAcks } from './enqueue.js';
+export { EnqueueManyError } from './enqueue-recover.js';
 export {
-  isLeaseLost,
   JobValidationError,
-  LeaseLost,
-  leaseLostMessage,
   SluiceArgumentError,
   UnrecoverableError,
   type ValidationIssue,
 } from './errors.js';
-export { type ConsumerStats, listQueues, type QueueStats, queueStats, stats } from './inspect.js';
-export {
-  type DecodedEnvelope,
-  decodeEnvelope,
-  encodePayload,
-  envelopeFields,
-  envelopeMember,
-  type JobEnvelope,
-  newJobId,
-} from './job.js';
-export { assertQueueName, GROUP, type QueueKeys, queueKeys, queuesKey } from './keys.js';
-export { DEFAULTS } from './options.js';
-export { type DeadJob, getDead, listDead, pauseQueue, purgeDead, redrive, resumeQueue } from './queue-admin.js';
-export {
-  ackDeliveries,
-  type DeadLetter,
-  type DeadReason,
-  type Delivery,
-  deadLetter,
-  type EnqueueMode,
-  enqueueCronTick,
-  type Fenced,
-  finishMarker,
-  isWakeMarker,
-  type PromoteResult,
-  promoteDue,
-  reapConsumer,
-  redriveDead,
-  renewLeases,
-  retryLater,
-  runEnqueue,
-  SCRIPTS,
-} from './scripts/index.js';
-export { LuaScript } from './scripts/lua-script.js';
+export type { QueueStats } from './inspect.js';
+export type { QueueKeys } from './keys.js';
+export type { RedriveResult } from './queue-admin.js';
+export { UnsupportedServerError } from './server-version.js';
 export { createSluice, type Sluice, type SluiceOptions } from './sluice.js';
 export type { StandardSchemaV1 } from './standard-schema.js';
-export { checkPayload, validatePayload } from './validate.js';

@@ -3,6 +3,7 @@
  * `{<queue>}`, so they live on one cluster slot and every script can touch them together.
  */
 import { SluiceArgumentError } from './errors.js';
+import { CONTROL_CHARS, hasControlChars } from './text.js';
 
 /** The consumer group every queue's stream is read through. */
 export const GROUP = 'workers';
@@ -27,13 +28,25 @@ export interface QueueKeys {
   cron(job: string): string;
 }
 
-const NAME = /^[^{}\s]{1,200}$/;
+const NAME = new RegExp(`^[^{}\\s${CONTROL_CHARS}]{1,200}$`);
 
-/** Checks a queue name: 1-200 characters, no braces (they would break the hash tag), no white space. */
+/**
+ * Checks a queue name: 1-200 characters, no braces (they would break the hash tag), no white space, no control
+ * characters (text.ts: they would reach an operator's terminal).
+ */
 export function assertQueueName(queue: string, what = 'queue'): void {
   if (typeof queue !== 'string' || !NAME.test(queue)) {
     throw new SluiceArgumentError(
-      `${what} must be 1-200 characters without braces or white space; got ${JSON.stringify(queue)}`,
+      `${what} must be 1-200 characters without braces, white space or control characters; got ${JSON.stringify(queue)}`,
+    );
+  }
+}
+
+/** Checks a job name: a non-empty string without control characters (text.ts). */
+export function assertJobName(name: unknown, what = 'job name'): asserts name is string {
+  if (typeof name !== 'string' || name === '' || hasControlChars(name)) {
+    throw new SluiceArgumentError(
+      `${what} must be a non-empty string without control characters; got ${JSON.stringify(name) ?? String(name)}`,
     );
   }
 }

@@ -21,4 +21,8 @@ export const DEFAULTS = {
   connectTimeout: 5000,
   /** Per-command timeout of clients Sluice creates, in ms (0 = none: no timer per command; docs/benchmarks.md). */
   commandTimeout: 0,
+  /** How long closing a connection waits for pending replies before it drops them, in ms. */
+  closeTimeout: 2000,
+  /** How long enqueueMany keeps re-checking and re-sending a batch after a write failed (failover), in ms. */
+  enqueueRecoverMs: 10_000,
 } as const;

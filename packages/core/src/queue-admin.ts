@@ -1,12 +1,12 @@
 /** Operator actions on a queue: pause/resume and the dead-letter stream (list, show, redrive, purge). */
 
-import type { StreamEntry } from './commands/reply.js';
 import { xdel } from './commands/xdel.js';
 import { xrange, xrevrange } from './commands/xrange.js';
 import type { RedisExecutor } from './connection.js';
+import { type DeadJob, decodeDeadEntry } from './dead-entry.js';
 import { SluiceArgumentError } from './errors.js';
 import { queueKeys, queuesKey } from './keys.js';
-import { redriveDead } from './scripts/index.js';
+import { type RedriveOutcome, redriveDead } from './scripts/redrive.js';
 
 /** Stop workers taking new jobs from `queue` (running jobs finish). */
 export async function pauseQueue(exec: RedisExecutor, prefix: string, queue: string): Promise<void> {
@@ -23,19 +23,9 @@ export async function resumeQueue(exec: RedisExecutor, prefix: string, queue: st
   await exec.send(['DEL', k.paused], k.paused);
 }
 
-/** A dead-lettered job. */
-export interface DeadJob {
-  /** Entry id in the dead-letter stream. */
-  deadId: string;
-  /** Every field of the entry (job fields plus reason, error, stack, attempts, failedAt, deadAt, entryId). */
-  fields: Record<string, string>;
-}
-
-const toDead = (e: StreamEntry): DeadJob => ({ deadId: e.id, fields: e.fields });
-
 /** The newest `limit` dead-lettered jobs of `queue` (default 20), newest first. */
 export async function listDead(exec: RedisExecutor, prefix: string, queue: string, limit = 20): Promise<DeadJob[]> {
-  return (await xrevrange(exec, queueKeys(prefix, queue).dead, { count: limit })).map(toDead);
+  return (await xrevrange(exec, queueKeys(prefix, queue).dead, { count: limit })).map(decodeDeadEntry);
 }
 
 /** One dead-lettered job, or null. */
@@ -46,32 +36,84 @@ export async function getDead(
   deadId: string,
 ): Promise<DeadJob | null> {
   const r = await xrange(exec, queueKeys(prefix, queue).dead, { start: deadId, end: deadId });
-  return r[0] ? toDead(r[0]) : null;
+  return r[0] ? decodeDeadEntry(r[0]) : null;
 }
 
-/** Move dead-lettered jobs back to the stream (attempts reset). `ids`, or the oldest `limit` when `all`. */
+/** A dead entry redrive left where it is, and why. */
+export interface NotRedriven {
+  /** Its id in the dead-letter stream. */
+  deadId: string;
+  /** `not-found`: no such entry; `not-a-job`: it has no job id, name or payload (e.g. a `lost` tombstone). */
+  why: 'not-found' | 'not-a-job';
+  /** The entry's reason, when redrive read it (`--all`). */
+  reason?: string | undefined;
+}
+
+/** What a redrive did. */
+export interface RedriveResult {
+  /** Jobs moved back onto the stream. */
+  moved: number;
+  /** Entries left in the dead-letter stream, with why. */
+  notMoved: NotRedriven[];
+}
+
+/** What to redrive: these ids, or with `all` every entry there is when it starts (oldest first, at most `limit` moved). */
+export interface RedriveSelection {
+  /** Dead entry ids. */
+  ids?: readonly string[];
+  /** Every entry (default false). */
+  all?: boolean;
+  /** With `all`, move at most this many (default: no limit). */
+  limit?: number;
+}
+
+/**
+ * Move dead-lettered jobs back to the stream (attempts reset): `ids`, or with `all` the entries present when it
+ * starts, read once each in id order (so it ends even when entries cannot be moved or jobs die again meanwhile).
+ */
 export async function redrive(
   exec: RedisExecutor,
   prefix: string,
   queue: string,
-  sel: { ids?: readonly string[]; all?: boolean; limit?: number },
-): Promise<number> {
+  sel: RedriveSelection,
+): Promise<RedriveResult> {
   const k = queueKeys(prefix, queue);
-  if (sel.ids?.length) return redriveDead(exec, k, sel.ids);
-  if (!sel.all) throw new SluiceArgumentError('redrive needs entry ids or all');
-  let moved = 0;
-  let left = sel.limit ?? Number.POSITIVE_INFINITY;
-  while (left > 0) {
-    const batch = await xrange(exec, k.dead, { count: Math.min(500, left) });
-    if (batch.length === 0) break;
-    moved += await redriveDead(
-      exec,
-      k,
-      batch.map((e) => e.id),
-    );
-    left -= batch.length;
+  const result: RedriveResult = { moved: 0, notMoved: [] };
+  const tally = (ids: readonly string[], outcomes: readonly RedriveOutcome[], reasons?: Map<string, string>) => {
+    outcomes.forEach((o, i) => {
+      const deadId = ids[i] as string;
+      if (o === 'moved') result.moved++;
+      else result.notMoved.push({ deadId, why: o, ...(reasons?.has(deadId) ? { reason: reasons.get(deadId) } : {}) });
+    });
+  };
+  if (sel.ids?.length) {
+    tally(sel.ids, await redriveDead(exec, k, sel.ids));
+    return result;
   }
-  return moved;
+  if (!sel.all) throw new SluiceArgumentError('redrive needs entry ids or all');
+  const last = (await xrevrange(exec, k.dead, { count: 1 }))[0];
+  let left = sel.limit ?? Number.POSITIVE_INFINITY;
+  let start = '-';
+  while (last && left > 0) {
+    const batch = (await xrange(exec, k.dead, { start, exclusiveStart: start !== '-', end: last.id, count: 500 })).map(
+      decodeDeadEntry,
+    );
+    if (batch.length === 0) break;
+    const ids: string[] = [];
+    const reasons = new Map<string, string>();
+    let jobs = 0;
+    for (const d of batch) {
+      if (d.redrivable && jobs++ >= left) break;
+      ids.push(d.deadId);
+      reasons.set(d.deadId, d.reason);
+    }
+    const before = result.moved;
+    tally(ids, await redriveDead(exec, k, ids), reasons);
+    left -= result.moved - before;
+    start = ids[ids.length - 1] as string;
+    if (ids.length < batch.length) break;
+  }
+  return result;
 }
 
 /** Delete dead-lettered jobs, all or those dead-lettered more than `olderThanMs` ago. Returns how many. */

@@ -1,19 +1,29 @@
 /** createSluice(): the producer/operator handle: typed enqueue, stats, pause/resume, dead letters, raw streams. */
 import { createStreams, type Streams } from './commands/streams.js';
 import { Connection, type ConnectionOptions } from './connection.js';
+import type { DeadJob } from './dead-entry.js';
 import type { AnyJob, EnqueueOptions, EnqueueResult, JobInput } from './define-job.js';
 import { type EnqueueContext, enqueue, enqueueMany, type ReplicaAcks } from './enqueue.js';
 import { SluiceArgumentError } from './errors.js';
 import { listQueues, type QueueStats, stats } from './inspect.js';
 import { assertQueueName, type QueueKeys, queueKeys } from './keys.js';
 import { DEFAULTS } from './options.js';
-import { type DeadJob, getDead, listDead, pauseQueue, purgeDead, redrive, resumeQueue } from './queue-admin.js';
+import {
+  getDead,
+  listDead,
+  pauseQueue,
+  purgeDead,
+  type RedriveResult,
+  type RedriveSelection,
+  redrive,
+  resumeQueue,
+} from './queue-admin.js';
 
 /** Options of {@link createSluice}. */
 export interface SluiceOptions extends ConnectionOptions {
   /** Prefix of every key (default `sluice`). */
   prefix?: string;
-  /** Largest JSON payload in bytes (default 1 MiB). */
+  /** Largest JSON payload in bytes; give workers and push handlers the same value (default 1 MiB). */
   maxPayloadBytes?: number;
   /** Wait for replicas after each enqueue (WAIT), e.g. `{ replicas: 1, timeoutMs: 100 }` (default: don't wait). */
   replicaAcks?: ReplicaAcks;
@@ -59,8 +69,8 @@ export interface Sluice {
     list(queue: string, limit?: number): Promise<DeadJob[]>;
     /** One entry by its dead-letter id, or null. */
     get(queue: string, deadId: string): Promise<DeadJob | null>;
-    /** Move entries back to the stream with attempts reset; returns how many. */
-    redrive(queue: string, sel: { ids?: readonly string[]; all?: boolean; limit?: number }): Promise<number>;
+    /** Move entries back to the stream with attempts reset; says how many moved and which could not, and why. */
+    redrive(queue: string, sel: RedriveSelection): Promise<RedriveResult>;
     /** Delete entries (all, or dead for longer than `olderThanMs`); returns how many. */
     purge(queue: string, olderThanMs?: number): Promise<number>;
   };

@@ -3,7 +3,7 @@
  * `maxmemory-policy` that evicts keys). Managed Redis often refuses CONFIG: then warn that it could not be
  * checked. Never fails the worker.
  */
-import { type RedisExecutor, streamCommands } from '@sluice/core';
+import { type RedisExecutor, streamCommands } from '@sluice/core/internal';
 import type { Logger } from 'pino';
 
 /** What the check found; `undefined` values could not be read. */

@@ -9,7 +9,7 @@ export {
   type FetchHandlerOptions,
   type PushBody,
 } from './drivers/push/fetch-handler.js';
-export { type NodeListener, toNodeListener } from './drivers/push/node-adapter.js';
+export { type NodeListener, type NodeListenerOptions, toNodeListener } from './drivers/push/node-adapter.js';
 export { MemoryReplayCache, type MemoryReplayCacheOptions, type ReplayStore } from './drivers/push/replay-cache.js';
 export { MAX_RETRY_AFTER_MS, parseRetryAfter, RetryAfterError } from './drivers/push/retry-after.js';
 export {

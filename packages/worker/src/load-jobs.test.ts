@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { JobModuleError, jobsOfModule, loadJobs } from './load-jobs.js';
@@ -24,8 +25,29 @@ describe('loadJobs', () => {
     );
   });
 
-  it('fails on a missing module, naming it', async () => {
-    await expect(loadJobs(['nope.mjs'], dir)).rejects.toThrow(/cannot load job module "nope.mjs"/);
+  it('fails on a missing module, naming it and the file it resolves to from cwd', async () => {
+    await expect(loadJobs(['nope.mjs'], dir)).rejects.toThrow(
+      `cannot load job module "nope.mjs": no such file ${dir}nope.mjs`,
+    );
+    await expect(loadJobs(['./dist/jobs.js'], dir)).rejects.toThrow(
+      `cannot load job module "./dist/jobs.js": no such file ${join(dir, 'dist/jobs.js')}`,
+    );
+    await expect(loadJobs(['dist/jobs.js'], dir)).rejects.toThrow(`no such file ${join(dir, 'dist/jobs.js')}`);
+    await expect(loadJobs(['no-such-package-xyz'], dir)).rejects.toThrow(
+      `cannot load job module "no-such-package-xyz": no such file or package (looked for ${join(dir, 'no-such-package-xyz')} and package "no-such-package-xyz" from ${dir})`,
+    );
+  });
+
+  it("never loads Sluice's own modules for ./index.js or ./fetch.js (they sit beside the loader)", async () => {
+    for (const spec of ['./index.js', './fetch.js', 'index.js', './load-jobs.js']) {
+      await expect(loadJobs([spec], dir)).rejects.toThrow(
+        `cannot load job module "${spec}": no such file ${join(dir, spec)}`,
+      );
+    }
+  });
+
+  it('loads a package installed where cwd can see it', async () => {
+    await expect(loadJobs(['cron-parser'], dir)).rejects.toThrow('job module "cron-parser" exports no job definitions');
   });
 
   it('finds jobs in a default object', () => {

@@ -4,9 +4,11 @@
  * A module exporting no job, or two different jobs with one name, is an error naming the module and the job.
  */
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type AnyJob, isJobDefinition } from '@sluice/core';
+import type { AnyJob } from '@sluice/core';
+import { isJobDefinition } from '@sluice/core/internal';
 
 /** A job module that cannot be loaded or holds no (or conflicting) job definitions. */
 export class JobModuleError extends Error {
@@ -29,13 +31,37 @@ export function jobsOfModule(mod: Record<string, unknown>): AnyJob[] {
 }
 
 const TS = /\.[cm]?tsx?$/;
+const SCRIPT = /\.[cm]?[jt]sx?$/;
 
-/** Import `specs` (paths resolved from `cwd`, or package names) and return every job, checking names are unique. */
+/**
+ * The URL to import for `spec`, resolved from `cwd` and never from Sluice's own files: an existing file; else a
+ * package installed where `cwd` can see it. A path (`./x`, `../x`, `/x`) that does not exist, or a name with a
+ * script extension that is neither a file nor a package, is an error naming the file the user meant.
+ */
+function moduleUrl(spec: string, cwd: string): string {
+  const file = resolve(cwd, spec);
+  if (existsSync(file)) return pathToFileURL(file).href;
+  const missing = () => new JobModuleError(`cannot load job module ${JSON.stringify(spec)}: no such file ${file}`);
+  if (spec.startsWith('.') || isAbsolute(spec)) throw missing();
+  try {
+    return pathToFileURL(createRequire(join(cwd, 'noop.js')).resolve(spec)).href;
+  } catch (e) {
+    if (SCRIPT.test(spec)) throw missing();
+    const why = (e as { code?: string }).code === 'MODULE_NOT_FOUND' ? 'no such file or package' : (e as Error).message;
+    throw new JobModuleError(
+      `cannot load job module ${JSON.stringify(spec)}: ${why.split('\n')[0]} (looked for ${file} and package ${JSON.stringify(spec)} from ${cwd})`,
+    );
+  }
+}
+
+/**
+ * Import `specs` (files resolved from `cwd`, default the working directory, or packages installed there) and
+ * return every job, checking names are unique.
+ */
 export async function loadJobs(specs: readonly string[], cwd: string = process.cwd()): Promise<AnyJob[]> {
   const owner = new Map<string, { job: AnyJob; spec: string }>();
   for (const spec of specs) {
-    const file = resolve(cwd, spec);
-    const url = existsSync(file) ? pathToFileURL(file).href : spec;
+    const url = moduleUrl(spec, cwd);
     let mod: Record<string, unknown>;
     try {
       mod = (await import(url)) as Record<string, unknown>;

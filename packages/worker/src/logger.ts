@@ -15,6 +15,9 @@ export interface LoggerSettings {
   destination?: { write(line: string): unknown };
 }
 
+/** Set on a logger that writes through pino-pretty; pino's children inherit it (they are `Object.create(parent)`). */
+const PRETTY = Symbol('sluice.pretty');
+
 /** True when pino-pretty can be resolved from here. */
 export function prettyAvailable(): boolean {
   try {
@@ -36,12 +39,23 @@ export function createLogger(settings: LoggerSettings = {}): Logger {
   const inTerminal = process.stdout.isTTY === true && process.env.NODE_ENV !== 'production' && !settings.destination;
   const pretty = settings.pretty ?? inTerminal;
   if (pretty && prettyAvailable()) {
-    return pino(opts, pino.transport({ target: 'pino-pretty', options: { ignore: 'pid,hostname' } }));
+    const log = pino(opts, pino.transport({ target: 'pino-pretty', options: { ignore: 'pid,hostname' } }));
+    Object.defineProperty(log, PRETTY, { value: true });
+    return log;
   }
   const log = settings.destination ? pino(opts, settings.destination) : pino(opts);
   if (settings.pretty === true)
     log.warn('logger: pretty output asked for but pino-pretty is not installed; writing JSON');
   return log;
+}
+
+/**
+ * The level of the line each succeeded job logs: `info` in pretty output (a developer at a terminal), else `debug`;
+ * undefined when that level is off. Decided once per worker (docs/decisions.md), never per job.
+ */
+export function successLevel(log: Logger): 'info' | 'debug' | undefined {
+  const level = (log as Logger & { [PRETTY]?: boolean })[PRETTY] === true ? 'info' : 'debug';
+  return log.isLevelEnabled(level) ? level : undefined;
 }
 
 /** `logger` when it is a pino logger, else a new one built from the settings. */

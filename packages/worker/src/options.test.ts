@@ -1,4 +1,5 @@
 import { defineJob } from '@sluice/core';
+import { DEFAULTS } from '@sluice/core/internal';
 import { describe, expect, it } from 'vitest';
 import { WorkerEvents } from './events.js';
 import { blockFor } from './loops/consumer.js';
@@ -28,6 +29,12 @@ describe('resolveOptions', () => {
       /job "a" is given twice/,
     );
     expect(() => resolveOptions({ jobs: [a], concurrency: 0 })).toThrow(/concurrency must be an integer >= 1; got 0/);
+    expect(() => resolveOptions({ jobs: [a], maxPayloadBytes: 0.5 })).toThrow(/maxPayloadBytes must be an integer/);
+  });
+
+  it("maxPayloadBytes defaults to core's, the producer's default", () => {
+    expect(resolveOptions({ jobs: [a] }).maxPayloadBytes).toBe(DEFAULTS.maxPayloadBytes);
+    expect(resolveOptions({ jobs: [a], maxPayloadBytes: 4 << 20 }).maxPayloadBytes).toBe(4 << 20);
   });
 });
 

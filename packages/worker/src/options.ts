@@ -2,12 +2,12 @@
 import {
   type AnyJob,
   type Clock,
-  DEFAULTS,
   type RedisClientLike,
   type RedisClusterLike,
   SluiceArgumentError,
-  systemClock,
+  type TlsOptions,
 } from '@sluice/core';
+import { DEFAULTS, systemClock } from '@sluice/core/internal';
 import type { Logger } from 'pino';
 import type { LoggerSettings } from './logger.js';
 import type { MetricsOptions } from './metrics/options.js';
@@ -24,6 +24,13 @@ export interface WorkerOptions {
   connectTimeout?: number;
   /** Prefix of every key (default `sluice`). */
   prefix?: string;
+  /**
+   * Largest JSON payload in bytes: the same setting as createSluice's, so a job the producer accepted is never
+   * dead-lettered as too large by a worker (default 1 MiB, core's `DEFAULTS.maxPayloadBytes`).
+   */
+  maxPayloadBytes?: number;
+  /** TLS to Redis: a private CA, a client certificate (mTLS), the server name (default: none; `rediss://` uses the system CAs). */
+  tls?: TlsOptions;
   /** The job definitions this worker runs (required). */
   jobs: readonly AnyJob[];
   /** Job for a name `jobs` does not hold (the push dispatcher forwards every job); default none (no-handler). */
@@ -51,6 +58,7 @@ export interface WorkerOptions {
 /** Every default of a worker. */
 export const WORKER_DEFAULTS = {
   prefix: DEFAULTS.prefix,
+  maxPayloadBytes: DEFAULTS.maxPayloadBytes,
   concurrency: 10,
   lease: 30_000,
   maxDeliveries: 5,
@@ -62,6 +70,7 @@ export const WORKER_DEFAULTS = {
 /** Options with every default applied. */
 export interface ResolvedOptions {
   prefix: string;
+  maxPayloadBytes: number;
   jobs: ReadonlyMap<string, AnyJob>;
   queues: readonly string[];
   concurrency: number;
@@ -105,6 +114,7 @@ export function resolveOptions(o: WorkerOptions): ResolvedOptions {
   const lease = positive(o.lease ?? d.lease, 'lease', 30);
   return {
     prefix: o.prefix ?? d.prefix,
+    maxPayloadBytes: positive(o.maxPayloadBytes ?? d.maxPayloadBytes, 'maxPayloadBytes'),
     jobs,
     queues: [...new Set(o.queues ?? [...jobs.values()].map((j) => j.queue))],
     concurrency: positive(o.concurrency ?? d.concurrency, 'concurrency'),

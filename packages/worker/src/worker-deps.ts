@@ -1,12 +1,13 @@
 /** What every component of a worker shares: the connection, settings, identity, logger, events. */
-import { Connection, type ConnectionOptions, DEFAULTS, type EnqueueContext } from '@sluice/core';
+import type { ConnectionOptions } from '@sluice/core';
+import { assertSupportedServer, Connection, type EnqueueContext } from '@sluice/core/internal';
 import type { Logger } from 'pino';
 import type { Emit, WorkerEventName } from './events.js';
 import type { ResolvedOptions } from './options.js';
 import { AckBatcher } from './run/ack-batcher.js';
 
 /** The shared state of one running worker. */
-export interface Runtime {
+export interface WorkerDeps {
   /** Connection for scripts, acks and short commands (never a blocking read). */
   readonly conn: Connection;
   /** Options with defaults applied. */
@@ -29,26 +30,39 @@ export interface Runtime {
 
 /**
  * Connect as `where` says and build the runtime of a worker or driver; the returned controller aborts
- * `stopping`. Rejects (nothing left open) when the first connect fails.
+ * `stopping`. Rejects (nothing left open) when the first connect fails or the server is older than Redis 7.0.
  */
-export async function openRuntime(
-  where: Pick<ConnectionOptions, 'url' | 'client' | 'cluster' | 'connectTimeout'>,
-  parts: Pick<Runtime, 'opts' | 'consumer' | 'log' | 'emit' | 'listening'>,
-): Promise<{ rt: Runtime; stop: AbortController }> {
+export async function openWorkerDeps(
+  where: Pick<ConnectionOptions, 'url' | 'client' | 'cluster' | 'connectTimeout' | 'tls'>,
+  parts: Pick<WorkerDeps, 'opts' | 'consumer' | 'log' | 'emit' | 'listening'>,
+): Promise<{ rt: WorkerDeps; stop: AbortController }> {
   const conn = await Connection.open({
     url: where.url,
     client: where.client,
     cluster: where.cluster,
     connectTimeout: where.connectTimeout,
+    tls: where.tls,
     onError: (err) => parts.log.debug({ err }, 'redis connection error (the client reconnects)'),
   });
+  try {
+    await assertSupportedServer(conn); // Redis < 7.0: refuse to start (docs/decisions.md)
+  } catch (err) {
+    conn.destroy();
+    throw err;
+  }
   const stop = new AbortController();
   const enqueueCtx = {
     exec: conn,
     prefix: parts.opts.prefix,
-    maxPayloadBytes: DEFAULTS.maxPayloadBytes,
+    maxPayloadBytes: parts.opts.maxPayloadBytes,
     known: new Set<string>(),
   };
-  const rt: Runtime = { ...parts, conn, acks: new AckBatcher(conn, parts.consumer), enqueueCtx, stopping: stop.signal };
+  const rt: WorkerDeps = {
+    ...parts,
+    conn,
+    acks: new AckBatcher(conn, parts.consumer),
+    enqueueCtx,
+    stopping: stop.signal,
+  };
   return { rt, stop };
 }

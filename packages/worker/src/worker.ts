@@ -5,20 +5,21 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { GROUP, queueKeys, queuesKey } from '@sluice/core';
+import { GROUP, queueKeys } from '@sluice/core/internal';
 import type { Logger } from 'pino';
 import { checkDurability } from './durability.js';
 import { type WorkerEventName, WorkerEvents, type WorkerListener } from './events.js';
 import { resolveLogger } from './logger.js';
-import { Consumer, ensureGroup } from './loops/consumer.js';
+import { Consumer } from './loops/consumer.js';
 import { planSchedules, Scheduler } from './loops/cron-scheduler.js';
 import { LeaseKeeper } from './loops/lease-keeper.js';
 import { Promoter } from './loops/promoter.js';
+import { ensureGroup, registerQueue } from './loops/queue-setup.js';
 import { Reclaimer } from './loops/reclaimer.js';
 import { type ResolvedOptions, resolveOptions, type WorkerOptions } from './options.js';
 import { JobPool } from './run/pool.js';
 import { shutdown } from './shutdown.js';
-import { openRuntime } from './worker-deps.js';
+import { openWorkerDeps } from './worker-deps.js';
 
 /** A worker: start it, stop it, listen to its events. */
 export interface Worker {
@@ -46,7 +47,7 @@ export const consumerName = (): string => `${hostname()}:${process.pid}:${random
 /** Check the options (jobs, schedules) and build a worker; nothing connects until start(). */
 export async function createWorker(options: WorkerOptions): Promise<Worker> {
   const opts = resolveOptions(options);
-  const plans = await planSchedules(opts.jobs.values());
+  const plans = await planSchedules(opts.jobs.values(), opts.maxPayloadBytes);
   const consumer = consumerName();
   const log = resolveLogger(options.logger).child({ consumer });
   const events = new WorkerEvents((err, event) => log.error({ err, event }, 'an event listener threw'));
@@ -60,7 +61,7 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
 
   async function start(): Promise<void> {
     if (running || stopping) throw new Error('worker: start() may be called once');
-    const { rt, stop } = await openRuntime(options, {
+    const { rt, stop } = await openWorkerDeps(options, {
       opts,
       consumer,
       log,
@@ -94,10 +95,7 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
         checkDurability(conn, log),
         ...consumers.map(async (c, i) => {
           const keys = queueKeys(opts.prefix, opts.queues[i] as string);
-          await Promise.all([
-            ensureGroup(rt, keys),
-            conn.send(['SADD', queuesKey(opts.prefix), keys.queue], queuesKey(opts.prefix)),
-          ]);
+          await Promise.all([ensureGroup(conn, keys), registerQueue(conn, opts.prefix, keys)]);
           await c.start();
         }),
       ]);

@@ -1,5 +1,6 @@
 /** `sluice dead list|show|redrive|purge`: the dead-letter stream of a queue. */
-import { assertQueueName, type DeadJob } from '@sluice/core';
+import type { DeadJob } from '@sluice/core';
+import { assertQueueName, escapeControl, type NotRedriven } from '@sluice/core/internal';
 import { assertKnownQueue, type ConnectOptions, withSluice } from '../connect.js';
 import { EXIT, ExitError, usageError } from '../errors.js';
 import { age, json, type Output, plural, table, truncate } from '../output.js';
@@ -56,22 +57,16 @@ function assertEntryId(id: string): void {
   }
 }
 
-/** When the entry was dead-lettered, in epoch ms: its `deadAt` field, else the time in its stream id. */
-export function deadAtMs(d: DeadJob): number {
-  const at = Number(d.fields.deadAt);
-  return Number.isFinite(at) && at > 0 ? at : Number(d.deadId.split('-')[0]);
-}
-
 /** The table of `dead list`. */
 export function deadTable(entries: readonly DeadJob[], now: number = Date.now()): string[] {
   const rows = entries.map((d) => [
     d.deadId,
-    d.fields.id ?? '-',
-    d.fields.name ?? '-',
-    d.fields.attempts ?? d.fields.attempt ?? '-',
-    d.fields.reason ?? '-',
-    age(Math.max(0, now - deadAtMs(d))),
-    truncate(d.fields.error ?? '', 60),
+    d.job.id ?? '-',
+    d.job.name ?? '-',
+    d.attempts === undefined ? '-' : String(d.attempts),
+    d.reason || '-',
+    age(Math.max(0, now - d.deadAt)),
+    truncate(d.error, 60),
   ]);
   return table(
     [
@@ -87,26 +82,44 @@ export function deadTable(entries: readonly DeadJob[], now: number = Date.now())
   );
 }
 
+const time = (ms: number | undefined): string | undefined =>
+  ms === undefined ? undefined : ms >= 1e11 ? `${new Date(ms).toISOString()} (${ms})` : String(ms);
+
 /** The lines of `dead show`: every field aligned, the payload pretty-printed, the stack last. */
 export function deadDetail(d: DeadJob): string[] {
-  const { data, stack, ...rest } = d.fields;
-  const pairs: [string, string][] = [['deadId', d.deadId], ...Object.entries(rest)];
-  for (const k of ['enqueuedAt', 'failedAt', 'firstFailedAt', 'deadAt']) {
-    const p = pairs.find(([key]) => key === k);
-    if (p && /^\d{12,}$/.test(p[1])) p[1] = `${new Date(Number(p[1])).toISOString()} (${p[1]})`;
-  }
+  const { job } = d;
+  const named: [string, string | number | undefined][] = [
+    ['deadId', d.deadId],
+    ['reason', d.reason],
+    ['error', d.error || undefined],
+    ['attempts', d.attempts],
+    ['id', job.id],
+    ['name', job.name],
+    ['attempt', job.attempt],
+    ['enqueuedAt', time(job.enqueuedAt)],
+    ['trace', job.trace],
+    ['key', job.key],
+    ['entryId', d.entryId],
+    ['failedAt', time(d.failedAt)],
+    ['firstFailedAt', time(d.firstFailedAt)],
+    ['deadAt', time(d.deadAt)],
+    ['member', d.member],
+    ...Object.entries(d.other),
+    ['truncated', d.truncated],
+  ];
+  const pairs = named.filter((p): p is [string, string | number] => p[1] !== undefined);
   const width = Math.max(...pairs.map(([k]) => k.length), 4);
-  const lines = pairs.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
-  if (data !== undefined) {
-    let pretty = data;
+  const lines = pairs.map(([k, v]) => `${escapeControl(k).padEnd(width)}  ${escapeControl(String(v))}`);
+  if (job.data !== undefined) {
+    let pretty = job.data;
     try {
-      pretty = JSON.stringify(JSON.parse(data), null, 2);
+      pretty = JSON.stringify(JSON.parse(job.data), null, 2);
     } catch {
       // not JSON: show as stored
     }
     lines.push('data:', ...pretty.split('\n').map((l) => `  ${l}`));
   }
-  if (stack) lines.push('stack:', ...stack.split('\n').map((l) => `  ${l}`));
+  if (d.stack) lines.push('stack:', ...d.stack.split('\n').map((l) => `  ${l}`));
   return lines;
 }
 
@@ -136,7 +149,10 @@ export async function deadShowCommand(opts: DeadShowOptions, io: Output): Promis
   else for (const line of deadDetail(entry)) io.out(line);
 }
 
-/** Move dead-lettered jobs back to the queue's stream (atomically, attempts reset); prints how many. */
+/**
+ * Move dead-lettered jobs back to the queue's stream (atomically, attempts reset); prints how many, and warns about
+ * entries it left (ids not found, entries that hold no job, such as a `lost` tombstone). Always ends.
+ */
 export async function deadRedriveCommand(opts: DeadRedriveOptions, io: Output): Promise<void> {
   assertQueueName(opts.queue, 'queue argument');
   const ids = opts.ids ?? [];
@@ -145,14 +161,29 @@ export async function deadRedriveCommand(opts: DeadRedriveOptions, io: Output): 
   if (opts.limit !== undefined && !opts.all) throw usageError('--limit applies only with --all');
   for (const id of ids) assertEntryId(id);
   const limit = opts.limit === undefined ? undefined : parseCount(opts.limit, '--limit', 1);
-  const moved = await withSluice(opts, async (s) => {
+  const r = await withSluice(opts, async (s) => {
     await assertKnownQueue(s, opts.queue);
     return s.dead.redrive(opts.queue, ids.length ? { ids } : { all: true, ...(limit === undefined ? {} : { limit }) });
   });
-  if (opts.json) io.out(json({ queue: opts.queue, redriven: moved }));
-  else io.out(`redrove ${plural(moved, 'job')} to queue ${opts.queue}`);
-  if (ids.length > moved)
-    io.err(`warning: ${ids.length - moved} of ${ids.length} ids were not in the dead-letter stream`);
+  if (opts.json) io.out(json({ queue: opts.queue, redriven: r.moved, notMoved: r.notMoved }));
+  else io.out(`redrove ${plural(r.moved, 'job')} to queue ${opts.queue}`);
+  for (const line of notRedrivenWarnings(r.notMoved, ids.length)) io.err(line);
+}
+
+/** The warnings of `dead redrive` for the entries it left in the dead-letter stream. */
+export function notRedrivenWarnings(notMoved: readonly NotRedriven[], asked: number): string[] {
+  const out: string[] = [];
+  const missing = notMoved.filter((n) => n.why === 'not-found').length;
+  if (missing) out.push(`warning: ${missing} of ${asked} ids were not in the dead-letter stream`);
+  const notJobs = notMoved.filter((n) => n.why === 'not-a-job');
+  if (notJobs.length) {
+    const shown = notJobs.slice(0, 5).map((n) => (n.reason ? `${n.deadId} (${n.reason})` : n.deadId));
+    const more = notJobs.length > shown.length ? ` and ${notJobs.length - shown.length} more` : '';
+    out.push(
+      `warning: ${notJobs.length === 1 ? '1 entry' : `${notJobs.length} entries`} left in the dead-letter stream: no job id, name or payload to redrive (${shown.join(', ')}${more})`,
+    );
+  }
+  return out;
 }
 
 /** Delete dead-lettered jobs for good (all, or those older than `olderThan`); refused without `yes`. */

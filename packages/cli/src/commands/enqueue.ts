@@ -1,18 +1,13 @@
 /** `sluice enqueue <job> [payload-json]`, and `--ndjson` for one payload a line from stdin. */
 import { createInterface } from 'node:readline';
-import {
-  type AnyJob,
-  assertQueueName,
-  DEFAULTS,
-  type EnqueueOptions,
-  encodePayload,
-  validatePayload,
-} from '@sluice/core';
+import { type AnyJob, EnqueueManyError, type EnqueueOptions } from '@sluice/core';
+import { assertQueueName, DEFAULTS, encodePayload, validatePayload } from '@sluice/core/internal';
 import { type ConnectOptions, withSluice } from '../connect.js';
 import { ExitError, usageError } from '../errors.js';
 import { findJob, loadJobModules } from '../jobs.js';
 import { json, type Output, plural } from '../output.js';
 import { parseDurationFlag, parseJson, parseTime } from '../parse.js';
+import { resolveMaxPayload } from '../tls-flags.js';
 
 /** Options of {@link enqueueCommand}. */
 export interface EnqueueCommandOptions extends ConnectOptions {
@@ -73,6 +68,26 @@ export async function enqueueCommand(opts: EnqueueCommandOptions, io: Output): P
   }
 }
 
+/** `1-3, 7, 9-10` for the sorted line numbers `lines` (`none` when empty). */
+export function lineRanges(lines: readonly number[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; ) {
+    let j = i;
+    while (j + 1 < lines.length && (lines[j + 1] as number) === (lines[j] as number) + 1) j++;
+    out.push(i === j ? `${lines[i]}` : `${lines[i]}-${lines[j]}`);
+    i = j + 1;
+  }
+  return out.length ? out.join(', ') : 'none';
+}
+
+/** The one-line report of an `--ndjson` run that Redis cut short: exactly which lines were written. */
+export function partialWriteMessage(e: EnqueueManyError, lines: readonly number[]): string {
+  const at = (idx: readonly number[]) => lineRanges(idx.map((i) => lines[i] as number).sort((a, b) => a - b));
+  const unknown = e.unknown.length ? `; sent without a reply, may or may not be written: lines ${at(e.unknown)}` : '';
+  const cause = e.cause instanceof Error ? e.cause.message : String(e.cause);
+  return `--ndjson: ${plural(e.written.length, 'line')} of ${lines.length} written before Redis failed (${cause}): written: lines ${at(e.written)}; not written: lines ${at(e.notWritten)}${unknown}`;
+}
+
 /** One line's problem: its 1-based number and why it was refused. */
 export interface BadLine {
   /** 1-based line number. */
@@ -81,13 +96,15 @@ export interface BadLine {
   reason: string;
 }
 
-/** Parse and check every line; blank lines are skipped. Returns the payloads and every bad line. */
+/** Parse and check every line; blank lines are skipped. The payloads, their 1-based line numbers, every bad line. */
 export async function readPayloadLines(
   input: NodeJS.ReadableStream,
   name: string,
   job: AnyJob | undefined,
-): Promise<{ payloads: unknown[]; bad: BadLine[] }> {
+  maxPayloadBytes: number = DEFAULTS.maxPayloadBytes,
+): Promise<{ payloads: unknown[]; lines: number[]; bad: BadLine[] }> {
   const payloads: unknown[] = [];
+  const lines: number[] = [];
   const bad: BadLine[] = [];
   let n = 0;
   for await (const text of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
@@ -96,14 +113,15 @@ export async function readPayloadLines(
     try {
       const value = JSON.parse(text) as unknown;
       if (job) await validatePayload(job.name, job.schema, value);
-      encodePayload(name, value, DEFAULTS.maxPayloadBytes);
+      encodePayload(name, value, maxPayloadBytes);
       payloads.push(value);
+      lines.push(n);
     } catch (e) {
       const reason = e instanceof SyntaxError ? `not JSON (${e.message})` : (e as Error).message;
       bad.push({ line: n, reason });
     }
   }
-  return { payloads, bad };
+  return { payloads, lines, bad };
 }
 
 async function enqueueLines(
@@ -114,7 +132,8 @@ async function enqueueLines(
 ): Promise<void> {
   if (opts.payload !== undefined) throw usageError('give either a payload-json argument or --ndjson (stdin), not both');
   if (opts.key !== undefined) throw usageError('--key is per job; it cannot be used with --ndjson');
-  const { payloads, bad } = await readPayloadLines(opts.input ?? process.stdin, opts.job, job);
+  const max = resolveMaxPayload(opts) ?? DEFAULTS.maxPayloadBytes;
+  const { payloads, lines, bad } = await readPayloadLines(opts.input ?? process.stdin, opts.job, job, max);
   if (bad.length) {
     for (const b of bad.slice(0, MAX_BAD_LINES_SHOWN)) io.err(`line ${b.line}: ${b.reason}`);
     if (bad.length > MAX_BAD_LINES_SHOWN) io.err(`... and ${bad.length - MAX_BAD_LINES_SHOWN} more bad lines`);
@@ -124,7 +143,9 @@ async function enqueueLines(
   }
   const results = await withSluice(opts, (s) =>
     job ? s.enqueueMany(job, payloads, when) : s.enqueueMany(opts.job, payloads, when),
-  );
+  ).catch((e: unknown) => {
+    throw e instanceof EnqueueManyError ? new ExitError(partialWriteMessage(e, lines), 2, { cause: e }) : e;
+  });
   const queue = when.queue ?? job?.queue ?? opts.job;
   if (opts.json) io.out(json({ count: results.length, queue, ids: results.map((r) => r.id) }));
   else io.out(`enqueued ${plural(results.length, 'job')} to queue ${queue}`);

@@ -3,8 +3,8 @@
  * ones), for teams whose workers are serverless (drain, push). Runs until Ctrl-C; SIGTERM ends it at once
  * (it holds nothing to flush).
  */
-import { assertQueueName } from '@sluice/core';
-import { METRICS_DEFAULTS, startMetricsExporter } from '@sluice/worker';
+import { assertQueueName } from '@sluice/core/internal';
+import { METRICS_DEFAULTS, startMetricsExporter } from '@sluice/worker/internal';
 import { CLI_CONNECT_TIMEOUT, type ConnectOptions, resolveTarget } from '../connect.js';
 import { EXIT, ExitError, usageError } from '../errors.js';
 import type { Output } from '../output.js';

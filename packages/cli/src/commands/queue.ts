@@ -1,6 +1,6 @@
 /** `sluice queue list`, `sluice queue pause <queue>`, `sluice queue resume <queue>`. */
-import { assertQueueName } from '@sluice/core';
-import { type ConnectOptions, withSluice } from '../connect.js';
+import { assertQueueName, escapeControl } from '@sluice/core/internal';
+import { assertKnownQueue, type ConnectOptions, withSluice } from '../connect.js';
 import { json, type Output } from '../output.js';
 
 /** Options of {@link queueListCommand}. */
@@ -11,7 +11,7 @@ export interface QueueListOptions extends ConnectOptions {
 
 /** Options of {@link queuePauseCommand} and {@link queueResumeCommand}. */
 export interface QueueActionOptions extends ConnectOptions {
-  /** The queue. */
+  /** The queue: a known one (that has had a job); an unknown one is a usage error naming the known ones. */
   queue: string;
 }
 
@@ -20,19 +20,25 @@ export async function queueListCommand(opts: QueueListOptions, io: Output): Prom
   const names = await withSluice(opts, (s) => s.queues());
   if (opts.json) io.out(json(names));
   else if (names.length === 0) io.err('no queues yet (a queue appears when a job is first enqueued to it)');
-  else for (const n of names) io.out(n);
+  else for (const n of names) io.out(escapeControl(n));
 }
 
 /** Pause a queue: workers take no new jobs from it; running jobs finish. */
 export async function queuePauseCommand(opts: QueueActionOptions, io: Output): Promise<void> {
   assertQueueName(opts.queue, 'queue argument');
-  await withSluice(opts, (s) => s.pause(opts.queue));
+  await withSluice(opts, async (s) => {
+    await assertKnownQueue(s, opts.queue);
+    await s.pause(opts.queue);
+  });
   io.out(`paused queue ${opts.queue}`);
 }
 
 /** Resume a paused queue. */
 export async function queueResumeCommand(opts: QueueActionOptions, io: Output): Promise<void> {
   assertQueueName(opts.queue, 'queue argument');
-  await withSluice(opts, (s) => s.resume(opts.queue));
+  await withSluice(opts, async (s) => {
+    await assertKnownQueue(s, opts.queue);
+    await s.resume(opts.queue);
+  });
   io.out(`resumed queue ${opts.queue}`);
 }

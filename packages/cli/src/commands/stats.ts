@@ -1,7 +1,7 @@
 /** `sluice queue stats [queue...]`: the backlog of every queue, with thresholds for CI and alerting, and `--watch`. */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { QueueStats, Sluice } from '@sluice/core';
-import { type ConnectOptions, withSluice } from '../connect.js';
+import { assertKnownQueue, type ConnectOptions, withSluice } from '../connect.js';
 import { EXIT, ExitError } from '../errors.js';
 import { age, json, type Output, table } from '../output.js';
 import { parseCount, parseDurationFlag } from '../parse.js';
@@ -16,7 +16,7 @@ import {
 
 /** Options of {@link statsCommand}. */
 export interface StatsCommandOptions extends ConnectOptions, ThresholdFlags {
-  /** Queues to show (default: every known queue). */
+  /** Queues to show (default: every known queue); an unknown one is a usage error naming the known ones. */
   queues?: readonly string[] | undefined;
   /** Print the documented JSON shape ({@link StatsReport}) instead of a table (default false). */
   json?: boolean | undefined;
@@ -154,12 +154,7 @@ export async function statsCommand(opts: StatsCommandOptions, io: Output): Promi
   const every = watchInterval(opts.watch);
   const iterations = opts.iterations === undefined ? undefined : parseCount(opts.iterations, '--watch-count', 1);
   const last = await withSluice(opts, async (sluice) => {
-    if (opts.queues?.length) {
-      const known = new Set(await sluice.queues());
-      for (const q of opts.queues) {
-        if (!known.has(q)) io.err(`warning: queue ${JSON.stringify(q)} is not known under prefix "${sluice.prefix}"`);
-      }
-    }
+    if (opts.queues?.length) await assertKnownQueue(sluice, opts.queues);
     let report = await snapshot(sluice, opts.queues, t);
     print(report, opts, io, every);
     for (let n = 1; every !== undefined && (iterations === undefined || n < iterations); n++) {

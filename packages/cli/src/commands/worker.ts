@@ -1,5 +1,5 @@
 /** `sluice worker start <jobs-module...>`: run a worker process on the jobs the modules define. */
-import { assertQueueName } from '@sluice/core';
+import { assertQueueName } from '@sluice/core/internal';
 import { runWorkerProcess } from '@sluice/worker';
 import { type ConnectOptions, type RedisTarget, resolveTarget, withSluice } from '../connect.js';
 import { EXIT, ExitError, usageError } from '../errors.js';

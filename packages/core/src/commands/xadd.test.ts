@@ -63,13 +63,33 @@ describe('xaddArgs', () => {
     ]);
   });
 
+  it('stringifies finite numbers as field values (the seed passes { k2: 1 })', () => {
+    expect(xaddArgs('s', { k1: 'v1', k2: 1 })).toEqual(['XADD', 's', '*', 'k1', 'v1', 'k2', '1']);
+    expect(xaddArgs('s', ['a', 1.5, 'b', -0, 'c', 1e21])).toEqual([
+      'XADD',
+      's',
+      '*',
+      'a',
+      '1.5',
+      'b',
+      '0',
+      'c',
+      '1e+21',
+    ]);
+  });
+
   it('rejects bad field values naming the field', () => {
     const bad = (fields: unknown) => () => xaddArgs('s', fields as Record<string, string>);
-    expect(bad({ a: '1', n: 1 })).toThrow(SluiceArgumentError);
-    expect(bad({ a: '1', n: 1 })).toThrow('XADD field "n" must be a string value; got 1');
-    expect(bad({ u: undefined })).toThrow('XADD field "u" must be a string value; got undefined');
-    expect(bad({ o: { x: 1 } })).toThrow('XADD field "o" must be a string value; got an object');
-    expect(bad(['a', 2])).toThrow('XADD field "a" must be a string value; got 2');
+    expect(bad({ a: '1', n: Number.NaN })).toThrow(SluiceArgumentError);
+    expect(bad({ a: '1', n: Number.NaN })).toThrow('XADD field "n" must be a string or a finite number; got NaN');
+    expect(bad({ i: Number.POSITIVE_INFINITY })).toThrow(
+      'XADD field "i" must be a string or a finite number; got Infinity',
+    );
+    expect(bad(['a', -Infinity])).toThrow('XADD field "a" must be a string or a finite number; got -Infinity');
+    expect(bad({ u: undefined })).toThrow('XADD field "u" must be a string or a finite number; got undefined');
+    expect(bad({ o: { x: 1 } })).toThrow('XADD field "o" must be a string or a finite number; got an object');
+    expect(bad({ b: 1n })).toThrow('XADD field "b" must be a string or a finite number; got 1');
+    expect(bad(['a', true])).toThrow('XADD field "a" must be a string or a finite number; got true');
     expect(bad(['a'])).toThrow('XADD fields must be an even-length [field, value, ...] list');
     expect(bad([1, 'x'])).toThrow('XADD field name at index 0 must be a string; got 1');
     expect(bad(['a', '1', 'a', '2'])).toThrow('XADD field "a" must be given once');
@@ -120,7 +140,7 @@ describe('xaddReply / xadd', () => {
     };
     await expect(xadd(exec, 'k', { a: '1' })).resolves.toBe('7-0');
     expect(sent).toEqual([[['XADD', 'k', '*', 'a', '1'], 'k']]);
-    await expect(xadd(exec, 'k', { a: 1 } as unknown as Record<string, string>)).rejects.toThrow(SluiceArgumentError);
+    await expect(xadd(exec, 'k', { a: Number.NaN })).rejects.toThrow(SluiceArgumentError);
     expect(sent).toHaveLength(1);
   });
 });

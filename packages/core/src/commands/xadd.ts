@@ -4,8 +4,18 @@ import { assertFlag, assertName, bad, intArg } from './args.js';
 import { assertStreamId, isStreamId } from './ids.js';
 import { strOrNull } from './reply.js';
 
-/** The fields of a new entry: an object, or a flat `[field, value, ...]` list. Every value must be a string. */
-export type XAddFields = Readonly<Record<string, string>> | readonly string[];
+/**
+ * The fields of a new entry: an object, or a flat `[field, value, ...]` list. A value is a string or a finite
+ * number (sent as `String(n)`, so `{ k2: 1 }` stores `"1"`, as the seed's library does); read back, it is a string.
+ */
+export type XAddFields = Readonly<Record<string, string | number>> | readonly (string | number)[];
+
+/** `value` as the string sent to Redis: a string as is, a finite number stringified; anything else throws. */
+function fieldValue(field: string, value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return bad(`XADD field ${JSON.stringify(field)}`, 'a string or a finite number', value);
+}
 
 /** Options of {@link xadd}. */
 export interface XAddOptions {
@@ -23,7 +33,7 @@ export interface XAddOptions {
   noMkStream?: boolean;
 }
 
-/** The flat `field value ...` list of `fields`, every value checked to be a string. */
+/** The flat `field value ...` list of `fields`, every value checked and stringified. */
 function fieldArgs(fields: XAddFields): string[] {
   const out: string[] = [];
   if (Array.isArray(fields)) {
@@ -35,13 +45,11 @@ function fieldArgs(fields: XAddFields): string[] {
       if (typeof f !== 'string') bad(`XADD field name at index ${i}`, 'a string', f);
       if (seen.has(f)) bad(`XADD field ${JSON.stringify(f)}`, 'given once (a repeated field is lost on read)', f);
       seen.add(f);
-      if (typeof list[i + 1] !== 'string') bad(`XADD field ${JSON.stringify(f)}`, 'a string value', list[i + 1]);
-      out.push(f, list[i + 1] as string);
+      out.push(f, fieldValue(f, list[i + 1]));
     }
   } else if (typeof fields === 'object' && fields !== null) {
     for (const [f, v] of Object.entries(fields as Record<string, unknown>)) {
-      if (typeof v !== 'string') bad(`XADD field ${JSON.stringify(f)}`, 'a string value', v);
-      out.push(f, v);
+      out.push(f, fieldValue(f, v));
     }
   } else {
     bad('XADD fields', 'an object or a [field, value, ...] list', fields);

@@ -9,8 +9,8 @@ describe('xrangeArgs / xrevrangeArgs', () => {
     expect(xrevrangeArgs('s')).toEqual(['XREVRANGE', 's', '+', '-']);
   });
 
-  it('XREVRANGE sends end (the high bound) first', () => {
-    expect(xrevrangeArgs('s', { start: '1-0', end: '10-0', count: 3 })).toEqual([
+  it('XREVRANGE takes Redis order: start is the high bound (the seed calls it so)', () => {
+    expect(xrevrangeArgs('s', { start: '10-0', end: '1-0', count: 3 })).toEqual([
       'XREVRANGE',
       's',
       '10-0',
@@ -26,6 +26,26 @@ describe('xrangeArgs / xrevrangeArgs', () => {
       'COUNT',
       '3',
     ]);
+    expect(xrevrangeArgs('s', { start: '9' })).toEqual(['XREVRANGE', 's', '9', '-']);
+    expect(xrevrangeArgs('s', { end: '3-1' })).toEqual(['XREVRANGE', 's', '+', '3-1']);
+  });
+
+  it('rejects a range given the wrong way round, naming both bounds', () => {
+    expect(() => xrevrangeArgs('s', { start: '1-0', end: '10-0' })).toThrow(
+      'XREVRANGE start must be at or above end (XREVRANGE reads from start down to end); got start "1-0", end "10-0"',
+    );
+    expect(() => xrangeArgs('s', { start: '9-0', end: '1-0' })).toThrow(
+      'XRANGE start must be at or below end; got start "9-0", end "1-0"',
+    );
+    expect(() => xrangeArgs('s', { start: '+', end: '-' })).toThrow(SluiceArgumentError);
+    expect(() => xrevrangeArgs('s', { start: '-', end: '+' })).toThrow('got start "-", end "+"');
+    expect(() => xrangeArgs('s', { start: '5-2', end: '5-1' })).toThrow('got start "5-2", end "5-1"');
+    expect(() => xrevrangeArgs('s', { start: '(5-0', end: '(8-0' })).toThrow('got start "(5-0", end "(8-0"');
+    // Equal bounds and bare ms ids (5 = 5-0 as a low bound, 5-<max> as a high one) are valid ranges.
+    expect(xrangeArgs('s', { start: '5-3', end: '5' })).toEqual(['XRANGE', 's', '5-3', '5']);
+    expect(xrevrangeArgs('s', { start: '5', end: '5-3' })).toEqual(['XREVRANGE', 's', '5', '5-3']);
+    expect(xrangeArgs('s', { start: '7-0', end: '7-0' })).toEqual(['XRANGE', 's', '7-0', '7-0']);
+    expect(xrangeArgs('s', { start: '18446744073709551615-18446744073709551615' })).toHaveLength(4);
   });
 
   it('exclusive bounds via flags or (id', () => {
@@ -36,7 +56,7 @@ describe('xrangeArgs / xrevrangeArgs', () => {
       '(9',
     ]);
     expect(xrangeArgs('s', { start: '(5-0', exclusiveStart: true })).toEqual(['XRANGE', 's', '(5-0', '+']);
-    expect(xrevrangeArgs('s', { end: '(9-0' })).toEqual(['XREVRANGE', 's', '(9-0', '-']);
+    expect(xrevrangeArgs('s', { start: '(9-0' })).toEqual(['XREVRANGE', 's', '(9-0', '-']);
   });
 
   it('count 0 is allowed (Redis gives [])', () => {

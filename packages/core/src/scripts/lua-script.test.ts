@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { SCRIPTS } from './index.js';
+import { LUA_HELPERS, luaWith } from './lua-helpers.js';
 import { compactLua, type LuaScript } from './lua-script.js';
+
+const scripts = Object.values(SCRIPTS) as LuaScript[];
 
 describe('compactLua', () => {
   it('drops whole-line comments, indentation and blank lines, and keeps code and inline text', () => {
@@ -9,10 +12,29 @@ describe('compactLua', () => {
   });
 
   it('every script is safe to compact (no multi-line strings or block comments) and is sent compacted', () => {
-    for (const s of Object.values(SCRIPTS) as LuaScript[]) {
+    for (const s of scripts) {
       expect(s.source, s.name).not.toMatch(/\[\[|\[=+\[|--\[/);
       expect(s.source, s.name).toBe(compactLua(s.source));
       expect(s.sha).toMatch(/^[0-9a-f]{40}$/);
+    }
+  });
+});
+
+describe('shared Lua helpers', () => {
+  it('includes each helper once, after the helpers it calls', () => {
+    const src = luaWith(['fence_argv', 'fence', 'fence_many', 'now_ms'], 'return 1');
+    const defs = [...src.matchAll(/local function (\w+)\(/g)].map((m) => m[1]);
+    expect(defs).toEqual(['fence', 'fence_many', 'fence_argv', 'now_ms']);
+  });
+
+  it('every script defines every helper it calls, once, and none it does not call', () => {
+    for (const s of scripts) {
+      const defs = [...s.source.matchAll(/local function (\w+)\(/g)].map((m) => m[1] as string);
+      expect(new Set(defs).size, s.name).toBe(defs.length);
+      for (const h of LUA_HELPERS) {
+        const called = new RegExp(`(?<!function )\\b${h}\\(`).test(s.source);
+        expect(defs.includes(h), `${s.name}: ${h}`).toBe(called);
+      }
     }
   });
 });

@@ -25,7 +25,7 @@ export class LuaScript {
   /** The source as sent: {@link compactLua} of the given one. */
   readonly source: string;
   constructor(
-    /** Name for messages (the file name without `.lua.ts`). */
+    /** Name for messages (the transition, as in the module name). */
     readonly name: string,
     /** Lua source. */
     source: string,

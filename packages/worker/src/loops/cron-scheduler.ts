@@ -6,17 +6,8 @@
  */
 
 import { createRequire } from 'node:module';
-import {
-  type AnyJob,
-  type Clock,
-  DEFAULTS,
-  encodePayload,
-  enqueueCronTick,
-  newJobId,
-  queueKeys,
-  SluiceArgumentError,
-  validatePayload,
-} from '@sluice/core';
+import { type AnyJob, type Clock, SluiceArgumentError } from '@sluice/core';
+import { DEFAULTS, encodePayload, enqueueCronTick, newJobId, queueKeys, validatePayload } from '@sluice/core/internal';
 import type { CronExpressionParser as Parser } from 'cron-parser';
 
 let parser: typeof Parser | undefined;
@@ -27,7 +18,7 @@ function cronParser(): typeof Parser {
   return parser;
 }
 
-import type { Runtime } from '../worker-deps.js';
+import type { WorkerDeps } from '../worker-deps.js';
 import { Outage, sleep, withRetry } from './redis-resilience.js';
 
 /** A checked schedule of one job. */
@@ -74,8 +65,11 @@ export function checkCron(jobName: string, cron: unknown, tz: unknown): void {
   }
 }
 
-/** Check every job's schedule (expression, time zone, payload against the schema). */
-export async function planSchedules(jobs: Iterable<AnyJob>): Promise<CronPlan[]> {
+/** Check every job's schedule (expression, time zone, payload against the schema and `maxPayloadBytes`, default 1 MiB). */
+export async function planSchedules(
+  jobs: Iterable<AnyJob>,
+  maxPayloadBytes: number = DEFAULTS.maxPayloadBytes,
+): Promise<CronPlan[]> {
   const plans: CronPlan[] = [];
   for (const job of jobs) {
     const s = job.schedule;
@@ -85,7 +79,7 @@ export async function planSchedules(jobs: Iterable<AnyJob>): Promise<CronPlan[]>
     const payload = s.payload ?? {};
     try {
       await validatePayload(job.name, job.schema, payload);
-      plans.push({ job, cron: s.cron, tz, data: encodePayload(job.name, payload, DEFAULTS.maxPayloadBytes) });
+      plans.push({ job, cron: s.cron, tz, data: encodePayload(job.name, payload, maxPayloadBytes) });
     } catch (e) {
       throw new SluiceArgumentError(`job "${job.name}": schedule.payload is invalid: ${(e as Error).message}`);
     }
@@ -129,7 +123,7 @@ export class Scheduler {
   private loops: Promise<void>[] = [];
 
   constructor(
-    private readonly rt: Runtime,
+    private readonly rt: WorkerDeps,
     private readonly plans: readonly CronPlan[],
   ) {}
 

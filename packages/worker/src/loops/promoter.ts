@@ -4,8 +4,9 @@
  * no polling. It is woken by `wake` markers (a producer or another worker added an earlier job) and by this
  * worker's own retries.
  */
-import { DEFAULTS, promoteDue, type QueueKeys } from '@sluice/core';
-import type { Runtime } from '../worker-deps.js';
+import type { QueueKeys } from '@sluice/core';
+import { DEFAULTS, promoteDue } from '@sluice/core/internal';
+import type { WorkerDeps } from '../worker-deps.js';
 import { Outage, retryDelay, sleep } from './redis-resilience.js';
 
 /** Longest single timer (setTimeout overflows past 2^31-1 ms); the loop simply re-plans. */
@@ -20,7 +21,7 @@ export class Promoter {
   private readonly outage: Outage;
 
   constructor(
-    private readonly rt: Runtime,
+    private readonly rt: WorkerDeps,
     private readonly keys: QueueKeys,
   ) {
     this.outage = new Outage(rt.log.child({ queue: keys.queue }), `promoting delayed jobs of queue "${keys.queue}"`);

@@ -7,9 +7,12 @@
  * are reported (error log, `job:lost`, and a `reason lost` tombstone in the dead-letter stream), never dropped
  * silently.
  */
-import { type Delivery, deadLetter, GROUP, isWakeMarker, type QueueKeys, streamCommands } from '@sluice/core';
-import type { JobPool } from '../run/pool.js';
-import type { Runtime } from '../worker-deps.js';
+import type { QueueKeys } from '@sluice/core';
+import { type Delivery, GROUP, lostEntryFields, streamCommands } from '@sluice/core/internal';
+import { jobEventBase } from '../events.js';
+import { Held, type JobPool } from '../run/pool.js';
+import { deadLetterPoison } from '../run/transitions.js';
+import type { WorkerDeps } from '../worker-deps.js';
 import { Outage, sleep } from './redis-resilience.js';
 
 const { xautoclaim, xpendingRange } = streamCommands;
@@ -24,7 +27,7 @@ export class Reclaimer {
   private readonly log;
 
   constructor(
-    private readonly rt: Runtime,
+    private readonly rt: WorkerDeps,
     private readonly keys: QueueKeys,
     private readonly pool: Pick<JobPool, 'free' | 'submit'> & { readonly reclaimRoom?: number },
   ) {
@@ -83,7 +86,6 @@ export class Reclaimer {
           const p = counts[i]?.[0];
           if (!p || p.consumer !== consumer) continue; // acked or claimed by another worker in between
           claimed++;
-          this.reclaimed(e.id, p.deliveries, e.fields);
           await this.take({ entryId: e.id, deliveries: p.deliveries }, e.fields);
         }
       }
@@ -101,26 +103,11 @@ export class Reclaimer {
    */
   private async recordLost(ids: readonly string[]): Promise<void> {
     const dead = this.keys.dead;
-    const at = String(this.rt.opts.clock.now());
+    const at = this.rt.opts.clock.now();
     await Promise.all(
       ids.map((id) =>
         this.rt.conn
-          .send(
-            [
-              'XADD',
-              dead,
-              '*',
-              'reason',
-              'lost',
-              'error',
-              `entry ${id} was deleted from the stream (trimmed?) while pending; its payload is gone`,
-              'entryId',
-              id,
-              'deadAt',
-              at,
-            ],
-            dead,
-          )
+          .send(['XADD', dead, '*', ...lostEntryFields(id, at)], dead)
           .catch((err: unknown) =>
             this.log.error({ err, entryId: id }, 'could not record a lost job in the dead stream'),
           ),
@@ -128,41 +115,18 @@ export class Reclaimer {
     );
   }
 
-  /** Tell listeners (metrics) a job was reclaimed; wake markers are not jobs. */
-  private reclaimed(entryId: string, deliveries: number, fields: Record<string, string>): void {
-    if (isWakeMarker(fields)) return;
-    const { queue } = this.keys;
-    this.rt.emit('job:reclaimed', { queue, name: fields.name ?? '', jobId: fields.id ?? '', entryId, deliveries });
-  }
-
   private async take(d: Delivery, fields: Record<string, string>): Promise<void> {
-    const { conn, consumer, opts } = this.rt;
-    if (d.deliveries <= opts.maxDeliveries || isWakeMarker(fields)) {
-      this.pool.submit(this.keys, d, fields);
+    const { opts } = this.rt;
+    const held = new Held(this.keys, d, fields);
+    if (!held.marker && this.rt.listening?.('job:reclaimed') !== false)
+      this.rt.emit('job:reclaimed', { ...jobEventBase(this.keys.queue, d.entryId, fields), deliveries: d.deliveries });
+    if (d.deliveries <= opts.maxDeliveries || held.marker) {
+      this.pool.submit(held);
       return;
     }
-    const error = `delivered ${d.deliveries} times (maxDeliveries ${opts.maxDeliveries}): its worker crashed or hung every time`;
-    const attempt = Number(fields.attempt) || 0;
-    const now = opts.clock.now();
-    const r = await deadLetter(conn, this.keys, consumer, d, {
-      fields,
-      reason: 'poison',
-      error,
-      attempts: attempt,
-      failedAt: now,
-      firstFailedAt: Number(fields.firstFailedAt) || now,
-    });
-    if (!r.ok) return;
-    this.log.error({ entryId: d.entryId, jobId: fields.id, job: fields.name }, `poison job dead-lettered: ${error}`);
-    this.rt.emit('job:dead', {
-      queue: this.keys.queue,
-      name: fields.name ?? '',
-      jobId: fields.id ?? '',
-      attempt,
-      entryId: d.entryId,
-      durationMs: 0,
-      reason: 'poison',
-      error,
+    await deadLetterPoison({ ...this.rt, log: this.log }, held, {
+      maxDeliveries: opts.maxDeliveries,
+      now: opts.clock.now(),
     });
   }
 }

@@ -4,15 +4,8 @@
  * answers PING). For teams whose workers are serverless (drain, push) and so have no long-lived process to
  * scrape. It counts nothing itself: job counters come from the processes that run or enqueue jobs.
  */
-import {
-  assertQueueName,
-  type Clock,
-  Connection,
-  type ConnectionOptions,
-  DEFAULTS,
-  stats,
-  systemClock,
-} from '@sluice/core';
+import type { Clock, ConnectionOptions } from '@sluice/core';
+import { assertQueueName, Connection, DEFAULTS, stats, systemClock } from '@sluice/core/internal';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { type LoggerSettings, resolveLogger } from '../logger.js';

@@ -1,6 +1,6 @@
 /**
- * The metrics surface the main entry exposes without loading prom-client: option and result types, the metric
- * names, and a lazy starter of the standalone exporter.
+ * The metrics surface `@sluice/worker/internal` exposes without loading prom-client: option and result types,
+ * the metric names, and a lazy starter of the standalone exporter (the root exports only `MetricsOptions`).
  */
 import type { MetricsExporter, MetricsExporterOptions } from './exporter.js';
 

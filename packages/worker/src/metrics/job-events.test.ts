@@ -30,7 +30,7 @@ describe('job metrics from worker events', () => {
     events.emit('job:retrying', { ...base, durationMs: 30, error: new Error('x'), delayMs: 0, nextAttempt: 2 });
     events.emit('job:dead', { ...base, durationMs: 40, reason: 'failed', error: 'x' });
     events.emit('job:dead', { ...base, durationMs: 0, reason: 'poison', error: 'crashed' });
-    events.emit('job:reclaimed', { queue: 'q', name: 'j', jobId: 'id1', entryId: '1-0', deliveries: 2 });
+    events.emit('job:reclaimed', { queue: 'q', name: 'j', jobId: 'id1', attempt: 1, entryId: '1-0', deliveries: 2 });
     countEnqueues(m)('side', 'child', 3);
     const one = { queue: 'q', job: 'j' };
     expect((await values(registry, 'sluice_jobs_completed_total'))[0]).toEqual({

@@ -4,7 +4,7 @@
  * Loaded (with prom-client) only when `createWorker({ metrics })` is given: a worker without metrics pays
  * neither the import nor a listener.
  */
-import { type EnqueueContext, type RedisExecutor, stats } from '@sluice/core';
+import { type EnqueueContext, type RedisExecutor, stats } from '@sluice/core/internal';
 import type { Logger } from 'pino';
 import { Gauge, Registry } from 'prom-client';
 import type { ResolvedOptions } from '../options.js';

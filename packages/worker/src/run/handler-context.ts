@@ -1,12 +1,6 @@
 /** The `ctx` a handler receives: ids, attempt, abort signal, a bound child logger, chained enqueue, trace. */
-import {
-  type ChainEnqueue,
-  type EnqueueContext,
-  enqueue,
-  type JobContext,
-  type JobEnvelope,
-  type JobLogger,
-} from '@sluice/core';
+import type { JobContext, JobLogger } from '@sluice/core';
+import { type ChainEnqueue, type EnqueueContext, enqueue, type JobEnvelope } from '@sluice/core/internal';
 import type { Logger } from 'pino';
 
 /** Where a context gets its signal and logger, both made on first use. */
@@ -54,28 +48,4 @@ export class JobCtx implements JobContext {
     this.chain ??= (job, payload, options) => enqueue(ctx, job, payload, options);
     return this.chain;
   }
-}
-
-/**
- * Build the context of one run of `env` read from `queue`. `ctx.signal` and `ctx.log` are made on first read:
- * a handler that uses neither costs no AbortController and no child logger.
- */
-export function createJobContext(
-  env: JobEnvelope,
-  queue: string,
-  run: { readonly signal: AbortSignal },
-  log: () => Logger,
-  enqueueCtx: EnqueueContext,
-): JobContext {
-  return new JobCtx(
-    env,
-    queue,
-    {
-      get signal() {
-        return run.signal;
-      },
-      log,
-    },
-    enqueueCtx,
-  );
 }

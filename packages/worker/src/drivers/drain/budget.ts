@@ -8,6 +8,15 @@ import type { AnyJob } from '@sluice/core';
 export const jobCost = (job: Pick<AnyJob, 'timeout'> | undefined, estimateMs: number): number =>
   job?.timeout ?? estimateMs;
 
+/** The time a job may take and where that figure comes from (for reports). */
+export const jobCostOf = (
+  job: Pick<AnyJob, 'timeout'> | undefined,
+  estimateMs: number,
+): { costMs: number; costFrom: 'timeout' | 'estimate' } => ({
+  costMs: jobCost(job, estimateMs),
+  costFrom: job?.timeout === undefined ? 'estimate' : 'timeout',
+});
+
 /** The cheapest and dearest job of a queue (`estimateMs` for a queue this drain has no job for). */
 export interface QueueCost {
   min: number;

@@ -4,62 +4,42 @@
  * dead-letter), the lease keeper, the promoter's promote-due and the reclaimer's sweep (so a queue served only by
  * drains still recovers crashed work), and the graceful shutdown. A job is started only when its timeout (or
  * `estimateMs`) fits the time left before the budget minus the safety margin; at that point running jobs are
- * aborted and handed back for immediate retry, and drain() resolves before the budget ends.
+ * aborted and handed back for immediate retry, and drain() resolves before the budget ends. Its `signal` stops
+ * it gracefully: no new job starts, running jobs get the grace period (within the budget), the rest go back.
  */
-import {
-  DEFAULTS,
-  type Delivery,
-  decodeEnvelope,
-  GROUP,
-  isWakeMarker,
-  promoteDue,
-  type QueueKeys,
-  queueKeys,
-  queuesKey,
-  SluiceArgumentError,
-  streamCommands,
-} from '@sluice/core';
+import { type QueueKeys, SluiceArgumentError } from '@sluice/core';
+import { DEFAULTS, decodeEnvelope, GROUP, promoteDue, queueKeys, streamCommands } from '@sluice/core/internal';
 import type { Emit } from '../../events.js';
 import { resolveLogger } from '../../logger.js';
-import { ensureGroup } from '../../loops/consumer.js';
 import { LeaseKeeper } from '../../loops/lease-keeper.js';
+import { ensureGroup, isPaused, registerQueue } from '../../loops/queue-setup.js';
 import { Reclaimer } from '../../loops/reclaimer.js';
-import { resolveOptions, type WorkerOptions } from '../../options.js';
-import { JobPool } from '../../run/pool.js';
-import { handBack, shutdown } from '../../shutdown.js';
+import { sleep } from '../../loops/redis-resilience.js';
+import { resolveOptions, WORKER_DEFAULTS, type WorkerOptions } from '../../options.js';
+import { Held, JobPool } from '../../run/pool.js';
+import { handBack } from '../../run/transitions.js';
+import { shutdown } from '../../shutdown.js';
 import { consumerName } from '../../worker.js';
-import { openRuntime, type Runtime } from '../../worker-deps.js';
-import { fits, jobCost, type QueueCost, queueCost, readCount } from './budget.js';
+import { openWorkerDeps } from '../../worker-deps.js';
+import { fits, jobCost, jobCostOf, type QueueCost, queueCost, readCount } from './budget.js';
+import { countRemaining, type DrainResult, type DrainStop, notStartedJobs, undelivered } from './report.js';
 
-const { xreadgroup, xpending } = streamCommands;
+export type { DrainNotStarted, DrainResult, DrainStop } from './report.js';
 
-/** Options of {@link drain}: a worker's (no blocking read, no grace period) plus the budget. */
-export interface DrainOptions extends Omit<WorkerOptions, 'blockMs' | 'shutdownGrace' | 'fallbackJob'> {
+const { xreadgroup } = streamCommands;
+
+/** Options of {@link drain}: a worker's (no blocking read) plus the budget and a stop signal. */
+export interface DrainOptions extends Omit<WorkerOptions, 'blockMs' | 'fallbackJob'> {
   /** Wall time the drain may take, in ms, connecting included (required). */
   budgetMs: number;
   /** Kept free at the end of the budget for handing jobs back and closing, in ms (default 10% of it, at most 1000). */
   safetyMs?: number;
   /** Time assumed for a job without a `timeout`, in ms (default 1000); such a job is aborted at the budget's end. */
   estimateMs?: number;
-}
-
-/** Why a drain returned: nothing left to run now, or the budget is (nearly) spent. */
-export type DrainStop = 'empty' | 'budget';
-
-/** What a drain did. */
-export interface DrainResult {
-  /** Deliveries finished (succeeded + retried + dead). */
-  processed: number;
-  /** Jobs that succeeded. */
-  succeeded: number;
-  /** Failed attempts scheduled for a retry. */
-  retried: number;
-  /** Jobs moved to the dead-letter stream. */
-  dead: number;
-  /** Jobs left in the queues at the end: ready, running elsewhere, and delayed. */
-  remaining: number;
-  /** Why it returned. */
-  stoppedBecause: DrainStop;
+  /** Aborting it stops the drain gracefully (`stoppedBecause: 'signal'`), e.g. on SIGTERM (default: none). */
+  signal?: AbortSignal;
+  /** After `signal`: ms running jobs may take to finish, never past the budget (default 10000). */
+  shutdownGrace?: number;
 }
 
 /** Default safety margin for a budget: 10%, at most 1 s. */
@@ -82,7 +62,11 @@ export async function drain(o: DrainOptions): Promise<DrainResult> {
   const budgetMs = checkMs(o.budgetMs, 'budgetMs', 1);
   const end = clock.monotonic() + budgetMs - checkMs(o.safetyMs ?? defaultSafetyMs(budgetMs), 'safetyMs', 0);
   const estimateMs = checkMs(o.estimateMs ?? DEFAULT_ESTIMATE_MS, 'estimateMs', 0);
+  const graceMs = checkMs(o.shutdownGrace ?? WORKER_DEFAULTS.shutdownGrace, 'shutdownGrace', 0);
   const left = () => end - clock.monotonic();
+  let interrupted = false;
+  /** True while new jobs may start: budget left and no stop signal. */
+  const open = () => !interrupted && left() > 0;
   const consumer = consumerName();
   const log = resolveLogger(o.logger).child({ consumer, driver: 'drain' });
   const counts = { succeeded: 0, retried: 0, dead: 0 };
@@ -99,12 +83,19 @@ export async function drain(o: DrainOptions): Promise<DrainResult> {
     if (event !== 'job:started') changed();
   };
   const listening = (event: string) => event !== 'job:started';
-  const { rt, stop } = await openRuntime(o, { opts, consumer, log, emit, listening });
+  const { rt, stop } = await openWorkerDeps(o, { opts, consumer, log, emit, listening });
   const { conn } = rt;
   const pool = new JobPool(rt, { wake: () => {} });
   const leaseKeeper = new LeaseKeeper(rt, pool);
-  const budgetOver = new AbortController();
-  const timer = setTimeout(() => budgetOver.abort(), Math.max(0, left()));
+  /** Aborted at the budget's end or on the stop signal: every wait of the loop ends. */
+  const halt = new AbortController();
+  const timer = setTimeout(() => halt.abort(), Math.max(0, left()));
+  const onSignal = () => {
+    interrupted = true;
+    halt.abort();
+  };
+  if (o.signal?.aborted) onSignal();
+  else o.signal?.addEventListener('abort', onSignal, { once: true });
   const blocked = new Set<string>();
   const skipped = new Set<string>();
   const handBacks = new Set<Promise<void>>();
@@ -115,15 +106,16 @@ export async function drain(o: DrainOptions): Promise<DrainResult> {
    */
   const gate = {
     get free() {
-      return left() > 0 ? pool.free : 0;
+      return open() ? pool.free : 0;
     },
-    submit(keys: QueueKeys, d: Delivery, fields: Record<string, string>) {
-      const cost = jobCost(opts.jobs.get(fields.name ?? ''), estimateMs);
-      if (isWakeMarker(fields) || !decodeEnvelope(fields).ok || fits(cost, left())) return pool.submit(keys, d, fields);
-      const key = `${keys.queue}\n${fields.id}`;
+    submit(h: Held) {
+      const cost = jobCost(opts.jobs.get(h.name), estimateMs);
+      if (h.marker || !decodeEnvelope(h.fields).ok || (!interrupted && fits(cost, left()))) return pool.submit(h);
+      const { keys, delivery: d } = h;
+      const key = `${keys.queue}\n${h.fields.id}`;
       if (skipped.has(key)) blocked.add(keys.queue);
       skipped.add(key);
-      const p: Promise<void> = handBack(rt, keys, d, fields)
+      const p: Promise<void> = handBack(rt, h)
         .then(
           () => undefined,
           (err: unknown) =>
@@ -140,27 +132,31 @@ export async function drain(o: DrainOptions): Promise<DrainResult> {
   /** Resolves on a job's end, a hand-back, the pool going idle, or the budget's end. */
   const waitChange = (): Promise<void> =>
     new Promise((resolve) => {
-      if (dirty || budgetOver.signal.aborted) return resolve();
+      if (dirty || halt.signal.aborted) return resolve();
       const done = () => {
-        budgetOver.signal.removeEventListener('abort', done);
+        halt.signal.removeEventListener('abort', done);
         resolve();
       };
       wakeUp = done;
-      budgetOver.signal.addEventListener('abort', done, { once: true });
+      halt.signal.addEventListener('abort', done, { once: true });
       if (pool.runningCount > 0) void pool.idle().then(done);
     });
 
   let stoppedBecause: DrainStop = 'budget';
   let remaining = 0;
+  let leftMs = 0;
+  let notStarted: DrainResult['notStarted'] = [];
+  const paused: string[] = [];
+  const active: { keys: QueueKeys; cost: QueueCost; reclaimer: Reclaimer }[] = [];
   let failure: unknown;
   try {
-    const active: { keys: QueueKeys; cost: QueueCost; reclaimer: Reclaimer }[] = [];
     for (const queue of opts.queues) {
       const keys = queueKeys(opts.prefix, queue);
-      await ensureGroup(rt, keys);
-      await conn.send(['SADD', queuesKey(opts.prefix), queue], queuesKey(opts.prefix));
-      if (Number(await conn.send(['EXISTS', keys.paused], keys.paused)) === 1) {
+      await ensureGroup(conn, keys);
+      await registerQueue(conn, opts.prefix, keys);
+      if (await isPaused(conn, keys)) {
         log.info(`queue "${queue}" is paused: not draining it`);
+        paused.push(queue);
         continue;
       }
       active.push({
@@ -175,7 +171,7 @@ export async function drain(o: DrainOptions): Promise<DrainResult> {
     const sweep = async (): Promise<boolean> => {
       let n = 0;
       for (const q of active) {
-        if (left() <= 0) break;
+        if (!open()) break;
         n += (await promoteDue(conn, q.keys, DEFAULTS.promoteBatch)).moved;
         n += await q.reclaimer.sweep();
       }
@@ -184,7 +180,7 @@ export async function drain(o: DrainOptions): Promise<DrainResult> {
 
     await sweep();
     for (;;) {
-      if (left() <= 0) break;
+      if (!open()) break;
       dirty = false;
       let read = 0;
       for (const q of active) {
@@ -198,12 +194,12 @@ export async function drain(o: DrainOptions): Promise<DrainResult> {
         for (const s of r) {
           for (const e of s.entries) {
             read++;
-            gate.submit(q.keys, { entryId: e.id, deliveries: 1 }, e.fields ?? {});
+            gate.submit(new Held(q.keys, { entryId: e.id, deliveries: 1 }, e.fields ?? {}));
           }
         }
       }
       if (read > 0) {
-        if (pool.free <= 0) await pool.waitForSlot(budgetOver.signal);
+        if (pool.free <= 0) await pool.waitForSlot(halt.signal);
         continue;
       }
       if (pool.runningCount > 0 || handBacks.size > 0) {
@@ -211,19 +207,26 @@ export async function drain(o: DrainOptions): Promise<DrainResult> {
         continue;
       }
       if (await sweep()) continue;
-      stoppedBecause = (await undelivered(
-        rt,
-        active.filter((q) => blocked.has(q.keys.queue)).map((q) => q.keys),
-      ))
-        ? 'budget'
-        : 'empty';
+      const blockedKeys = active.filter((q) => blocked.has(q.keys.queue)).map((q) => q.keys);
+      if (await undelivered(rt, blockedKeys)) stoppedBecause = 'budget';
+      else stoppedBecause = paused.length > 0 ? 'paused' : 'empty';
       break;
     }
+    if (interrupted) stoppedBecause = 'signal';
+    leftMs = Math.max(0, Math.floor(left()));
   } catch (err) {
     failure = err;
   } finally {
     clearTimeout(timer);
+    o.signal?.removeEventListener('abort', onSignal);
     await Promise.all([...handBacks]);
+    if (interrupted && pool.runningCount > 0) {
+      const waitMs = Math.min(graceMs, Math.max(0, left()));
+      log.info({ running: pool.runningCount, graceMs: waitMs }, 'stop signal: waiting for running jobs');
+      const graceOver = new AbortController();
+      await Promise.race([pool.idle(), sleep(waitMs, graceOver.signal)]);
+      graceOver.abort();
+    }
     await shutdown({
       rt,
       stop,
@@ -232,34 +235,24 @@ export async function drain(o: DrainOptions): Promise<DrainResult> {
       pool,
       leaseKeeper,
       close: async () => {
-        if (failure === undefined) remaining = await countRemaining(rt).catch(() => -1);
+        if (failure === undefined) {
+          remaining = await countRemaining(rt).catch(() => -1);
+          if (stoppedBecause === 'budget') {
+            const costOf = (name: string) => jobCostOf(opts.jobs.get(name), estimateMs);
+            const keys = active.map((q) => q.keys);
+            notStarted = await notStartedJobs(rt, keys, costOf, leftMs).catch((err: unknown) => {
+              log.warn({ err }, 'could not list the jobs that did not fit');
+              return [];
+            });
+          }
+        }
         await conn.close();
       },
     });
   }
   if (failure !== undefined) throw failure;
   const processed = counts.succeeded + counts.retried + counts.dead;
-  log.info({ ...counts, processed, remaining, stoppedBecause }, 'drain finished');
-  return { processed, ...counts, remaining, stoppedBecause };
-}
-
-/** True when any of the queues has entries nobody has been handed yet (XLEN minus pending). */
-async function undelivered(rt: Runtime, queues: readonly QueueKeys[]): Promise<boolean> {
-  for (const keys of queues) {
-    const len = Number(await rt.conn.send(['XLEN', keys.stream], keys.stream));
-    const pending = (await xpending(rt.conn, keys.stream, GROUP)).count;
-    if (len - pending > 0) return true;
-  }
-  return false;
-}
-
-/** Jobs in the queues: stream entries (ready or running) plus delayed jobs. */
-async function countRemaining(rt: Runtime): Promise<number> {
-  let n = 0;
-  for (const queue of rt.opts.queues) {
-    const k = queueKeys(rt.opts.prefix, queue);
-    n += Number(await rt.conn.send(['XLEN', k.stream], k.stream));
-    n += Number(await rt.conn.send(['ZCARD', k.delayed], k.delayed));
-  }
-  return n;
+  const result = { processed, ...counts, remaining, stoppedBecause, leftMs, notStarted, paused };
+  log.info(result, 'drain finished');
+  return result;
 }

@@ -3,9 +3,13 @@
  * signature (any of several secrets, 5-minute window, replayed delivery ids refused, constant-time compare),
  * validates the payload with the job's schema and runs its handler with the usual ctx (signal bound to the
  * request). Answers 200 done, 422 do not retry (invalid payload, UnrecoverableError), 5xx/429 with Retry-After
- * to retry, 401 for a bad signature (the handler never runs). Edge-safe: only type imports from @sluice/core.
+ * to retry, 401 for a bad signature (the handler never runs). Jobs the handler enqueues with `ctx.enqueue` ride
+ * on the 200 answer for the dispatcher to enqueue (follow-ups.ts). Edge-safe: only type imports from @sluice/core.
  */
-import type { AnyJob, ChainEnqueue, JobContext, JobLogger, LogFn } from '@sluice/core';
+import type { AnyJob, JobContext, JobLogger } from '@sluice/core';
+import type { ChainEnqueue, LogFn } from '@sluice/core/internal';
+import { maxBodyFor, readBoundedBody } from './bounded-body.js';
+import { collectFollowUps } from './follow-ups.js';
 import { MemoryReplayCache, type ReplayStore } from './replay-cache.js';
 import { RetryAfterError } from './retry-after.js';
 import {
@@ -42,23 +46,31 @@ export interface FetchHandlerOptions {
   replay?: ReplayStore;
   /** Accepted age (and clock skew ahead) of a signature, in seconds (default 300). */
   toleranceSec?: number;
-  /** `ctx.enqueue` (default: throws; pass `sluice.enqueue` of a createSluice() to chain jobs). */
+  /**
+   * `ctx.enqueue` (default: the jobs ride on the 200 answer and the dispatcher enqueues them before it acks, so
+   * the handler needs no Redis client; their id is '' until then). Pass `sluice.enqueue` to write them at once.
+   */
   enqueue?: ChainEnqueue;
   /** Logger handed to handlers as `ctx.log` (default: console, info and above). */
   log?: JobLogger;
-  /** Largest accepted body in bytes (default 1 MiB + 64 KiB). */
+  /** Largest JSON payload, in bytes: the same setting as createSluice's and the worker's (default 1 MiB). */
+  maxPayloadBytes?: number;
+  /** Largest accepted body in bytes; more is never read (default `maxPayloadBytes` + 64 KiB). */
   maxBodyBytes?: number;
   /** Clock in epoch ms (default `Date.now`). */
   now?: () => number;
 }
 
-/** A web-standard request handler. */
-export type FetchHandler = (request: Request) => Promise<Response>;
+/** A web-standard request handler; `maxBodyBytes` tells an adapter (toNodeListener) the largest body to read. */
+export type FetchHandler = ((request: Request) => Promise<Response>) & { readonly maxBodyBytes?: number };
 
 const reply = (status: number, body: object, headers: Record<string, string> = {}): Response =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
 
 const fail = (status: number, error: string, headers?: Record<string, string>) => reply(status, { error }, headers);
+
+/** The 413 answer to a body over `max` bytes (the connection is closed: the rest of the body is never read). */
+export const tooLarge = (max: number): Response => fail(413, `body over ${max} bytes`, { connection: 'close' });
 
 /** A console-backed logger (trace and debug are dropped). */
 export function consoleLogger(bindings: Record<string, unknown> = {}): JobLogger {
@@ -108,9 +120,6 @@ function parseBody(text: string): PushBody | undefined {
   return o as PushBody;
 }
 
-const noEnqueue: ChainEnqueue = () =>
-  Promise.reject(new Error('ctx.enqueue is not available: pass `enqueue` to createFetchHandler (e.g. sluice.enqueue)'));
-
 /** Build the handler. Throws when no secret is given or two jobs share a name. */
 export function createFetchHandler(o: FetchHandlerOptions): FetchHandler {
   const secrets = (typeof o.secrets === 'string' ? [o.secrets] : [...(o.secrets ?? [])]).filter((s) => s !== '');
@@ -122,16 +131,20 @@ export function createFetchHandler(o: FetchHandlerOptions): FetchHandler {
   }
   const replay: ReplayStore = o.replay ?? new MemoryReplayCache();
   const toleranceSec = o.toleranceSec ?? DEFAULT_TOLERANCE_SEC;
-  const maxBody = o.maxBodyBytes ?? 1024 * 1024 + 65_536;
+  const maxBody = o.maxBodyBytes ?? maxBodyFor(o.maxPayloadBytes);
+  for (const [k, v] of [
+    ['maxBodyBytes', maxBody],
+    ['maxPayloadBytes', o.maxPayloadBytes ?? 1],
+  ] as const) {
+    if (!(Number.isInteger(v) && v > 0)) throw new TypeError(`createFetchHandler: ${k} must be a positive integer`);
+  }
   const now = o.now ?? Date.now;
   const log = o.log ?? consoleLogger({ name: 'sluice-push' });
 
-  return async (request) => {
+  const handle = async (request: Request): Promise<Response> => {
     if (request.method !== 'POST') return fail(405, 'only POST is accepted', { allow: 'POST' });
-    const declared = Number(request.headers.get('content-length') ?? 0);
-    if (declared > maxBody) return fail(413, `body over ${maxBody} bytes`);
-    const bytes = new Uint8Array(await request.arrayBuffer());
-    if (bytes.length > maxBody) return fail(413, `body over ${maxBody} bytes`);
+    const bytes = await readBoundedBody(request, maxBody);
+    if (!bytes) return tooLarge(maxBody);
     const h = request.headers;
     const v = await verifySignature({
       secrets,
@@ -151,8 +164,9 @@ export function createFetchHandler(o: FetchHandlerOptions): FetchHandler {
       return fail(404, `no handler for job "${body.name}" here (jobs: ${[...jobs.keys()].join(', ') || 'none'})`);
     const valid = await validate(job, body.payload);
     if (!valid.ok) return fail(422, valid.error);
-    return run(job, body, valid.value, request.signal, o.enqueue ?? noEnqueue, log);
+    return run(job, body, valid.value, request.signal, o.enqueue, log);
   };
+  return Object.assign(handle, { maxBodyBytes: maxBody });
 }
 
 async function run(
@@ -160,9 +174,10 @@ async function run(
   body: PushBody,
   payload: unknown,
   requestSignal: AbortSignal,
-  enqueue: ChainEnqueue,
+  enqueue: ChainEnqueue | undefined,
   log: JobLogger,
 ): Promise<Response> {
+  const followUps = collectFollowUps(validate);
   const ctrl = new AbortController();
   const onAbort = () => ctrl.abort(new Error('the request was aborted by the sender'));
   requestSignal.addEventListener('abort', onAbort, { once: true });
@@ -186,12 +201,13 @@ async function run(
     attempt: body.attempt,
     signal: ctrl.signal,
     log,
-    enqueue,
+    enqueue: enqueue ?? followUps.enqueue,
     trace: body.trace,
   };
   try {
     await Promise.race([Promise.resolve().then(() => job.handler(payload, ctx)), aborted]);
-    return reply(200, { ok: true });
+    const next = followUps.close();
+    return reply(200, next.length > 0 ? { ok: true, enqueue: next } : { ok: true });
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
     const message = err.message || err.name;
@@ -202,6 +218,7 @@ async function run(
     log.warn({ err, job: body.name, jobId: body.id, attempt: body.attempt }, 'pushed job failed; the sender retries');
     return fail(timedOut ? 504 : 500, message);
   } finally {
+    followUps.close();
     clearTimeout(timer);
     requestSignal.removeEventListener('abort', onAbort);
   }

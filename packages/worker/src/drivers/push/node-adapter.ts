@@ -2,29 +2,74 @@
  * Node adapter of a fetch handler, for `node:http` and Express: turns the IncomingMessage into a web Request
  * (exact body bytes, a signal aborted when the client goes away) and writes the Response back. Only type imports
  * from node:http. With Express, mount it before any body parser (or behind `express.raw()`): the signature covers
- * the exact bytes, which a JSON parser would consume.
+ * the exact bytes, which a JSON parser would consume. The endpoint is public and this runs before any check: a
+ * body over the handler's `maxBodyBytes` is answered 413 at once (a declared length before a byte is read, a
+ * streamed one at the chunk that crosses the limit) and the handler never runs.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FetchHandler } from './fetch-handler.js';
+import { concatChunks, declaredOver, maxBodyFor } from './bounded-body.js';
+import { type FetchHandler, tooLarge } from './fetch-handler.js';
 
 /** A `(req, res)` listener for `http.createServer` or an Express route. */
 export type NodeListener = (req: IncomingMessage & { body?: unknown }, res: ServerResponse) => void;
 
-async function readBody(req: IncomingMessage & { body?: unknown }): Promise<Uint8Array<ArrayBuffer>> {
-  if (req.body instanceof Uint8Array) return new Uint8Array(req.body);
-  const chunks: Uint8Array[] = [];
-  for await (const c of req) chunks.push(typeof c === 'string' ? new TextEncoder().encode(c) : (c as Uint8Array));
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
+/** Options of {@link toNodeListener}. */
+export interface NodeListenerOptions {
+  /** Largest body read, in bytes (default: the handler's `maxBodyBytes`, else 1 MiB + 64 KiB). */
+  maxBodyBytes?: number;
+}
+
+/**
+ * The body of `req` when it is at most `max` bytes, else undefined: reading stops (the request is paused) at the
+ * chunk that crosses the limit, so at most `max` bytes plus one chunk were ever held.
+ */
+export function readNodeBody(
+  req: IncomingMessage & { body?: unknown },
+  max: number,
+): Promise<Uint8Array<ArrayBuffer> | undefined> {
+  if (req.body instanceof Uint8Array) {
+    return Promise.resolve(req.body.length > max ? undefined : new Uint8Array(req.body));
   }
-  return out;
+  if (declaredOver(req.headers['content-length'], max)) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    const done = () => {
+      req.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+      req.pause();
+    };
+    const onData = (c: Buffer | string) => {
+      const chunk = typeof c === 'string' ? new TextEncoder().encode(c) : c;
+      size += chunk.length;
+      if (size > max) {
+        done();
+        resolve(undefined);
+      } else chunks.push(chunk);
+    };
+    const onEnd = () => {
+      done();
+      resolve(concatChunks(chunks, size));
+    };
+    const onError = (err: Error) => {
+      done();
+      reject(err);
+    };
+    const onClose = () => onError(new Error('the client closed the connection before the body ended'));
+    req.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+  });
+}
+
+async function send(res: ServerResponse, response: Response): Promise<void> {
+  res.statusCode = response.status;
+  response.headers.forEach((value, key) => {
+    res.setHeader(key, value);
+  });
+  res.end(new Uint8Array(await response.arrayBuffer()));
 }
 
 /** Serve `handler` on node:http / Express. Errors reading the request answer 500 (the sender retries). */
-export function toNodeListener(handler: FetchHandler): NodeListener {
+export function toNodeListener(handler: FetchHandler, options: NodeListenerOptions = {}): NodeListener {
+  const max = options.maxBodyBytes ?? handler.maxBodyBytes ?? maxBodyFor();
   return (req, res) => {
     const ctrl = new AbortController();
     res.on('close', () => {
@@ -37,19 +82,18 @@ export function toNodeListener(handler: FetchHandler): NodeListener {
           if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
         }
         const method = req.method ?? 'GET';
-        const body = method === 'GET' || method === 'HEAD' ? undefined : await readBody(req);
+        let body: Uint8Array<ArrayBuffer> | undefined;
+        if (method !== 'GET' && method !== 'HEAD') {
+          body = await readNodeBody(req, max);
+          if (!body) return void (await send(res, tooLarge(max)));
+        }
         const request = new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, {
           method,
           headers,
           body,
           signal: ctrl.signal,
         });
-        const response = await handler(request);
-        res.statusCode = response.status;
-        response.headers.forEach((value, key) => {
-          res.setHeader(key, value);
-        });
-        res.end(new Uint8Array(await response.arrayBuffer()));
+        await send(res, await handler(request));
       } catch (err) {
         if (res.headersSent) return void res.destroy(err as Error);
         res.statusCode = 500;

@@ -19,7 +19,9 @@ describe('push: responses, Retry-After, delivery ids', () => {
       kind: 'dead',
       reason: 'answered 422: invalid payload for job "x": to: bad',
     });
-    expect(classifyResponse(401, null, '')).toEqual({ kind: 'dead', reason: 'answered 401: HTTP 401' });
+    expect(classifyResponse(401, null, '')).toEqual({ kind: 'refused', reason: 'HTTP 401' });
+    expect(classifyResponse(403, null, '{"error":"forbidden"}')).toEqual({ kind: 'refused', reason: 'forbidden' });
+    expect(classifyResponse(404, null, '')).toEqual({ kind: 'dead', reason: 'answered 404: HTTP 404' });
   });
 
   it('reason: JSON error/reason/message, else the text, bounded to one line', () => {

@@ -1,0 +1,87 @@
+/**
+ * @sluice/core/internal: what @sluice/worker and @sluice/cli need beyond the public API (the Lua scripts and their
+ * wrappers, keys, the job envelope and dead-entry encodings, the inspector's parts, every stream command with its
+ * argument builder and reply helpers as `streamCommands`). Not a stable API: it changes with the worker.
+ */
+export {
+  assertBackoff,
+  type BackoffFunction,
+  backoffDelay,
+  DEFAULT_BACKOFF,
+  type ExponentialBackoff,
+  type FixedBackoff,
+} from './backoff.js';
+export { systemClock } from './clock.js';
+/** Every stream command with its argument builder and reply transform, and the reply helpers. */
+export * as streamCommands from './commands/index.js';
+export {
+  Connection,
+  createSluiceClient,
+  createSluiceCluster,
+  type RedisExecutor,
+} from './connection.js';
+export {
+  type DeadEntryReason,
+  type DeadJobFields,
+  type DeadLetter,
+  deadEntryFields,
+  decodeDeadEntry,
+  lostEntryFields,
+} from './dead-entry.js';
+export { type ChainEnqueue, isJobDefinition, type LogFn } from './define-job.js';
+export { formatDuration, parseDuration } from './duration.js';
+export { type EnqueueContext, enqueue, enqueueMany, type JobRef, type ReplicaAcks } from './enqueue.js';
+export { isLeaseLost, LeaseLost, leaseLostMessage } from './errors.js';
+export { type ConsumerStats, listQueues, queueStats, stats } from './inspect.js';
+export {
+  type DecodedEnvelope,
+  decodeEnvelope,
+  encodePayload,
+  envelopeFields,
+  envelopeMember,
+  type JobEnvelope,
+  newJobId,
+} from './job.js';
+export { assertJobName, assertQueueName, GROUP, queueKeys, queuesKey } from './keys.js';
+export { DEFAULTS } from './options.js';
+export {
+  getDead,
+  listDead,
+  type NotRedriven,
+  pauseQueue,
+  purgeDead,
+  type RedriveSelection,
+  redrive,
+  resumeQueue,
+} from './queue-admin.js';
+export { hasCredentials, redactSecrets, redactUrl, UNPARSEABLE_URL } from './redact.js';
+export {
+  ackDeliveries,
+  type Delivery,
+  deadLetter,
+  type EnqueueMode,
+  enqueueCronTick,
+  type Fenced,
+  finishMarker,
+  isWakeMarker,
+  type PromoteResult,
+  promoteDue,
+  type RedriveOutcome,
+  reapConsumer,
+  redriveDead,
+  renewLeases,
+  retryLater,
+  runEnqueue,
+  SCRIPTS,
+} from './scripts/index.js';
+export { LuaScript } from './scripts/lua-script.js';
+export {
+  assertSupportedServer,
+  atLeast,
+  MIN_REDIS_VERSION,
+  parseServerInfo,
+  type ServerVersion,
+  serverVersion,
+} from './server-version.js';
+export { CONTROL_CHARS, escapeControl, hasControlChars } from './text.js';
+export { checkPayload, validatePayload } from './validate.js';

@@ -1,0 +1,70 @@
+/**
+ * dead-letter: move a job that cannot or may not run again to the dead-letter stream (fenced):
+ * XADD dead with the reason, stamped with the server's time, then XACK + XDEL (the new place is written first:
+ * a script that fails half-way must leave the job where it was, since Redis keeps the writes made before an error).
+ */
+import type { RedisExecutor } from '../connection.js';
+import { type DeadLetter, deadEntryFields } from '../dead-entry.js';
+import { GROUP, type QueueKeys } from '../keys.js';
+import { code, type Delivery, type Fenced, landed, lost } from './fenced.js';
+import { luaWith } from './lua-helpers.js';
+import { LuaScript } from './lua-script.js';
+
+/**
+ * KEYS[1] -> sluice:{<queue>}:stream, KEYS[2] -> sluice:{<queue>}:dead
+ * ARGV[1] group, ARGV[2] consumer, ARGV[3] entry id, ARGV[4] deliveries, ARGV[5..] dead entry fields (flat, bounded: deadEntryFields)
+ * Returns {1, dead entry id} done, or {LeaseLost code}.
+ */
+export const deadLetterScript = new LuaScript(
+  'dead-letter',
+  luaWith(
+    ['fence', 'now_ms'],
+    `
+local ok = fence(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4])
+if ok ~= 1 then return {ok} end
+local fields = {}
+for i = 5, #ARGV do fields[#fields + 1] = ARGV[i] end
+fields[#fields + 1] = 'deadAt'
+fields[#fields + 1] = tostring(now_ms())
+fields[#fields + 1] = 'entryId'
+fields[#fields + 1] = ARGV[3]
+local deadId = redis.call('XADD', KEYS[2], '*', unpack(fields))
+redis.call('XACK', KEYS[1], ARGV[1], ARGV[3])
+redis.call('XDEL', KEYS[1], ARGV[3])
+return {1, deadId}
+`,
+  ),
+);
+
+/**
+ * Move a job to the dead-letter stream with its reason. Fenced. `retried` (default false): this call repeats one
+ * whose reply was lost, so "not pending" counts as done (with `deadId` unknown).
+ */
+export async function deadLetter(
+  exec: RedisExecutor,
+  keys: QueueKeys,
+  consumer: string,
+  d: Delivery,
+  dl: DeadLetter,
+): Promise<Fenced<{ deadId: string }>>;
+export async function deadLetter(
+  exec: RedisExecutor,
+  keys: QueueKeys,
+  consumer: string,
+  d: Delivery,
+  dl: DeadLetter,
+  retried: boolean,
+): Promise<Fenced<{ deadId: string | undefined }>>;
+export async function deadLetter(
+  exec: RedisExecutor,
+  keys: QueueKeys,
+  consumer: string,
+  d: Delivery,
+  dl: DeadLetter,
+  retried = false,
+): Promise<Fenced<{ deadId: string | undefined }>> {
+  const args = [GROUP, consumer, d.entryId, String(d.deliveries), ...deadEntryFields(dl)];
+  const r = (await deadLetterScript.run(exec, [keys.stream, keys.dead], args)) as unknown[];
+  if (code(r[0]) === 1) return { ok: true, deadId: String(r[1]) };
+  return landed(code(r[0]), retried) ? { ok: true, deadId: undefined } : lost(code(r[0]));
+}

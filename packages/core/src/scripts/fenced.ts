@@ -1,0 +1,62 @@
+/**
+ * What the fenced scripts share on the TypeScript side: the lease token a caller holds ({@link Delivery}), the
+ * outcome type ({@link Fenced}), and the batched call of ack and renew. DESIGN.md, "Fencing".
+ */
+import type { RedisExecutor } from '../connection.js';
+import { isLeaseLost, LeaseLost } from '../errors.js';
+import { GROUP, type QueueKeys } from '../keys.js';
+import type { LuaScript } from './lua-script.js';
+
+/** The lease token of a delivery: the entry id and the delivery count the caller was handed. */
+export interface Delivery {
+  /** Stream entry id (the delivery handle). */
+  entryId: string;
+  /** Times delivered when the caller got it (1 for a `>` read; XPENDING's count after a claim). */
+  deliveries: number;
+}
+
+/** Outcome of a fenced transition: done, or the lease was lost and nothing changed. */
+export type Fenced<T = object> = ({ ok: true } & T) | { ok: false; lost: LeaseLost };
+
+/** A script's integer reply as a number. */
+export const code = (raw: unknown): number => Number(raw);
+
+/**
+ * The one rule for a fenced call that was sent again after a transient failure (`retried`): an answer of
+ * "not pending" means the first try landed and only its reply was lost, so it counts as done.
+ */
+export const landed = (c: number, retried: boolean): boolean => c === 1 || (retried && c === LeaseLost.NotPending);
+
+/** The "lease lost" outcome of code `c` (a code that is not a LeaseLost code counts as not pending). */
+export const lost = (c: number): { ok: false; lost: LeaseLost } => ({
+  ok: false,
+  lost: isLeaseLost(c) ? c : LeaseLost.NotPending,
+});
+
+/** The ARGV tail of a batch: entry id, deliveries, entry id, deliveries... */
+function pairs(ds: readonly Delivery[]): string[] {
+  const out = new Array<string>(ds.length * 2);
+  for (let i = 0; i < ds.length; i++) {
+    const d = ds[i] as Delivery;
+    out[2 * i] = d.entryId;
+    out[2 * i + 1] = String(d.deliveries);
+  }
+  return out;
+}
+
+/**
+ * Run a batched fenced script (ack, renew) over `ds`: one result per delivery, in order. `retried` (default
+ * false): see {@link landed}.
+ */
+export async function runFencedBatch(
+  script: LuaScript,
+  exec: RedisExecutor,
+  keys: QueueKeys,
+  consumer: string,
+  ds: readonly Delivery[],
+  retried = false,
+): Promise<Fenced[]> {
+  if (ds.length === 0) return [];
+  const r = (await script.run(exec, [keys.stream], [GROUP, consumer, ...pairs(ds)])) as unknown[];
+  return r.map((c) => (landed(code(c), retried) ? { ok: true } : lost(code(c))));
+}

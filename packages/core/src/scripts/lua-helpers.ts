@@ -1,0 +1,154 @@
+/**
+ * The Lua helpers scripts share, each defined once and included by name ({@link luaWith}): a script carries only
+ * the helpers it calls and their dependencies, each once, dependencies first (every script body stays in Redis's
+ * script cache, so size counts). The fence helpers take one argument order: stream, group, consumer, then the
+ * entry id(s) and the delivery count(s) the caller was handed.
+ */
+
+/** `now_ms()`: the server's clock in ms. */
+const now_ms = `
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+`;
+
+/** `call_chunked(head, ids, tail)`: redis.call(head..., ids..., tail) in chunks of 500 ids. */
+const call_chunked = `
+-- unpack() of more than ~8000 values fails in Lua, so never one command for an unbounded list.
+local function call_chunked(head, ids, tail)
+  for i = 1, #ids, 500 do
+    local args = {}
+    for _, a in ipairs(head) do args[#args + 1] = a end
+    for j = i, math.min(i + 499, #ids) do args[#args + 1] = ids[j] end
+    if tail then args[#args + 1] = tail end
+    redis.call(unpack(args))
+  end
+end
+`;
+
+/** `wake_if_first(stream, delayed, wakes, member, due)`: a `wake` marker (counted in `wakes`) for a new earliest delayed job. */
+const wake_if_first = `
+local function wake_if_first(stream, delayed, wakes, member, due)
+  local first = redis.call('ZRANGE', delayed, 0, 0)
+  if first[1] == member then
+    redis.call('XADD', stream, '*', 'wake', tostring(due))
+    redis.call('INCR', wakes)
+  end
+end
+`;
+
+/**
+ * `fence(stream, group, consumer, id, deliveries)`: 1 when `consumer` owns the pending entry `id` with exactly
+ * `deliveries` deliveries, else -1 (not pending), -2 (another owner), -3 (delivered again). DESIGN.md, "Fencing".
+ */
+const fence = `
+local function fence(stream, group, consumer, id, deliveries)
+  local p = redis.call('XPENDING', stream, group, id, id, 1)
+  local e = p[1]
+  if not e then return -1 end
+  if e[2] ~= consumer then return -2 end
+  if tostring(e[4]) ~= deliveries then return -3 end
+  return 1
+end
+`;
+
+/**
+ * `fence_many(stream, group, consumer, ids, deliveries)`: the fence code of each `ids[i]` with `deliveries[i]`
+ * (always exactly what fence gives), from one `XPENDING stream group min max count consumer` over the batch's id
+ * range; an id that reply does not list (not pending, another owner, or cut off by the count) gets fence itself.
+ */
+const fence_many = `
+local function fence_many(stream, group, consumer, ids, deliveries)
+  local out = {}
+  if #ids == 1 then
+    out[1] = fence(stream, group, consumer, ids[1], deliveries[1])
+    return out
+  end
+  -- smallest and largest id of the batch, compared as numbers (ms, then seq), never as strings; seq is parsed
+  -- only when ms is not strictly inside the range so far. An id not of the form "ms-seq" is left out of the range
+  -- (it gets the single-id fence, below).
+  local lo, hi, lo_ms, lo_seq, hi_ms, hi_seq
+  for i = 1, #ids do
+    local id = ids[i]
+    local d = string.find(id, '-', 1, true)
+    local ms = d and tonumber(string.sub(id, 1, d - 1))
+    if ms and (not lo or ms <= lo_ms or ms >= hi_ms) then
+      local seq = tonumber(string.sub(id, d + 1))
+      if seq then
+        if not lo or ms < lo_ms or (ms == lo_ms and seq < lo_seq) then lo, lo_ms, lo_seq = id, ms, seq end
+        if not hi or ms > hi_ms or (ms == hi_ms and seq > hi_seq) then hi, hi_ms, hi_seq = id, ms, seq end
+      end
+    end
+  end
+  -- this consumer's pending entries in [lo, hi]: delivery count by entry id
+  local mine, text = {}, {}
+  if lo then
+    local rows = redis.call('XPENDING', stream, group, lo, hi, 2 * #ids + 16, consumer)
+    for _, e in ipairs(rows) do
+      if e[2] == consumer then mine[e[1]] = e[4] end
+    end
+  end
+  for i = 1, #ids do
+    local n = mine[ids[i]]
+    if n == nil then
+      -- not listed: not pending, another owner, or cut off by the count
+      out[i] = fence(stream, group, consumer, ids[i], deliveries[i])
+    else
+      -- the same test as fence's: the delivery count as text against the one the caller was handed
+      local t = text[n]
+      if not t then
+        t = tostring(n)
+        text[n] = t
+      end
+      out[i] = t == deliveries[i] and 1 or -3
+    end
+  end
+  return out
+end
+`;
+
+/** `fence_argv(stream, group, consumer, from)`: fence_many over ARGV's (entry id, deliveries) pairs from index `from`; returns the ids and their codes. */
+const fence_argv = `
+local function fence_argv(stream, group, consumer, from)
+  local ids, dels = {}, {}
+  for i = from, #ARGV, 2 do
+    ids[#ids + 1] = ARGV[i]
+    dels[#dels + 1] = ARGV[i + 1]
+  end
+  return ids, fence_many(stream, group, consumer, ids, dels)
+end
+`;
+
+/** Every helper: its source and the helpers it calls. */
+const HELPERS = {
+  now_ms: { src: now_ms, uses: [] },
+  call_chunked: { src: call_chunked, uses: [] },
+  wake_if_first: { src: wake_if_first, uses: [] },
+  fence: { src: fence, uses: [] },
+  fence_many: { src: fence_many, uses: ['fence'] },
+  fence_argv: { src: fence_argv, uses: ['fence_many'] },
+} as const satisfies Record<string, { src: string; uses: readonly string[] }>;
+
+/** Name of a shared Lua helper. */
+export type LuaHelper = keyof typeof HELPERS;
+
+/** Every helper name (for tests). */
+export const LUA_HELPERS = Object.keys(HELPERS) as LuaHelper[];
+
+/** `body` preceded by the named helpers and what they call, each once, every helper after the ones it calls. */
+export function luaWith(uses: readonly LuaHelper[], body: string): string {
+  const seen = new Set<LuaHelper>();
+  const parts: string[] = [];
+  const add = (name: LuaHelper): void => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    for (const dep of HELPERS[name].uses as readonly LuaHelper[]) add(dep);
+    parts.push(HELPERS[name].src);
+  };
+  for (const name of uses) add(name);
+  return parts.join('') + body;
+}
+
+/** A Lua table literal of the strings `names` (names from our own constants: no quoting needed). */
+export const luaStrings = (names: readonly string[]): string => `{${names.map((n) => `'${n}'`).join(', ')}}`;

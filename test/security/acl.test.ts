@@ -1,0 +1,237 @@
+/**
+ * The ACL line of docs/security.md is enough, and exactly enough: a private redis-server gets that user (read
+ * from the page, so page and test cannot drift); a worker (success, retry, dead letter, delay, cron, lease
+ * renewal, ctx.enqueue), drain, the push dispatcher and every `sluice` command (`sluice metrics` scraped) run
+ * under it; then Redis's ACL LOG must hold no refused command or key, except the CONFIG GET the page leaves out on
+ * purpose.
+ */
+import { readFileSync } from 'node:fs';
+import { buildProgram, captureOutput, runCli } from '@sluice/cli';
+import { createSluice, defineJob, type Sluice } from '@sluice/core';
+import { createPushDispatcher, createWorker, drain } from '@sluice/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JOBS_FIXTURE, run, startSluice } from '../cli/cli-helpers.js';
+import { handlerServer, recordingJob } from '../drivers/push-harness.js';
+import { sleep, waitFor } from '../helpers.js';
+import { get } from '../metrics/metrics-helpers.js';
+import { freePort, type StartedRedis, startRedisServer } from '../redis-server.js';
+import { record, startTracked } from '../worker/harness.js';
+
+const PASSWORD = 'acl-test-pw';
+let redis: StartedRedis;
+let url: string;
+let admin: Sluice;
+
+/** The `ACL SETUSER` line of docs/security.md, as arguments, with the test's password. */
+function aclLineFromDocs(): string[] {
+  const page = readFileSync(new URL('../../docs/security.md', import.meta.url), 'utf8');
+  const lines = page.split('\n').filter((l) => l.startsWith('ACL SETUSER '));
+  expect(lines).toHaveLength(1);
+  return (lines[0] as string).replace('>CHANGE-ME', `>${PASSWORD}`).trim().split(/\s+/);
+}
+
+/** Every ACL LOG entry (what was refused, and why) except the CONFIG GET the page leaves out on purpose. */
+async function refused(): Promise<{ reason: string; object: string }[]> {
+  const raw = (await admin.connection.send(['ACL', 'LOG', '128'])) as unknown[];
+  const entries = raw.map((e) => {
+    if (!Array.isArray(e)) return e as Record<string, unknown>;
+    const m: Record<string, unknown> = {};
+    for (let i = 0; i + 1 < e.length; i += 2) m[String(e[i])] = e[i + 1];
+    return m;
+  });
+  return entries
+    .map((m) => ({ reason: String(m.reason), object: String(m.object) }))
+    .filter((e) => !(e.reason === 'command' && e.object === 'config|get'));
+}
+
+beforeAll(async () => {
+  redis = await startRedisServer();
+  admin = await createSluice({ url: redis.url });
+  const reply = await admin.connection.send(aclLineFromDocs());
+  expect(reply).toBe('OK');
+  await admin.connection.send(['ACL', 'LOG', 'RESET']);
+  await admin.connection.send(['CONFIG', 'RESETSTAT']);
+  url = `redis://sluice:${PASSWORD}@127.0.0.1:${redis.port}`;
+}, 30_000);
+
+afterAll(async () => {
+  await admin?.close();
+  await redis?.stop();
+});
+
+const quiet = { level: process.env.TEST_LOG_LEVEL ?? 'silent' };
+
+describe('the documented ACL user', () => {
+  it('the user is denied what the rule leaves out (the rule is really applied)', async () => {
+    const s = await createSluice({ url });
+    await expect(s.connection.send(['SET', 'other:key', '1'], 'other:key')).rejects.toThrow(/NOPERM/);
+    await expect(s.connection.send(['FLUSHALL'])).rejects.toThrow(/NOPERM/);
+    await s.close();
+    await admin.connection.send(['ACL', 'LOG', 'RESET']);
+  });
+
+  it('runs a worker, drain and the push dispatcher: every path of a job', { timeout: 60_000 }, async () => {
+    const s = await createSluice({ url });
+    const done: string[] = [];
+    const chained = defineJob({ name: 'chained', handler: () => void done.push('chained') });
+    const jobs = [
+      defineJob({
+        name: 'ok',
+        handler: async (_p: object, ctx) => {
+          await ctx.enqueue(chained, {});
+          done.push('ok');
+        },
+      }),
+      defineJob({
+        name: 'flaky',
+        retry: { attempts: 2, backoff: { type: 'fixed', delay: 20 } },
+        handler: () => {
+          throw new Error('always fails');
+        },
+      }),
+      // Longer than the lease: the lease keeper renews it (XCLAIM in the renew script).
+      defineJob({
+        name: 'slow',
+        handler: async () => {
+          await sleep(900);
+          done.push('slow');
+        },
+      }),
+      defineJob({ name: 'tick', schedule: { cron: '* * * * * *' }, handler: () => void done.push('tick') }),
+      chained,
+    ];
+    const w = await startTracked(
+      await createWorker({ url, jobs, lease: 300, blockMs: 200, shutdownGrace: 1000, logger: quiet }),
+    );
+    const dead = record('job:dead', w);
+    await s.enqueue('ok', {}, { key: 'once' });
+    await s.enqueue('ok', {}, { key: 'once' });
+    await s.enqueue('ok', {}, { delay: 50 });
+    await s.enqueueMany('flaky', [{}]);
+    await s.enqueue('slow', {});
+    await waitFor(
+      () =>
+        dead.length === 1 &&
+        done.filter((d) => d === 'ok').length === 2 &&
+        done.filter((d) => d === 'chained').length === 2 &&
+        done.includes('slow') &&
+        done.includes('tick'),
+      'every job path under the ACL user',
+      20_000,
+    );
+    await w.stop();
+
+    await s.enqueue('ok', {});
+    const drained = await drain({ url, jobs, queues: ['ok', 'chained'], budgetMs: 5000, logger: quiet });
+    expect(drained).toMatchObject({ succeeded: 2, dead: 0 });
+
+    const { job, calls } = recordingJob<object>('pushed');
+    const srv = await handlerServer({ jobs: [job], secrets: 'k' });
+    const d = await startTracked(
+      await createPushDispatcher({ url, to: srv.url, secrets: 'k', queues: ['pushed'], blockMs: 200, logger: quiet }),
+    );
+    await s.enqueue('pushed', {});
+    await waitFor(() => calls.length === 1, 'the push');
+    await d.stop();
+    await srv.close();
+
+    expect(await s.stats()).toEqual(expect.any(Array));
+    const [entry] = await s.dead.list('flaky');
+    expect(await s.dead.get('flaky', entry?.deadId ?? '')).not.toBeNull();
+    expect(await s.dead.redrive('flaky', { all: true })).toEqual({ moved: 1, notMoved: [] });
+    await s.pause('flaky');
+    await s.resume('flaky');
+    await s.close();
+    expect(await refused()).toEqual([]);
+  });
+
+  it('runs every sluice command', { timeout: 90_000 }, async () => {
+    const g = ['--redis', url];
+    const s = await createSluice({ url });
+    await s.enqueue('flaky', {});
+    const dead = await createWorker({
+      url,
+      jobs: [defineJob({ name: 'flaky', retry: { attempts: 1 }, handler: () => Promise.reject(new Error('no')) })],
+      logger: quiet,
+    });
+    const died = record('job:dead', dead);
+    await startTracked(dead);
+    await waitFor(() => died.length >= 1, 'a dead letter to show');
+    await dead.stop();
+    const [entry] = await s.dead.list('flaky');
+    const deadId = entry?.deadId ?? '';
+
+    const srv = await handlerServer({ jobs: [recordingJob<object>('report').job], secrets: 'k' });
+    const inProcess = (args: string[], input?: string) =>
+      run(async (io) => {
+        const stdin = input === undefined ? {} : { input: (await import('node:stream')).Readable.from([input]) };
+        await runCli([...args, ...g], { io, ...stdin });
+      });
+    const untilDrained = async (args: string[], env: Record<string, string>) => {
+      await s.enqueue('report', {});
+      const p = startSluice([...args, '--log-level', 'warn', ...g], { env });
+      await waitFor(
+        async () => (await s.stats('report'))[0]?.ready === 0 && (await s.stats('report'))[0]?.running === 0,
+        `${args[1]} to run the job`,
+        20_000,
+      );
+      p.child.kill('SIGTERM');
+      return p.done;
+    };
+    const commands: Record<string, () => Promise<{ code: number | null }>> = {
+      enqueue: async () => {
+        await inProcess(['enqueue', 'report', '{}', '--key', 'k1']);
+        return inProcess(['enqueue', 'report', '--ndjson'], '{}\n{}\n');
+      },
+      'queue stats': () => inProcess(['queue', 'stats', '--json']),
+      'queue list': () => inProcess(['queue', 'list']),
+      'queue pause': () => inProcess(['queue', 'pause', 'report']),
+      'queue resume': () => inProcess(['queue', 'resume', 'report']),
+      'dead list': () => inProcess(['dead', 'list', 'flaky']),
+      'dead show': () => inProcess(['dead', 'show', 'flaky', deadId]),
+      'dead redrive': () => inProcess(['dead', 'redrive', 'flaky', deadId]),
+      'dead purge': () => inProcess(['dead', 'purge', 'flaky', '--yes']),
+      metrics: async () => {
+        const port = await freePort();
+        const p = startSluice(['metrics', '--port', String(port), '--host', '127.0.0.1', '--log-level', 'warn', ...g]);
+        await waitFor(async () => (await get(port, '/readyz')).status === 200, 'sluice metrics to be ready', 20_000);
+        expect((await get(port, '/metrics')).body).toMatch(/^sluice_queue_ready\{queue="report"\} \d+$/m);
+        p.child.kill('SIGINT');
+        return p.done;
+      },
+      'worker drain': () => inProcess(['worker', 'drain', JOBS_FIXTURE, '--budget', '3s']),
+      'worker start': () => untilDrained(['worker', 'start', JOBS_FIXTURE], {}),
+      'worker push': () =>
+        untilDrained(['worker', 'push', '--to', srv.url, '--secret-env', 'PUSH_SECRET', '--queue', 'report'], {
+          PUSH_SECRET: 'k',
+        }),
+    };
+    expect(Object.keys(commands).sort()).toEqual(leafCommands(buildProgram({ io: captureOutput() })).sort());
+    for (const [name, runIt] of Object.entries(commands)) {
+      const r = await runIt();
+      expect({ name, code: r.code }).toEqual({ name, code: 0 });
+    }
+    await srv.close();
+    const waiting = await createSluice({ url, replicaAcks: { replicas: 0, timeoutMs: 10 } });
+    await waiting.enqueue('report', {});
+    await waiting.close();
+    await s.close();
+    expect(await refused()).toEqual([]);
+  });
+
+  it('lists only commands Sluice sent: every one in the rule was called (INFO commandstats)', async () => {
+    const info = String(await admin.connection.send(['INFO', 'commandstats']));
+    const called = new Set([...info.matchAll(/^cmdstat_([a-z|-]+):calls=(\d+)/gm)].map((m) => m[1] as string));
+    const allowed = aclLineFromDocs()
+      .filter((a) => a.startsWith('+'))
+      .map((a) => a.slice(1));
+    expect(allowed.filter((c) => !called.has(c))).toEqual([]);
+  });
+});
+
+/** Every runnable command of the program, by its full name (`dead list`). */
+type Program = ReturnType<typeof buildProgram>;
+function leafCommands(cmd: Program, path: string[] = []): string[] {
+  if (cmd.commands.length === 0) return [path.join(' ')];
+  return cmd.commands.flatMap((c) => leafCommands(c, [...path, c.name()]));
+}
