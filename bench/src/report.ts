@@ -8,6 +8,7 @@ const COLUMNS: ReadonlyArray<[ImplName, string]> = [
   ['raw', 'raw loop'],
   ['sluice', 'Sluice'],
   ['sluice-timer', 'Sluice, 5 s cmd timer'],
+  ['sluice-metrics', 'Sluice, metrics on'],
   ['bullmq', 'BullMQ'],
 ];
 

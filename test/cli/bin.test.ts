@@ -15,7 +15,7 @@ describe('the sluice binary', () => {
     const c = conn();
     const enq = await spawnSluice(['enqueue', 'emails', '{"to":"ada@example.com"}', ...global(c)]);
     expect([enq.code, enq.stderr]).toEqual([0, '']);
-    expect(enq.stdout).toMatch(/^[0-9a-f-]{36}\n$/);
+    expect(enq.stdout).toMatch(/^\d+-\d+\n$/); // the stream entry id is the job id
     const stats = await spawnSluice(['queue', 'stats', '--json', ...global(c)]);
     expect([stats.code, stats.stderr]).toEqual([0, '']);
     expect(JSON.parse(stats.stdout)).toMatchObject({

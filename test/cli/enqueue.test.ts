@@ -16,7 +16,7 @@ describe('sluice enqueue', () => {
     const r = await run((io) => enqueueCommand({ ...c, job: 'send-email', payload: '{"to":"ada@example.com"}' }, io));
     expect(r.code).toBe(0);
     expect(r.stdout).toHaveLength(1);
-    expect(r.stdout[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(r.stdout[0]).toMatch(/^\d+-\d+$/); // the stream entry id is the job id
     expect(await figures(c, 'send-email')).toMatchObject({ ready: 1, delayed: 0 });
   });
 

@@ -31,11 +31,14 @@ describe('enqueue', () => {
   it('writes one stream entry with the envelope fields and registers the queue', async () => {
     const r = await sluice.enqueue(sendEmail, { to: 'a@b.co' }, { trace: '00-abc-def-01' });
     expect(r.deduplicated).toBe(false);
-    expect(r.id).toMatch(/^[0-9a-f-]{36}$/);
+    // the job's id is its stream entry id; the entry has no `id` field and the job no index entry
+    expect(r.id).toMatch(/^\d+-0$/);
     const entries = await sluice.streams.xrange(sluice.keys('emails').stream);
     expect(entries).toHaveLength(1);
+    expect(entries[0]?.id).toBe(r.id);
+    expect(entries[0]?.fields.id).toBeUndefined();
+    expect(await sluice.connection.send(['EXISTS', sluice.keys('emails').index], sluice.keys('emails').index)).toBe(0);
     expect(entries[0]?.fields).toMatchObject({
-      id: r.id,
       name: 'send-email',
       data: '{"to":"a@b.co"}',
       attempt: '1',
@@ -86,6 +89,9 @@ describe('enqueueMany', () => {
     expect(r).toHaveLength(2500);
     expect(new Set(r.map((x) => x.id)).size).toBe(2500);
     expect(await xlen(sluice.keys('emails').stream)).toBe(2500);
+    // each job's id is its entry id, in order
+    const entries = await sluice.streams.xrange(sluice.keys('emails').stream);
+    expect(entries.map((e) => e.id)).toEqual(r.map((x) => x.id));
   });
 
   it('writes nothing when one payload is bad, and names its index', async () => {

@@ -1,8 +1,9 @@
 /**
  * The ACL line of docs/security.md is enough, and exactly enough: a private redis-server gets that user (read
  * from the page, so page and test cannot drift); a worker (success, retry, dead letter, delay, cron, lease
- * renewal, ctx.enqueue), drain, the push dispatcher and every `sluice` command run under it; then Redis's ACL LOG
- * must hold no refused command or key, except the CONFIG GET the page leaves out on purpose.
+ * renewal, ctx.enqueue), drain, the push dispatcher and every `sluice` command (`sluice metrics` scraped) run
+ * under it; then Redis's ACL LOG must hold no refused command or key, except the CONFIG GET the page leaves out on
+ * purpose.
  */
 import { readFileSync } from 'node:fs';
 import { buildProgram, captureOutput, runCli } from '@sluice/cli';
@@ -12,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOBS_FIXTURE, run, startSluice } from '../cli/cli-helpers.js';
 import { handlerServer, recordingJob } from '../drivers/push-harness.js';
 import { sleep, waitFor } from '../helpers.js';
-import { type StartedRedis, startRedisServer } from '../redis-server.js';
+import { get } from '../metrics/metrics-helpers.js';
+import { freePort, type StartedRedis, startRedisServer } from '../redis-server.js';
 import { record, startTracked } from '../worker/harness.js';
 
 const PASSWORD = 'acl-test-pw';
@@ -201,6 +203,14 @@ describe('the documented ACL user', () => {
       'dead show': () => inProcess(['dead', 'show', 'flaky', deadId]),
       'dead redrive': () => inProcess(['dead', 'redrive', 'flaky', deadId]),
       'dead purge': () => inProcess(['dead', 'purge', 'flaky', '--yes']),
+      metrics: async () => {
+        const port = await freePort();
+        const p = startSluice(['metrics', '--port', String(port), '--host', '127.0.0.1', '--log-level', 'warn', ...g]);
+        await waitFor(async () => (await get(port, '/readyz')).status === 200, 'sluice metrics to be ready', 20_000);
+        expect((await get(port, '/metrics')).body).toMatch(/^sluice_queue_ready\{queue="report"\} \d+$/m);
+        p.child.kill('SIGINT');
+        return p.done;
+      },
       'worker drain': () => inProcess(['worker', 'drain', JOBS_FIXTURE, '--budget', '3s']),
       'worker start': () => untilDrained(['worker', 'start', JOBS_FIXTURE], {}),
       'worker push': () =>

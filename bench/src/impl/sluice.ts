@@ -1,21 +1,30 @@
 /**
  * Sluice: createSluice().enqueue / enqueueMany, and one createWorker() with the given concurrency. Every
  * guarantee stays on (fenced acks, leases, dead letters). `commandTimeout` set means @redis/client's
- * per-command timeout is armed (the `sluice-timer` variant); unset means Sluice's default.
+ * per-command timeout is armed (the `sluice-timer` variant); unset means Sluice's default. `metrics` turns on
+ * the worker's Prometheus metrics (the `sluice-metrics` variant) and collects them every second, as a scraper
+ * with a 1 s interval would (queue gauges read from Redis at most every 5 s, the default cache).
  */
 import { createSluice, defineJob, type RedisClientLike } from '@sluice/core';
 import { createSluiceClient } from '@sluice/core/internal';
 import { createWorker } from '@sluice/worker';
+import { Registry } from 'prom-client';
 import type { BenchPayload } from '../payload.js';
 import { type Impl, QUEUE, type WorkerSpec } from './types.js';
 
 const noop = defineJob({ name: QUEUE, handler: async (_p: BenchPayload) => {} });
 
-export function sluice(commandTimeout?: number): Impl {
+/** Collect `registry` every second until the returned function is called. */
+function scrapeEverySecond(registry: Registry): () => void {
+  const timer = setInterval(() => void registry.metrics().catch(() => undefined), 1000);
+  return () => clearInterval(timer);
+}
+
+export function sluice(commandTimeout?: number, metrics = false): Impl {
   const clientFor = (url: string): { url?: string; client?: RedisClientLike } =>
     commandTimeout === undefined ? { url } : { client: createSluiceClient(url, 5000, commandTimeout) };
   return {
-    name: commandTimeout === undefined ? 'sluice' : 'sluice-timer',
+    name: metrics ? 'sluice-metrics' : commandTimeout === undefined ? 'sluice' : 'sluice-timer',
     producer: async (url) => {
       const s = await createSluice(clientFor(url));
       const opened = s.connection.client;
@@ -36,10 +45,19 @@ export function sluice(commandTimeout?: number): Impl {
         },
       });
       const opts = clientFor(url);
-      const w = await createWorker({ ...opts, jobs: [job], concurrency: spec.concurrency, logger: { level: 'error' } });
+      const registry = metrics ? new Registry() : undefined;
+      const w = await createWorker({
+        ...opts,
+        jobs: [job],
+        concurrency: spec.concurrency,
+        logger: { level: 'error' },
+        ...(registry ? { metrics: { port: 0, host: '127.0.0.1', registry } } : {}),
+      });
       await w.start();
+      const stopScraping = registry ? scrapeEverySecond(registry) : () => {};
       return {
         close: async () => {
+          stopScraping();
           await w.stop();
           if (opts.client) await opts.client.close();
         },

@@ -1,9 +1,12 @@
 /** What each implementation under test (raw loop, Sluice, BullMQ) provides to the scenarios. */
 import type { BenchPayload } from '../payload.js';
 
-/** Implementations compared. `sluice-timer` is Sluice with @redis/client's per-command timeout armed (5000 ms). */
+/**
+ * Implementations compared. `sluice-timer` is Sluice with @redis/client's per-command timeout armed (5000 ms);
+ * `sluice-metrics` is Sluice with Prometheus metrics on, its registry collected every second.
+ */
 export const IMPLS = ['raw', 'sluice', 'bullmq'] as const;
-export type ImplName = (typeof IMPLS)[number] | 'sluice-timer';
+export type ImplName = (typeof IMPLS)[number] | 'sluice-timer' | 'sluice-metrics';
 
 /** The queue (BullMQ, Sluice) or stream (raw) every scenario uses. */
 export const QUEUE = 'bench';
@@ -39,5 +42,5 @@ export async function loadImpl(name: ImplName): Promise<Impl> {
   if (name === 'raw') return (await import('./raw.js')).raw;
   if (name === 'bullmq') return (await import('./bullmq.js')).bullmq;
   const { sluice } = await import('./sluice.js');
-  return sluice(name === 'sluice-timer' ? 5000 : undefined);
+  return sluice(name === 'sluice-timer' ? 5000 : undefined, name === 'sluice-metrics');
 }

@@ -26,6 +26,7 @@ export {
   jobShowCommand,
   jobTable,
 } from './commands/job.js';
+export { type MetricsCommandOptions, metricsCommand, resolveMetricsCommand } from './commands/metrics.js';
 export {
   type QueueActionOptions,
   type QueueDestroyOptions,

@@ -3,7 +3,7 @@
  * (errors become usage errors naming the flag) and find one by name.
  */
 import type { AnyJob } from '@sluice/core';
-import { JobModuleError, loadJobs } from '@sluice/worker';
+import { JobModuleError, loadJobs } from '@sluice/worker/internal';
 import { usageError } from './errors.js';
 
 /** Import each module of `specs` (paths from `cwd`, default the working directory, or packages); every job. */

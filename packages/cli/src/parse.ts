@@ -12,6 +12,13 @@ export function parseCount(value: string | number, flag: string, min = 0): numbe
   return n;
 }
 
+/** A TCP port from a flag value (0 to 65535); throws naming `flag`. */
+export function parsePort(value: string | number, flag: string): number {
+  const n = parseCount(value, flag, 0);
+  if (n > 65_535) throw usageError(`${flag} expects a port from 0 to 65535; got ${JSON.stringify(String(value))}`);
+  return n;
+}
+
 /** Milliseconds from a duration flag (`500ms`, `10s`, `5m`, `1h30m`); throws naming `flag`. */
 export function parseDurationFlag(value: string | number, flag: string): number {
   try {

@@ -20,10 +20,13 @@ export function registerWorker(program: Command, ctx: ProgramContext): void {
     .option('--log-level <level>', `log level: ${LOG_LEVELS.join(', ')} (default: LOG_LEVEL or info)`)
     .option('--pretty', 'human-readable logs (needs pino-pretty; default: pretty in a terminal, JSON lines otherwise)')
     .option('--no-pretty', 'JSON log lines even in a terminal')
+    .option('--metrics-port <port>', 'serve Prometheus /metrics, /healthz and /readyz on this port (default: off)')
+    .option('--metrics-host <host>', 'interface of the metrics port (default 0.0.0.0)')
     .addHelpText(
       'after',
       examples(
         'sluice worker start ./dist/jobs.js',
+        'sluice worker start ./dist/jobs.js --metrics-port 9464',
         'sluice worker start ./dist/jobs.js --queue emails --concurrency 50 --lease 1m --grace 30s',
         'sluice worker start ./dist/jobs.js --log-level debug --pretty',
       ),
@@ -39,6 +42,8 @@ export function registerWorker(program: Command, ctx: ProgramContext): void {
           grace: o.grace as string | undefined,
           logLevel: o.logLevel as string | undefined,
           pretty: o.pretty as boolean | undefined,
+          metricsPort: o.metricsPort as string | undefined,
+          metricsHost: o.metricsHost as string | undefined,
         },
         ctx.io,
       );

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { connectOf, examples, type ProgramContext } from './cli-context.js';
 import { enqueueCommand } from './commands/enqueue.js';
+import { metricsCommand } from './commands/metrics.js';
 import { queueListCommand, queuePauseCommand, queueResumeCommand } from './commands/queue.js';
 import { statsCommand } from './commands/stats.js';
 import { EXIT, ExitError } from './errors.js';
@@ -170,6 +171,33 @@ export function buildProgram(ctx: ProgramContext): Command {
     .addHelpText('after', examples('sluice queue resume emails'))
     .action(async (name: string, _o: unknown, cmd: Command) => {
       await queueResumeCommand({ ...connectOf(cmd), queue: name }, io);
+    });
+
+  program
+    .command('metrics')
+    .description('serve Prometheus queue gauges of every (or the named) queue on /metrics, until Ctrl-C')
+    .requiredOption('--port <port>', 'port of /metrics, /healthz and /readyz (9464 is usual; 0 picks a free one)')
+    .option('--host <host>', 'interface to bind (default 0.0.0.0; 127.0.0.1 for local scrapes only)')
+    .option('--queue <queue>', 'export only this queue (repeatable; default: every known queue)', collect)
+    .option('--cache <duration>', 'reuse queue stats between scrapes for this long (default 5s)')
+    .option('--log-level <level>', 'log level: trace, debug, info, warn, error, fatal, silent (default: info)')
+    .addHelpText(
+      'after',
+      examples('sluice metrics --port 9464', 'sluice metrics --port 9464 --host 127.0.0.1 --queue emails --cache 15s'),
+    )
+    .action(async (o: Record<string, unknown>, cmd: Command) => {
+      await metricsCommand(
+        {
+          ...connectOf(cmd),
+          port: o.port as string | undefined,
+          host: o.host as string | undefined,
+          queues: o.queue as string[] | undefined,
+          cache: o.cache as string | undefined,
+          logLevel: o.logLevel as string | undefined,
+          ...(ctx.interrupt ? { signal: ctx.interrupt() } : {}),
+        },
+        io,
+      );
     });
 
   registerQueueDestroy(queue, io);

@@ -1,12 +1,12 @@
 /**
  * enqueueMany after a write of a batch failed (a master died, a connection dropped): the jobs whose XADD has no
- * reply are looked up in the stream by job id once the queue's node answers again (a promoted replica), the
- * missing ones are sent again, and so on until every job is in or `DEFAULTS.enqueueRecoverMs` has passed. Then
+ * reply are looked up in the stream by their fields (name, payload, enqueue time, trace: the entry has no job
+ * id field) once the queue's node answers again (a promoted replica), the missing ones are sent again, and so on until every job is in or `DEFAULTS.enqueueRecoverMs` has passed. Then
  * an {@link EnqueueManyError} names exactly which payloads were written. Only this failure path runs any of it.
  */
 import { xrangeReply } from './commands/xrange.js';
 import type { RedisExecutor } from './connection.js';
-import type { JobEnvelope } from './job.js';
+import { envelopeFields, type JobEnvelope } from './job.js';
 import { DEFAULTS } from './options.js';
 
 /** enqueueMany could not write every payload; which were written, which were not, and which nobody can tell. */
@@ -75,19 +75,38 @@ export async function retryIdempotent(send: () => Promise<unknown>, cause: unkno
   throw lastError;
 }
 
-/** Entry ids of the jobs of `wanted` (job id to entry id) found in `stream` after `after` (exclusive). */
-async function lookUp(exec: RedisExecutor, stream: string, after: string, wanted: Set<string>) {
-  const found = new Map<string, string>();
+/** What identifies an immediate job's entry (it has no `id` field): its name, payload, enqueue time and trace. */
+const contentOf = (f: { name?: string; enqueuedAt?: string | number; trace?: string | undefined; data?: string }) =>
+  `${f.name}\n${f.enqueuedAt}\n${f.trace ?? ''}\n${f.data}`;
+
+/**
+ * Entry ids of the missing jobs (`wanted`: content -> their indexes, in send order) found in `stream` after
+ * `after` (exclusive), skipping the entries already acknowledged (`known`). Entries of equal content are matched
+ * in stream order, which is send order (one pipelined connection).
+ */
+async function lookUp(
+  exec: RedisExecutor,
+  stream: string,
+  after: string,
+  wanted: Map<string, number[]>,
+  known: Set<string>,
+): Promise<Map<number, string>> {
+  const found = new Map<number, string>();
+  let left = [...wanted.values()].reduce((n, l) => n + l.length, 0);
   let start = after;
-  for (let pages = 0; pages < 10_000 && found.size < wanted.size; pages++) {
+  for (let pages = 0; pages < 10_000 && left > 0; pages++) {
     const { values, error } = await settleWithin([
       exec.send(['XRANGE', stream, start, '+', 'COUNT', String(PAGE)], stream),
     ]);
     if (values[0] === undefined) throw error;
     const entries = xrangeReply(values[0]);
     for (const e of entries) {
-      const id = e.fields.id;
-      if (id !== undefined && wanted.has(id)) found.set(id, e.id);
+      if (e.fields.id !== undefined || known.has(e.id)) continue;
+      const i = wanted.get(contentOf(e.fields))?.shift();
+      if (i !== undefined) {
+        found.set(i, e.id);
+        left--;
+      }
     }
     if (entries.length < PAGE) break;
     start = `(${entries[entries.length - 1]?.id}`;
@@ -98,7 +117,7 @@ async function lookUp(exec: RedisExecutor, stream: string, after: string, wanted
 /**
  * Make sure every job of `batch` is in `stream`: `entryIds[i]` is the XADD reply of `batch[i]` or `undefined`
  * (no reply). `after` is an exclusive lower bound of where they can be (the last entry id acknowledged before
- * them); `resend` adds one job again (the enqueue script). Returns the entry ids, or throws {@link EnqueueManyError} (indexes offset by `first`) when the time is up.
+ * them). Returns the entry ids, or throws {@link EnqueueManyError} (indexes offset by `first`) when the time is up.
  */
 export async function recoverBatch(
   exec: RedisExecutor,
@@ -109,7 +128,6 @@ export async function recoverBatch(
   first: number,
   cause: unknown,
   total: number,
-  resend: (env: JobEnvelope) => Promise<string>,
 ): Promise<string[]> {
   const deadline = Date.now() + DEFAULTS.enqueueRecoverMs;
   let lastError = cause;
@@ -131,17 +149,24 @@ export async function recoverBatch(
     }
     await new Promise((r) => setTimeout(r, ROUND_MS));
     try {
-      const wanted = new Set(missing.map((i) => (batch[i] as JobEnvelope).id));
-      const found = await lookUp(exec, stream, after, wanted);
-      const again: number[] = [];
+      const wanted = new Map<string, number[]>();
       for (const i of missing) {
-        const at = found.get((batch[i] as JobEnvelope).id);
-        if (at === undefined) again.push(i);
+        const k = contentOf(batch[i] as JobEnvelope);
+        wanted.set(k, [...(wanted.get(k) ?? []), i]);
+      }
+      const known = new Set(entryIds.filter((v): v is string => v !== undefined));
+      const found = await lookUp(exec, stream, after, wanted, known);
+      const resend: number[] = [];
+      for (const i of missing) {
+        const at = found.get(i);
+        if (at === undefined) resend.push(i);
         else entryIds[i] = at;
       }
-      const sent = again.map((i) => resend(batch[i] as JobEnvelope));
-      const { values, error } = await settleWithin(sent);
-      again.forEach((i, k) => {
+      const sent = resend.map((i) =>
+        exec.send(['XADD', stream, '*', ...envelopeFields(batch[i] as JobEnvelope, false)], stream),
+      );
+      const { values, error } = await settleWithin(sent as Promise<string>[]);
+      resend.forEach((i, k) => {
         entryIds[i] = values[k];
       });
       if (error !== undefined) lastError = error;

@@ -1,6 +1,6 @@
 /**
- * enqueue / enqueueMany: validate (schema, JSON, size) before anything is written, then one enqueue script call
- * per job (it writes the job and its index entry). enqueueMany pipelines a batch of calls
+ * enqueue / enqueueMany: validate (schema, JSON, size) before anything is written, then one XADD for an
+ * immediate job, or the enqueue script for a delayed or idempotent one. enqueueMany pipelines a batch of XADDs
  * in one write (auto-pipelining) and validates the whole batch first, so a bad payload writes nothing.
  */
 import type { RedisExecutor } from './connection.js';
@@ -9,8 +9,8 @@ import { isJobDefinition } from './define-job.js';
 import { parseDuration } from './duration.js';
 import { EnqueueManyError, recoverBatch, retryIdempotent, settleWithin } from './enqueue-recover.js';
 import { SluiceArgumentError } from './errors.js';
-import { encodePayload, type JobEnvelope, newJobId } from './job.js';
-import { assertJobName, type QueueKeys, queueKeys, queuesKey } from './keys.js';
+import { encodePayload, envelopeFields, type JobEnvelope, newJobId } from './job.js';
+import { assertJobName, queueKeys, queuesKey } from './keys.js';
 import { DEFAULTS } from './options.js';
 import { type EnqueueMode, runEnqueue } from './scripts/index.js';
 import { checkPayload, validatePayload } from './validate.js';
@@ -24,6 +24,8 @@ export interface EnqueueContext {
   known: Set<string>;
   /** After each write, wait for this many replicas to acknowledge it (WAIT); default: don't wait. */
   replicaAcks?: ReplicaAcks | undefined;
+  /** Told after jobs were written to `queue` (not for a deduplicated enqueue), e.g. to count them; default none. */
+  onEnqueued?: ((queue: string, job: string, count: number) => void) | undefined;
 }
 
 /** Wait for replicas after each enqueue, so an acknowledged enqueue survives a failover. */
@@ -48,25 +50,23 @@ async function awaitReplicas(ctx: EnqueueContext, key: string, queue: string): P
 
 /**
  * A batch whose write failed: an immediate batch is recovered (looked up and re-sent, see {@link recoverBatch});
- * a delayed one throws {@link EnqueueManyError} naming the jobs acknowledged. Returns the new lower bound.
+ * a delayed one throws {@link EnqueueManyError} naming the jobs acknowledged. Returns the batch's entry ids.
  */
 async function failedBatch(
   ctx: EnqueueContext,
   stream: string,
   batch: readonly JobEnvelope[],
   sent: readonly Promise<unknown>[],
-  at: { after: string; first: number; total: number; now: boolean; queue: string },
+  at: { after: string; first: number; total: number; now: boolean },
   cause: unknown,
-): Promise<string> {
+): Promise<string[]> {
   const { values } = await settleWithin(sent);
   if (at.now) {
     const ids = values.map((v) => (typeof v === 'string' ? v : undefined));
     const firstMissing = ids.indexOf(undefined);
     const lastBefore = ids.findLastIndex((v, k) => v !== undefined && k < firstMissing);
     const after = lastBefore >= 0 ? `(${ids[lastBefore]}` : at.after;
-    const resend = (env: JobEnvelope) => addNow(ctx, queueKeys(ctx.prefix, at.queue), env);
-    const done = await recoverBatch(ctx.exec, stream, batch, ids, after, at.first, cause, at.total, resend);
-    return `(${done[done.length - 1] as string}`;
+    return recoverBatch(ctx.exec, stream, batch, ids, after, at.first, cause, at.total);
   }
   const idx = (pred: (k: number) => boolean) => [...values.keys()].filter(pred).map((k) => at.first + k);
   const rest = Array.from({ length: at.total - at.first - batch.length }, (_, k) => at.first + batch.length + k);
@@ -79,11 +79,6 @@ async function failedBatch(
     unknown,
     { cause },
   );
-}
-
-/** Add an immediate job (stream entry and index entry in one script); resolves to its stream entry id. */
-async function addNow(ctx: EnqueueContext, keys: QueueKeys, env: JobEnvelope): Promise<string> {
-  return (await runEnqueue(ctx.exec, keys, env, { mode: 'now' })).entryId as string;
 }
 
 /** A job definition or, untyped, a job name. */
@@ -144,6 +139,12 @@ export async function enqueue(
 ): Promise<EnqueueResult> {
   const { keys, env, when } = await prepare(ctx, ref, payload, opts);
   await register(ctx, keys.queue);
+  if (when.mode === 'now' && env.key === undefined) {
+    const id = String(await ctx.exec.send(['XADD', keys.stream, '*', ...envelopeFields(env, false)], keys.stream));
+    await awaitReplicas(ctx, keys.stream, keys.queue);
+    ctx.onEnqueued?.(keys.queue, env.name, 1);
+    return { id, deduplicated: false };
+  }
   const ttl = opts?.keyTtl ?? DEFAULTS.keyTtl;
   if (!(Number.isInteger(ttl) && ttl > 0))
     throw new SluiceArgumentError(`keyTtl must be positive milliseconds; got ${ttl}`);
@@ -155,14 +156,15 @@ export async function enqueue(
     env.key === undefined ? undefined : { key: env.key, ttlMs: ttl },
   );
   await awaitReplicas(ctx, keys.stream, keys.queue);
-  return { id: r.id, deduplicated: r.deduplicated };
+  if (!r.deduplicated) ctx.onEnqueued?.(keys.queue, env.name, 1);
+  return r;
 }
 
 /**
  * Enqueue many payloads of one job. Every payload is validated first (nothing is written if one is bad);
  * then each batch of `DEFAULTS.enqueueBatch` goes out as one pipelined write. Idempotency keys are per job,
  * so `options.key` is refused here. When a write fails (e.g. the queue's master dies), the jobs without a reply
- * are looked up by job id and re-sent once the queue's node answers again (a promoted replica), for up to
+ * are looked up by their fields and re-sent once the queue's node answers again (a promoted replica), for up to
  * `DEFAULTS.enqueueRecoverMs`; then an {@link EnqueueManyError} names exactly which payloads were written.
  */
 export async function enqueueMany(
@@ -206,23 +208,30 @@ export async function enqueueMany(
   for (let i = 0; i < envs.length; i += DEFAULTS.enqueueBatch) {
     const batch = envs.slice(i, i + DEFAULTS.enqueueBatch);
     const sent = batch.map((env) =>
-      when.mode === 'now' ? addNow(ctx, keys, env) : runEnqueue(ctx.exec, keys, env, when),
+      when.mode === 'now'
+        ? ctx.exec.send(['XADD', keys.stream, '*', ...envelopeFields(env, false)], keys.stream)
+        : runEnqueue(ctx.exec, keys, env, when),
     );
+    let ids: unknown[];
     try {
-      const ids = await Promise.all(sent);
-      if (when.mode === 'now') after = `(${ids[ids.length - 1] as string}`;
+      ids = await Promise.all(sent);
     } catch (e) {
-      after = await failedBatch(
+      ids = await failedBatch(
         ctx,
         keys.stream,
         batch,
         sent,
-        { after, first: i, total: envs.length, now: when.mode === 'now', queue: keys.queue },
+        { after, first: i, total: envs.length, now: when.mode === 'now' },
         e,
       );
     }
+    if (when.mode === 'now') after = `(${ids[ids.length - 1] as string}`;
     await awaitReplicas(ctx, keys.stream, keys.queue);
-    for (let j = 0; j < batch.length; j++) out[i + j] = { id: (batch[j] as JobEnvelope).id, deduplicated: false };
+    ctx.onEnqueued?.(keys.queue, name, batch.length);
+    // an immediate job's id is its entry id (the XADD reply); a delayed one keeps the id it was given
+    for (let j = 0; j < batch.length; j++) {
+      out[i + j] = { id: when.mode === 'now' ? String(ids[j]) : (batch[j] as JobEnvelope).id, deduplicated: false };
+    }
   }
   return out;
 }

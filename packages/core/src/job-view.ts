@@ -43,11 +43,14 @@ const num = (v: string | undefined): number | null => {
   return Number.isFinite(n) ? n : null;
 };
 
-/** A job's view from its fields (a stream entry's, a delayed member's or a cancelled record's). */
-export function jobFromFields(state: JobState, f: StreamFields): JobInfo {
+/**
+ * A job's view from its fields (a stream entry's, a delayed member's or a cancelled record's). `entryId` (default
+ * none): the stream entry's id, the job's id when the entry has no `id` field.
+ */
+export function jobFromFields(state: JobState, f: StreamFields, entryId?: string): JobInfo {
   const firstFailedAt = num(f.firstFailedAt) ?? undefined;
   return {
-    id: f.id ?? '',
+    id: f.id ?? entryId ?? '',
     state,
     name: f.name ?? '',
     data: f.data ?? '',

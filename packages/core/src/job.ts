@@ -26,23 +26,16 @@ export interface JobEnvelope {
   firstFailedAt?: number | undefined;
 }
 
-/** A new job id: a random UUID. */
+/** A new job id for a job that has no stream entry yet (a delayed or cron job): a random UUID. */
 export const newJobId = (): string => randomUUID();
 
-/** Stream entry fields of an envelope, as a flat `[field, value, ...]` list. */
-export function envelopeFields(env: JobEnvelope): string[] {
-  const f = [
-    'id',
-    env.id,
-    'name',
-    env.name,
-    'data',
-    env.data,
-    'attempt',
-    String(env.attempt),
-    'enqueuedAt',
-    String(env.enqueuedAt),
-  ];
+/**
+ * Stream entry fields of an envelope, as a flat `[field, value, ...]` list. `withId` (default true): false for a
+ * job added straight to the stream, whose job id is then its entry id (decodeEnvelope's `entryId`).
+ */
+export function envelopeFields(env: JobEnvelope, withId = true): string[] {
+  const f = ['name', env.name, 'data', env.data, 'attempt', String(env.attempt), 'enqueuedAt', String(env.enqueuedAt)];
+  if (withId) f.unshift('id', env.id);
   if (env.trace !== undefined) f.push('trace', env.trace);
   if (env.key !== undefined) f.push('key', env.key);
   if (env.firstFailedAt !== undefined) f.push('firstFailedAt', String(env.firstFailedAt));
@@ -74,10 +67,14 @@ function intField(v: string | undefined): number | undefined {
 
 const present = (v: string | undefined): v is string => typeof v === 'string' && v !== '';
 
-/** Decode the fields of a stream entry. Never throws: a malformed entry comes back with the reason. */
-export function decodeEnvelope(fields: Record<string, string>): DecodedEnvelope {
+/**
+ * Decode the fields of a stream entry. Never throws: a malformed entry comes back with the reason. The job id is
+ * the `id` field, or else `entryId` (a job added straight to the stream has no `id` field: its entry id is its id).
+ */
+export function decodeEnvelope(fields: Record<string, string>, entryId?: string): DecodedEnvelope {
+  const id = fields.id ?? entryId;
   const partial: Partial<JobEnvelope> = {
-    id: fields.id,
+    id,
     name: fields.name,
     data: fields.data,
     attempt: intField(fields.attempt),
@@ -87,11 +84,11 @@ export function decodeEnvelope(fields: Record<string, string>): DecodedEnvelope 
     firstFailedAt: intField(fields.firstFailedAt),
   };
   const { attempt } = partial;
-  if (present(fields.id) && present(fields.name) && present(fields.data) && attempt !== undefined && attempt >= 1) {
+  if (present(id) && present(fields.name) && present(fields.data) && attempt !== undefined && attempt >= 1) {
     partial.enqueuedAt ??= 0;
     return { ok: true, job: partial as JobEnvelope };
   }
-  const missing = ['id', 'name', 'data'].filter((k) => !present(fields[k]));
+  const missing = ['id', 'name', 'data'].filter((k) => !present(k === 'id' ? id : fields[k]));
   if (missing.length) return { ok: false, reason: `malformed entry: missing field(s) ${missing.join(', ')}`, partial };
   return {
     ok: false,

@@ -1,6 +1,6 @@
 /**
- * Jobs by id and by state: getJob looks one job up through the queue's index (keys.ts `index`: O(1) to find
- * where it is, O(log n) to read it there), listJobs pages through one state in bounded reads with a cursor.
+ * Jobs by id and by state: getJob looks one job up by its entry id (an immediate job) or through the queue's
+ * index (keys.ts `index`, a job that left its first place: O(1) to find where it is, O(log n) to read it there), listJobs pages through one state in bounded reads with a cursor.
  * Ready = stream entries after the group's last delivered id; running = the entries up to it (every finished entry
  * is deleted, so those are the pending ones); delayed = the sorted set by due time; dead = the dead-letter stream.
  */
@@ -43,24 +43,31 @@ async function inStream(exec: RedisExecutor, k: QueueKeys, id: string, entryId: 
     exec.send(['HGET', k.cancels, id], k.cancels),
   ]);
   const e = entries[0];
-  if (!e) return null;
+  if (!e || isWakeMarker(e.fields)) return null;
   const p = pend[0];
-  if (!p) return { ...jobFromFields('ready', e.fields), entryId };
+  if (!p) return { ...jobFromFields('ready', e.fields, entryId), entryId };
   const at = cancel === null || cancel === undefined ? undefined : Number(cancel);
   return {
-    ...jobFromFields('running', e.fields),
+    ...jobFromFields('running', e.fields, entryId),
     entryId,
     running: { consumer: p.consumer, idleMs: p.idleMs, deliveries: p.deliveries, cancelRequestedAt: at },
   };
 }
 
 /**
- * Job `id` of `queue`, or null when there is none (finished, deleted, expired cancelled record). One HGET finds
- * where it is; reading it there is O(log n) (XRANGE/XPENDING of one id, ZRANGEBYSCORE of one due time).
+ * Job `id` of `queue`, or null when there is none (finished, deleted, expired cancelled record). An id of the
+ * form `<ms>-<seq>` is first read as a stream entry (an immediate job, ready or running, has its entry id as id
+ * and no `id` field); else one HGET of the index finds where it is. Reading it there is O(log n)
+ * (XRANGE/XPENDING of one id, ZRANGEBYSCORE of one due time).
  */
 export async function getJob(exec: RedisExecutor, prefix: string, queue: string, id: string): Promise<JobInfo | null> {
   assertJobId(id);
   const k = queueKeys(prefix, queue);
+  // a job added straight to the stream: its id is its entry id, and the entry has no `id` field
+  if (isStreamId(id)) {
+    const j = await inStream(exec, k, id, id);
+    if (j?.id === id) return j;
+  }
   const [where, cancelled] = (await Promise.all([
     exec.send(['HGET', k.index, id], k.index),
     exec.send(['GET', k.cancelled(id)], k.index),
@@ -136,7 +143,7 @@ async function withLeases(exec: RedisExecutor, k: QueueKeys, entries: StreamEntr
     const p = by.get(e.id);
     if (!p) return null;
     const running = { consumer: p.consumer, idleMs: p.idleMs, deliveries: p.deliveries };
-    return { ...jobFromFields('running', e.fields), entryId: e.id, running };
+    return { ...jobFromFields('running', e.fields, e.id), entryId: e.id, running };
   });
 }
 
@@ -186,7 +193,10 @@ async function candidates(
   const cursors = es.map((e) => e.id);
   const live = es.map((e) => (isWakeMarker(e.fields) ? null : e));
   if (o.state === 'ready') {
-    return { jobs: live.map((e) => (e ? { ...jobFromFields('ready', e.fields), entryId: e.id } : null)), cursors };
+    return {
+      jobs: live.map((e) => (e ? { ...jobFromFields('ready', e.fields, e.id), entryId: e.id } : null)),
+      cursors,
+    };
   }
   const leased = await withLeases(
     exec,

@@ -39,6 +39,8 @@ export interface SluiceOptions extends ConnectionOptions {
   maxPayloadBytes?: number;
   /** Wait for replicas after each enqueue (WAIT), e.g. `{ replicas: 1, timeoutMs: 100 }` (default: don't wait). */
   replicaAcks?: ReplicaAcks;
+  /** Told after jobs were written (not for a deduplicated enqueue), e.g. to count them in your metrics; default none. */
+  onEnqueued?: (queue: string, job: string, count: number) => void;
 }
 
 /** The producer and operator API. */
@@ -121,6 +123,7 @@ export async function createSluice(options: SluiceOptions = {}): Promise<Sluice>
     maxPayloadBytes,
     known: new Set(),
     replicaAcks: options.replicaAcks,
+    onEnqueued: options.onEnqueued,
   };
   const list = (q?: string | readonly string[]) => (q === undefined ? undefined : typeof q === 'string' ? [q] : q);
   return {

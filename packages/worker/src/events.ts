@@ -3,6 +3,7 @@
  * errors of the background loops. A listener that throws is logged and never breaks a loop.
  */
 import type { DeadReason } from '@sluice/core';
+import type { JobEnvelope } from '@sluice/core/internal';
 
 /** Fields every job event carries. */
 export interface JobEventBase {
@@ -18,6 +19,38 @@ export interface JobEventBase {
   entryId: string;
 }
 
+/**
+ * The fields every job event carries, built here and nowhere else: `job` is the decoded envelope, or the entry's
+ * raw fields as far as they go (name and id '' and attempt 0 when missing).
+ */
+export function jobEventBase(
+  queue: string,
+  entryId: string,
+  job: Pick<JobEnvelope, 'name' | 'id' | 'attempt'> | Record<string, string>,
+): JobEventBase {
+  const { attempt } = job;
+  return {
+    queue,
+    name: job.name ?? '',
+    jobId: job.id ?? '',
+    attempt: typeof attempt === 'number' ? attempt : Number(attempt) || 0,
+    entryId,
+  };
+}
+
+/**
+ * {@link jobEventBase} of a decoded envelope with its handler time, as one literal: `job:succeeded` is sent once
+ * per job when metrics are on, and `{ ...jobEventBase(), durationMs }` cost ~0.8 us per event on Node 20.
+ */
+export function timedJobEvent(
+  queue: string,
+  entryId: string,
+  job: Pick<JobEnvelope, 'name' | 'id' | 'attempt'>,
+  durationMs: number,
+): JobEventBase & { durationMs: number } {
+  return { queue, name: job.name, jobId: job.id, attempt: job.attempt, entryId, durationMs };
+}
+
 /** Every event and its payload. */
 export interface WorkerEventMap {
   /** The handler is about to run. */
@@ -30,6 +63,8 @@ export interface WorkerEventMap {
   'job:dead': JobEventBase & { durationMs: number; reason: DeadReason; error: string };
   /** This worker no longer owns the job (another worker reclaimed it); `during` says when that was found. */
   'job:lease-lost': JobEventBase & { during: 'renew' | 'finish' };
+  /** This worker reclaimed the job from a dead or hung worker's pending list (`deliveries` counts this one). */
+  'job:reclaimed': JobEventBase & { deliveries: number };
   /** A pending entry was deleted from the stream (trimmed) before it finished: the job is gone. */
   'job:lost': { queue: string; entryId: string; reason: 'trimmed' };
   /** A background loop failed (it keeps going). */

@@ -1,68 +1,34 @@
-/** @sluice/worker: the worker runtime (consumers, retries, leases, reclaim, promoter, cron, shutdown). */
+/**
+ * @sluice/worker: the worker runtime (consumers, retries, leases, reclaim, promoter, cron, shutdown) and its
+ * drivers. The root exports only what an application uses; `@sluice/worker/fetch` is the receiving side of a push
+ * (no Redis client), and `@sluice/worker/internal` holds what the Sluice CLI needs beyond this.
+ */
 
-export { type QueueCost, queueCost, readCount } from './drivers/drain/budget.js';
 export {
-  DEFAULT_ESTIMATE_MS,
   type DrainNotStarted,
   type DrainOptions,
   type DrainResult,
   type DrainStop,
-  defaultSafetyMs,
   drain,
 } from './drivers/drain/drain.js';
 export { type DrainProcessOptions, runDrainProcess } from './drivers/drain/drain-process.js';
 export {
-  classifyResponse,
   createPushDispatcher,
-  DEFAULT_PUSH_TIMEOUT,
-  deliveryId,
-  honourRetryAfter,
   type PushDispatcherOptions,
-  type PushVerdict,
   pushWorkerOptions,
-  reasonOf,
 } from './drivers/push/push-dispatcher.js';
-export { checkDurability, type DurabilityReport } from './durability.js';
-export {
-  type Emit,
-  type JobEventBase,
-  type WorkerEventMap,
-  type WorkerEventName,
-  WorkerEvents,
-  type WorkerListener,
+export type {
+  Emit,
+  JobEventBase,
+  WorkerEventMap,
+  WorkerEventName,
+  WorkerListener,
 } from './events.js';
-export * from './fetch.js';
-export { JobModuleError, jobsOfModule, loadJobs } from './load-jobs.js';
-export { createLogger, type LoggerSettings, prettyAvailable, resolveLogger } from './logger.js';
-export { blockFor, PAUSE_RECHECK_MS } from './loops/consumer.js';
-export {
-  type CronPlan,
-  checkCron,
-  dueAction,
-  latestDueTick,
-  nextTick,
-  planSchedules,
-  tickTtl,
-} from './loops/cron-scheduler.js';
-export { type ResolvedOptions, resolveOptions, WORKER_DEFAULTS, type WorkerOptions } from './options.js';
-export { AckBatcher } from './run/ack-batcher.js';
-export { createJobContext } from './run/handler-context.js';
-export {
-  type Attempt,
-  asError,
-  classify,
-  type Decision,
-  type InterruptKind,
-  JobInterrupt,
-  MAX_ERROR_CHARS,
-  MAX_STACK_CHARS,
-  MissingHandlerError,
-} from './run/outcome.js';
+export type { LoggerSettings } from './logger.js';
+export type { MetricsOptions } from './metrics/options.js';
+export type { ResolvedOptions, WorkerOptions } from './options.js';
+export type { Decision } from './run/decision.js';
+export { type InterruptKind, JobInterrupt, MissingHandlerError } from './run/errors.js';
 export { type RunJobOptions, type RunJobResult, type RunOutcome, runJob } from './run/run-job.js';
-export { consumerName, createWorker, type Worker } from './worker.js';
-export {
-  onStopSignals,
-  runWorkerProcess,
-  STOP_SIGNALS,
-  type WorkerProcessOptions,
-} from './worker-process.js';
+export { createWorker, type Worker } from './worker.js';
+export { runWorkerProcess, type WorkerProcessOptions } from './worker-process.js';

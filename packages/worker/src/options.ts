@@ -10,6 +10,7 @@ import {
 import { DEFAULTS, systemClock } from '@sluice/core/internal';
 import type { Logger } from 'pino';
 import type { LoggerSettings } from './logger.js';
+import type { MetricsOptions } from './metrics/options.js';
 
 /** Options of a worker. */
 export interface WorkerOptions {
@@ -50,6 +51,8 @@ export interface WorkerOptions {
   logger?: Logger | LoggerSettings;
   /** Time source for cron planning and durations (default the system clock). */
   clock?: Clock;
+  /** Serve Prometheus `/metrics`, `/healthz` and `/readyz` on a port (default: off; docs/observability.md). */
+  metrics?: MetricsOptions;
 }
 
 /** Every default of a worker. */

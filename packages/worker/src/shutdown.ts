@@ -6,27 +6,20 @@
  * remove this consumer only if its pending list is empty, and close the connection.
  */
 import type { QueueKeys } from '@sluice/core';
-import {
-  type Delivery,
-  decodeEnvelope,
-  GROUP,
-  queueKeys,
-  reapConsumer,
-  retryLater,
-  streamCommands,
-} from '@sluice/core/internal';
+import { GROUP, queueKeys, reapConsumer, streamCommands } from '@sluice/core/internal';
 import type { Consumer } from './loops/consumer.js';
 import type { LeaseKeeper } from './loops/lease-keeper.js';
-import { sleep, withRetry } from './loops/redis-resilience.js';
-import { JobInterrupt } from './run/outcome.js';
-import type { JobPool } from './run/pool.js';
-import type { Runtime } from './worker-deps.js';
+import { sleep } from './loops/redis-resilience.js';
+import { JobInterrupt } from './run/errors.js';
+import { Held, type JobPool } from './run/pool.js';
+import { handBack } from './run/transitions.js';
+import type { WorkerDeps } from './worker-deps.js';
 
 const { xpendingRange, xrange } = streamCommands;
 
 /** The parts shutdown stops, in order. */
 export interface ShutdownParts {
-  rt: Runtime;
+  rt: WorkerDeps;
   /** Aborts `rt.stopping`. */
   stop: AbortController;
   consumers: readonly Consumer[];
@@ -38,26 +31,13 @@ export interface ShutdownParts {
   close(): Promise<void>;
 }
 
-/** Put a delivery straight back on the stream with the same attempt. False when the entry cannot be decoded. */
-export async function handBack(
-  rt: Runtime,
-  keys: QueueKeys,
-  d: Delivery,
-  fields: Record<string, string>,
-): Promise<boolean> {
-  const decoded = decodeEnvelope(fields);
-  if (!decoded.ok) return false;
-  const r = await withRetry(() => retryLater(rt.conn, keys, rt.consumer, d, 0, decoded.job), 4);
-  return r.ok;
-}
-
 /** Hand back entries of this consumer's pending list that no run tracks. Returns how many. */
-async function handBackOrphans(rt: Runtime, keys: QueueKeys): Promise<number> {
+async function handBackOrphans(rt: WorkerDeps, keys: QueueKeys): Promise<number> {
   const pending = await xpendingRange(rt.conn, keys.stream, GROUP, { count: 1000, consumer: rt.consumer });
   let n = 0;
   for (const p of pending) {
     const [entry] = await xrange(rt.conn, keys.stream, { start: p.id, end: p.id });
-    if (entry && (await handBack(rt, keys, { entryId: p.id, deliveries: p.deliveries }, entry.fields))) n++;
+    if (entry && (await handBack(rt, new Held(keys, { entryId: p.id, deliveries: p.deliveries }, entry.fields)))) n++;
   }
   return n;
 }
@@ -73,7 +53,7 @@ export async function shutdown(p: ShutdownParts): Promise<void> {
   const waiting = pool.close();
   await Promise.all(
     waiting.map((h) =>
-      handBack(rt, h.keys, h.delivery, h.fields).catch((err) =>
+      handBack(rt, h).catch((err) =>
         log.warn({ err, entryId: h.delivery.entryId }, 'hand-back failed; the job will be reclaimed after the lease'),
       ),
     ),
@@ -90,7 +70,7 @@ export async function shutdown(p: ShutdownParts): Promise<void> {
     pool.interruptAll(new JobInterrupt('shutdown', 'the worker is shutting down; the job was handed back'));
     await pool.idle();
   }
-  await rt.acks.drain();
+  await rt.acks.flush();
   await p.leaseKeeper.stop();
 
   for (const queue of opts.queues) {

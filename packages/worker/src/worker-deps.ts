@@ -7,7 +7,7 @@ import type { ResolvedOptions } from './options.js';
 import { AckBatcher } from './run/ack-batcher.js';
 
 /** The shared state of one running worker. */
-export interface Runtime {
+export interface WorkerDeps {
   /** Connection for scripts, acks and short commands (never a blocking read). */
   readonly conn: Connection;
   /** Options with defaults applied. */
@@ -32,10 +32,10 @@ export interface Runtime {
  * Connect as `where` says and build the runtime of a worker or driver; the returned controller aborts
  * `stopping`. Rejects (nothing left open) when the first connect fails or the server is older than Redis 7.0.
  */
-export async function openRuntime(
+export async function openWorkerDeps(
   where: Pick<ConnectionOptions, 'url' | 'client' | 'cluster' | 'connectTimeout' | 'tls'>,
-  parts: Pick<Runtime, 'opts' | 'consumer' | 'log' | 'emit' | 'listening'>,
-): Promise<{ rt: Runtime; stop: AbortController }> {
+  parts: Pick<WorkerDeps, 'opts' | 'consumer' | 'log' | 'emit' | 'listening'>,
+): Promise<{ rt: WorkerDeps; stop: AbortController }> {
   const conn = await Connection.open({
     url: where.url,
     client: where.client,
@@ -57,6 +57,12 @@ export async function openRuntime(
     maxPayloadBytes: parts.opts.maxPayloadBytes,
     known: new Set<string>(),
   };
-  const rt: Runtime = { ...parts, conn, acks: new AckBatcher(conn, parts.consumer), enqueueCtx, stopping: stop.signal };
+  const rt: WorkerDeps = {
+    ...parts,
+    conn,
+    acks: new AckBatcher(conn, parts.consumer),
+    enqueueCtx,
+    stopping: stop.signal,
+  };
   return { rt, stop };
 }

@@ -5,20 +5,21 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { GROUP, queueKeys, queuesKey } from '@sluice/core/internal';
+import { GROUP, queueKeys } from '@sluice/core/internal';
 import type { Logger } from 'pino';
 import { checkDurability } from './durability.js';
 import { type WorkerEventName, WorkerEvents, type WorkerListener } from './events.js';
 import { resolveLogger } from './logger.js';
-import { Consumer, ensureGroup } from './loops/consumer.js';
+import { Consumer } from './loops/consumer.js';
 import { planSchedules, Scheduler } from './loops/cron-scheduler.js';
 import { LeaseKeeper } from './loops/lease-keeper.js';
 import { Promoter } from './loops/promoter.js';
+import { ensureGroup, registerQueue } from './loops/queue-setup.js';
 import { Reclaimer } from './loops/reclaimer.js';
 import { type ResolvedOptions, resolveOptions, type WorkerOptions } from './options.js';
 import { JobPool } from './run/pool.js';
 import { shutdown } from './shutdown.js';
-import { openRuntime } from './worker-deps.js';
+import { openWorkerDeps } from './worker-deps.js';
 
 /** A worker: start it, stop it, listen to its events. */
 export interface Worker {
@@ -50,13 +51,17 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
   const consumer = consumerName();
   const log = resolveLogger(options.logger).child({ consumer });
   const events = new WorkerEvents((err, event) => log.error({ err, event }, 'an event listener threw'));
+  // prom-client is loaded only when metrics are on (docs/observability.md)
+  const metrics = options.metrics
+    ? (await import('./metrics/worker-metrics.js')).createWorkerMetrics(options.metrics, { events, opts, log })
+    : undefined;
   let running = false;
   let stopping: Promise<void> | undefined;
   let stopFn: (() => Promise<void>) | undefined;
 
   async function start(): Promise<void> {
     if (running || stopping) throw new Error('worker: start() may be called once');
-    const { rt, stop } = await openRuntime(options, {
+    const { rt, stop } = await openWorkerDeps(options, {
       opts,
       consumer,
       log,
@@ -76,6 +81,13 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
         consumers.push(new Consumer(rt, keys, pool, promoter));
         reclaimers.push(new Reclaimer(rt, keys, pool));
       }
+      metrics?.attach({
+        exec: conn,
+        enqueueCtx: rt.enqueueCtx,
+        busy: () => pool.busyByQueue(),
+        notReading: () => opts.queues.filter((_, i) => !consumers[i]?.reading),
+        serving: () => running && !stopping,
+      });
       // Independent set-up steps run at once (they are round trips; cold start is what they cost); a queue's
       // reader starts as soon as its group exists. allSettled: nothing is left connecting if one step fails.
       const steps = await Promise.allSettled([
@@ -83,15 +95,13 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
         checkDurability(conn, log),
         ...consumers.map(async (c, i) => {
           const keys = queueKeys(opts.prefix, opts.queues[i] as string);
-          await Promise.all([
-            ensureGroup(rt, keys),
-            conn.send(['SADD', queuesKey(opts.prefix), keys.queue], queuesKey(opts.prefix)),
-          ]);
+          await Promise.all([ensureGroup(conn, keys), registerQueue(conn, opts.prefix, keys)]);
           await c.start();
         }),
       ]);
       const failed = steps.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw failed.reason;
+      await metrics?.listen();
       const leaseKeeper = new LeaseKeeper(rt, pool);
       const scheduler = new Scheduler(rt, plans);
       for (const p of promoters.values()) p.start();
@@ -109,11 +119,13 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
           pool,
           leaseKeeper,
           close: async () => {
+            await metrics?.close();
             await conn.close();
           },
         });
     } catch (err) {
       stop.abort();
+      void metrics?.close();
       for (const c of consumers) c.destroy();
       conn.destroy();
       throw err;

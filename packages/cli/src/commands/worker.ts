@@ -5,7 +5,7 @@ import { type ConnectOptions, type RedisTarget, resolveTarget, withSluice } from
 import { EXIT, ExitError, usageError } from '../errors.js';
 import { loadJobModules } from '../jobs.js';
 import type { Output } from '../output.js';
-import { parseCount, parseDurationFlag } from '../parse.js';
+import { parseCount, parseDurationFlag, parsePort } from '../parse.js';
 
 /** Log levels `--log-level` accepts. */
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -26,6 +26,10 @@ export interface WorkerStartOptions extends ConnectOptions {
   logLevel?: string | undefined;
   /** Human-readable logs instead of JSON lines (default: in a terminal unless NODE_ENV=production; needs pino-pretty). */
   pretty?: boolean | undefined;
+  /** `--metrics-port`: serve /metrics, /healthz and /readyz on this port (default: no metrics). */
+  metricsPort?: number | string | undefined;
+  /** `--metrics-host`: interface of the metrics port (default 0.0.0.0). */
+  metricsHost?: string | undefined;
 }
 
 /** The checked options, ready for the worker runtime. */
@@ -48,6 +52,8 @@ export interface ResolvedWorkerOptions {
   logLevel: (typeof LOG_LEVELS)[number];
   /** Pretty logs (undefined: pretty in a terminal unless NODE_ENV=production). */
   pretty: boolean | undefined;
+  /** The metrics endpoint, when `--metrics-port` is given. */
+  metrics: { port: number; host?: string } | undefined;
 }
 
 /** Check the flags of `worker start`; each bad value is a usage error naming its flag. */
@@ -72,7 +78,19 @@ export function resolveWorkerOptions(opts: WorkerStartOptions): ResolvedWorkerOp
     graceMs: opts.grace === undefined ? undefined : parseDurationFlag(opts.grace, '--grace'),
     logLevel: level as (typeof LOG_LEVELS)[number],
     pretty: opts.pretty,
+    metrics: metricsOf(opts),
   };
+}
+
+function metricsOf(opts: WorkerStartOptions): ResolvedWorkerOptions['metrics'] {
+  if (opts.metricsPort === undefined) {
+    if (opts.metricsHost !== undefined) throw usageError('--metrics-host needs --metrics-port');
+    return undefined;
+  }
+  const port = parsePort(opts.metricsPort, '--metrics-port');
+  if (opts.metricsHost !== undefined && opts.metricsHost.trim() === '')
+    throw usageError('--metrics-host expects an interface address like 0.0.0.0 or 127.0.0.1');
+  return opts.metricsHost === undefined ? { port } : { port, host: opts.metricsHost };
 }
 
 /** Run a worker until SIGTERM/SIGINT, then shut down gracefully (exit 0; 1 when the graceful stop failed). */
@@ -92,6 +110,7 @@ export async function workerStartCommand(opts: WorkerStartOptions, _io: Output):
       ...(r.leaseMs === undefined ? {} : { lease: r.leaseMs }),
       ...(r.graceMs === undefined ? {} : { shutdownGrace: r.graceMs }),
       logger: { level: r.logLevel, pretty: r.pretty },
+      ...(r.metrics === undefined ? {} : { metrics: r.metrics }),
     });
   } catch (e) {
     const msg = (e as Error).message ?? '';

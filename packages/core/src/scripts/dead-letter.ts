@@ -6,7 +6,7 @@
 import type { RedisExecutor } from '../connection.js';
 import { type DeadLetter, deadEntryFields } from '../dead-entry.js';
 import { GROUP, type QueueKeys } from '../keys.js';
-import { code, type Delivery, type Fenced, lost } from './fenced.js';
+import { code, type Delivery, type Fenced, landed, lost } from './fenced.js';
 import { luaWith } from './lua-helpers.js';
 import { LuaScript } from './lua-script.js';
 
@@ -14,7 +14,8 @@ import { LuaScript } from './lua-script.js';
  * KEYS[1] -> sluice:{<queue>}:stream, KEYS[2] -> sluice:{<queue>}:dead, KEYS[3] -> sluice:{<queue>}:index,
  * KEYS[4] -> sluice:{<queue>}:cancels
  * ARGV[1] group, ARGV[2] consumer, ARGV[3] entry id, ARGV[4] deliveries, ARGV[5..] dead entry fields (flat, bounded: deadEntryFields)
- * Returns {1, dead entry id} done, or {LeaseLost code}. The job's index entry (its `id` field) points at the dead entry.
+ * Returns {1, dead entry id} done, or {LeaseLost code}. The job's index entry (its `id` field, or else the entry
+ * id, which is then written as the dead entry's `id`) points at the dead entry.
  */
 export const deadLetterScript = new LuaScript(
   'dead-letter',
@@ -28,15 +29,19 @@ for i = 5, #ARGV do fields[#fields + 1] = ARGV[i] end
 for i = 5, #ARGV - 1, 2 do
   if ARGV[i] == 'id' then job = ARGV[i + 1] end
 end
+-- a job added straight to the stream has no id field: its entry id is its id, and goes with it
+if not job then
+  job = ARGV[3]
+  fields[#fields + 1] = 'id'
+  fields[#fields + 1] = job
+end
 fields[#fields + 1] = 'deadAt'
 fields[#fields + 1] = tostring(now_ms())
 fields[#fields + 1] = 'entryId'
 fields[#fields + 1] = ARGV[3]
 local deadId = redis.call('XADD', KEYS[2], '*', unpack(fields))
-if job then
-  redis.call('HSET', KEYS[3], job, 'x' .. deadId)
-  redis.call('HDEL', KEYS[4], job)
-end
+redis.call('HSET', KEYS[3], job, 'x' .. deadId)
+redis.call('HDEL', KEYS[4], job)
 redis.call('XACK', KEYS[1], ARGV[1], ARGV[3])
 redis.call('XDEL', KEYS[1], ARGV[3])
 return {1, deadId}
@@ -44,15 +49,35 @@ return {1, deadId}
   ),
 );
 
-/** Move a job to the dead-letter stream with its reason. Fenced. */
+/**
+ * Move a job to the dead-letter stream with its reason. Fenced. `retried` (default false): this call repeats one
+ * whose reply was lost, so "not pending" counts as done (with `deadId` unknown).
+ */
 export async function deadLetter(
   exec: RedisExecutor,
   keys: QueueKeys,
   consumer: string,
   d: Delivery,
   dl: DeadLetter,
-): Promise<Fenced<{ deadId: string }>> {
+): Promise<Fenced<{ deadId: string }>>;
+export async function deadLetter(
+  exec: RedisExecutor,
+  keys: QueueKeys,
+  consumer: string,
+  d: Delivery,
+  dl: DeadLetter,
+  retried: boolean,
+): Promise<Fenced<{ deadId: string | undefined }>>;
+export async function deadLetter(
+  exec: RedisExecutor,
+  keys: QueueKeys,
+  consumer: string,
+  d: Delivery,
+  dl: DeadLetter,
+  retried = false,
+): Promise<Fenced<{ deadId: string | undefined }>> {
   const args = [GROUP, consumer, d.entryId, String(d.deliveries), ...deadEntryFields(dl)];
   const r = (await deadLetterScript.run(exec, [keys.stream, keys.dead, keys.index, keys.cancels], args)) as unknown[];
-  return code(r[0]) === 1 ? { ok: true, deadId: String(r[1]) } : lost(code(r[0]));
+  if (code(r[0]) === 1) return { ok: true, deadId: String(r[1]) };
+  return landed(code(r[0]), retried) ? { ok: true, deadId: undefined } : lost(code(r[0]));
 }

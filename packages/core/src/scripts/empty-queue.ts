@@ -33,10 +33,10 @@ local cursor = '-'
 if from ~= '-' then
   local es = redis.call('XRANGE', KEYS[1], '(' .. from, '+', 'COUNT', n)
   for _, e in ipairs(es) do
-    local id = field_of(e[2], 'id')
-    if id and not field_of(e[2], 'wake') then
+    if not field_of(e[2], 'wake') then
       ids[#ids + 1] = e[1]
-      jobs[#jobs + 1] = id
+      -- only a job with an id field (it left its first place) has an index entry
+      jobs[#jobs + 1] = field_of(e[2], 'id')
     end
   end
   if #es == n then cursor = es[#es][1] end

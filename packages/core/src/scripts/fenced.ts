@@ -13,7 +13,11 @@ export interface Delivery {
   entryId: string;
   /** Times delivered when the caller got it (1 for a `>` read; XPENDING's count after a claim). */
   deliveries: number;
-  /** The job id, when the caller knows it (default: unknown; ack then reads it from the entry to drop its index entry). */
+  /**
+   * The entry's `id` field, when it has one (default: none: the job's id is its entry id and it has no index
+   * entry). Only a job that left its first place (retried, promoted, redriven, delayed, cron) has one; ack then
+   * drops its index entry.
+   */
   jobId?: string | undefined;
 }
 
@@ -23,13 +27,19 @@ export type Fenced<T = object> = ({ ok: true } & T) | { ok: false; lost: LeaseLo
 /** A script's integer reply as a number. */
 export const code = (raw: unknown): number => Number(raw);
 
+/**
+ * The one rule for a fenced call that was sent again after a transient failure (`retried`): an answer of
+ * "not pending" means the first try landed and only its reply was lost, so it counts as done.
+ */
+export const landed = (c: number, retried: boolean): boolean => c === 1 || (retried && c === LeaseLost.NotPending);
+
 /** The "lease lost" outcome of code `c` (a code that is not a LeaseLost code counts as not pending). */
 export const lost = (c: number): { ok: false; lost: LeaseLost } => ({
   ok: false,
   lost: isLeaseLost(c) ? c : LeaseLost.NotPending,
 });
 
-/** The ARGV tail of a batch: entry id, deliveries[, job id ('' = unknown) with `jobIds`], entry id, ... */
+/** The ARGV tail of a batch: entry id, deliveries[, job id ('' = its entry id) with `jobIds`], entry id, ... */
 function tail(ds: readonly Delivery[], jobIds: boolean): string[] {
   const step = jobIds ? 3 : 2;
   const out = new Array<string>(ds.length * step);
@@ -37,14 +47,19 @@ function tail(ds: readonly Delivery[], jobIds: boolean): string[] {
     const d = ds[i] as Delivery;
     out[step * i] = d.entryId;
     out[step * i + 1] = String(d.deliveries);
-    if (jobIds) out[step * i + 2] = d.jobId ?? '';
+    if (jobIds) out[step * i + 2] = d.jobId === undefined || d.jobId === d.entryId ? '' : d.jobId;
   }
   return out;
 }
 
+/** True when a delivery of `ds` carries a job id other than its entry id (a job with an index entry). */
+export const hasJobIds = (ds: readonly Delivery[]): boolean =>
+  ds.some((d) => d.jobId !== undefined && d.jobId !== d.entryId);
+
 /**
  * Run a batched fenced script (ack, renew) over `ds` (KEYS: the stream, then `moreKeys`; ARGV: pairs, or with
- * `jobIds` triples with the job id): one result per delivery, in order.
+ * `jobIds` triples with the job id): one result per delivery, in order. `retried` (default false): see
+ * {@link landed}.
  */
 export async function runFencedBatch(
   script: LuaScript,
@@ -52,10 +67,11 @@ export async function runFencedBatch(
   keys: QueueKeys,
   consumer: string,
   ds: readonly Delivery[],
+  retried = false,
   moreKeys: readonly string[] = [],
   jobIds = false,
 ): Promise<Fenced[]> {
   if (ds.length === 0) return [];
   const r = (await script.run(exec, [keys.stream, ...moreKeys], [GROUP, consumer, ...tail(ds, jobIds)])) as unknown[];
-  return r.map((c) => (code(c) === 1 ? { ok: true } : lost(code(c))));
+  return r.map((c) => (landed(code(c), retried) ? { ok: true } : lost(code(c))));
 }

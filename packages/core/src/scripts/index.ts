@@ -8,7 +8,7 @@ import { ackScript } from './ack.js';
 import { cronTickScript } from './cron-tick.js';
 import { deadLetterScript } from './dead-letter.js';
 import { emptyQueueScript } from './empty-queue.js';
-import { addScript, enqueueScript } from './enqueue.js';
+import { enqueueScript } from './enqueue.js';
 import { finishMarkerScript } from './finish-marker.js';
 import { promoteJobScript, removeJobScript } from './job-control.js';
 import { promoteDueScript } from './promote-due.js';
@@ -33,7 +33,6 @@ export { retryLater } from './retry-later.js';
 
 /** Every script, by name. */
 export const SCRIPTS = {
-  add: addScript,
   ack: ackScript,
   cronTick: cronTickScript,
   deadLetter: deadLetterScript,

@@ -1,5 +1,6 @@
 /**
- * remove-job and promote-job: an operator's transitions of one job, found through the index (keys.ts `index`):
+ * remove-job and promote-job: an operator's transitions of one job, found by its id (lua-helpers `job_at`: its
+ * entry when the id is an entry id, else the index, keys.ts `index`):
  * cancel (ready or delayed: a `cancelled` record is written first, then the job leaves its place; running: a cancel
  * request is written for the worker), delete (ready, delayed or dead), and run a delayed job now.
  */
@@ -19,9 +20,9 @@ import { LuaScript } from './lua-script.js';
 export const removeJobScript = new LuaScript(
   'remove-job',
   luaWith(
-    ['now_ms', 'delayed_member'],
+    ['now_ms', 'delayed_member', 'job_at'],
     `
-local at = redis.call('HGET', KEYS[4], ARGV[2])
+local at = job_at(KEYS[1], KEYS[4], ARGV[2])
 if not at then return {0} end
 local kind, ref = string.sub(at, 1, 1), string.sub(at, 2)
 local obj, state = {}, nil
@@ -36,6 +37,7 @@ if kind == 's' then
   end
   if p then return {-1, 'running'} end
   for j = 1, #e[2], 2 do obj[e[2][j]] = e[2][j + 1] end
+  obj.id = obj.id or ARGV[2]
   state = 'ready'
 elseif kind == 'd' then
   local m, o = delayed_member(KEYS[2], ref, ARGV[2])
@@ -71,9 +73,9 @@ return {1, state}
 export const promoteJobScript = new LuaScript(
   'promote-job',
   luaWith(
-    ['delayed_member'],
+    ['delayed_member', 'job_at'],
     `
-local at = redis.call('HGET', KEYS[3], ARGV[1])
+local at = job_at(KEYS[1], KEYS[3], ARGV[1])
 if not at then return {0} end
 if string.sub(at, 1, 1) ~= 'd' then return {-1} end
 local m, obj = delayed_member(KEYS[2], string.sub(at, 2), ARGV[1])

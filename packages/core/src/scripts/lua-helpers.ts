@@ -147,11 +147,27 @@ local function delayed_member(delayed, due, id)
 end
 `;
 
+/**
+ * `job_at(stream, index, id)`: where job `id` is, as an index value (`s<entry id>`, `d<due>`, `x<dead id>`) or
+ * nil. A job added straight to the stream has its entry id as id and no index entry: an id of the form
+ * `<ms>-<seq>` naming an entry without an `id` field (and not a `wake` marker) is that job; else the index.
+ */
+const job_at = `
+local function job_at(stream, index, id)
+  if string.match(id, '^%d+%-%d+$') then
+    local e = redis.call('XRANGE', stream, id, id)[1]
+    if e and not field_of(e[2], 'id') and not field_of(e[2], 'wake') then return 's' .. id end
+  end
+  return redis.call('HGET', index, id)
+end
+`;
+
 /** Every helper: its source and the helpers it calls. */
 const HELPERS = {
   now_ms: { src: now_ms, uses: [] },
   field_of: { src: field_of, uses: [] },
   delayed_member: { src: delayed_member, uses: [] },
+  job_at: { src: job_at, uses: ['field_of'] },
   call_chunked: { src: call_chunked, uses: [] },
   wake_if_first: { src: wake_if_first, uses: [] },
   fence: { src: fence, uses: [] },

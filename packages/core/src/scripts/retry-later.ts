@@ -6,7 +6,7 @@
 import type { RedisExecutor } from '../connection.js';
 import { envelopeFields, type JobEnvelope } from '../job.js';
 import { GROUP, type QueueKeys } from '../keys.js';
-import { code, type Delivery, type Fenced, lost } from './fenced.js';
+import { code, type Delivery, type Fenced, landed, lost } from './fenced.js';
 import { luaWith } from './lua-helpers.js';
 import { LuaScript } from './lua-script.js';
 
@@ -44,7 +44,11 @@ return {1, due}
   ),
 );
 
-/** Put a failed job back for attempt `next.attempt` after `delayMs` (0 = onto the stream at once). Fenced. */
+/**
+ * Put a failed job back for attempt `next.attempt` after `delayMs` (0 = onto the stream at once). Fenced.
+ * `retried` (default false): this call repeats one whose reply was lost, so "not pending" counts as done (with
+ * `dueAt` unknown).
+ */
 export async function retryLater(
   exec: RedisExecutor,
   keys: QueueKeys,
@@ -52,12 +56,31 @@ export async function retryLater(
   d: Delivery,
   delayMs: number,
   next: JobEnvelope,
-): Promise<Fenced<{ dueAt: number }>> {
+): Promise<Fenced<{ dueAt: number }>>;
+export async function retryLater(
+  exec: RedisExecutor,
+  keys: QueueKeys,
+  consumer: string,
+  d: Delivery,
+  delayMs: number,
+  next: JobEnvelope,
+  retried: boolean,
+): Promise<Fenced<{ dueAt: number | undefined }>>;
+export async function retryLater(
+  exec: RedisExecutor,
+  keys: QueueKeys,
+  consumer: string,
+  d: Delivery,
+  delayMs: number,
+  next: JobEnvelope,
+  retried = false,
+): Promise<Fenced<{ dueAt: number | undefined }>> {
   const args = [GROUP, consumer, d.entryId, String(d.deliveries), String(Math.max(0, Math.round(delayMs)))];
   const r = (await retryLaterScript.run(
     exec,
     [keys.stream, keys.delayed, keys.wakes, keys.index],
     [...args, ...envelopeFields(next)],
   )) as unknown[];
-  return code(r[0]) === 1 ? { ok: true, dueAt: code(r[1]) } : lost(code(r[0]));
+  if (code(r[0]) === 1) return { ok: true, dueAt: code(r[1]) };
+  return landed(code(r[0]), retried) ? { ok: true, dueAt: undefined } : lost(code(r[0]));
 }

@@ -7,22 +7,18 @@
  */
 import type { Connection, QueueKeys } from '@sluice/core';
 import { GROUP, streamCommands } from '@sluice/core/internal';
-import type { JobPool } from '../run/pool.js';
-import type { Runtime } from '../worker-deps.js';
+import { Held, type JobPool } from '../run/pool.js';
+import type { WorkerDeps } from '../worker-deps.js';
 import type { Promoter } from './promoter.js';
+import { ensureGroup, isPaused } from './queue-setup.js';
 import { Outage, retryDelay, sleep } from './redis-resilience.js';
 
-const { isNoGroupError, xgroupEnsure, xreadgroup } = streamCommands;
+const { isNoGroupError, xreadgroup } = streamCommands;
 
 /** Re-check interval of a paused queue, in ms. */
 export const PAUSE_RECHECK_MS = 1000;
 /** Shortest block of a read, in ms. */
 const MIN_BLOCK_MS = 50;
-
-/** Create the consumer group of `keys` (and the stream) unless it exists. */
-export async function ensureGroup(rt: Runtime, keys: QueueKeys): Promise<void> {
-  await xgroupEnsure(rt.conn, keys.stream, GROUP, '0', { mkStream: true });
-}
 
 /** The block of the next read: `blockMs`, or less when a delayed job is due sooner. */
 export function blockFor(blockMs: number, nextDueInMs: number | undefined): number {
@@ -34,13 +30,14 @@ export function blockFor(blockMs: number, nextDueInMs: number | undefined): numb
 export class Consumer {
   private blocking: Connection | undefined;
   private loop: Promise<void> | undefined;
+  private ended = false;
   private readonly outage: Outage;
   private readonly log;
   /** The name of the blocking connection (CLIENT SETNAME), for operators. */
   readonly clientName: string;
 
   constructor(
-    private readonly rt: Runtime,
+    private readonly rt: WorkerDeps,
     private readonly keys: QueueKeys,
     private readonly pool: JobPool,
     private readonly promoter: Promoter,
@@ -54,7 +51,14 @@ export class Consumer {
   async start(): Promise<void> {
     this.blocking = await this.rt.conn.duplicate();
     await this.name();
-    this.loop = this.run();
+    this.loop = this.run().finally(() => {
+      this.ended = true;
+    });
+  }
+
+  /** True while the read loop runs and its last read did not fail (the readiness check). */
+  get reading(): boolean {
+    return this.loop !== undefined && !this.ended && !this.outage.active;
   }
 
   /** Drop the blocking connection at once (the read in flight rejects); the loop then ends. */
@@ -75,10 +79,6 @@ export class Consumer {
     }
   }
 
-  private async paused(): Promise<boolean> {
-    return Number(await this.rt.conn.send(['EXISTS', this.keys.paused], this.keys.paused)) === 1;
-  }
-
   private async run(): Promise<void> {
     const { stopping, consumer, opts } = this.rt;
     let failures = 0;
@@ -95,7 +95,7 @@ export class Consumer {
         const now = performance.now();
         const check = mayBlock || wasPaused || now - pausedCheckedAt >= PAUSE_RECHECK_MS;
         if (check) pausedCheckedAt = now;
-        if (check && (await this.paused())) {
+        if (check && (await isPaused(this.rt.conn, this.keys))) {
           if (!wasPaused) this.log.info(`queue "${this.keys.queue}" is paused: taking no new jobs`);
           wasPaused = true;
           this.outage.ok();
@@ -119,14 +119,17 @@ export class Consumer {
         failures = 0;
         mayBlock = reads.every((r) => r.entries.length === 0);
         for (const r of reads) {
-          for (const e of r.entries) this.pool.submit(this.keys, { entryId: e.id, deliveries: 1 }, e.fields ?? {});
+          for (const e of r.entries)
+            this.pool.submit(
+              new Held(this.keys, { entryId: e.id, deliveries: 1, jobId: e.fields?.id }, e.fields ?? {}),
+            );
         }
       } catch (err) {
         if (stopping.aborted) break;
         this.outage.fail(err);
         if (isNoGroupError(err)) {
           try {
-            await ensureGroup(this.rt, this.keys);
+            await ensureGroup(this.rt.conn, this.keys);
             this.log.warn(
               `consumer group of queue "${this.keys.queue}" was missing (stream deleted or flushed); re-created`,
             );

@@ -18,7 +18,7 @@ function cronParser(): typeof Parser {
   return parser;
 }
 
-import type { Runtime } from '../worker-deps.js';
+import type { WorkerDeps } from '../worker-deps.js';
 import { Outage, sleep, withRetry } from './redis-resilience.js';
 
 /** A checked schedule of one job. */
@@ -123,7 +123,7 @@ export class Scheduler {
   private loops: Promise<void>[] = [];
 
   constructor(
-    private readonly rt: Runtime,
+    private readonly rt: WorkerDeps,
     private readonly plans: readonly CronPlan[],
   ) {}
 

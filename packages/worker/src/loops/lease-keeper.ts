@@ -4,8 +4,9 @@
  * run is aborted (`ctx.signal`) and `job:lease-lost` is emitted. Timed-out runs are not renewed.
  */
 import { leaseLostMessage, queueKeys, renewLeases } from '@sluice/core/internal';
+import { jobEventBase } from '../events.js';
 import type { JobPool } from '../run/pool.js';
-import type { Runtime } from '../worker-deps.js';
+import type { WorkerDeps } from '../worker-deps.js';
 import { Outage, sleep } from './redis-resilience.js';
 
 /** Renews the leases of every held delivery. */
@@ -15,7 +16,7 @@ export class LeaseKeeper {
   private readonly outage: Outage;
 
   constructor(
-    private readonly rt: Runtime,
+    private readonly rt: WorkerDeps,
     private readonly pool: JobPool,
   ) {
     this.outage = new Outage(rt.log, 'renewing job leases');
@@ -67,14 +68,7 @@ export class LeaseKeeper {
             'lease lost: aborting the job',
           );
           this.pool.leaseLost(h);
-          this.rt.emit('job:lease-lost', {
-            queue,
-            name: h.name,
-            jobId: h.fields.id ?? '',
-            attempt: Number(h.fields.attempt) || 0,
-            entryId: h.delivery.entryId,
-            during: 'renew',
-          });
+          this.rt.emit('job:lease-lost', { ...jobEventBase(queue, h.delivery.entryId, h.fields), during: 'renew' });
         });
       }),
     );

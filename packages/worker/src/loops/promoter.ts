@@ -6,7 +6,7 @@
  */
 import type { QueueKeys } from '@sluice/core';
 import { DEFAULTS, promoteDue } from '@sluice/core/internal';
-import type { Runtime } from '../worker-deps.js';
+import type { WorkerDeps } from '../worker-deps.js';
 import { Outage, retryDelay, sleep } from './redis-resilience.js';
 
 /** Longest single timer (setTimeout overflows past 2^31-1 ms); the loop simply re-plans. */
@@ -21,7 +21,7 @@ export class Promoter {
   private readonly outage: Outage;
 
   constructor(
-    private readonly rt: Runtime,
+    private readonly rt: WorkerDeps,
     private readonly keys: QueueKeys,
   ) {
     this.outage = new Outage(rt.log.child({ queue: keys.queue }), `promoting delayed jobs of queue "${keys.queue}"`);

@@ -8,9 +8,11 @@
  * silently.
  */
 import type { QueueKeys } from '@sluice/core';
-import { type Delivery, deadLetter, GROUP, isWakeMarker, lostEntryFields, streamCommands } from '@sluice/core/internal';
-import type { JobPool } from '../run/pool.js';
-import type { Runtime } from '../worker-deps.js';
+import { type Delivery, GROUP, lostEntryFields, streamCommands } from '@sluice/core/internal';
+import { jobEventBase } from '../events.js';
+import { Held, type JobPool } from '../run/pool.js';
+import { deadLetterPoison } from '../run/transitions.js';
+import type { WorkerDeps } from '../worker-deps.js';
 import { Outage, sleep } from './redis-resilience.js';
 
 const { xautoclaim, xpendingRange } = streamCommands;
@@ -25,7 +27,7 @@ export class Reclaimer {
   private readonly log;
 
   constructor(
-    private readonly rt: Runtime,
+    private readonly rt: WorkerDeps,
     private readonly keys: QueueKeys,
     private readonly pool: Pick<JobPool, 'free' | 'submit'> & { readonly reclaimRoom?: number },
   ) {
@@ -84,7 +86,7 @@ export class Reclaimer {
           const p = counts[i]?.[0];
           if (!p || p.consumer !== consumer) continue; // acked or claimed by another worker in between
           claimed++;
-          await this.take({ entryId: e.id, deliveries: p.deliveries }, e.fields);
+          await this.take({ entryId: e.id, deliveries: p.deliveries, jobId: e.fields.id }, e.fields);
         }
       }
       cursor = r.nextId;
@@ -114,33 +116,17 @@ export class Reclaimer {
   }
 
   private async take(d: Delivery, fields: Record<string, string>): Promise<void> {
-    const { conn, consumer, opts } = this.rt;
-    if (d.deliveries <= opts.maxDeliveries || isWakeMarker(fields)) {
-      this.pool.submit(this.keys, d, fields);
+    const { opts } = this.rt;
+    const held = new Held(this.keys, d, fields);
+    if (!held.marker && this.rt.listening?.('job:reclaimed') !== false)
+      this.rt.emit('job:reclaimed', { ...jobEventBase(this.keys.queue, d.entryId, fields), deliveries: d.deliveries });
+    if (d.deliveries <= opts.maxDeliveries || held.marker) {
+      this.pool.submit(held);
       return;
     }
-    const error = `delivered ${d.deliveries} times (maxDeliveries ${opts.maxDeliveries}): its worker crashed or hung every time`;
-    const attempt = Number(fields.attempt) || 0;
-    const now = opts.clock.now();
-    const r = await deadLetter(conn, this.keys, consumer, d, {
-      fields,
-      reason: 'poison',
-      error,
-      attempts: attempt,
-      failedAt: now,
-      firstFailedAt: Number(fields.firstFailedAt) || now,
-    });
-    if (!r.ok) return;
-    this.log.error({ entryId: d.entryId, jobId: fields.id, job: fields.name }, `poison job dead-lettered: ${error}`);
-    this.rt.emit('job:dead', {
-      queue: this.keys.queue,
-      name: fields.name ?? '',
-      jobId: fields.id ?? '',
-      attempt,
-      entryId: d.entryId,
-      durationMs: 0,
-      reason: 'poison',
-      error,
+    await deadLetterPoison({ ...this.rt, log: this.log }, held, {
+      maxDeliveries: opts.maxDeliveries,
+      now: opts.clock.now(),
     });
   }
 }

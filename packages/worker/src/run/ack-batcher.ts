@@ -1,12 +1,15 @@
 /**
  * Batched acknowledgements: every ack asked for in the same tick on one queue goes out as one fenced
- * `ackDeliveries` script call. A transient failure is retried; an entry the retry finds no longer pending was
- * acked by the first try (its reply was lost), so it counts as done.
+ * `ackDeliveries` script call. A transient failure is retried (core's wrapper counts an entry the retry finds no
+ * longer pending as done: the first try landed and only its reply was lost).
  */
 import type { QueueKeys } from '@sluice/core';
 import { ackDeliveries, type Delivery, type Fenced, LeaseLost, type RedisExecutor } from '@sluice/core/internal';
 import { withRetry } from '../loops/redis-resilience.js';
-import type { AckReceiver } from './run-types.js';
+import type { AckReceiver, AckSink } from './run-types.js';
+
+/** The answer for a delivery the script's reply does not list (it never omits one). */
+const NOT_PENDING: Fenced = Object.freeze({ ok: false, lost: LeaseLost.NotPending });
 
 interface Batch {
   keys: QueueKeys;
@@ -15,7 +18,7 @@ interface Batch {
 }
 
 /** Collects acks per queue and flushes them once per tick. */
-export class AckBatcher {
+export class AckBatcher implements AckSink {
   private batches = new Map<string, Batch>();
   private scheduled = false;
   private readonly inFlight = new Set<Promise<void>>();
@@ -36,17 +39,18 @@ export class AckBatcher {
     b.to.push(to);
     if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(() => this.flush());
+      setImmediate(() => this.sendAll());
     }
   }
 
   /** Resolves when every ack asked for so far has its answer. */
-  async drain(): Promise<void> {
-    if (this.scheduled) this.flush();
+  async flush(): Promise<void> {
+    if (this.scheduled) this.sendAll();
     await Promise.allSettled([...this.inFlight]);
   }
 
-  private flush(): void {
+  /** Send every batch collected so far (one script call per queue). */
+  private sendAll(): void {
     this.scheduled = false;
     const batches = this.batches;
     this.batches = new Map();
@@ -58,19 +62,12 @@ export class AckBatcher {
 
   private async send({ keys, ds, to }: Batch): Promise<void> {
     let res: Fenced[];
-    let retried = false;
     try {
-      res = await withRetry((n) => {
-        retried = n > 0;
-        return ackDeliveries(this.exec, keys, this.consumer, ds);
-      });
+      res = await withRetry((n) => ackDeliveries(this.exec, keys, this.consumer, ds, n > 0));
     } catch (err) {
       for (const r of to) r.acked(err, undefined);
       return;
     }
-    for (let i = 0; i < to.length; i++) {
-      const r = res[i] ?? { ok: false, lost: LeaseLost.NotPending };
-      (to[i] as AckReceiver).acked(undefined, !r.ok && retried && r.lost === LeaseLost.NotPending ? { ok: true } : r);
-    }
+    for (let i = 0; i < to.length; i++) (to[i] as AckReceiver).acked(undefined, res[i] ?? NOT_PENDING);
   }
 }

@@ -49,27 +49,3 @@ export class JobCtx implements JobContext {
     return this.chain;
   }
 }
-
-/**
- * Build the context of one run of `env` read from `queue`. `ctx.signal` and `ctx.log` are made on first read:
- * a handler that uses neither costs no AbortController and no child logger.
- */
-export function createJobContext(
-  env: JobEnvelope,
-  queue: string,
-  run: { readonly signal: AbortSignal },
-  log: () => Logger,
-  enqueueCtx: EnqueueContext,
-): JobContext {
-  return new JobCtx(
-    env,
-    queue,
-    {
-      get signal() {
-        return run.signal;
-      },
-      log,
-    },
-    enqueueCtx,
-  );
-}

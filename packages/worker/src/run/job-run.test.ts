@@ -1,51 +1,54 @@
 /** The run state machine without Redis: the ack goes to a recording receiver, outcomes that need Redis are not run. */
 import { type AnyJob, defineJob } from '@sluice/core';
-import { type Fenced, queueKeys, type RedisExecutor } from '@sluice/core/internal';
+import { type Fenced, queueKeys, type RedisExecutor, systemClock } from '@sluice/core/internal';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { sleep } from '../../../../test/wait.js';
-import { JobInterrupt } from './outcome.js';
-import { startJob } from './run-job.js';
+import { JobInterrupt } from './errors.js';
 import { RunSignal } from './run-signal.js';
-import type { RunJobResult, RunShared, RunTask } from './run-types.js';
+import { Delivered, type RunJobResult, type RunOwner, type RunShared } from './run-types.js';
+import { startJob } from './start-job.js';
 
 const keys = queueKeys('t', 'q');
 /** An executor whose Redis is unreachable: every command rejects. */
 const down: RedisExecutor = { send: () => Promise.reject(new Error('connection refused')) } as unknown as RedisExecutor;
 
-function shared(jobs: AnyJob[], acks: string[]): RunShared {
+function shared(jobs: AnyJob[], acks: string[], owner: RunOwner): RunShared {
   return {
     exec: down,
     consumer: 'c1',
     jobs: new Map(jobs.map((j) => [j.name, j])),
     log: pino({ level: 'silent' }),
     enqueueCtx: { exec: down, prefix: 't', maxPayloadBytes: 1 << 20, known: new Set() },
-    ack: (_k, d, to) => {
-      acks.push(d.entryId);
-      queueMicrotask(() => to.acked(undefined, { ok: true } as Fenced));
+    clock: systemClock,
+    random: Math.random,
+    acks: {
+      add(_k, d, to) {
+        acks.push(d.entryId);
+        queueMicrotask(() => to.acked(undefined, { ok: true } as Fenced));
+      },
     },
+    owner,
   };
 }
 
+/** A run of `fields` and an owner that records its calls. */
 function task(fields: Record<string, string>, interrupt?: RunSignal) {
   const calls: string[] = [];
   const results: RunJobResult[] = [];
   let resolveDone: () => void = () => {};
   const done = new Promise<void>((r) => (resolveDone = r));
-  const t: RunTask = {
-    keys,
-    delivery: { entryId: '1-0', deliveries: 1 },
-    fields,
-    interrupt,
-    onStart: () => calls.push('start'),
-    onSettled: () => calls.push('settled'),
-    onDone: (err, r) => {
+  const t = new Delivered(keys, { entryId: '1-0', deliveries: 1 }, fields, interrupt);
+  const owner: RunOwner = {
+    started: () => calls.push('start'),
+    settled: () => calls.push('settled'),
+    done: (_task, err, r) => {
       calls.push(err ? 'error' : 'done');
       if (r) results.push(r);
       resolveDone();
     },
   };
-  return { t, calls, results, done };
+  return { t, owner, calls, results, done };
 }
 
 const fields = (name: string) => ({ id: 'j1', name, data: '{"n":1}', attempt: '1', enqueuedAt: '1' });
@@ -55,8 +58,8 @@ describe('startJob', () => {
     const seen: unknown[] = [];
     const job = defineJob({ name: 'sync', handler: (p: { n: number }) => void seen.push(p) });
     const acks: string[] = [];
-    const { t, calls, results, done } = task(fields('sync'));
-    startJob(shared([job], acks), t);
+    const { t, owner, calls, results, done } = task(fields('sync'));
+    startJob(shared([job], acks, owner), t);
     await done;
     expect(seen).toEqual([{ n: 1 }]);
     expect(acks).toEqual(['1-0']);
@@ -74,8 +77,8 @@ describe('startJob', () => {
     });
     const sig = new RunSignal();
     sig.abort(new JobInterrupt('lease-lost', 'gone'));
-    const { t, calls, results, done } = task(fields('x'), sig);
-    startJob(shared([job], []), t);
+    const { t, owner, calls, results, done } = task(fields('x'), sig);
+    startJob(shared([job], [], owner), t);
     await done;
     expect(ran).toBe(false);
     expect(calls).toEqual(['settled', 'done']);
@@ -87,8 +90,8 @@ describe('startJob', () => {
     const job = defineJob({ name: 'slow', handler: () => new Promise<void>((r) => (finish = r)) });
     const sig = new RunSignal();
     const acks: string[] = [];
-    const { t, calls, results, done } = task(fields('slow'), sig);
-    startJob(shared([job], acks), t);
+    const { t, owner, calls, results, done } = task(fields('slow'), sig);
+    startJob(shared([job], acks, owner), t);
     expect(calls).toEqual(['start']);
     sig.abort(new JobInterrupt('lease-lost', 'reclaimed elsewhere'));
     await done;
@@ -107,8 +110,8 @@ describe('startJob', () => {
         got = { jobId, attempt, aborted: signal.aborted, enqueue: typeof enqueue };
       },
     });
-    const { t, done } = task(fields('ctx'));
-    startJob(shared([job], []), t);
+    const { t, owner, done } = task(fields('ctx'));
+    startJob(shared([job], [], owner), t);
     await done;
     expect(got).toEqual({ jobId: 'j1', attempt: 1, aborted: false, enqueue: 'function' });
   });

@@ -1,83 +1,101 @@
 /**
- * One run of a decoded delivery as a small state machine with no promise of its own: call the handler, settle
- * once (handler returned or threw, timeout, interrupt), classify, record the outcome (a plain success goes to
- * the ack batcher), tell the task. The pool runs thousands of these a second; each costs the handler's own
- * promise, one reaction on it and this object.
+ * One run of a decoded delivery as a small state machine with no promise of its own. Its `phase`:
+ * - `ready`: decoded and validated, the handler not called yet;
+ * - `running`: the handler was called and is not over;
+ * - `recording`: the handler returned or threw (or never ran): the outcome is being recorded;
+ * - `cut-short`: an interrupt (timeout, shutdown, lease lost) ended the run while the handler ran; the outcome
+ *   is being recorded, and whatever the handler does later is a late result.
+ * Every transition is recorded by transitions.ts; a plain success goes to the ack batcher, which answers
+ * {@link JobRun.acked}. The pool runs thousands of these a second; each costs the handler's own promise, one
+ * reaction on it and this object.
  */
 import type { AnyJob } from '@sluice/core';
-import { type Fenced, type JobEnvelope, systemClock } from '@sluice/core/internal';
+import type { Fenced, JobEnvelope } from '@sluice/core/internal';
 import type { Logger } from 'pino';
+import { type Attempt, classify, type Decision } from './decision.js';
+import { JobInterrupt } from './errors.js';
 import { type ContextSource, JobCtx } from './handler-context.js';
-import { type Attempt, classify, type Decision, JobInterrupt } from './outcome.js';
-import { applyDecision, fenceRejected, identity, lateResult, listens } from './record-outcome.js';
 import { RunSignal } from './run-signal.js';
-import type { AckReceiver, RunShared, RunTask } from './run-types.js';
+import type { AckReceiver, Delivered, RunShared } from './run-types.js';
+import { ackRecorded, lateResult, listens, recordDecision, runEvent } from './transitions.js';
 
 const ACK: Decision = Object.freeze({ kind: 'ack' });
 const OK: Attempt = Object.freeze({ ok: true });
 
+/** Where a run is: see the file's doc. */
+export type RunPhase = 'ready' | 'running' | 'recording' | 'cut-short';
+
 /** The run of one delivery whose envelope is decoded. */
 export class JobRun implements AckReceiver, ContextSource {
+  /** Where the run is. */
+  phase: RunPhase = 'ready';
   /** The run's abort source: the task's interrupt when given (timeout aborts it too). */
-  readonly sig: RunSignal;
-  private settled = false;
-  private cutShort: unknown;
+  readonly interrupt: RunSignal;
+  /** Handler time in ms (0 when it did not run or nobody wants it). */
+  durationMs = 0;
   private timer: NodeJS.Timeout | undefined;
-  private started = 0;
-  /** The handler was called and its duration is wanted. */
-  private ran = false;
-  private durationMs = 0;
-  private child: Logger | undefined;
+  /** Monotonic ms when the handler was called, or -1 when its duration is not measured. */
+  private startedAt = -1;
+  private logger: Logger | undefined;
 
   constructor(
-    private readonly s: RunShared,
-    private readonly t: RunTask,
-    private readonly env: JobEnvelope,
-    private readonly job: AnyJob | undefined,
+    /** What every run shares. */
+    readonly shared: RunShared,
+    /** The delivery. */
+    readonly task: Delivered,
+    /** Its decoded envelope (as far as it goes when decoding failed). */
+    readonly envelope: JobEnvelope,
+    /** Its job definition (undefined when this worker has no handler for it). */
+    readonly job: AnyJob | undefined,
   ) {
-    this.sig = t.interrupt ?? new RunSignal();
+    this.interrupt = task.interrupt ?? new RunSignal();
   }
 
   /** The run's AbortSignal (made on first read). */
   get signal(): AbortSignal {
-    return this.sig.signal;
+    return this.interrupt.signal;
   }
 
   /** The logger bound to queue, job, id and attempt (made on first use: most runs never log). */
   log(): Logger {
-    this.child ??= this.s.log.child({
-      queue: this.t.keys.queue,
-      job: this.env.name,
-      jobId: this.env.id,
-      attempt: this.env.attempt,
+    this.logger ??= this.shared.log.child({
+      queue: this.task.keys.queue,
+      job: this.envelope.name,
+      jobId: this.envelope.id,
+      attempt: this.envelope.attempt,
     });
-    return this.child;
+    return this.logger;
   }
 
-  /** Call the handler with `payload` (the run must have a job). */
+  /** ready -> running: call the handler with `payload` (the run must have a job). */
   invoke(payload: unknown): void {
-    const { s, t, env } = this;
+    const { shared, task, envelope, interrupt } = this;
     const job = this.job as AnyJob;
-    if (this.sig.aborted) {
-      this.settle(false, this.sig.reason);
+    if (interrupt.aborted) {
+      this.settle(false, interrupt.reason);
       return;
     }
-    this.sig.owner = this;
+    this.phase = 'running';
+    interrupt.owner = this;
     if (job.timeout !== undefined) {
       const ms = job.timeout;
       this.timer = setTimeout(
-        () => this.sig.abort(new JobInterrupt('timeout', `job "${job.name}" timed out after ${ms} ms`)),
+        () => interrupt.abort(new JobInterrupt('timeout', `job "${envelope.name}" timed out after ${ms} ms`)),
         ms,
       );
     }
-    if (listens(s, 'job:started')) s.emit?.('job:started', identity(t, env));
-    t.onStart?.();
-    this.ran =
-      s.durations !== false || listens(s, 'job:succeeded') || listens(s, 'job:retrying') || listens(s, 'job:dead');
-    if (this.ran) this.started = (s.clock ?? systemClock).monotonic();
+    if (listens(shared, 'job:started')) shared.emit?.('job:started', runEvent(this));
+    shared.owner.started?.(task);
+    if (
+      shared.durations !== false ||
+      listens(shared, 'job:succeeded') ||
+      listens(shared, 'job:retrying') ||
+      listens(shared, 'job:dead')
+    )
+      this.startedAt = shared.clock.monotonic();
     let r: unknown;
     try {
-      r = job.handler(payload, new JobCtx(env, t.keys.queue, this, s.enqueueCtx));
+      r = job.handler(payload, new JobCtx(envelope, task.keys.queue, this, shared.enqueueCtx));
     } catch (error) {
       this.settle(false, error);
       return;
@@ -90,61 +108,59 @@ export class JobRun implements AckReceiver, ContextSource {
     } else this.settle(true, undefined);
   }
 
-  /** The signal was aborted (timeout, shutdown, lease lost): the run is over now, whatever the handler does. */
+  /** running -> cut-short: the signal was aborted (timeout, shutdown, lease lost); the run is over now. */
   interrupted(reason: unknown): void {
-    if (this.settled) return;
-    this.cutShort = reason;
-    this.settle(false, reason);
+    if (this.phase !== 'running') return;
+    this.phase = 'cut-short';
+    this.handlerOver();
+    this.finish({ ok: false, error: reason, phase: 'handler' });
   }
 
-  /** The handler is over (or cut short): record once; a later result of a cut-short handler is a late result. */
+  /** The handler returned or threw: record once (-> recording); after a cut-short run it is a late result. */
   private settle(ok: boolean, error: unknown): void {
-    if (this.settled) {
-      if (this.cutShort instanceof JobInterrupt && error !== this.cutShort)
-        lateResult(this.s, this.t, this.env, this.cutShort, ok, error, this);
+    if (this.phase === 'cut-short') {
+      const why = this.interrupt.reason;
+      if (why instanceof JobInterrupt && error !== why) lateResult(this, why, ok, error);
       return;
     }
-    this.settled = true;
-    if (this.timer) clearTimeout(this.timer);
-    if (this.sig.owner === this) this.sig.owner = undefined;
-    // Interrupted before the handler was called (it took no time), or nobody wants the duration.
-    if (this.ran) this.durationMs = (this.s.clock ?? systemClock).monotonic() - this.started;
+    if (this.phase === 'recording') return;
+    this.phase = 'recording';
+    this.handlerOver();
     this.finish(ok ? OK : { ok: false, error, phase: 'handler' });
   }
 
-  /** Classify `attempt` and record the decision (the handler is over, or never ran). */
+  /** The handler is over: stop its timer, detach from the signal, take its duration if measured. */
+  private handlerOver(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.interrupt.owner === this) this.interrupt.owner = undefined;
+    if (this.startedAt >= 0) this.durationMs = this.shared.clock.monotonic() - this.startedAt;
+  }
+
+  /** Decide what `attempt` means and record it (the handler is over, or never ran). */
   finish(attempt: Attempt): void {
-    const { s, t, env } = this;
-    t.onSettled?.();
-    const decision = attempt.ok ? ACK : classify(env, this.job, attempt, (s.clock ?? systemClock).now(), s.random);
+    const { shared, task } = this;
+    if (this.phase === 'ready') this.phase = 'recording';
+    shared.owner.settled?.(task);
+    const decision = attempt.ok ? ACK : classify(this.envelope, this.job, attempt, shared.clock.now(), shared.random);
     if (decision.kind === 'ack') {
-      s.ack(t.keys, t.delivery, this);
+      shared.acks.add(task.keys, task.delivery, this);
       return;
     }
-    const durationMs = this.durationMs;
-    applyDecision(s, t, env, decision, durationMs, this).then(
-      (outcome) => t.onDone(undefined, { outcome, durationMs, decision }),
-      (err: unknown) => t.onDone(err, undefined),
+    recordDecision(this, decision).then(
+      (outcome) => shared.owner.done(task, undefined, { outcome, durationMs: this.durationMs, decision }),
+      (err: unknown) => shared.owner.done(task, err, undefined),
     );
   }
 
   /** The ack batcher's answer. */
-  acked(err: unknown, r: Fenced | undefined): void {
-    const { s, t, env, durationMs } = this;
-    if (!r) {
-      t.onDone(err, undefined);
-      return;
-    }
-    if (!r.ok) {
-      t.onDone(undefined, {
-        outcome: fenceRejected(s, t, env, 'ack', r.lost, this),
-        durationMs,
+  acked(err: unknown, result: Fenced | undefined): void {
+    const { shared, task } = this;
+    if (!result) shared.owner.done(task, err, undefined);
+    else
+      shared.owner.done(task, undefined, {
+        outcome: ackRecorded(this, result),
+        durationMs: this.durationMs,
         decision: ACK,
       });
-      return;
-    }
-    if (s.logSuccess) this.log()[s.logSuccess]({ durationMs }, 'job succeeded');
-    if (listens(s, 'job:succeeded')) s.emit?.('job:succeeded', { ...identity(t, env), durationMs });
-    t.onDone(undefined, { outcome: 'succeeded', durationMs, decision: ACK });
   }
 }

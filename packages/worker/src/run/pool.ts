@@ -5,50 +5,33 @@
  * wait here with their lease renewed.
  */
 import type { QueueKeys } from '@sluice/core';
-import { type Delivery, isWakeMarker } from '@sluice/core/internal';
+import type { Delivery } from '@sluice/core/internal';
 import { successLevel } from '../logger.js';
-import type { Runtime } from '../worker-deps.js';
-import { JobInterrupt } from './outcome.js';
-import { startJob } from './run-job.js';
+import type { WorkerDeps } from '../worker-deps.js';
+import { JobInterrupt } from './errors.js';
 import { RunSignal } from './run-signal.js';
-import type { RunJobResult, RunShared, RunTask } from './run-types.js';
+import { Delivered, type RunOwner, type RunShared } from './run-types.js';
+import { startJob } from './start-job.js';
 
-/** A delivery held by this worker; it is also the task of its run (its hooks report back to the pool). */
-export class Held implements RunTask {
-  /** Job name from the fields ('' when missing). */
-  readonly name: string;
+/**
+ * A delivery held by this worker: the pool's record of it (waiting or running, lease renewed or not, slot given
+ * up or not). The run reads it as its task; how the run goes is told to the pool itself ({@link RunOwner}).
+ */
+export class Held extends Delivered {
+  declare readonly interrupt: RunSignal;
   /** False once the lease must no longer be renewed (timed out, lost, finishing elsewhere). */
   renew = true;
-  /** Interrupts the run (shutdown, lease lost). */
-  readonly interrupt = new RunSignal();
   /** True once its slot was given up (the handler is over; its ack or retry may still be in flight). */
   released = false;
-  /** Counted against the concurrency (false for `wake` markers). */
-  counted = true;
 
-  constructor(
-    private readonly pool: JobPool,
-    readonly keys: QueueKeys,
-    readonly delivery: Delivery,
-    readonly fields: Record<string, string>,
-  ) {
-    this.name = fields.name ?? '';
-  }
-
-  /** The handler is over: its slot goes to the next job while the outcome is recorded (still fenced). */
-  onSettled(): void {
-    this.renew = false;
-    this.pool.release(this);
-  }
-
-  /** The run is over (err set when its outcome could not be recorded). */
-  onDone(err: unknown, _result: RunJobResult | undefined): void {
-    this.pool.finished(this, err);
+  constructor(keys: QueueKeys, delivery: Delivery, fields: Record<string, string>) {
+    // Interrupted by the pool: shutdown, lease lost.
+    super(keys, delivery, fields, new RunSignal());
   }
 }
 
 /** Runs deliveries within the concurrency limits. */
-export class JobPool {
+export class JobPool implements RunOwner {
   private waiting: Held[] = [];
   private readonly running = new Set<Held>();
   /** Handlers that are over whose outcome (ack, retry, dead letter) is still being recorded. */
@@ -64,7 +47,7 @@ export class JobPool {
   private readonly shared: RunShared;
 
   constructor(
-    private readonly rt: Runtime,
+    private readonly rt: WorkerDeps,
     hooks: { wake(queue: string, inMs?: number): void },
   ) {
     this.limited = [...rt.opts.jobs.values()].some((j) => j.concurrency !== undefined);
@@ -76,7 +59,9 @@ export class JobPool {
       log: rt.log,
       enqueueCtx: rt.enqueueCtx,
       clock: rt.opts.clock,
-      ack: (keys, d, to) => rt.acks.add(keys, d, to),
+      random: Math.random,
+      acks: rt.acks,
+      owner: this,
       emit: rt.emit,
       listening: rt.listening,
       durations: logSuccess !== undefined,
@@ -105,11 +90,16 @@ export class JobPool {
     return this.running.size + this.finishing.size;
   }
 
-  /** Take a delivery: run it when a slot (and its job's limit) allows. */
-  submit(keys: QueueKeys, delivery: Delivery, fields: Record<string, string>): void {
-    const h = new Held(this, keys, delivery, fields);
-    if (isWakeMarker(fields)) {
-      h.counted = false;
+  /** Handlers holding a slot now, by queue (for the metrics' busy slots). */
+  busyByQueue(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const h of this.running) out.set(h.keys.queue, (out.get(h.keys.queue) ?? 0) + 1);
+    return out;
+  }
+
+  /** Take a delivery: run it when a slot (and its job's limit) allows; a `wake` marker is finished at once. */
+  submit(h: Held): void {
+    if (h.marker) {
       startJob(this.shared, h);
       return;
     }
@@ -167,11 +157,17 @@ export class JobPool {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /** The handler of `h` is over: its slot goes to the next job while the outcome is recorded (still fenced). */
+  settled(h: Held): void {
+    h.renew = false;
+    this.release(h);
+  }
+
   /** Give up `h`'s slot (once): the next waiting job may start. */
-  release(h: Held): void {
+  private release(h: Held): void {
     if (h.released) return;
     h.released = true;
-    if (!h.counted) return;
+    if (h.marker) return;
     this.running.delete(h);
     this.finishing.add(h);
     if (this.limited) {
@@ -183,7 +179,7 @@ export class JobPool {
   }
 
   /** The run of `h` is over; `err` set when its outcome could not be recorded. */
-  finished(h: Held, err: unknown): void {
+  done(h: Held, err: unknown): void {
     if (err !== undefined) {
       // Redis stayed unreachable: the entry stays pending and is reclaimed after the lease (never lost).
       this.rt.log.error(

@@ -1,9 +1,15 @@
-/** The parts of one run: what every run of a worker shares, the delivery to run, and what comes back. */
+/** The parts of one run: what every run of a worker shares, the delivery to run, who is told, and what comes back. */
 import type { AnyJob, Clock, QueueKeys } from '@sluice/core';
-import type { Delivery, EnqueueContext, Fenced, RedisExecutor } from '@sluice/core/internal';
+import {
+  type Delivery,
+  type EnqueueContext,
+  type Fenced,
+  isWakeMarker,
+  type RedisExecutor,
+} from '@sluice/core/internal';
 import type { Logger } from 'pino';
 import type { Emit, WorkerEventName } from '../events.js';
-import type { Decision } from './outcome.js';
+import type { Decision } from './decision.js';
 import type { RunSignal } from './run-signal.js';
 
 /** Told once when an ack is recorded: the fenced result, or the error that outlasted the retries. */
@@ -11,7 +17,47 @@ export interface AckReceiver {
   acked(err: unknown, result: Fenced | undefined): void;
 }
 
-/** What every run of one worker (or driver) shares; built once, not per job. */
+/** Records fenced acks (the worker's {@link AckBatcher}, or one direct call per ack); retries transient failures. */
+export interface AckSink {
+  /** Acknowledge `delivery` of `keys`; `to.acked` gets its own result. */
+  add(keys: QueueKeys, delivery: Delivery, to: AckReceiver): void;
+}
+
+/** A delivery as read: its queue, lease token and raw fields; whether it is a `wake` marker is decided here, once. */
+export class Delivered {
+  /** Job name from the fields ('' when missing). */
+  readonly name: string;
+  /** A `wake` marker (not a job): finished at once, never counted against the concurrency. */
+  readonly marker: boolean;
+
+  constructor(
+    /** Keys of the queue the entry was read from. */
+    readonly keys: QueueKeys,
+    /** The lease token: entry id and delivery count. */
+    readonly delivery: Delivery,
+    /** The entry's raw fields (`id` set to the entry id when the entry has none and is not a marker). */
+    readonly fields: Record<string, string>,
+    /** Aborted from outside with a JobInterrupt reason (default: the run makes its own). */
+    readonly interrupt?: RunSignal | undefined,
+  ) {
+    this.name = fields.name ?? '';
+    this.marker = isWakeMarker(fields);
+    // a job added straight to the stream has no `id` field: its entry id is its job id (decided here, once)
+    if (!this.marker && fields.id === undefined) fields.id = delivery.entryId;
+  }
+}
+
+/** Told how the runs of the deliveries it handed over go: one object for all runs (the pool), or one per runJob. */
+export interface RunOwner {
+  /** The handler is about to be called (after decoding and validation). */
+  started?(task: Delivered): void;
+  /** The handler is over (returned, threw, timed out, interrupted) or never ran: stop renewing the lease. */
+  settled?(task: Delivered): void;
+  /** The run is over, exactly once: `err` set only when Redis stayed unreachable (the entry stays pending). */
+  done(task: Delivered, err: unknown, result: RunJobResult | undefined): void;
+}
+
+/** What every run of one worker (or driver) shares; built once, not per job, with every default resolved. */
 export interface RunShared {
   /** Connection for the fenced scripts. */
   exec: RedisExecutor;
@@ -23,10 +69,14 @@ export interface RunShared {
   log: Logger;
   /** For `ctx.enqueue`. */
   enqueueCtx: EnqueueContext;
-  /** Time source (default the system clock). */
-  clock?: Clock | undefined;
-  /** Record a fenced ack and tell `to` (retries transient failures itself). */
-  ack(keys: QueueKeys, d: Delivery, to: AckReceiver): void;
+  /** Time source. */
+  clock: Clock;
+  /** Random source for backoff jitter. */
+  random: () => number;
+  /** Where plain successes are acknowledged. */
+  acks: AckSink;
+  /** Told how each run goes. */
+  owner: RunOwner;
   /** Event sink (default none). */
   emit?: Emit | undefined;
   /** True when `event` has listeners (default: true when `emit` is set); no event payload is built otherwise. */
@@ -35,30 +85,10 @@ export interface RunShared {
   durations?: boolean | undefined;
   /** Level of the one line each succeeded job logs with its duration (default none: no line); see `successLevel`. */
   logSuccess?: 'info' | 'debug' | undefined;
-  /** Random source for backoff jitter (default Math.random). */
-  random?: (() => number) | undefined;
   /** Called after a retry of a job of `queue` was scheduled, with its delay (the worker wakes its promoter). */
   onRetry?: ((queue: string, delayMs: number) => void) | undefined;
   /** Called when a `wake` marker of `queue` was finished (the worker wakes its promoter). */
   onMarker?: ((queue: string) => void) | undefined;
-}
-
-/** One delivery to run, and the hooks of its run. */
-export interface RunTask {
-  /** Keys of the queue the entry was read from. */
-  readonly keys: QueueKeys;
-  /** The lease token: entry id and delivery count. */
-  readonly delivery: Delivery;
-  /** The entry's raw fields. */
-  readonly fields: Record<string, string>;
-  /** Aborted from outside with a JobInterrupt reason; the run's own signal when set (default: a new one). */
-  readonly interrupt?: RunSignal | undefined;
-  /** Called once when the handler starts (after decoding and validation). */
-  onStart?(): void;
-  /** Called when the handler is over (returned, threw, timed out, interrupted): stop renewing the lease. */
-  onSettled?(): void;
-  /** Called exactly once at the end: `err` set only when Redis stayed unreachable (the entry stays pending). */
-  onDone(err: unknown, result: RunJobResult | undefined): void;
 }
 
 /** What happened to the delivery. */

@@ -8,28 +8,19 @@
  * it gracefully: no new job starts, running jobs get the grace period (within the budget), the rest go back.
  */
 import { type QueueKeys, SluiceArgumentError } from '@sluice/core';
-import {
-  DEFAULTS,
-  type Delivery,
-  decodeEnvelope,
-  GROUP,
-  isWakeMarker,
-  promoteDue,
-  queueKeys,
-  queuesKey,
-  streamCommands,
-} from '@sluice/core/internal';
+import { DEFAULTS, decodeEnvelope, GROUP, promoteDue, queueKeys, streamCommands } from '@sluice/core/internal';
 import type { Emit } from '../../events.js';
 import { resolveLogger } from '../../logger.js';
-import { ensureGroup } from '../../loops/consumer.js';
 import { LeaseKeeper } from '../../loops/lease-keeper.js';
+import { ensureGroup, isPaused, registerQueue } from '../../loops/queue-setup.js';
 import { Reclaimer } from '../../loops/reclaimer.js';
 import { sleep } from '../../loops/redis-resilience.js';
 import { resolveOptions, WORKER_DEFAULTS, type WorkerOptions } from '../../options.js';
-import { JobPool } from '../../run/pool.js';
-import { handBack, shutdown } from '../../shutdown.js';
+import { Held, JobPool } from '../../run/pool.js';
+import { handBack } from '../../run/transitions.js';
+import { shutdown } from '../../shutdown.js';
 import { consumerName } from '../../worker.js';
-import { openRuntime } from '../../worker-deps.js';
+import { openWorkerDeps } from '../../worker-deps.js';
 import { fits, jobCost, jobCostOf, type QueueCost, queueCost, readCount } from './budget.js';
 import { countRemaining, type DrainResult, type DrainStop, notStartedJobs, undelivered } from './report.js';
 
@@ -92,7 +83,7 @@ export async function drain(o: DrainOptions): Promise<DrainResult> {
     if (event !== 'job:started') changed();
   };
   const listening = (event: string) => event !== 'job:started';
-  const { rt, stop } = await openRuntime(o, { opts, consumer, log, emit, listening });
+  const { rt, stop } = await openWorkerDeps(o, { opts, consumer, log, emit, listening });
   const { conn } = rt;
   const pool = new JobPool(rt, { wake: () => {} });
   const leaseKeeper = new LeaseKeeper(rt, pool);
@@ -117,14 +108,14 @@ export async function drain(o: DrainOptions): Promise<DrainResult> {
     get free() {
       return open() ? pool.free : 0;
     },
-    submit(keys: QueueKeys, d: Delivery, fields: Record<string, string>) {
-      const cost = jobCost(opts.jobs.get(fields.name ?? ''), estimateMs);
-      if (isWakeMarker(fields) || !decodeEnvelope(fields).ok || (!interrupted && fits(cost, left())))
-        return pool.submit(keys, d, fields);
-      const key = `${keys.queue}\n${fields.id}`;
+    submit(h: Held) {
+      const cost = jobCost(opts.jobs.get(h.name), estimateMs);
+      if (h.marker || !decodeEnvelope(h.fields).ok || (!interrupted && fits(cost, left()))) return pool.submit(h);
+      const { keys, delivery: d } = h;
+      const key = `${keys.queue}\n${h.fields.id}`;
       if (skipped.has(key)) blocked.add(keys.queue);
       skipped.add(key);
-      const p: Promise<void> = handBack(rt, keys, d, fields)
+      const p: Promise<void> = handBack(rt, h)
         .then(
           () => undefined,
           (err: unknown) =>
@@ -161,9 +152,9 @@ export async function drain(o: DrainOptions): Promise<DrainResult> {
   try {
     for (const queue of opts.queues) {
       const keys = queueKeys(opts.prefix, queue);
-      await ensureGroup(rt, keys);
-      await conn.send(['SADD', queuesKey(opts.prefix), queue], queuesKey(opts.prefix));
-      if (Number(await conn.send(['EXISTS', keys.paused], keys.paused)) === 1) {
+      await ensureGroup(conn, keys);
+      await registerQueue(conn, opts.prefix, keys);
+      if (await isPaused(conn, keys)) {
         log.info(`queue "${queue}" is paused: not draining it`);
         paused.push(queue);
         continue;
@@ -203,7 +194,7 @@ export async function drain(o: DrainOptions): Promise<DrainResult> {
         for (const s of r) {
           for (const e of s.entries) {
             read++;
-            gate.submit(q.keys, { entryId: e.id, deliveries: 1 }, e.fields ?? {});
+            gate.submit(new Held(q.keys, { entryId: e.id, deliveries: 1, jobId: e.fields?.id }, e.fields ?? {}));
           }
         }
       }

@@ -4,7 +4,7 @@
  */
 import type { QueueKeys } from '@sluice/core';
 import { GROUP, isWakeMarker, queueKeys, streamCommands } from '@sluice/core/internal';
-import type { Runtime } from '../../worker-deps.js';
+import type { WorkerDeps } from '../../worker-deps.js';
 
 const { xinfoGroups, xpending, xrange } = streamCommands;
 
@@ -55,7 +55,7 @@ export interface DrainResult {
 export const NOT_STARTED_SCAN = 100;
 
 /** True when any of the queues has entries nobody has been handed yet (XLEN minus pending). */
-export async function undelivered(rt: Runtime, queues: readonly QueueKeys[]): Promise<boolean> {
+export async function undelivered(rt: WorkerDeps, queues: readonly QueueKeys[]): Promise<boolean> {
   for (const keys of queues) {
     const len = Number(await rt.conn.send(['XLEN', keys.stream], keys.stream));
     const pending = (await xpending(rt.conn, keys.stream, GROUP)).count;
@@ -65,7 +65,7 @@ export async function undelivered(rt: Runtime, queues: readonly QueueKeys[]): Pr
 }
 
 /** Jobs in the queues: stream entries (ready or running) plus delayed jobs. */
-export async function countRemaining(rt: Runtime): Promise<number> {
+export async function countRemaining(rt: WorkerDeps): Promise<number> {
   let n = 0;
   for (const queue of rt.opts.queues) {
     const k = queueKeys(rt.opts.prefix, queue);
@@ -80,7 +80,7 @@ export async function countRemaining(rt: Runtime): Promise<number> {
  * name; reads at most {@link NOT_STARTED_SCAN} entries per queue and changes nothing.
  */
 export async function notStartedJobs(
-  rt: Runtime,
+  rt: WorkerDeps,
   queues: readonly QueueKeys[],
   costOf: (name: string) => Pick<DrainNotStarted, 'costMs' | 'costFrom'>,
   leftMs: number,

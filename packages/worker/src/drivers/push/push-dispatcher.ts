@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import {
   type AnyJob,
   type Backoff,
+  defineJob,
   type EnqueueOptions,
   type EnqueueResult,
   type JobContext,
@@ -19,7 +20,7 @@ import {
 } from '@sluice/core';
 import { backoffDelay, DEFAULT_BACKOFF, DEFAULTS, hasCredentials, systemClock } from '@sluice/core/internal';
 import type { WorkerOptions } from '../../options.js';
-import { DeferJob } from '../../run/outcome.js';
+import { DeferJob } from '../../run/errors.js';
 import { createWorker, type Worker } from '../../worker.js';
 import { AuthRefusals } from './auth-refusals.js';
 import type { PushBody } from './fetch-handler.js';
@@ -185,7 +186,13 @@ async function enqueueFollowUps(
   }
 }
 
-/** The worker options of a dispatcher: a push job per given job, and a push job for every other name. */
+/** Name of the one push job that serves every job name the dispatcher was not given. */
+const ANY_OTHER_NAME = '*';
+
+/**
+ * The worker options of a dispatcher: for each given job a push job with its retry policy, timeout, concurrency
+ * and schedule; for every other name one push job (`attempts`, `backoff`). All are made with defineJob.
+ */
 export function pushWorkerOptions(o: PushDispatcherOptions): WorkerOptions {
   const given = o.jobs ?? [];
   if (given.length === 0 && !o.queues?.length) {
@@ -194,34 +201,30 @@ export function pushWorkerOptions(o: PushDispatcherOptions): WorkerOptions {
   if (o.timeout !== undefined && !(Number.isInteger(o.timeout) && o.timeout > 0)) {
     throw new SluiceArgumentError(`createPushDispatcher: timeout must be a positive integer (ms); got ${o.timeout}`);
   }
-  const post = poster(o);
-  const make = (name: string, base: AnyJob | undefined): AnyJob =>
-    Object.freeze({
-      kind: 'sluice.job' as const,
-      name,
-      queue: base?.queue ?? name,
-      schema: undefined,
-      attempts: base?.attempts ?? o.attempts ?? DEFAULTS.attempts,
-      backoff: honourRetryAfter(base?.backoff ?? o.backoff ?? DEFAULT_BACKOFF),
-      timeout: o.timeout ?? base?.timeout ?? DEFAULT_PUSH_TIMEOUT,
-      concurrency: base?.concurrency,
-      schedule: base?.schedule,
-      handler: post,
-    });
-  const others = new Map<string, AnyJob>();
+  if (o.attempts !== undefined && !(Number.isInteger(o.attempts) && o.attempts > 0)) {
+    throw new SluiceArgumentError(`createPushDispatcher: attempts must be a positive integer; got ${o.attempts}`);
+  }
+  const handler = poster(o);
+  const timeoutOf = (job: AnyJob | undefined) => o.timeout ?? job?.timeout ?? DEFAULT_PUSH_TIMEOUT;
+  const jobs = given.map((j) =>
+    defineJob({
+      name: j.name,
+      queue: j.queue,
+      retry: { attempts: j.attempts, backoff: honourRetryAfter(j.backoff) },
+      timeout: timeoutOf(j),
+      concurrency: j.concurrency,
+      schedule: j.schedule,
+      handler,
+    }),
+  );
+  const anyOther = defineJob({
+    name: ANY_OTHER_NAME,
+    retry: { attempts: o.attempts ?? DEFAULTS.attempts, backoff: honourRetryAfter(o.backoff ?? DEFAULT_BACKOFF) },
+    timeout: timeoutOf(undefined),
+    handler,
+  });
   const { to: _to, secrets: _s, jobs: _j, timeout: _t, attempts: _a, backoff: _b, headers: _h, fetch: _f, ...rest } = o;
-  return {
-    ...rest,
-    jobs: given.map((j) => make(j.name, j)),
-    fallbackJob: (name) => {
-      let j = others.get(name);
-      if (!j) {
-        j = make(name, undefined);
-        if (others.size < 10_000) others.set(name, j);
-      }
-      return j;
-    },
-  };
+  return { ...rest, jobs, fallbackJob: () => anyOther };
 }
 
 /** Build a dispatcher: a worker (start/stop/events) that POSTs every job it reads to `to`. */

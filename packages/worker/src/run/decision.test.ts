@@ -1,7 +1,8 @@
 import { defineJob, UnrecoverableError } from '@sluice/core';
 import type { JobEnvelope } from '@sluice/core/internal';
 import { describe, expect, it } from 'vitest';
-import { classify, JobInterrupt, MAX_ERROR_CHARS, MissingHandlerError } from './outcome.js';
+import { classify, MAX_ERROR_CHARS } from './decision.js';
+import { JobInterrupt, MissingHandlerError } from './errors.js';
 
 const job = defineJob({
   name: 'email',

@@ -1,7 +1,8 @@
 import { defineJob } from '@sluice/core';
 import type { JobEnvelope } from '@sluice/core/internal';
 import { describe, expect, it } from 'vitest';
-import { classify, DeferJob } from './outcome.js';
+import { classify } from './decision.js';
+import { DeferJob } from './errors.js';
 
 const env: JobEnvelope = { id: 'j1', name: 'x', data: '{}', attempt: 3, enqueuedAt: 0 };
 const job = defineJob({ name: 'x', retry: { attempts: 3 }, handler: () => {} });

@@ -1,45 +1,10 @@
 /**
- * Pure outcome classification: what a finished attempt means for the job (ack, retry later with backoff,
+ * The outcome decision, pure: what a finished attempt means for the job (ack, retry later with backoff,
  * dead-letter, hand back, or nothing because the lease is gone). No I/O, so every rule is unit-tested.
  */
 import { type AnyJob, type DeadReason, UnrecoverableError } from '@sluice/core';
 import { backoffDelay, DEFAULT_BACKOFF, DEFAULTS, type JobEnvelope, redactSecrets } from '@sluice/core/internal';
-
-/** Why a run was cut short. */
-export type InterruptKind = 'timeout' | 'shutdown' | 'lease-lost';
-
-/** The reason of an aborted `ctx.signal`. */
-export class JobInterrupt extends Error {
-  override name = 'JobInterrupt';
-  constructor(
-    /** What cut the run short. */
-    readonly kind: InterruptKind,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** The job name has no handler in this worker. */
-export class MissingHandlerError extends Error {
-  override name = 'MissingHandlerError';
-}
-
-/**
- * Thrown by a handler to run the job again after `delayMs` without counting the attempt: the fault is outside
- * the job (the push dispatcher throws it while the endpoint refuses its signature), so the job is kept however
- * long that lasts.
- */
-export class DeferJob extends Error {
-  override name = 'DeferJob';
-  constructor(
-    message: string,
-    /** Milliseconds before the job runs again. */
-    readonly delayMs: number,
-  ) {
-    super(message);
-  }
-}
+import { DeferJob, JobInterrupt } from './errors.js';
 
 /** How an attempt ended. */
 export type Attempt =
