@@ -130,14 +130,27 @@ describe('cancel, delete, promote, retry', () => {
     expect(await sluice.cancelJob(Q, a.id)).toEqual({ done: 'not-found' });
   });
 
-  it('a running job gets a cancel request its worker picks up; the ack clears it; delete refuses it', async () => {
+  it('a running job gets a cancel request its worker picks up; the ack clears it or it expires; delete refuses it', async () => {
     const { id } = await sluice.enqueue('mail', {}, { queue: Q });
     const [e] = await run();
     expect(await sluice.cancelJob(Q, id)).toEqual({ done: 'cancel-requested', consumer: 'c1' });
     expect(await sluice.deleteJob(Q, id)).toEqual({ done: 'refused', state: 'running' });
     expect((await sluice.getJob(Q, id))?.running?.cancelRequestedAt).toBeGreaterThan(0);
+    // a job whose id is its entry id: the common ack does not touch the requests; they expire with the hash
     await ackDeliveries(sluice.connection, k(), 'c1', [{ entryId: e?.id as string, deliveries: 1 }]);
+    expect(await sluice.getJob(Q, id)).toBeNull();
+    const ttl = Number(await send('PTTL', k().cancels));
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(24 * 3600 * 1000);
+    // a job with its own id (retried): the ack that passes it clears its request
+    await send('DEL', k().cancels);
+    const b = await sluice.enqueue('mail', {}, { queue: Q, delay: 60_000 });
+    await sluice.promoteJob(Q, b.id);
+    const eb = (await run(5)).find((x) => x.fields.id === b.id); // after the delayed job's wake marker
+    expect(await sluice.cancelJob(Q, b.id)).toEqual({ done: 'cancel-requested', consumer: 'c1' });
+    await ackDeliveries(sluice.connection, k(), 'c1', [{ entryId: eb?.id as string, deliveries: 1, jobId: b.id }]);
     expect(await send('EXISTS', k().cancels)).toBe(0);
+    expect(await send('EXISTS', k().index)).toBe(0);
   });
 
   it('deletes a ready, delayed and dead job without a record; retries a dead job by its job id', async () => {

@@ -23,7 +23,10 @@ export interface JobLogger {
 
 /** What `enqueue` returns. */
 export interface EnqueueResult {
-  /** The job's stable id (kept across retries). */
+  /**
+   * The job's stable id (kept across retries): for a job added now its stream entry id (`1732450000000-0`), for a
+   * delayed one a generated UUID.
+   */
   id: string;
   /** True when an idempotency key matched an earlier job: `id` is that job's, and nothing was written. */
   deduplicated: boolean;

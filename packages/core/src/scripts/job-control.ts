@@ -13,7 +13,8 @@ import { LuaScript } from './lua-script.js';
 /**
  * KEYS[1] -> sluice:{<queue>}:stream, KEYS[2] -> sluice:{<queue>}:delayed, KEYS[3] -> sluice:{<queue>}:dead,
  * KEYS[4] -> sluice:{<queue>}:index, KEYS[5] -> sluice:{<queue>}:cancels, KEYS[6] -> sluice:{<queue>}:cancelled:<id>
- * ARGV[1] group, ARGV[2] job id, ARGV[3] 'cancel' | 'delete', ARGV[4] TTL ms of the cancelled record
+ * ARGV[1] group, ARGV[2] job id, ARGV[3] 'cancel' | 'delete', ARGV[4] TTL ms of the cancelled record (and of the
+ * cancels hash, renewed by each cancel request)
  * Returns {1, state} removed (state: ready, delayed, dead), {2, consumer} cancel requested for a running job,
  * {0} not found, {-1, state} refused (delete of a running job, cancel of a dead one).
  */
@@ -33,6 +34,8 @@ if kind == 's' then
   p = not p.err and p[1]
   if p and ARGV[3] == 'cancel' then
     redis.call('HSET', KEYS[5], ARGV[2], tostring(now_ms()))
+    -- ack clears the request of a job with its own id; one whose id is its entry id leaves it to this TTL
+    redis.call('PEXPIRE', KEYS[5], ARGV[4])
     return {2, p[2]}
   end
   if p then return {-1, 'running'} end
