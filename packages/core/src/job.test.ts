@@ -16,6 +16,15 @@ describe('decodeEnvelope', () => {
     expect(d.ok && d.job).toEqual(full);
   });
 
+  it('takes the entry id as the job id when the entry has no id field (a job added now), the field otherwise', () => {
+    const env = { id: '1732450000000-0', name: 'send', data: '{}', attempt: 1, enqueuedAt: 5 };
+    const f = envelopeFields(env, false);
+    expect(f).not.toContain('id');
+    expect(decodeEnvelope(fieldsOf(f), '1732450000000-0')).toEqual({ ok: true, job: env });
+    expect(decodeEnvelope(fieldsOf(envelopeFields({ ...env, id: 'j1' })), '9-0')).toMatchObject({ job: { id: 'j1' } });
+    expect(decodeEnvelope(fieldsOf(f))).toMatchObject({ ok: false, reason: 'malformed entry: missing field(s) id' });
+  });
+
   it('names the missing fields and keeps what it could read', () => {
     const d = decodeEnvelope({ id: 'j1', data: '', attempt: '1' });
     expect(d).toMatchObject({ ok: false, reason: 'malformed entry: missing field(s) name, data' });
