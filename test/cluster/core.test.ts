@@ -52,7 +52,7 @@ describe('core on Redis Cluster', () => {
     const [a, b] = await deliveredTo(conn, k, 'c1', 2);
     const [ack] = await ackDeliveries(conn, k, 'c1', [{ entryId: a?.id as string, deliveries: 1 }]);
     expect(ack).toEqual({ ok: true });
-    const env = { id: b?.fields.id as string, name: 'ping', data: '{"n":2}', attempt: 2, enqueuedAt: 1 };
+    const env = { id: (b?.fields.id ?? b?.id) as string, name: 'ping', data: '{"n":2}', attempt: 2, enqueuedAt: 1 };
     const r = await retryLater(conn, k, 'c1', { entryId: b?.id as string, deliveries: 1 }, 1, env);
     expect(r.ok).toBe(true);
     // due 1 ms later by the server's clock: promote until something moves, then it must be exactly that one job

@@ -14,6 +14,7 @@ import { JOBS_FIXTURE, run, startSluice } from '../cli/cli-helpers.js';
 import { handlerServer, recordingJob } from '../drivers/push-harness.js';
 import { sleep, waitFor } from '../helpers.js';
 import { get } from '../metrics/metrics-helpers.js';
+import { deliveredTo, groupCreated } from '../queue-fixtures.js';
 import { freePort, type StartedRedis, startRedisServer } from '../redis-server.js';
 import { record, startTracked } from '../worker/harness.js';
 
@@ -152,6 +153,10 @@ describe('the documented ACL user', () => {
     await s.enqueue('flaky', {});
     const ready = await s.enqueue('ops', {});
     const delayed = await s.enqueue('ops', {}, { delay: 3_600_000 });
+    // a running job (held by a consumer) for `job cancel`: a cancel request
+    const held = await s.enqueue('held', {});
+    await groupCreated(s.connection, s.keys('held'));
+    await deliveredTo(s.connection, s.keys('held'), 'acl:1:a', 1);
     const dead = await createWorker({
       url,
       jobs: [defineJob({ name: 'flaky', retry: { attempts: 1 }, handler: () => Promise.reject(new Error('no')) })],
@@ -194,7 +199,7 @@ describe('the documented ACL user', () => {
       'job show': () => inProcess(['job', 'show', 'ops', ready.id]),
       'job ls': () => inProcess(['job', 'ls', 'ops', '--state', 'delayed']),
       'job promote': () => inProcess(['job', 'promote', 'ops', delayed.id]),
-      'job cancel': () => inProcess(['job', 'cancel', 'ops', delayed.id]),
+      'job cancel': () => inProcess(['job', 'cancel', 'held', held.id]),
       'job delete': () => inProcess(['job', 'delete', 'ops', ready.id]),
       'job retry': () => inProcess(['job', 'retry', 'flaky', deadJob]),
       'queue empty': () => inProcess(['queue', 'empty', 'ops', '--yes']),
