@@ -22,9 +22,12 @@ export interface QueueKeys {
   readonly paused: string;
   /** How many `wake` marker entries sit in the stream (so stats can leave them out of `ready`). */
   readonly wakes: string;
-  /** Hash job id -> where the job is (`s<entry id>` stream, `d<due ms>` delayed, `x<dead entry id>` dead). */
+  /**
+   * Hash job id -> where the job is (`s<entry id>` stream, `d<due ms>` delayed, `x<dead entry id>` dead), for the
+   * jobs whose id is not their stream entry id (delayed, cron, or moved since: retried, promoted, dead, redriven).
+   */
   readonly index: string;
-  /** Hash job id -> epoch ms: cancel requests for running jobs (the worker aborts them). */
+  /** Hash job id -> epoch ms: cancel requests for running jobs (the worker aborts them); expires 24 h after the last. */
   readonly cancels: string;
   /** Record of a cancelled job (JSON, expires after DEFAULTS.cancelledTtl). */
   cancelled(id: string): string;

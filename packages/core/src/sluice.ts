@@ -86,7 +86,7 @@ export interface Sluice {
     /** Delete entries (all, or dead for longer than `olderThanMs`); returns how many. */
     purge(queue: string, olderThanMs?: number): Promise<number>;
   };
-  /** Job `id` of `queue` by the id enqueue returned (state, fields, lease), or null. O(1) lookup, no scan. */
+  /** Job `id` of `queue` by the id enqueue returned (state, fields, lease), or null. O(log n), no scan. */
   getJob(queue: string, id: string): Promise<JobInfo | null>;
   /** A page of jobs in one state (ready, running, delayed, dead), oldest or newest first, with a cursor. */
   listJobs(queue: string, options: ListJobsOptions): Promise<JobPage>;
