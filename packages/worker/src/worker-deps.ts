@@ -1,4 +1,5 @@
 /** What every component of a worker shares: the connection, settings, identity, logger, events. */
+import { setMaxListeners } from 'node:events';
 import type { ConnectionOptions } from '@sluice/core';
 import { assertSupportedServer, Connection, type EnqueueContext } from '@sluice/core/internal';
 import type { Logger } from 'pino';
@@ -51,6 +52,9 @@ export async function openWorkerDeps(
     throw err;
   }
   const stop = new AbortController();
+  // Every loop of every queue waits on this one signal (a few listeners per queue, each removed when its wait
+  // ends), so more than Node's default of 10 is normal, not a leak.
+  setMaxListeners(0, stop.signal);
   const enqueueCtx = {
     exec: conn,
     prefix: parts.opts.prefix,
