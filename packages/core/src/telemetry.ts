@@ -94,7 +94,7 @@ function instruments(meter: OtelApi.Meter): TelemetryMetrics {
  * Load `@opentelemetry/api` lazily and resolve {@link Telemetry}; undefined when `opts` is false, the package is
  * not installed, or no SDK is registered. Register the SDK before calling this (createSluice, worker start).
  */
-export async function loadTelemetry(opts: TracingOptions | false | undefined): Promise<Telemetry | undefined> {
+export async function loadTelemetry(opts?: TracingOptions | false): Promise<Telemetry | undefined> {
   if (opts === false) return undefined;
   let api: OtelApiModule;
   try {
