@@ -131,6 +131,21 @@ describe('OpenTelemetry: pull worker', () => {
     expect(counted(m.get('messaging.client.sent.messages'), { 'messaging.destination.name': 'otel-many' })).toBe(3);
   });
 
+  it('a failed send ends its span with error.type and counts the attempted job with it', async () => {
+    const s = await producer();
+    await s.enqueue('otel-fail', {});
+    await s.close();
+    await expect(s.enqueue('otel-fail', {})).rejects.toThrow();
+    const [ok, failed] = byName(sdk.spans(), 'send otel-fail');
+    expect(ok?.attributes['error.type']).toBeUndefined();
+    const type = failed?.attributes['error.type'];
+    expect(type).toMatch(/^\w+$/);
+    expect(failed?.status.code).toBe(SpanStatusCode.ERROR);
+    const sent = (await sdk.collect()).get('messaging.client.sent.messages');
+    expect(counted(sent, { 'messaging.destination.name': 'otel-fail', 'error.type': type })).toBe(1);
+    expect(counted(sent, { 'messaging.destination.name': 'otel-fail' })).toBe(2);
+  });
+
   it('tracing: false turns it off, and a traceparent given at enqueue is kept as the creation context', async () => {
     const s = await producer(uniquePrefix());
     const given = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';

@@ -13,7 +13,7 @@ import { encodePayload, envelopeFields, type JobEnvelope, newJobId } from './job
 import { assertJobName, queueKeys, queuesKey } from './keys.js';
 import { DEFAULTS } from './options.js';
 import { type EnqueueMode, runEnqueue } from './scripts/index.js';
-import { endSend, type SendOp, startSend, type Telemetry } from './telemetry.js';
+import { sendUnder, startSend, type Telemetry } from './telemetry.js';
 import { checkPayload, validatePayload } from './validate.js';
 
 /** Settings an enqueuer needs. */
@@ -146,14 +146,8 @@ export async function enqueue(
   if (!t) return enqueueOne(ctx, keys, env, when, opts);
   const op = startSend(t, keys.queue, env.name, env.id);
   if (env.trace === undefined) env.trace = op.traceparent; // the creation context, written once
-  try {
-    const r = await enqueueOne(ctx, keys, env, when, opts);
-    endSend(t, op, keys.queue, r.deduplicated ? 0 : 1);
-    return r;
-  } catch (e) {
-    endSend(t, op, keys.queue, 1, e);
-    throw e;
-  }
+  const write = () => enqueueOne(ctx, keys, env, when, opts);
+  return sendUnder(t, op, keys.queue, 1, write, (r) => (r.deduplicated ? 0 : 1));
 }
 
 async function enqueueOne(
@@ -225,16 +219,9 @@ export async function enqueueMany(
   if (envs.length === 0) return [];
   const t = ctx.telemetry;
   if (!t) return writeMany(ctx, keys, name, envs, when, enqueuedAt);
-  const op: SendOp = startSend(t, keys.queue, name, undefined, envs.length);
+  const op = startSend(t, keys.queue, name, undefined, envs.length);
   if (opts?.trace === undefined && op.traceparent !== undefined) for (const env of envs) env.trace = op.traceparent;
-  try {
-    const out = await writeMany(ctx, keys, name, envs, when, enqueuedAt);
-    endSend(t, op, keys.queue, envs.length);
-    return out;
-  } catch (e) {
-    endSend(t, op, keys.queue, envs.length, e);
-    throw e;
-  }
+  return sendUnder(t, op, keys.queue, envs.length, () => writeMany(ctx, keys, name, envs, when, enqueuedAt));
 }
 
 /** enqueueMany's writes: register the queue, then each batch as one pipelined write (see enqueueMany). */

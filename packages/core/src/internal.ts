@@ -91,6 +91,7 @@ export {
   MESSAGING_SYSTEM,
   type OtelApiModule,
   type SendOp,
+  sendUnder,
   startSend,
   type Telemetry,
   type TelemetryMetrics,

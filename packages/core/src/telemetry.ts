@@ -163,3 +163,26 @@ export function endSend(t: Telemetry, op: SendOp, queue: string, count: number, 
   t.metrics.sent.add(count, attrs);
   t.metrics.operationDuration.record((performance.now() - op.startedAt) / 1000, attrs);
 }
+
+/**
+ * Run `write` under the send operation `op` of `count` jobs and end it: the jobs `written` says were sent
+ * (default `count`), or on a throw `count` with the error (rethrown).
+ */
+export async function sendUnder<R>(
+  t: Telemetry,
+  op: SendOp,
+  queue: string,
+  count: number,
+  write: () => Promise<R>,
+  written: (r: R) => number = () => count,
+): Promise<R> {
+  let r: R;
+  try {
+    r = await write();
+  } catch (e) {
+    endSend(t, op, queue, count, e);
+    throw e;
+  }
+  endSend(t, op, queue, written(r));
+  return r;
+}
