@@ -50,3 +50,4 @@ export type { RedriveResult } from './queue-admin.js';
 export { UnsupportedServerError } from './server-version.js';
 export { createSluice, type Sluice, type SluiceOptions } from './sluice.js';
 export type { StandardSchemaV1 } from './standard-schema.js';
+export { loadTelemetry, SEMCONV_VERSION, type Telemetry, type TracingOptions } from './telemetry.js';

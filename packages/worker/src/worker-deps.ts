@@ -1,6 +1,6 @@
 /** What every component of a worker shares: the connection, settings, identity, logger, events. */
 import { setMaxListeners } from 'node:events';
-import type { ConnectionOptions } from '@sluice/core';
+import { type ConnectionOptions, loadTelemetry } from '@sluice/core';
 import { assertSupportedServer, Connection, type EnqueueContext } from '@sluice/core/internal';
 import type { Logger } from 'pino';
 import type { Emit, WorkerEventName } from './events.js';
@@ -60,6 +60,7 @@ export async function openWorkerDeps(
     prefix: parts.opts.prefix,
     maxPayloadBytes: parts.opts.maxPayloadBytes,
     known: new Set<string>(),
+    telemetry: await loadTelemetry(parts.opts.tracing),
   };
   const rt: WorkerDeps = {
     ...parts,
