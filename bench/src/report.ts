@@ -9,6 +9,7 @@ const COLUMNS: ReadonlyArray<[ImplName, string]> = [
   ['sluice', 'Sluice'],
   ['sluice-timer', 'Sluice, 5 s cmd timer'],
   ['sluice-metrics', 'Sluice, metrics on'],
+  ['sluice-otel', 'Sluice, OTel not sampling'],
   ['bullmq', 'BullMQ'],
 ];
 
@@ -61,6 +62,8 @@ export function targets(results: Results, concurrencies: number[], rates: number
     check('processing >= 5x BullMQ best', sTop, 5 * bullBest, '>=', `Sluice c=${top} vs 5 x BullMQ best (jobs/s)`),
   );
   out.push(check('processing >= 55% raw', sTop, 0.55 * med(proc(top), 'throughput', 'raw'), '>=', `c=${top} (jobs/s)`));
+  const otel = med(proc(top), 'throughput', 'sluice-otel');
+  out.push(check('OTel registered, not sampling: >= 98% of Sluice', otel, 0.98 * sTop, '>=', `c=${top} (jobs/s)`));
   const batch = '1. enqueue, batches of 1000';
   const sBatch = med(batch, 'throughput', 'sluice');
   out.push(

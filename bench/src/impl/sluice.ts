@@ -3,7 +3,9 @@
  * guarantee stays on (fenced acks, leases, dead letters). `commandTimeout` set means @redis/client's
  * per-command timeout is armed (the `sluice-timer` variant); unset means Sluice's default. `metrics` turns on
  * the worker's Prometheus metrics (the `sluice-metrics` variant) and collects them every second, as a scraper
- * with a 1 s interval would (queue gauges read from Redis at most every 5 s, the default cache).
+ * with a 1 s interval would (queue gauges read from Redis at most every 5 s, the default cache). `otel` registers
+ * an OpenTelemetry tracer provider that samples nothing (the `sluice-otel` variant), before the producer and the
+ * worker start: Sluice then makes its send and process spans (non-recording), as with an SDK whose sampler drops.
  */
 import { createSluice, defineJob, type RedisClientLike } from '@sluice/core';
 import { createSluiceClient } from '@sluice/core/internal';
@@ -20,12 +22,21 @@ function scrapeEverySecond(registry: Registry): () => void {
   return () => clearInterval(timer);
 }
 
-export function sluice(commandTimeout?: number, metrics = false): Impl {
+/** Register an OpenTelemetry SDK that samples nothing (once per process). */
+async function registerNonSamplingSdk(): Promise<void> {
+  const { trace } = await import('@opentelemetry/api');
+  const { AlwaysOffSampler, BasicTracerProvider } = await import('@opentelemetry/sdk-trace-base');
+  trace.setGlobalTracerProvider(new BasicTracerProvider({ sampler: new AlwaysOffSampler() }));
+}
+
+export function sluice(commandTimeout?: number, metrics = false, otel = false): Impl {
+  const ready = otel ? registerNonSamplingSdk() : Promise.resolve();
   const clientFor = (url: string): { url?: string; client?: RedisClientLike } =>
     commandTimeout === undefined ? { url } : { client: createSluiceClient(url, 5000, commandTimeout) };
   return {
-    name: metrics ? 'sluice-metrics' : commandTimeout === undefined ? 'sluice' : 'sluice-timer',
+    name: otel ? 'sluice-otel' : metrics ? 'sluice-metrics' : commandTimeout === undefined ? 'sluice' : 'sluice-timer',
     producer: async (url) => {
+      await ready;
       const s = await createSluice(clientFor(url));
       const opened = s.connection.client;
       return {
@@ -38,6 +49,7 @@ export function sluice(commandTimeout?: number, metrics = false): Impl {
       };
     },
     worker: async (url, spec: WorkerSpec) => {
+      await ready;
       const job = defineJob({
         name: QUEUE,
         handler: async (p: BenchPayload) => {

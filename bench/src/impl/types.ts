@@ -3,10 +3,11 @@ import type { BenchPayload } from '../payload.js';
 
 /**
  * Implementations compared. `sluice-timer` is Sluice with @redis/client's per-command timeout armed (5000 ms);
- * `sluice-metrics` is Sluice with Prometheus metrics on, its registry collected every second.
+ * `sluice-metrics` is Sluice with Prometheus metrics on, its registry collected every second; `sluice-otel` is
+ * Sluice with an OpenTelemetry SDK registered that samples nothing.
  */
 export const IMPLS = ['raw', 'sluice', 'bullmq'] as const;
-export type ImplName = (typeof IMPLS)[number] | 'sluice-timer' | 'sluice-metrics';
+export type ImplName = (typeof IMPLS)[number] | 'sluice-timer' | 'sluice-metrics' | 'sluice-otel';
 
 /** The queue (BullMQ, Sluice) or stream (raw) every scenario uses. */
 export const QUEUE = 'bench';
@@ -42,5 +43,5 @@ export async function loadImpl(name: ImplName): Promise<Impl> {
   if (name === 'raw') return (await import('./raw.js')).raw;
   if (name === 'bullmq') return (await import('./bullmq.js')).bullmq;
   const { sluice } = await import('./sluice.js');
-  return sluice(name === 'sluice-timer' ? 5000 : undefined, name === 'sluice-metrics');
+  return sluice(name === 'sluice-timer' ? 5000 : undefined, name === 'sluice-metrics', name === 'sluice-otel');
 }

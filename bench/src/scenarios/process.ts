@@ -16,7 +16,8 @@ export async function processScenario(ctx: Ctx, admin: Admin, jobs: number, conc
   const top = Math.max(...concurrencies);
   for (const c of concurrencies) {
     const scenario = `2. process, concurrency ${c}`;
-    const impls = c === top ? [...IMPLS, 'sluice-timer' as const, 'sluice-metrics' as const] : IMPLS;
+    const impls =
+      c === top ? [...IMPLS, 'sluice-timer' as const, 'sluice-metrics' as const, 'sluice-otel' as const] : IMPLS;
     for (const impl of rotated(impls, ctx.rep)) {
       await admin.reset();
       const base = await admin.memory();

@@ -13,6 +13,7 @@ import { encodePayload, envelopeFields, type JobEnvelope, newJobId } from './job
 import { assertJobName, queueKeys, queuesKey } from './keys.js';
 import { DEFAULTS } from './options.js';
 import { type EnqueueMode, runEnqueue } from './scripts/index.js';
+import { sendUnder, startSend, type Telemetry } from './telemetry.js';
 import { checkPayload, validatePayload } from './validate.js';
 
 /** Settings an enqueuer needs. */
@@ -26,6 +27,8 @@ export interface EnqueueContext {
   replicaAcks?: ReplicaAcks | undefined;
   /** Told after jobs were written to `queue` (not for a deduplicated enqueue), e.g. to count them; default none. */
   onEnqueued?: ((queue: string, job: string, count: number) => void) | undefined;
+  /** OpenTelemetry send spans and metrics (telemetry.ts); default none (no span work). */
+  telemetry?: Telemetry | undefined;
 }
 
 /** Wait for replicas after each enqueue, so an acknowledged enqueue survives a failover. */
@@ -138,6 +141,26 @@ export async function enqueue(
   opts?: EnqueueOptions,
 ): Promise<EnqueueResult> {
   const { keys, env, when } = await prepare(ctx, ref, payload, opts);
+  const t = ctx.telemetry;
+  if (!t) return enqueueOne(ctx, keys, env, when, opts);
+  const now = when.mode === 'now';
+  const op = startSend(t, keys.queue, env.name, now ? undefined : env.id);
+  if (env.trace === undefined) env.trace = op.traceparent; // the creation context, written once
+  const write = async () => {
+    const r = await enqueueOne(ctx, keys, env, when, opts);
+    if (now) op.span?.setAttribute('messaging.message.id', r.id); // an immediate job's id is its entry id
+    return r;
+  };
+  return sendUnder(t, op, keys.queue, 1, write, (r) => (r.deduplicated ? 0 : 1));
+}
+
+async function enqueueOne(
+  ctx: EnqueueContext,
+  keys: ReturnType<typeof queueKeys>,
+  env: JobEnvelope,
+  when: EnqueueMode,
+  opts: EnqueueOptions | undefined,
+): Promise<EnqueueResult> {
   await register(ctx, keys.queue);
   if (when.mode === 'now' && env.key === undefined) {
     const id = String(await ctx.exec.send(['XADD', keys.stream, '*', ...envelopeFields(env, false)], keys.stream));
@@ -198,6 +221,22 @@ export async function enqueueMany(
     }
   }
   if (envs.length === 0) return [];
+  const t = ctx.telemetry;
+  if (!t) return writeMany(ctx, keys, name, envs, when, enqueuedAt);
+  const op = startSend(t, keys.queue, name, undefined, envs.length);
+  if (opts?.trace === undefined && op.traceparent !== undefined) for (const env of envs) env.trace = op.traceparent;
+  return sendUnder(t, op, keys.queue, envs.length, () => writeMany(ctx, keys, name, envs, when, enqueuedAt));
+}
+
+/** enqueueMany's writes: register the queue, then each batch as one pipelined write (see enqueueMany). */
+async function writeMany(
+  ctx: EnqueueContext,
+  keys: ReturnType<typeof queueKeys>,
+  name: string,
+  envs: JobEnvelope[],
+  when: EnqueueMode,
+  enqueuedAt: number,
+): Promise<EnqueueResult[]> {
   await register(ctx, keys.queue).catch((e: unknown) => {
     const why = `enqueueMany: 0 of ${envs.length} jobs written (the queue could not be registered): ${e instanceof Error ? e.message : String(e)}`;
     throw new EnqueueManyError(why, [], [...envs.keys()], [], { cause: e });

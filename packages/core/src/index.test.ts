@@ -7,6 +7,7 @@ describe('public API', () => {
     expect(Object.keys(core).sort()).toEqual([
       'EnqueueManyError',
       'JobValidationError',
+      'SEMCONV_VERSION',
       'SluiceArgumentError',
       'UnexpectedReplyError',
       'UnrecoverableError',
@@ -16,6 +17,7 @@ describe('public API', () => {
       'defineJob',
       'isBusyGroupError',
       'isNoGroupError',
+      'loadTelemetry',
       'streamsFor',
     ]);
     for (const name of Object.keys(core)) expect(Object.keys(internal), name).not.toContain(name);

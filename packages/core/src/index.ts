@@ -54,3 +54,4 @@ export type { RemoveOutcome } from './scripts/index.js';
 export { UnsupportedServerError } from './server-version.js';
 export { createSluice, type Sluice, type SluiceOptions } from './sluice.js';
 export type { StandardSchemaV1 } from './standard-schema.js';
+export { loadTelemetry, SEMCONV_VERSION, type Telemetry, type TracingOptions } from './telemetry.js';

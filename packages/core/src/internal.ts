@@ -97,5 +97,19 @@ export {
   type ServerVersion,
   serverVersion,
 } from './server-version.js';
+export {
+  DURATION_BUCKETS,
+  endSend,
+  errorType,
+  formatTraceparent,
+  MESSAGING_SYSTEM,
+  type OtelApiModule,
+  type SendOp,
+  sendUnder,
+  startSend,
+  type Telemetry,
+  type TelemetryMetrics,
+  telemetryFrom,
+} from './telemetry.js';
 export { CONTROL_CHARS, escapeControl, hasControlChars } from './text.js';
 export { checkPayload, validatePayload } from './validate.js';

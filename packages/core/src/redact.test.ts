@@ -17,7 +17,12 @@ describe('redactUrl', () => {
     expect(redactUrl('https://h.example/hook?token=abc&v=2')).toBe('https://h.example/hook?token=***&v=***');
   });
   it('never echoes a value that does not parse (a raw / in a base64 password)', () => {
-    for (const bad of ['redis://u:Zm9v/YmFy+==@host:6379', 'redis://:ab/c@d@host:6379', 'not a url s3cret']) {
+    for (const bad of [
+      'redis://u:Zm9v/YmFy+==@host:6379',
+      'redis://:ab/c@d@host:6379',
+      'redis://u:p@ss/w@127.0.0.1:6379',
+      'not a url s3cret',
+    ]) {
       expect(redactUrl(bad)).toBe(UNPARSEABLE_URL);
     }
   });

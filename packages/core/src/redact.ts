@@ -20,6 +20,9 @@ export function redactUrl(url: string): string {
   } catch {
     return UNPARSEABLE_URL;
   }
+  // A raw `/` and `@` in a password (`redis://u:p@ss/w@host`) parse as host `ss` and a path holding the rest of the
+  // password: with credentials, an `@` after the authority means the split is unknown, so nothing is shown.
+  if ((u.username || u.password) && /@|%40/.test(u.pathname + u.search + u.hash)) return UNPARSEABLE_URL;
   if (u.password) u.password = '***';
   else if (u.username) u.username = '***';
   const query = [...u.searchParams.keys()];

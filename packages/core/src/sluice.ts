@@ -30,9 +30,15 @@ import {
   resumeQueue,
 } from './queue-admin.js';
 import type { RemoveOutcome } from './scripts/index.js';
+import { loadTelemetry, type TracingOptions } from './telemetry.js';
 
 /** Options of {@link createSluice}. */
 export interface SluiceOptions extends ConnectionOptions {
+  /**
+   * OpenTelemetry send spans and metrics when `@opentelemetry/api` is installed and an SDK is registered before
+   * createSluice; `false` turns them off (default on, costing nothing without an SDK). See docs/observability.md.
+   */
+  tracing?: TracingOptions | false;
   /** Prefix of every key (default `sluice`). */
   prefix?: string;
   /** Largest JSON payload in bytes; give workers and push handlers the same value (default 1 MiB). */
@@ -124,6 +130,7 @@ export async function createSluice(options: SluiceOptions = {}): Promise<Sluice>
     known: new Set(),
     replicaAcks: options.replicaAcks,
     onEnqueued: options.onEnqueued,
+    telemetry: await loadTelemetry(options.tracing),
   };
   const list = (q?: string | readonly string[]) => (q === undefined ? undefined : typeof q === 'string' ? [q] : q);
   return {

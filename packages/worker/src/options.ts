@@ -1,4 +1,6 @@
 /** Options of {@link createWorker}, their defaults (in one object) and their checks. */
+
+import type { TracingOptions } from '@sluice/core';
 import {
   type AnyJob,
   type Clock,
@@ -53,6 +55,11 @@ export interface WorkerOptions {
   clock?: Clock;
   /** Serve Prometheus `/metrics`, `/healthz` and `/readyz` on a port (default: off; docs/observability.md). */
   metrics?: MetricsOptions;
+  /**
+   * OpenTelemetry `process` spans and consumer metrics when `@opentelemetry/api` is installed and an SDK is
+   * registered before start(); `false` turns them off (default on, costing nothing without an SDK).
+   */
+  tracing?: TracingOptions | false;
 }
 
 /** Every default of a worker. */
@@ -79,6 +86,7 @@ export interface ResolvedOptions {
   shutdownGrace: number;
   blockMs: number;
   clock: Clock;
+  tracing: TracingOptions | false | undefined;
 }
 
 /** Jobs by name; `get` falls back to `fallbackJob` for names not given (`has`/iteration see only given jobs). */
@@ -123,5 +131,6 @@ export function resolveOptions(o: WorkerOptions): ResolvedOptions {
     shutdownGrace: positive(o.shutdownGrace ?? d.shutdownGrace, 'shutdownGrace', 0),
     blockMs: positive(o.blockMs ?? d.blockMs, 'blockMs', 10),
     clock: o.clock ?? d.clock,
+    tracing: o.tracing,
   };
 }

@@ -1,5 +1,6 @@
 /** What every component of a worker shares: the connection, settings, identity, logger, events. */
-import type { ConnectionOptions } from '@sluice/core';
+import { setMaxListeners } from 'node:events';
+import { type ConnectionOptions, loadTelemetry } from '@sluice/core';
 import { assertSupportedServer, Connection, type EnqueueContext } from '@sluice/core/internal';
 import type { Logger } from 'pino';
 import type { Emit, WorkerEventName } from './events.js';
@@ -51,11 +52,15 @@ export async function openWorkerDeps(
     throw err;
   }
   const stop = new AbortController();
+  // Every loop of every queue waits on this one signal (a few listeners per queue, each removed when its wait
+  // ends), so more than Node's default of 10 is normal, not a leak.
+  setMaxListeners(0, stop.signal);
   const enqueueCtx = {
     exec: conn,
     prefix: parts.opts.prefix,
     maxPayloadBytes: parts.opts.maxPayloadBytes,
     known: new Set<string>(),
+    telemetry: await loadTelemetry(parts.opts.tracing),
   };
   const rt: WorkerDeps = {
     ...parts,

@@ -4,10 +4,8 @@
  * and `outcome`: never job ids, payload keys or consumer names (docs/observability.md).
  */
 
-/** Histogram buckets in seconds: OpenTelemetry's advice for `messaging.process.duration`. */
-export const DURATION_BUCKETS: readonly number[] = [
-  0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
-];
+/** Histogram buckets in seconds, as OpenTelemetry advises (the same as the OpenTelemetry histograms'). */
+export { DURATION_BUCKETS } from '@sluice/core/internal';
 
 /** Counter names (all labelled `queue`, `job`) and their help text. */
 export const COUNTERS = {

@@ -9,6 +9,8 @@ export interface ContextSource {
   readonly signal: AbortSignal;
   /** The run's logger. */
   log(): Logger;
+  /** The process span's context as a W3C traceparent (undefined when not traced). */
+  traceparent?(): string | undefined;
 }
 
 /**
@@ -36,6 +38,11 @@ export class JobCtx implements JobContext {
 
   get signal(): AbortSignal {
     return this.src.signal;
+  }
+
+  /** The process span's context as a traceparent, for propagation (e.g. the push POST); internal. */
+  processTraceparent(): string | undefined {
+    return this.src.traceparent?.();
   }
 
   get log(): JobLogger {

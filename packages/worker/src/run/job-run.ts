@@ -10,8 +10,9 @@
  * reaction on it and this object.
  */
 import type { AnyJob } from '@sluice/core';
-import type { Fenced, JobEnvelope } from '@sluice/core/internal';
+import { type Fenced, GROUP, type JobEnvelope, type Telemetry } from '@sluice/core/internal';
 import type { Logger } from 'pino';
+import { endProcess, inProcess, type ProcessOp, processTraceparent, startProcess } from '../telemetry/process-span.js';
 import { type Attempt, classify, type Decision } from './decision.js';
 import { JobInterrupt } from './errors.js';
 import { type ContextSource, JobCtx } from './handler-context.js';
@@ -37,6 +38,8 @@ export class JobRun implements AckReceiver, ContextSource {
   /** Monotonic ms when the handler was called, or -1 when its duration is not measured. */
   private startedAt = -1;
   private logger: Logger | undefined;
+  /** The OpenTelemetry process operation while the handler runs (only with telemetry). */
+  private otel: ProcessOp | undefined;
 
   constructor(
     /** What every run shares. */
@@ -94,8 +97,20 @@ export class JobRun implements AckReceiver, ContextSource {
     )
       this.startedAt = shared.clock.monotonic();
     let r: unknown;
+    const t = shared.enqueueCtx.telemetry;
     try {
-      r = job.handler(payload, new JobCtx(envelope, task.keys.queue, this, shared.enqueueCtx));
+      const ctx = new JobCtx(envelope, task.keys.queue, this, shared.enqueueCtx);
+      if (t) {
+        this.otel = startProcess(t, {
+          queue: task.keys.queue,
+          group: GROUP,
+          job: envelope.name,
+          id: envelope.id,
+          attempt: envelope.attempt,
+          trace: envelope.trace,
+        });
+        r = inProcess(t, this.otel, () => job.handler(payload, ctx));
+      } else r = job.handler(payload, ctx);
     } catch (error) {
       this.settle(false, error);
       return;
@@ -112,7 +127,7 @@ export class JobRun implements AckReceiver, ContextSource {
   interrupted(reason: unknown): void {
     if (this.phase !== 'running') return;
     this.phase = 'cut-short';
-    this.handlerOver();
+    this.handlerOver(false, reason);
     this.finish({ ok: false, error: reason, phase: 'handler' });
   }
 
@@ -125,13 +140,20 @@ export class JobRun implements AckReceiver, ContextSource {
     }
     if (this.phase === 'recording') return;
     this.phase = 'recording';
-    this.handlerOver();
+    this.handlerOver(ok, error);
     this.finish(ok ? OK : { ok: false, error, phase: 'handler' });
   }
 
-  /** The handler is over: stop its timer, detach from the signal, take its duration if measured. */
-  private handlerOver(): void {
+  /** The process span's context as a traceparent, for a push POST (undefined when not traced). */
+  traceparent(): string | undefined {
+    const t = this.shared.enqueueCtx.telemetry;
+    return t ? processTraceparent(t, this.otel) : undefined;
+  }
+
+  /** The handler is over: stop its timer, detach from the signal, take its duration if measured, end its span. */
+  private handlerOver(ok: boolean, error: unknown): void {
     if (this.timer) clearTimeout(this.timer);
+    if (this.otel) endProcess(this.shared.enqueueCtx.telemetry as Telemetry, this.otel, !ok, error);
     if (this.interrupt.owner === this) this.interrupt.owner = undefined;
     if (this.startedAt >= 0) this.durationMs = this.shared.clock.monotonic() - this.startedAt;
   }

@@ -7,7 +7,8 @@
  * on the 200 answer for the dispatcher to enqueue (follow-ups.ts). Edge-safe: only type imports from @sluice/core.
  */
 import type { AnyJob, JobContext, JobLogger } from '@sluice/core';
-import type { ChainEnqueue, LogFn } from '@sluice/core/internal';
+import type { ChainEnqueue, LogFn, Telemetry } from '@sluice/core/internal';
+import { endProcess, inProcess, type ProcessOp, parseTraceparent, startProcess } from '../../telemetry/process-span.js';
 import { maxBodyFor, readBoundedBody } from './bounded-body.js';
 import { collectFollowUps } from './follow-ups.js';
 import { MemoryReplayCache, type ReplayStore } from './replay-cache.js';
@@ -59,6 +60,12 @@ export interface FetchHandlerOptions {
   maxBodyBytes?: number;
   /** Clock in epoch ms (default `Date.now`). */
   now?: () => number;
+  /**
+   * OpenTelemetry, from `await loadTelemetry()` of `@sluice/core` (default none: no span work). The process span
+   * is a child of the request's context (the active span, else the `traceparent` header) with a link to the
+   * job's creation context. Passed in, so this entry loads no package itself (edge-safe).
+   */
+  telemetry?: Telemetry | undefined;
 }
 
 /** A web-standard request handler; `maxBodyBytes` tells an adapter (toNodeListener) the largest body to read. */
@@ -164,9 +171,20 @@ export function createFetchHandler(o: FetchHandlerOptions): FetchHandler {
       return fail(404, `no handler for job "${body.name}" here (jobs: ${[...jobs.keys()].join(', ') || 'none'})`);
     const valid = await validate(job, body.payload);
     if (!valid.ok) return fail(422, valid.error);
-    return run(job, body, valid.value, request.signal, o.enqueue, log);
+    const op = o.telemetry ? startPushProcess(o.telemetry, body, h.get('traceparent')) : undefined;
+    return run(job, body, valid.value, request.signal, o.enqueue, log, op && { t: o.telemetry as Telemetry, op });
   };
   return Object.assign(handle, { maxBodyBytes: maxBody });
+}
+
+/** The process span of a pushed job: child of the request's context, linked to the creation context. */
+function startPushProcess(t: Telemetry, body: PushBody, traceparent: string | null): ProcessOp {
+  const { api } = t;
+  const active = api.context.active();
+  const remote = api.trace.getSpan(active) ? undefined : parseTraceparent(traceparent);
+  const parent = remote ? api.trace.setSpanContext(active, remote) : active;
+  const info = { queue: body.queue, group: undefined, job: body.name, id: body.id, attempt: body.attempt };
+  return startProcess(t, { ...info, trace: body.trace, parent });
 }
 
 async function run(
@@ -176,6 +194,7 @@ async function run(
   requestSignal: AbortSignal,
   enqueue: ChainEnqueue | undefined,
   log: JobLogger,
+  otel?: { t: Telemetry; op: ProcessOp },
 ): Promise<Response> {
   const followUps = collectFollowUps(validate);
   const ctrl = new AbortController();
@@ -205,10 +224,13 @@ async function run(
     trace: body.trace,
   };
   try {
-    await Promise.race([Promise.resolve().then(() => job.handler(payload, ctx)), aborted]);
+    const call = () => job.handler(payload, ctx);
+    await Promise.race([Promise.resolve().then(otel ? () => inProcess(otel.t, otel.op, call) : call), aborted]);
+    if (otel) endProcess(otel.t, otel.op, false, undefined);
     const next = followUps.close();
     return reply(200, next.length > 0 ? { ok: true, enqueue: next } : { ok: true });
   } catch (e) {
+    if (otel) endProcess(otel.t, otel.op, true, e);
     const err = e instanceof Error ? e : new Error(String(e));
     const message = err.message || err.name;
     if (err.name === 'UnrecoverableError') return fail(422, message);

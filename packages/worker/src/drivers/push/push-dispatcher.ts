@@ -21,6 +21,7 @@ import {
 import { backoffDelay, DEFAULT_BACKOFF, DEFAULTS, hasCredentials, systemClock } from '@sluice/core/internal';
 import type { WorkerOptions } from '../../options.js';
 import { DeferJob } from '../../run/errors.js';
+import { JobCtx } from '../../run/handler-context.js';
 import { createWorker, type Worker } from '../../worker.js';
 import { AuthRefusals } from './auth-refusals.js';
 import type { PushBody } from './fetch-handler.js';
@@ -32,6 +33,12 @@ import { DELIVERY_HEADER, SIGNATURE_HEADER, sign, TIMESTAMP_HEADER } from './sig
 export const DEFAULT_PUSH_TIMEOUT = 30_000;
 /** Longest reason kept from a response body. */
 const MAX_REASON_CHARS = 500;
+
+/** The `traceparent` header of the POST: the process span's context, when traced. */
+function traceHeader(ctx: JobContext): Record<string, string> | undefined {
+  const tp = ctx instanceof JobCtx ? ctx.processTraceparent() : undefined;
+  return tp === undefined ? undefined : { traceparent: tp };
+}
 
 /** Options of {@link createPushDispatcher}: a worker's, without handlers, plus where and how to POST. */
 export interface PushDispatcherOptions extends Omit<WorkerOptions, 'jobs' | 'fallbackJob'> {
@@ -140,6 +147,7 @@ function poster(o: PushDispatcherOptions): (payload: unknown, ctx: JobContext) =
           [SIGNATURE_HEADER]: await sign(secret, ts, id, body),
           [TIMESTAMP_HEADER]: String(ts),
           [DELIVERY_HEADER]: id,
+          ...traceHeader(ctx),
         },
         body,
         signal: ctx.signal,
