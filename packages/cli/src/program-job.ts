@@ -18,7 +18,11 @@ const ID = '0d9f6a52-4c1e-4b7a-9a0e-2f1c3b5d7e91';
 /** The commands on one job: each takes `<queue> <id>` and `--json`. */
 const ONE: [string, string, (o: JobIdOptions, io: Output) => Promise<void>][] = [
   ['show', 'show one job by the id enqueue printed: state, attempt, lease, payload (exit 1 when none)', jobShowCommand],
-  ['cancel', 'cancel a ready or delayed job (it never runs), or ask the worker running it to stop', jobCancelCommand],
+  [
+    'cancel',
+    'cancel a ready or delayed job (it never runs); a running one gets a cancel request (not yet acted on)',
+    jobCancelCommand,
+  ],
   ['delete', 'delete a ready, delayed or dead job (a running one: cancel it)', jobDeleteCommand],
   ['promote', 'run a delayed job now', jobPromoteCommand],
   ['retry', 'put a dead job back on its queue with attempts reset', jobRetryCommand],

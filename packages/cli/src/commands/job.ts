@@ -169,7 +169,7 @@ export async function jobListCommand(opts: JobListOptions, io: Output): Promise<
   if (page.cursor) io.err(`more: add --cursor ${page.cursor}`);
 }
 
-/** Cancel a ready or delayed job (it never runs), or ask the worker running it to stop. Exit 1 when not found. */
+/** Cancel a ready or delayed job (it never runs); for a running job, record a cancel request. Exit 1 when not found. */
 export async function jobCancelCommand(opts: JobIdOptions, io: Output): Promise<void> {
   const r = await onJob(opts, (s) => s.cancelJob(opts.queue, opts.id));
   if (r.done === 'not-found') throw notFound(opts);
@@ -178,7 +178,10 @@ export async function jobCancelCommand(opts: JobIdOptions, io: Output): Promise<
   }
   if (opts.json) io.out(json({ queue: opts.queue, id: opts.id, ...r }));
   else if (r.done === 'removed') io.out(`cancelled ${r.from} job ${opts.id} in queue ${opts.queue}`);
-  else io.out(`asked ${r.consumer} to cancel running job ${opts.id} in queue ${opts.queue}`);
+  else
+    io.out(
+      `recorded a cancel request for running job ${opts.id} in queue ${opts.queue} (held by ${r.consumer}); workers of this version do not act on it yet: the run ends as usual`,
+    );
 }
 
 /** Delete a ready, delayed or dead job. Exit 1 when not found or running. */
