@@ -2,27 +2,22 @@
  * The rule for a fenced call sent again after its reply was lost (`retried`): "not pending" means the first try
  * landed, so it counts as done; any other rejection, and "not pending" on a first try, stays a rejection.
  */
-import type { QueueKeys } from '@sluice/core';
 import {
   ackDeliveries,
-  Connection,
   type Delivery,
   deadLetter,
   GROUP,
   type JobEnvelope,
   LeaseLost,
-  queueKeys,
   retryLater,
 } from '@sluice/core/internal';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { redisUrl, track, uniquePrefix } from '../helpers.js';
-import { deliveredTo, groupCreated, jobFields, rawEntry } from '../queue-fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { deliveredTo, jobFields, rawEntry } from '../queue-fixtures.js';
+import { conn, k, send, useScriptQueue } from './script-harness.js';
 
-let conn: Connection;
-let k: QueueKeys;
+useScriptQueue();
 
 const env: JobEnvelope = { id: 'job-1', name: 'email', data: '{}', attempt: 1, enqueuedAt: 1700000000000 };
-const send = (...args: string[]) => conn.send(args);
 
 /** Add one job and deliver it to `consumer`. */
 async function delivered(consumer: string): Promise<Delivery> {
@@ -32,16 +27,6 @@ async function delivered(consumer: string): Promise<Delivery> {
 }
 
 const dead = { fields: {}, reason: 'failed' as const, error: 'boom', attempts: 1, failedAt: 1 };
-
-beforeEach(async () => {
-  conn = await Connection.open({ url: redisUrl() });
-  track({ label: 'core connection', isOpen: () => conn.client.isOpen, forceClose: () => conn.destroy() });
-  k = queueKeys(uniquePrefix(), 'emails');
-  await groupCreated(conn, k);
-});
-afterEach(async () => {
-  await conn.close();
-});
 
 describe('a retried fenced call', () => {
   it('ack: not pending on a retry is done; on a first try it is a rejection', async () => {
