@@ -18,6 +18,8 @@ import { writeRoute } from './write-routes.js';
 export type Dashboard = ((request: Request) => Promise<Response>) & {
   /** Largest request body read, in bytes (node adapters read no more). */
   readonly maxBodyBytes: number;
+  /** Event streams open now (pages watching live); the shared poll runs only while this is above 0. */
+  readonly streams: number;
   /** Stop the live poll, close open event streams and the Redis connection (if the dashboard opened it). */
   close(): Promise<void>;
 };
@@ -154,7 +156,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       return fail(500, 'the dashboard could not read or write Redis; see the server log');
     }
   };
-  return Object.assign(handler, {
+  const dashboard = Object.assign(handler, {
     maxBodyBytes: MAX_BODY_BYTES,
     close: async () => {
       live.close();
@@ -163,4 +165,5 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       if (c) await (await c.catch(() => undefined))?.close();
     },
   });
+  return Object.defineProperty(dashboard, 'streams', { get: () => live.listeners, enumerable: true }) as Dashboard;
 }
