@@ -25,6 +25,11 @@ export interface ProcessResult {
   handled: number;
   /** First handler start to last handler start, ms. */
   elapsedMs: number;
+  /**
+   * CPU time (user + system) of the worker process per job, first handler start to last, in us: the cost a
+   * variant adds, less sensitive than throughput to other processes sharing the machine.
+   */
+  cpuUsPerJob: number;
   /** Resident set size once the worker was ready, and the process's peak, in bytes. */
   rssReady: number;
   rssPeak: number;
@@ -91,6 +96,8 @@ async function processJobs(c: Extract<ChildConfig, { role: 'process' }>): Promis
   let handled = 0;
   let first = 0;
   let last = 0;
+  let cpuFirst: NodeJS.CpuUsage | undefined;
+  let cpuLast: NodeJS.CpuUsage | undefined;
   let done: () => void = () => {};
   const all = new Promise<void>((r) => {
     done = r;
@@ -99,15 +106,23 @@ async function processJobs(c: Extract<ChildConfig, { role: 'process' }>): Promis
     concurrency: c.concurrency,
     onJob: () => {
       const t = performance.now();
-      if (handled === 0) first = t;
+      if (handled === 0) {
+        first = t;
+        cpuFirst = process.cpuUsage();
+      }
       last = t;
-      if (++handled === c.jobs) done();
+      if (++handled === c.jobs) {
+        cpuLast = process.cpuUsage(cpuFirst);
+        done();
+      }
     },
   });
   const rssReady = process.memoryUsage.rss();
   await all;
   await w.close();
-  return { handled, elapsedMs: last - first, rssReady, rssPeak: process.resourceUsage().maxRSS * 1024 };
+  const cpuUs = cpuLast ? cpuLast.user + cpuLast.system : 0;
+  const cpuUsPerJob = handled > 1 ? cpuUs / (handled - 1) : 0;
+  return { handled, elapsedMs: last - first, cpuUsPerJob, rssReady, rssPeak: process.resourceUsage().maxRSS * 1024 };
 }
 
 async function latencyWorker(c: Extract<ChildConfig, { role: 'latency-worker' }>): Promise<LatencyResult> {
