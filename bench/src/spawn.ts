@@ -23,7 +23,7 @@ export class Child {
     // SLUICE_BENCH_CPU_PROF=<dir>: every processing child writes a V8 CPU profile per thread in <dir>/<impl>
     // (node --cpu-prof; the tsx loader's thread writes one too: the biggest file is the main thread).
     const profDir = process.env.SLUICE_BENCH_CPU_PROF;
-    const prof = profDir && config.role === 'process' ? ['--cpu-prof', `--cpu-prof-dir=${profDir}/${config.impl}`] : [];
+    const prof = profDir && config.role === 'process' ? ['--cpu-prof', '--cpu-prof-interval=200', `--cpu-prof-dir=${profDir}/${config.impl}`] : [];
     this.proc = fork(CHILD, [JSON.stringify(config)], {
       execArgv: [...TS_EXEC_ARGV, ...prof],
       stdio: ['ignore', 'inherit', 'pipe', 'ipc'],

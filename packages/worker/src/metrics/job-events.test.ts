@@ -81,5 +81,7 @@ describe('job metrics from worker events', () => {
     expect(wait.find((v) => v.metricName?.endsWith('_sum'))?.value).toBe(0);
     expect(entryMs('1700000000123-4')).toBe(1700000000123);
     expect(entryMs('nope')).toBeNaN();
+    for (const bad of ['', '-1', '123', '12a-0', '123_4']) expect(entryMs(bad), bad).toBeNaN();
+    expect(entryMs('0-1')).toBe(0);
   });
 });

@@ -5,11 +5,12 @@
  * context and the creation context is a link. Edge-safe: type imports only (the push fetch handler uses it).
  *
  * Cost: this runs once per job, so the part that does not change per job is built once per (queue, job, group)
- * (span name, attributes, metric attributes); the span starts with those and the link (what a sampler is given);
- * the per-job attributes (message id, attempt) are set only when the span records. When no context manager is
+ * (span name, start options, metric attributes); the span starts with those (what a sampler is given), and the
+ * per-job parts (message id, attempt, the link to the creation context) are added only when the span records: a
+ * job whose span is not sampled parses no traceparent and builds no object for it. When no context manager is
  * registered (nothing could see the span as active), no context is made per job. See docs/observability.md.
  */
-import type { Attributes, Context, Span, SpanContext, SpanKind, SpanOptions } from '@opentelemetry/api';
+import type { Attributes, Context, Span, SpanContext, SpanOptions } from '@opentelemetry/api';
 import type { Telemetry } from '@sluice/core/internal';
 
 /** What a process span is about. */
@@ -33,8 +34,8 @@ interface Template {
   readonly job: string;
   readonly group: string | undefined;
   readonly name: string;
-  /** The span's start options but the links (the API's exports are getters: read once). */
-  readonly options: { readonly kind: SpanKind; readonly attributes: Attributes };
+  /** The span's start options (the API's exports are getters: read once). */
+  readonly options: SpanOptions;
   readonly root: Context;
   /** The span's start attributes (a sampler sees these): shared, never changed after it is built. */
   readonly attributes: Attributes;
@@ -148,15 +149,17 @@ export function startProcess(t: Telemetry, p: ProcessInfo): ProcessOp {
   const startedAt = t.metrics ? performance.now() : 0;
   if (!t.tracer) return { span: undefined, context: undefined, startedAt, template };
   const { api } = t;
-  const creation = parseTraceparent(p.trace);
-  let parent = p.parent ?? template.root;
-  let options: SpanOptions = template.options;
-  if (creation) {
-    if (t.useProducerAsParent && !p.parent) parent = api.trace.setSpanContext(template.root, creation);
-    else options = { kind: options.kind, attributes: options.attributes, links: [{ context: creation }] };
+  const asParent = t.useProducerAsParent && !p.parent;
+  const creation = asParent ? parseTraceparent(p.trace) : undefined;
+  const parent = creation ? api.trace.setSpanContext(template.root, creation) : (p.parent ?? template.root);
+  const span = t.tracer.startSpan(template.name, template.options, parent);
+  if (span.isRecording()) {
+    span.setAttributes({ 'messaging.message.id': p.id, 'sluice.attempt': p.attempt });
+    // The link to the creation context is added once the span records (a sampler does not see it: the head
+    // samplers decide from the parent and the trace id); an unsampled job parses no traceparent.
+    const link = asParent ? undefined : parseTraceparent(p.trace);
+    if (link) span.addLink({ context: link });
   }
-  const span = t.tracer.startSpan(template.name, options, parent);
-  if (span.isRecording()) span.setAttributes({ 'messaging.message.id': p.id, 'sluice.attempt': p.attempt });
   // A non-recording span is still made active (when something can see it): a span the handler starts is then its
   // child, and follows its sampling decision.
   return { span, context: t.propagates ? api.trace.setSpan(parent, span) : undefined, startedAt, template };
