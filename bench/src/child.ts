@@ -3,6 +3,8 @@
  * Roles: `process` (drain pre-enqueued jobs), `latency-worker` / `latency-producer` (separate processes),
  * `idle` (a worker that waits for `stop`). Every wait is bounded by the runner, which kills by pid.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { type ImplName, loadImpl, type RunningWorker } from './impl/types.js';
 import { type BenchPayload, makePayload, nowMs } from './payload.js';
 import { latencySummary } from './stats.js';
@@ -91,6 +93,28 @@ async function enqueueJobs(c: Extract<ChildConfig, { role: 'enqueue' }>): Promis
   return { jobs: c.jobs, elapsedMs };
 }
 
+/**
+ * SLUICE_BENCH_CPU_PROF=<dir>: a processing child profiles its CPU (V8 sampling profiler, 100 us) from the first
+ * handler start to the last, and writes `<dir>/<impl>-<pid>.cpuprofile` (open it in Chrome DevTools).
+ */
+function profiler(impl: string): { start(): void; stop(): void } | undefined {
+  const dir = process.env.SLUICE_BENCH_CPU_PROF;
+  if (!dir) return undefined;
+  const session = new Session();
+  session.connect();
+  session.post('Profiler.enable');
+  session.post('Profiler.setSamplingInterval', { interval: 100 });
+  return {
+    start: () => session.post('Profiler.start'),
+    stop: () =>
+      session.post('Profiler.stop', (err, r) => {
+        if (err) return;
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(`${dir}/${impl}-${process.pid}.cpuprofile`, JSON.stringify(r.profile));
+      }),
+  };
+}
+
 async function processJobs(c: Extract<ChildConfig, { role: 'process' }>): Promise<ProcessResult> {
   const impl = await loadImpl(c.impl);
   let handled = 0;
@@ -98,6 +122,7 @@ async function processJobs(c: Extract<ChildConfig, { role: 'process' }>): Promis
   let last = 0;
   let cpuFirst: NodeJS.CpuUsage | undefined;
   let cpuLast: NodeJS.CpuUsage | undefined;
+  const prof = profiler(c.impl);
   let done: () => void = () => {};
   const all = new Promise<void>((r) => {
     done = r;
@@ -108,11 +133,13 @@ async function processJobs(c: Extract<ChildConfig, { role: 'process' }>): Promis
       const t = performance.now();
       if (handled === 0) {
         first = t;
+        prof?.start();
         cpuFirst = process.cpuUsage();
       }
       last = t;
       if (++handled === c.jobs) {
         cpuLast = process.cpuUsage(cpuFirst);
+        prof?.stop();
         done();
       }
     },

@@ -20,12 +20,8 @@ export class Child {
   private stderr = '';
 
   constructor(config: ChildConfig) {
-    // SLUICE_BENCH_CPU_PROF=<dir>: every processing child writes a V8 CPU profile per thread in <dir>/<impl>
-    // (node --cpu-prof; the tsx loader's thread writes one too: the biggest file is the main thread).
-    const profDir = process.env.SLUICE_BENCH_CPU_PROF;
-    const prof = profDir && config.role === 'process' ? ['--cpu-prof', '--cpu-prof-interval=200', `--cpu-prof-dir=${profDir}/${config.impl}`] : [];
     this.proc = fork(CHILD, [JSON.stringify(config)], {
-      execArgv: [...TS_EXEC_ARGV, ...prof],
+      execArgv: TS_EXEC_ARGV,
       stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
     });
     this.proc.stderr?.on('data', (d: Buffer) => {
