@@ -28,8 +28,8 @@ describe('sluice queue stats', () => {
     await seed(c);
     const r = await run((io) => statsCommand(c, io));
     expect(r.code).toBe(0);
-    expect(r.stdout[0]).toBe('QUEUE    READY  RUNNING  DELAYED  DEAD  CONSUMERS  OLDEST READY  OLDEST RUNNING  PAUSED');
-    expect(r.stdout[1]).toMatch(/^emails\s+2\s+1\s+0\s+2\s+2\s+\d+ms\s+\d+ms\s+yes$/);
+    expect(r.stdout[0]).toBe('QUEUE    READY  RUNNING  DELAYED  DEAD  WORKERS  OLDEST READY  OLDEST RUNNING  PAUSED');
+    expect(r.stdout[1]).toMatch(/^emails\s+2\s+1\s+0\s+2\s+0\s+\d+ms\s+\d+ms\s+yes$/);
     expect(r.stdout[2]).toMatch(/^later\s+0\s+0\s+1\s+0\s+0\s+-\s+-\s+no$/);
     expect(r.stdout[3]).toMatch(/^reports\s+1\s+0\s+0\s+0\s+0\s+\d+ms\s+-\s+no$/);
     const col = (line: string | undefined) => line?.indexOf('PAUSED') ?? -1;
@@ -56,6 +56,7 @@ describe('sluice queue stats', () => {
           oldestReadyAgeMs: expect.any(Number),
           oldestRunningIdleMs: expect.any(Number),
           consumers: expect.arrayContaining([{ name: 'host:9:z', pending: 1, idleMs: expect.any(Number) }]),
+          workers: 0, // the seeded consumers are not live workers (no connection of theirs)
         },
       ],
       breaches: [],

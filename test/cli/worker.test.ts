@@ -18,7 +18,7 @@ describe('sluice worker start', () => {
       async () => {
         const r = await run((io) => statsCommand({ ...c, queues: ['report'], json: true }, io));
         const q = (JSON.parse(r.stdout.join('\n')) as StatsReport).queues[0];
-        return q && q.ready === 0 && q.running === 0 && q.consumers.length > 0;
+        return q && q.ready === 0 && q.running === 0 && q.workers === 1;
       },
       'the worker to drain the queue',
       30_000,
