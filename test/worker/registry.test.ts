@@ -77,6 +77,25 @@ describe('job catalogue', () => {
   });
 });
 
+describe('schedules', () => {
+  it('lists a cron job with the last tick its record holds and the next run; a run now leaves the record', async () => {
+    const prefix = uniquePrefix();
+    const s = await producer(prefix);
+    const w = await startWorker(prefix, { jobs: [tick], queues: [] });
+    const k = s.keys('mail');
+    await s.connection.send(['SET', k.cron('tick'), '1700000000000']); // what the cron-tick script records
+    const [one] = await s.listSchedules();
+    expect(one).toMatchObject({ name: 'tick', queue: 'mail', tz: 'Europe/Paris', lastTickAt: 1_700_000_000_000 });
+    expect(one?.nextRunAt).toBeGreaterThan(Date.now());
+    expect(await s.runSchedule('mail', 'nope')).toBeNull();
+    const r = await s.runSchedule('mail', 'tick');
+    expect((await s.getJob('mail', r?.id as string))?.data).toBe('{"n":1}');
+    expect(await s.connection.send(['GET', k.cron('tick')])).toBe('1700000000000');
+    await w.stop();
+    await s.close();
+  });
+});
+
 describe('live workers', () => {
   it('lists a worker with its fields, counts it in stats, and forgets it at stop', async () => {
     const prefix = uniquePrefix();
