@@ -7,11 +7,12 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { defineJob, type StandardSchemaV1 } from '@sluice/core';
 import { GROUP } from '@sluice/core/internal';
+import { createPushDispatcher, drain } from '@sluice/worker';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { redisUrl, uniquePrefix, waitFor } from '../helpers.js';
 import { consumersOf } from '../queue-fixtures.js';
-import { producer, startWorker } from './harness.js';
+import { producer, startTracked, startWorker, testKnobs } from './harness.js';
 
 const fixture = fileURLToPath(new URL('../fixtures/worker-app.ts', import.meta.url));
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -119,6 +120,50 @@ describe('live workers', () => {
     await w.stop();
     expect(await s.listWorkers()).toEqual([]);
     expect((await s.stats('mail'))[0]?.workers).toBe(0);
+    expect(await s.connection.send(['HLEN', `${prefix}:workers`])).toBe(0);
+    await s.close();
+  });
+
+  it('lists a push dispatcher as kind push; it publishes the schemas of the jobs it forwards', async () => {
+    const prefix = uniquePrefix();
+    const s = await producer(prefix);
+    const p = await startTracked(
+      await createPushDispatcher({
+        ...testKnobs(),
+        prefix,
+        to: 'http://127.0.0.1:9/jobs',
+        secrets: 'k',
+        jobs: [email],
+      }),
+      'push',
+    );
+    expect(await s.listWorkers()).toEqual([
+      expect.objectContaining({ consumer: p.consumer, kind: 'push', queues: ['mail'] }),
+    ]);
+    const [e] = await s.findJobDefinition('send-email');
+    expect(e?.schema).toMatchObject({ type: 'object' });
+    await p.stop();
+    await s.close();
+  });
+
+  it('lists a drain while it runs, as kind drain, and forgets it when it ends', async () => {
+    const prefix = uniquePrefix();
+    const s = await producer(prefix);
+    let release: () => void = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    const slow = defineJob({ name: 'slow', timeout: 20_000, handler: () => held });
+    await s.enqueue(slow, {});
+    const run = drain({ ...testKnobs(), prefix, jobs: [slow], budgetMs: 30_000 });
+    const [d] = await waitFor(async () => {
+      const ws = await s.listWorkers();
+      return ws.length && ws[0]?.inFlight === 1 ? ws : undefined;
+    }, 'the drain to hold its job');
+    expect(d).toMatchObject({ kind: 'drain', queues: ['slow'], pid: process.pid });
+    release();
+    expect((await run).processed).toBe(1);
+    expect(await s.listWorkers()).toEqual([]);
     expect(await s.connection.send(['HLEN', `${prefix}:workers`])).toBe(0);
     await s.close();
   });
