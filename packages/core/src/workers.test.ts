@@ -40,6 +40,7 @@ describe('presence', () => {
       { consumer: 'w2', queue: 'other', idleMs: 0 },
       { consumer: 'd1', queue: undefined, idleMs: 1000 },
       { consumer: 'd2', queue: undefined, idleMs: 0 },
+      { consumer: 'hung', queue: 'q', idleMs: 61_000 }, // connected, but silent longer than its stale time
     ];
     const records = new Map([
       ['d1', rec('d1', ['q'])],
@@ -51,6 +52,10 @@ describe('presence', () => {
       ['d1', 1000],
     ]);
     expect(p.pending.get('dead')).toBe(1);
+  });
+  it('drops a record-holding worker silent past its own stale time', () => {
+    const conns = [{ consumer: 'd1', queue: undefined, idleMs: 6000 }];
+    expect(presence('q', conns, new Map([['d1', rec('d1', ['q'])]]), []).live.size).toBe(0); // stale 5000
   });
   it('without CLIENT LIST, a consumer active within its stale time', () => {
     const p = presence('q', undefined, new Map([['w1', rec('w1', ['q'])]]), consumers);

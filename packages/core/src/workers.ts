@@ -4,14 +4,15 @@
  * queues, concurrency, started at) and removes it at stop. It is live while its named connections are connected:
  * each blocking read connection is named `sluice:<consumer>:block:<queue>` and the main connection
  * `sluice:<consumer>` (CLIENT SETNAME, once at start); CLIENT LIST on the queue's node shows them with their idle
- * time, and XINFO CONSUMERS adds what each holds. A process that dies drops its connections at once; a host that
- * vanishes is dropped by Redis's `tcp-keepalive` (docs/decisions.md, "Live workers").
+ * time, and XINFO CONSUMERS adds what each holds. A process that dies drops its connections at once; one that
+ * hangs, or whose host vanishes, stops being live after its stale time (blockMs + lease) without a command on any
+ * of those connections (an idle worker sends one every block period) (docs/decisions.md, "Live workers").
  */
 import { type ConsumerInfo, xinfoConsumers } from './commands/xinfo.js';
 import type { RedisExecutor } from './connection.js';
 import { GROUP, queueKeys, workersKey } from './keys.js';
 
-/** Where CLIENT LIST is refused (some managed Redis): a consumer active within this many ms counts as live (60 s). */
+/** Stale time of a worker without a record (a connection seen without its record): 60 s, the default block + lease. */
 export const DEFAULT_STALE_MS = 60_000;
 
 /** What kind of process a worker record describes. */
@@ -35,7 +36,7 @@ export interface WorkerRecord {
   concurrency: number;
   /** When it started (epoch ms, its own clock). */
   startedAt: number;
-  /** Where CLIENT LIST is refused: counts as gone after this many ms without reading or claiming (blockMs + lease). */
+  /** Not live after this many ms without a command on its connections or activity of its consumer (blockMs + lease). */
   staleMs: number;
 }
 
@@ -156,8 +157,9 @@ export interface QueuePresence {
 
 /**
  * Who is live on `queue` (pure): a worker with a blocking connection of the queue, or with a main connection
- * whose record lists the queue (a drain); without CLIENT LIST (`conns` undefined), a consumer active within its
- * record's stale time. Last seen is the least idle of its connections and its consumer.
+ * whose record lists the queue (a drain), seen within its stale time (its record's, else {@link DEFAULT_STALE_MS}):
+ * the least idle of those connections and its consumer. A hung process keeps its connections but not its
+ * activity. Without CLIENT LIST (`conns` undefined), a consumer active within its stale time.
  */
 export function presence(
   queue: string,
@@ -167,16 +169,18 @@ export function presence(
 ): QueuePresence {
   const pending = new Map(consumers.map((c) => [c.name, c.pending] as const));
   const idle = new Map(consumers.map((c) => [c.name, c.idleMs] as const));
-  const live = new Map<string, number>();
-  const see = (c: string, ms: number) => live.set(c, Math.min(ms, live.get(c) ?? ms, idle.get(c) ?? ms));
+  const seen = new Map<string, number>();
+  const see = (c: string, ms: number) => seen.set(c, Math.min(ms, seen.get(c) ?? ms, idle.get(c) ?? ms));
   if (conns) {
     for (const n of conns) {
       if (n.queue === queue || (n.queue === undefined && records.get(n.consumer)?.queues.includes(queue)))
         see(n.consumer, n.idleMs);
     }
   } else {
-    for (const c of consumers) if (c.idleMs < (records.get(c.name)?.staleMs ?? DEFAULT_STALE_MS)) see(c.name, c.idleMs);
+    for (const c of consumers) see(c.name, c.idleMs);
   }
+  const live = new Map<string, number>();
+  for (const [c, ms] of seen) if (ms < (records.get(c)?.staleMs ?? DEFAULT_STALE_MS)) live.set(c, ms);
   return { live, pending };
 }
 

@@ -18,7 +18,7 @@ import { Promoter } from './loops/promoter.js';
 import { ensureGroup, registerQueue } from './loops/queue-setup.js';
 import { Reclaimer } from './loops/reclaimer.js';
 import { type ResolvedOptions, resolveOptions, type WorkerOptions } from './options.js';
-import { announce, servedJobs, withdraw } from './registry/announce.js';
+import { announce, servedJobs, staleAfter, withdraw } from './registry/announce.js';
 import { JobPool } from './run/pool.js';
 import { shutdown } from './shutdown.js';
 import { openWorkerDeps } from './worker-deps.js';
@@ -104,7 +104,7 @@ export async function createWorker(options: WorkerOptions, role: WorkerRole = {}
         announce(
           rt,
           role.kind ?? 'worker',
-          opts.blockMs + opts.lease,
+          staleAfter(opts.blockMs + opts.lease),
           role.catalogue && servedJobs(opts, role.catalogue),
         ),
         checkDurability(conn, log),

@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import type { AnyJob } from '@sluice/core';
 import {
   connectionName,
+  DEFAULT_STALE_MS,
   describeJob,
   forgetWorkers,
   publishCatalogue,
@@ -19,6 +20,14 @@ import {
 import type { ResolvedOptions } from '../options.js';
 import type { WorkerDeps } from '../worker-deps.js';
 import { workerVersion } from './version.js';
+
+/**
+ * The stale time a worker records: after this long without a command on its connections (an idle worker sends one
+ * every block period) or activity of its consumer it is not live, though still connected (hung). `ms` is its
+ * block + lease (a drain: budget + lease); never under core's DEFAULT_STALE_MS (60 s), so a busy machine's slow
+ * loop does not make a live worker flicker.
+ */
+export const staleAfter = (ms: number): number => Math.max(DEFAULT_STALE_MS, ms);
 
 /** The jobs a worker serves: those of the queues it reads, and those it schedules (cron). */
 export function servedJobs(opts: ResolvedOptions, jobs: Iterable<AnyJob> = opts.jobs.values()): AnyJob[] {
