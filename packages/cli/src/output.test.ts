@@ -73,6 +73,7 @@ describe('stats table', () => {
       'oldestReadyAgeMs',
       'oldestRunningIdleMs',
       'consumers',
+      'flow',
     ]);
   });
 });

@@ -32,6 +32,7 @@ export { type ChainEnqueue, isJobDefinition, type LogFn } from './define-job.js'
 export { formatDuration, parseDuration } from './duration.js';
 export { type EnqueueContext, enqueue, enqueueMany, type JobRef, type ReplicaAcks } from './enqueue.js';
 export { isLeaseLost, LeaseLost, leaseLostMessage } from './errors.js';
+export { type EnqueueLimit, flowKey, resolveEnqueueLimit, type StartLimits } from './flow.js';
 export { type ConsumerStats, listQueues, queueStats, stats } from './inspect.js';
 export {
   type DecodedEnvelope,
@@ -53,7 +54,7 @@ export {
 } from './job-control.js';
 export { jobFromDead, jobFromFields, jobMatches, memberFields } from './job-view.js';
 export { assertJobId, getJob, listJobs } from './jobs.js';
-export { assertJobName, assertQueueName, GROUP, queueKeyPattern, queueKeys, queuesKey } from './keys.js';
+export { assertJobName, assertQueueName, type FlowKeys, GROUP, queueKeyPattern, queueKeys, queuesKey } from './keys.js';
 export { DEFAULTS } from './options.js';
 export {
   getDead,
@@ -68,13 +69,16 @@ export {
 export { hasCredentials, redactSecrets, redactUrl, UNPARSEABLE_URL } from './redact.js';
 export {
   ackDeliveries,
+  ackRelease,
   type Delivery,
   deadLetter,
   type EnqueueMode,
   emptyQueueChunk,
   enqueueCronTick,
   type Fenced,
+  type FlowStart,
   finishMarker,
+  flowStart,
   isWakeMarker,
   type PromoteResult,
   promoteDue,
@@ -87,6 +91,8 @@ export {
   retryLater,
   runEnqueue,
   SCRIPTS,
+  type StartRate,
+  type StartScope,
 } from './scripts/index.js';
 export { LuaScript } from './scripts/lua-script.js';
 export {

@@ -51,6 +51,12 @@ export interface QueueStatsJson {
   oldestRunningIdleMs: number | null;
   /** Each consumer of the group: its name, the jobs it holds, ms since it last read. */
   consumers: { name: string; pending: number; idleMs: number }[];
+  /**
+   * Flow-control outcomes since the queue began (docs/flow-control.md): starts that waited for a concurrency slot
+   * (`queued`), starts moved past a rate limit (`delayed`), enqueues that wrote no job (`skipped` = `debounced` +
+   * `throttled`).
+   */
+  flow: { queued: number; delayed: number; skipped: number; debounced: number; throttled: number };
 }
 
 /** The JSON printed by `queue stats --json` (documented in the CLI README; `version` changes if it ever breaks). */
@@ -81,12 +87,23 @@ export function queueJson(s: QueueStats): QueueStatsJson {
     oldestReadyAgeMs: s.oldestReadyAgeMs,
     oldestRunningIdleMs: s.oldestRunningIdleMs,
     consumers: s.consumers.map((c) => ({ name: c.name, pending: c.pending, idleMs: c.idleMs })),
+    flow: {
+      queued: s.flow.queued,
+      delayed: s.flow.delayed,
+      skipped: s.flow.skipped,
+      debounced: s.flow.debounced,
+      throttled: s.flow.throttled,
+    },
   };
 }
 
-/** The stats table: one row per queue, counts right-aligned, ages humanised (`3m12s`). */
+/**
+ * The stats table: one row per queue, counts right-aligned, ages humanised (`3m12s`); when a queue has
+ * flow-control outcomes, three more columns count them (QUEUED, RATE DELAYED, SKIPPED; docs/flow-control.md).
+ */
 export function statsTable(stats: readonly QueueStatsJson[]): string[] {
-  const cols = [
+  const flow = stats.some((s) => s.flow && s.flow.queued + s.flow.delayed + s.flow.skipped > 0);
+  const base = [
     { header: 'QUEUE' },
     { header: 'READY', align: 'right' },
     { header: 'RUNNING', align: 'right' },
@@ -97,6 +114,12 @@ export function statsTable(stats: readonly QueueStatsJson[]): string[] {
     { header: 'OLDEST RUNNING', align: 'right' },
     { header: 'PAUSED' },
   ] as const;
+  const more = [
+    { header: 'QUEUED', align: 'right' },
+    { header: 'RATE DELAYED', align: 'right' },
+    { header: 'SKIPPED', align: 'right' },
+  ] as const;
+  const cols = flow ? [...base, ...more] : base;
   const rows = stats.map((s) => [
     s.queue,
     String(s.ready),
@@ -107,6 +130,7 @@ export function statsTable(stats: readonly QueueStatsJson[]): string[] {
     age(s.oldestReadyAgeMs),
     age(s.oldestRunningIdleMs),
     s.paused ? 'yes' : 'no',
+    ...(flow ? [String(s.flow.queued), String(s.flow.delayed), String(s.flow.skipped)] : []),
   ]);
   return table(cols, rows);
 }
