@@ -10,6 +10,7 @@ import { cronTickScript } from './cron-tick.js';
 import { deadLetterScript } from './dead-letter.js';
 import { emptyQueueScript } from './empty-queue.js';
 import { enqueueScript } from './enqueue.js';
+import { enqueueFlowScript } from './enqueue-flow.js';
 import { finishMarkerScript } from './finish-marker.js';
 import { flowStartScript } from './flow-start.js';
 import { promoteJobScript, removeJobScript } from './job-control.js';
@@ -25,6 +26,7 @@ export { enqueueCronTick } from './cron-tick.js';
 export { deadLetter } from './dead-letter.js';
 export { emptyQueueChunk } from './empty-queue.js';
 export { type EnqueueMode, runEnqueue } from './enqueue.js';
+export { type EnqueueFlow, runEnqueueFlow } from './enqueue-flow.js';
 export type { Delivery, Fenced } from './fenced.js';
 export { finishMarker, isWakeMarker } from './finish-marker.js';
 export { type FlowStart, flowStart, type StartRate, type StartScope } from './flow-start.js';
@@ -43,6 +45,7 @@ export const SCRIPTS = {
   deadLetter: deadLetterScript,
   emptyQueue: emptyQueueScript,
   enqueue: enqueueScript,
+  enqueueFlow: enqueueFlowScript,
   finishMarker: finishMarkerScript,
   flowStart: flowStartScript,
   promoteDue: promoteDueScript,
