@@ -43,6 +43,12 @@ export function countJobEvents(source: EventSource, table: JobSeriesTable, clock
       s.counters.deadLettered++;
       if (RAN.has(p.reason)) s.durationOf('dead').observe(p.durationMs / 1000);
     }),
+    source.on('job:queued', (p) => {
+      table.get(p.queue, p.name).counters.queued++;
+    }),
+    source.on('job:delayed', (p) => {
+      table.get(p.queue, p.name).counters.rateDelayed++;
+    }),
     source.on('job:reclaimed', (p) => {
       table.get(p.queue, p.name).counters.reclaimed++;
     }),

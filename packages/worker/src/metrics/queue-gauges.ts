@@ -27,6 +27,9 @@ export function gaugeValues(s: QueueStats, liveWorkerMs: number): Record<keyof t
     dead: s.dead,
     oldestReadyAge: (s.oldestReadyAgeMs ?? 0) / 1000,
     paused: s.paused ? 1 : 0,
+    flowQueued: s.flow.queued,
+    flowDelayed: s.flow.delayed,
+    flowSkipped: s.flow.skipped,
     workers: s.consumers.filter((c) => c.idleMs < liveWorkerMs).length,
   };
 }
