@@ -56,6 +56,7 @@ describe('sluice queue stats', () => {
           oldestReadyAgeMs: expect.any(Number),
           oldestRunningIdleMs: expect.any(Number),
           consumers: expect.arrayContaining([{ name: 'host:9:z', pending: 1, idleMs: expect.any(Number) }]),
+          flow: { queued: 0, delayed: 0, skipped: 0, debounced: 0, throttled: 0 },
         },
       ],
       breaches: [],
