@@ -20,6 +20,30 @@ async function flowState(s: Awaited<ReturnType<typeof producer>>, q: string, job
 }
 
 describe('global and per-key concurrency', () => {
+  it('a job without flow control writes no flow state (no slot, no counter, no hold on its delivery)', async () => {
+    const prefix = uniquePrefix();
+    const s = await producer(prefix);
+    let n = 0;
+    const job = defineJob({ name: 'plain', handler: () => void n++ });
+    const w = await startWorker(prefix, { jobs: [job], concurrency: 5 });
+    await s.enqueueMany(
+      job,
+      Array.from({ length: 20 }, () => ({})),
+    );
+    await waitFor(async () => n === 20, '20 runs');
+    const keys = (await s.connection.send(['KEYS', `${prefix}:{plain}:*`])) as string[];
+    expect(keys.filter((k) => k.includes(':fc:') || k.endsWith(':flow'))).toEqual([]);
+    expect((await s.stats('plain'))[0]?.flow).toEqual({
+      queued: 0,
+      delayed: 0,
+      skipped: 0,
+      debounced: 0,
+      throttled: 0,
+    });
+    await w.stop();
+    await s.close();
+  });
+
   it('two workers of concurrency 5 run at most 2 at once (global: 2); every job runs once', async () => {
     const prefix = uniquePrefix();
     const s = await producer(prefix);
