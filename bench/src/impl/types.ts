@@ -9,13 +9,16 @@ import type { BenchPayload } from '../payload.js';
  * a global `rateLimit` of {@link FLOW_RATE} starts per second.
  */
 export const IMPLS = ['raw', 'sluice', 'bullmq'] as const;
-export type ImplName =
-  | (typeof IMPLS)[number]
-  | 'sluice-timer'
-  | 'sluice-metrics'
-  | 'sluice-otel'
-  | 'sluice-perkey'
-  | 'sluice-rate';
+/** Every implementation name, the Sluice variants included. */
+export const ALL_IMPLS = [
+  ...IMPLS,
+  'sluice-timer',
+  'sluice-metrics',
+  'sluice-otel',
+  'sluice-perkey',
+  'sluice-rate',
+] as const;
+export type ImplName = (typeof ALL_IMPLS)[number];
 
 /** Starts per second of the `sluice-rate` variant's global rate limit. */
 export const FLOW_RATE = 2000;

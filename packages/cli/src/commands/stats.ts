@@ -51,6 +51,8 @@ export interface QueueStatsJson {
   oldestRunningIdleMs: number | null;
   /** Each consumer of the group: its name, the jobs it holds, ms since it last read. */
   consumers: { name: string; pending: number; idleMs: number }[];
+  /** Workers live on the queue (seen within their stale time; `sluice worker ls` lists them). */
+  workers: number;
   /**
    * Flow-control outcomes since the queue began (docs/flow-control.md): starts that waited for a concurrency slot
    * (`queued`), starts moved past a rate limit (`delayed`), enqueues that wrote no job (`skipped` = `debounced` +
@@ -87,6 +89,7 @@ export function queueJson(s: QueueStats): QueueStatsJson {
     oldestReadyAgeMs: s.oldestReadyAgeMs,
     oldestRunningIdleMs: s.oldestRunningIdleMs,
     consumers: s.consumers.map((c) => ({ name: c.name, pending: c.pending, idleMs: c.idleMs })),
+    workers: s.workers,
     flow: {
       queued: s.flow.queued,
       delayed: s.flow.delayed,
@@ -109,7 +112,7 @@ export function statsTable(stats: readonly QueueStatsJson[]): string[] {
     { header: 'RUNNING', align: 'right' },
     { header: 'DELAYED', align: 'right' },
     { header: 'DEAD', align: 'right' },
-    { header: 'CONSUMERS', align: 'right' },
+    { header: 'WORKERS', align: 'right' },
     { header: 'OLDEST READY', align: 'right' },
     { header: 'OLDEST RUNNING', align: 'right' },
     { header: 'PAUSED' },
@@ -126,7 +129,7 @@ export function statsTable(stats: readonly QueueStatsJson[]): string[] {
     String(s.running),
     String(s.delayed),
     String(s.dead),
-    String(s.consumers.length),
+    String(s.workers),
     age(s.oldestReadyAgeMs),
     age(s.oldestRunningIdleMs),
     s.paused ? 'yes' : 'no',

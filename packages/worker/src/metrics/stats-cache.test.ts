@@ -16,6 +16,7 @@ const row = (ready: number): QueueStats => ({
   flow: { queued: 0, delayed: 0, skipped: 0, debounced: 0, throttled: 0 },
   dead: 0,
   consumers: [],
+  workers: 0,
   oldestReadyAgeMs: null,
   oldestRunningIdleMs: null,
   paused: false,
