@@ -6,7 +6,7 @@
  */
 import { createSluice, defineJob, type Sluice } from '@sluice/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { countsPerWindow, maxOverlap } from '../flow/checker.js';
+import { countsPerWindow, maxInSlidingWindow, maxOverlap } from '../flow/checker.js';
 import { type FlowProc, FlowProcs, spansOf } from '../flow/procs.js';
 import { type StartedRedis, startRedisServer } from '../redis-server.js';
 import { sleep, waitFor } from '../wait.js';
@@ -101,6 +101,8 @@ describe('flow control under worker SIGKILLs', () => {
       .records()
       .map((r) => r.at)
       .sort((x, y) => x - y);
-    for (const n of countsPerWindow(at, at[0] as number, 1000, 10)) expect(n).toBeLessThanOrEqual(R * 1.1);
+    // windows centred on the bursts a saturated log grants once a second (see test/flow/processes.test.ts)
+    for (const n of countsPerWindow(at, (at[0] as number) - 500, 1000, 10)) expect(n).toBeLessThanOrEqual(R * 1.1);
+    expect(maxInSlidingWindow(at, 10_000)).toBeLessThanOrEqual(R * 10 * 1.1);
   });
 });

@@ -70,18 +70,19 @@ describe('flow control across 3 worker processes', () => {
     await waitFor(async () => starts().length === total, `all ${total} started`, 45_000);
     const at = starts().sort((x, y) => x - y);
     const t0 = at[0] as number;
-    const perSecond = countsPerWindow(at, t0, 1000, 10);
-    const tenSeconds = perSecond.reduce((x, y) => x + y, 0);
+    // over 10 s from the first start: 10 R within 10%
+    const tenSeconds = countsPerWindow(at, t0, 10_000, 1)[0] as number;
     expect(tenSeconds).toBeGreaterThanOrEqual(R * 10 * 0.9);
     expect(tenSeconds).toBeLessThanOrEqual(R * 10 * 1.1);
-    // each second from the first start: R within 10% (the script grants on the server's clock; a handler starts
-    // a few ms after its grant, so a start can fall into the window before its grant's)
-    for (const n of perSecond) {
+    // and no 10 s window anywhere holds more than 10 R + 10%
+    expect(maxInSlidingWindow(at, 10_000)).toBeLessThanOrEqual(R * 10 * 1.1);
+    // per second: a saturated log grants R at once each period, so starts come in one burst a second; windows
+    // centred on the bursts (from t0 - 500 ms) each hold R within 10%. A handler starts a few ms (under load tens
+    // of ms) after its grant, which is why windows starting at a burst would split one.
+    for (const n of countsPerWindow(at, t0 - 500, 1000, 10)) {
       expect(n).toBeGreaterThanOrEqual(R * 0.9);
       expect(n).toBeLessThanOrEqual(R * 1.1);
     }
-    // and no 10 s window anywhere holds more than 10 R + 10%
-    expect(maxInSlidingWindow(at, 10_000)).toBeLessThanOrEqual(R * 10 * 1.1);
     // never dropped: every job ran once
     expect(new Set(procs.records().map((r) => r.n)).size).toBe(total);
     expect((await s.stats('rl'))[0]?.flow.delayed).toBeGreaterThan(0);
