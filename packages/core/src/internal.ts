@@ -45,6 +45,7 @@ export { type ChainEnqueue, isJobDefinition, type LogFn } from './define-job.js'
 export { formatDuration, parseDuration } from './duration.js';
 export { type EnqueueContext, enqueue, enqueueMany, type JobRef, type ReplicaAcks } from './enqueue.js';
 export { isLeaseLost, LeaseLost, leaseLostMessage } from './errors.js';
+export { type EnqueueLimit, flowKey, resolveEnqueueLimit, type StartLimits } from './flow.js';
 export { queueHistory } from './history.js';
 export { type ConsumerStats, listQueues, queueStats, stats } from './inspect.js';
 export {
@@ -71,6 +72,7 @@ export {
   assertJobName,
   assertQueueName,
   catalogueKey,
+  type FlowKeys,
   GROUP,
   queueKeyPattern,
   queueKeys,
@@ -92,13 +94,16 @@ export { hasCredentials, redactSecrets, redactUrl, UNPARSEABLE_URL } from './red
 export { listSchedules, nextRun, runSchedule, type ScheduleInfo } from './schedules.js';
 export {
   ackDeliveries,
+  ackRelease,
   type Delivery,
   deadLetter,
   type EnqueueMode,
   emptyQueueChunk,
   enqueueCronTick,
   type Fenced,
+  type FlowStart,
   finishMarker,
+  flowStart,
   isWakeMarker,
   type PromoteResult,
   promoteDue,
@@ -111,6 +116,8 @@ export {
   retryLater,
   runEnqueue,
   SCRIPTS,
+  type StartRate,
+  type StartScope,
 } from './scripts/index.js';
 export { LuaScript } from './scripts/lua-script.js';
 export {
