@@ -58,4 +58,29 @@ describe('queue history', () => {
       error: expect.stringContaining('range'),
     });
   });
+
+  it('counts jobs that hold concurrency slots (acked and retried through the slot-releasing scripts)', async () => {
+    d = await startDashboard();
+    const dash = d;
+    const tries = new Map<number, number>();
+    const limited = defineJob({
+      name: 'limited',
+      concurrency: { global: 2 },
+      retry: { attempts: 2, backoff: { type: 'fixed', delay: 10 } },
+      handler: async (p: { n: number }) => {
+        const t = (tries.get(p.n) ?? 0) + 1;
+        tries.set(p.n, t);
+        if (p.n === 0 && t === 1) throw new Error('first try fails');
+      },
+    });
+    await dash.s.enqueueMany(
+      limited,
+      Array.from({ length: 4 }, (_, n) => ({ n })),
+    );
+    const w = await startWorker(dash.prefix, { jobs: [limited] });
+    const history = () => ok<H>(dash.get('/api/queues/limited/history'));
+    await waitFor(async () => total(await history()).completed === 4, 'four completions');
+    await w.stop();
+    expect(total(await history())).toEqual({ completed: 4, failed: 1 });
+  });
 });
