@@ -18,6 +18,9 @@ export default defineConfig({
       unit('worker'),
       unit('cli'),
       defineProject({
+        test: { name: 'dashboard-ui', root: './packages/dashboard/ui', include: ['src/**/*.test.ts'] },
+      }),
+      defineProject({
         ...sourceConditions,
         test: {
           name: 'integration',

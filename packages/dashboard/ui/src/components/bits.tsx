@@ -1,0 +1,93 @@
+/** Small shared pieces: state badges, times with their absolute value on hover, loaders, the session context. */
+import { createContext } from 'preact';
+import { useCallback, useContext, useEffect, useRef, useState } from 'preact/hooks';
+import { errorText } from '../api.js';
+import { ago, when } from '../format.js';
+import type { Session } from '../types.js';
+
+/** The session (role, read-only) for every page. */
+export const SessionContext = createContext<Session | null>(null);
+
+/** Whether the page may act (admin, not read-only). */
+export function useCanWrite(): boolean {
+  const s = useContext(SessionContext);
+  return s !== null && !s.readOnly && s.role === 'admin';
+}
+
+/** A job state or a queue status as a small coloured label. */
+export function Badge({ kind, children }: { kind: string; children: string }) {
+  return <span class={`badge b-${kind}`}>{children}</span>;
+}
+
+/** A relative time ("3m ago") with the absolute time as its tooltip. */
+export function Ago({ t, now }: { t: number | null | undefined; now?: number }) {
+  if (t === null || t === undefined) return <span class="muted">—</span>;
+  return (
+    <time dateTime={new Date(t).toISOString()} title={when(t)}>
+      {ago(t, now)}
+    </time>
+  );
+}
+
+/** What a loader holds. */
+export interface Loaded<T> {
+  data: T | null;
+  error: string | null;
+  loading: boolean;
+  reload: () => void;
+}
+
+/**
+ * Load `fn()` when `key` changes and on `reload()`; keeps the last data while reloading (no flicker on live
+ * refreshes). A late answer for an old key is dropped.
+ */
+export function useLoad<T>(fn: (signal: AbortSignal) => Promise<T>, key: string): Loaded<T> {
+  const [data, setData] = useState<T | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [tick, setTick] = useState(0);
+  const lastKey = useRef(key);
+  useEffect(() => {
+    const ac = new AbortController();
+    if (lastKey.current !== key) {
+      lastKey.current = key;
+      setData(null);
+    }
+    setLoading(true);
+    fn(ac.signal).then(
+      (d) => {
+        if (ac.signal.aborted) return;
+        setData(d);
+        setError(null);
+        setLoading(false);
+      },
+      (e: unknown) => {
+        if (ac.signal.aborted) return;
+        setError(errorText(e));
+        setLoading(false);
+      },
+    );
+    return () => ac.abort();
+  }, [key, tick]);
+  const reload = useCallback(() => setTick((t) => t + 1), []);
+  return { data, error, loading, reload };
+}
+
+/** The current time, refreshed every second (for "ago" columns). */
+export function useNow(everyMs = 1000): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), everyMs);
+    return () => clearInterval(t);
+  }, [everyMs]);
+  return now;
+}
+
+/** An error line for a failed load. */
+export function LoadError({ error }: { error: string | null }) {
+  return error ? (
+    <p class="error-line" role="alert">
+      {error}
+    </p>
+  ) : null;
+}
