@@ -40,8 +40,8 @@ export function ThroughputChart({ points, stepMs, title }: ChartProps) {
       ],
       series: [
         {},
-        { label: 'completed', stroke: COMPLETED, width: 1.5, fill: 'rgba(47,125,74,0.08)' },
-        { label: 'failed', stroke: FAILED, width: 1.5 },
+        { label: 'completed', stroke: COMPLETED, width: 1.5, fill: 'rgba(47,125,74,0.08)', points: { show: false } },
+        { label: 'failed', stroke: FAILED, width: 1.5, points: { show: false } },
       ],
     };
     const u = new uPlot(opts, data(points), el);

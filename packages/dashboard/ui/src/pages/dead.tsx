@@ -140,17 +140,19 @@ export function DeadPage({ queue }: { queue: string }) {
                 </td>
                 {canWrite && (
                   <td class="row-actions">
-                    <button
-                      type="button"
-                      class="small"
-                      disabled={j.dead?.redrivable === false}
-                      onClick={() => void run('redrive', [j.id])}
-                    >
-                      Redrive
-                    </button>
-                    <button type="button" class="small danger" onClick={() => void run('purge', [j.id])}>
-                      Purge
-                    </button>
+                    <div class="btns">
+                      <button
+                        type="button"
+                        class="small"
+                        disabled={j.dead?.redrivable === false}
+                        onClick={() => void run('redrive', [j.id])}
+                      >
+                        Redrive
+                      </button>
+                      <button type="button" class="small danger" onClick={() => void run('purge', [j.id])}>
+                        Purge
+                      </button>
+                    </div>
                   </td>
                 )}
               </tr>

@@ -1,8 +1,9 @@
 /** The list of jobs of a queue page: id, name, what matters for the state, and a clipped payload. */
-import { Ago, Badge } from '../components/bits.js';
+import { Ago, Badge, useCanWrite } from '../components/bits.js';
 import { clip, duration, firstLine } from '../format.js';
 import { href } from '../router.js';
 import type { JobInfo } from '../types.js';
+import { jobAction } from './queue-actions.js';
 
 function Detail({ j }: { j: JobInfo }) {
   if (j.running)
@@ -34,8 +35,10 @@ const DETAIL: Record<string, string> = {
   cancelled: 'Cancelled',
 };
 
-/** The table. */
-export function JobTable({ queue, jobs, state }: { queue: string; jobs: JobInfo[]; state: string }) {
+/** The table; delayed jobs get Run now and Cancel buttons (then `changed()`). */
+export function JobTable(props: { queue: string; jobs: JobInfo[]; state: string; changed: () => void }) {
+  const { queue, jobs, state, changed } = props;
+  const rowActions = useCanWrite() && state === 'delayed';
   if (jobs.length === 0) return null;
   return (
     <table class="grid jobs" id="jobs">
@@ -49,6 +52,7 @@ export function JobTable({ queue, jobs, state }: { queue: string; jobs: JobInfo[
           <th scope="col">Enqueued</th>
           <th scope="col">{DETAIL[state] ?? 'State'}</th>
           <th scope="col">Payload</th>
+          {rowActions && <th scope="col">Actions</th>}
         </tr>
       </thead>
       <tbody>
@@ -66,6 +70,26 @@ export function JobTable({ queue, jobs, state }: { queue: string; jobs: JobInfo[
             </td>
             <td>{DETAIL[state] ? <Detail j={j} /> : <Badge kind={j.state}>{j.state}</Badge>}</td>
             <td class="payload mono">{clip(j.data, 140)}</td>
+            {rowActions && (
+              <td class="row-actions">
+                <div class="btns">
+                  <button
+                    type="button"
+                    class="small"
+                    onClick={() => void jobAction(queue, j.id, 'promote').then(changed)}
+                  >
+                    Run now
+                  </button>
+                  <button
+                    type="button"
+                    class="small danger"
+                    onClick={() => void jobAction(queue, j.id, 'cancel').then(changed)}
+                  >
+                    Cancel
+                  </button>
+                </div>
+              </td>
+            )}
           </tr>
         ))}
       </tbody>

@@ -139,7 +139,7 @@ export function QueuePage({ queue, params }: { queue: string; params: URLSearchP
         </p>
       )}
       <LoadError error={page.error} />
-      {page.data && <JobTable queue={queue} jobs={page.data.jobs} state={state} />}
+      {page.data && <JobTable queue={queue} jobs={page.data.jobs} state={state} changed={page.reload} />}
       {page.data && page.data.jobs.length === 0 && (
         <p class="empty">{search || name ? `No ${state} job matches.` : `No ${state} jobs.`}</p>
       )}
