@@ -43,3 +43,14 @@ describe('routes', () => {
     expect(href('queues', 'q', { state: 'dead', search: '' })).toBe('#/queues/q?state=dead');
   });
 });
+
+describe('action outcomes', () => {
+  it('says what a job action did', async () => {
+    const { outcomeText } = await import('./pages/queue-actions.js');
+    expect(outcomeText('moved')).toBe('moved');
+    expect(outcomeText({ done: 'removed', from: 'delayed' })).toBe('removed from delayed');
+    expect(outcomeText({ done: 'cancel-requested', consumer: 'w1' })).toBe('cancel requested from w1');
+    expect(outcomeText({ entryId: '1-0' })).toBe('moved to ready');
+    expect(outcomeText(null)).toBe('done');
+  });
+});

@@ -90,10 +90,23 @@ export async function jobAction(queue: string, id: string, a: JobAction): Promis
     });
     if (!ok) return false;
   }
+  const body = a === 'cancel' || a === 'delete' ? { confirm: id } : {};
   return act(
-    () => post<{ ok: boolean; outcome?: unknown }>(`${q(queue)}/jobs/${seg(id)}/${a}`),
-    (r) => `${LABEL[a]} ${id}: ${typeof r?.outcome === 'string' ? r.outcome : 'done'}`,
+    () => post<{ ok: boolean; outcome?: unknown }>(`${q(queue)}/jobs/${seg(id)}/${a}`, body),
+    (r) => `${LABEL[a]} ${id}: ${outcomeText(r?.outcome)}`,
   );
+}
+
+/** What a job action did, in words: `moved`, `removed from ready`, `cancel requested from worker-1`. */
+export function outcomeText(o: unknown): string {
+  if (typeof o === 'string') return o;
+  if (o !== null && typeof o === 'object') {
+    const r = o as { done?: unknown; from?: unknown; consumer?: unknown; entryId?: unknown };
+    if (r.done === 'cancel-requested') return `cancel requested${typeof r.consumer === 'string' ? ` from ${r.consumer}` : ''}`;
+    if (typeof r.done === 'string') return `${r.done}${typeof r.from === 'string' ? ` from ${r.from}` : ''}`;
+    if (typeof r.entryId === 'string') return 'moved to ready';
+  }
+  return 'done';
 }
 
 /** Redrive or purge dead jobs: some ids, or all of them; asks first. */
@@ -111,7 +124,11 @@ export async function deadAction(queue: string, what: 'redrive' | 'purge', ids: 
   });
   if (!ok) return false;
   return act(
-    () => post<{ count: number }>(`${q(queue)}/dead/${what}`, ids === 'all' ? { all: true } : { ids }),
+    () =>
+      post<{ count: number }>(`${q(queue)}/dead/${what}`, {
+        ...(ids === 'all' ? { all: true } : { ids }),
+        ...(what === 'purge' ? { confirm: queue } : {}),
+      }),
     (r) => `${what === 'redrive' ? 'Redrove' : 'Purged'} ${r?.count ?? 0} job(s) of ${queue}`,
   );
 }
