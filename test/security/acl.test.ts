@@ -137,6 +137,7 @@ describe('the documented ACL user', () => {
     await srv.close();
 
     expect(await s.stats()).toEqual(expect.any(Array));
+    expect((await s.history('ok')).points.some((p) => p.completed > 0)).toBe(true);
     const [entry] = await s.dead.list('flaky');
     expect(await s.dead.get('flaky', entry?.deadId ?? '')).not.toBeNull();
     expect(await s.dead.redrive('flaky', { all: true })).toEqual({ moved: 1, notMoved: [] });

@@ -44,6 +44,7 @@ export {
   UnrecoverableError,
   type ValidationIssue,
 } from './errors.js';
+export type { HistoryPoint, HistoryRange, QueueHistory } from './history.js';
 export type { QueueStats } from './inspect.js';
 export type { DeleteQueueOptions, LiveConsumer } from './job-control.js';
 export type { JobInfo, JobState } from './job-view.js';

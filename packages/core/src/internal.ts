@@ -32,6 +32,7 @@ export { type ChainEnqueue, isJobDefinition, type LogFn } from './define-job.js'
 export { formatDuration, parseDuration } from './duration.js';
 export { type EnqueueContext, enqueue, enqueueMany, type JobRef, type ReplicaAcks } from './enqueue.js';
 export { isLeaseLost, LeaseLost, leaseLostMessage } from './errors.js';
+export { queueHistory } from './history.js';
 export { type ConsumerStats, listQueues, queueStats, stats } from './inspect.js';
 export {
   type DecodedEnvelope,

@@ -27,6 +27,11 @@ export interface QueueKeys {
    * jobs whose id is not their stream entry id (delayed, cron, or moved since: retried, promoted, dead, redriven).
    */
   readonly index: string;
+  /**
+   * Hash of per-minute (last 60 minutes) and per-15-minute (last 24 h) counts of completed jobs and failed
+   * attempts: a ring of fixed slots, so its size is bounded (history.ts).
+   */
+  readonly history: string;
   /** Hash job id -> epoch ms: cancel requests for running jobs (the worker aborts them); expires 24 h after the last. */
   readonly cancels: string;
   /** Record of a cancelled job (JSON, expires after DEFAULTS.cancelledTtl). */
@@ -74,6 +79,7 @@ export function queueKeys(prefix: string, queue: string): QueueKeys {
     wakes: `${base}:wakes`,
     index: `${base}:index`,
     cancels: `${base}:cancels`,
+    history: `${base}:history`,
     cancelled: (id) => `${base}:cancelled:${id}`,
     dedup: (key) => `${base}:dedup:${key}`,
     cron: (job) => `${base}:cron:${job}`,

@@ -12,7 +12,7 @@ import { LuaScript } from './lua-script.js';
 
 /**
  * KEYS[1] -> sluice:{<queue>}:stream, KEYS[2] -> sluice:{<queue>}:delayed, KEYS[3] -> sluice:{<queue>}:wakes,
- * KEYS[4] -> sluice:{<queue>}:index
+ * KEYS[4] -> sluice:{<queue>}:index; KEYS[5] -> sluice:{<queue>}:history only for a failed attempt (counted there)
  * ARGV[1] group, ARGV[2] consumer, ARGV[3] entry id, ARGV[4] deliveries, ARGV[5] delay ms,
  * ARGV[6..] the next attempt's envelope fields (flat, at most 16 values: envelopeFields; ARGV[7] is the job id)
  * Returns {1, due epoch ms} done, or {LeaseLost code}.
@@ -20,7 +20,7 @@ import { LuaScript } from './lua-script.js';
 export const retryLaterScript = new LuaScript(
   'retry-later',
   luaWith(
-    ['fence', 'now_ms', 'wake_if_first'],
+    ['fence', 'now_ms', 'wake_if_first', 'count_history'],
     `
 local ok = fence(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4])
 if ok ~= 1 then return {ok} end
@@ -39,6 +39,7 @@ else
 end
 redis.call('XACK', KEYS[1], ARGV[1], ARGV[3])
 redis.call('XDEL', KEYS[1], ARGV[3])
+if KEYS[5] then count_history(KEYS[5], 'f', 1) end
 return {1, due}
 `,
   ),
@@ -47,7 +48,8 @@ return {1, due}
 /**
  * Put a failed job back for attempt `next.attempt` after `delayMs` (0 = onto the stream at once). Fenced.
  * `retried` (default false): this call repeats one whose reply was lost, so "not pending" counts as done (with
- * `dueAt` unknown).
+ * `dueAt` unknown). `failed` (default true): count a failed attempt in the queue's history (false for a
+ * hand-back at shutdown or a deferred job, which did not fail).
  */
 export async function retryLater(
   exec: RedisExecutor,
@@ -65,6 +67,7 @@ export async function retryLater(
   delayMs: number,
   next: JobEnvelope,
   retried: boolean,
+  failed?: boolean,
 ): Promise<Fenced<{ dueAt: number | undefined }>>;
 export async function retryLater(
   exec: RedisExecutor,
@@ -74,11 +77,12 @@ export async function retryLater(
   delayMs: number,
   next: JobEnvelope,
   retried = false,
+  failed = true,
 ): Promise<Fenced<{ dueAt: number | undefined }>> {
   const args = [GROUP, consumer, d.entryId, String(d.deliveries), String(Math.max(0, Math.round(delayMs)))];
   const r = (await retryLaterScript.run(
     exec,
-    [keys.stream, keys.delayed, keys.wakes, keys.index],
+    [keys.stream, keys.delayed, keys.wakes, keys.index, ...(failed ? [keys.history] : [])],
     [...args, ...envelopeFields(next)],
   )) as unknown[];
   if (code(r[0]) === 1) return { ok: true, dueAt: code(r[1]) };
