@@ -1,7 +1,7 @@
 /** Small shared pieces: state badges, times with their absolute value on hover, loaders, the session context. */
 import { createContext } from 'preact';
 import { useCallback, useContext, useEffect, useRef, useState } from 'preact/hooks';
-import { errorText } from '../api.js';
+import { ApiError, errorText } from '../api.js';
 import { ago, when } from '../format.js';
 import type { Session } from '../types.js';
 
@@ -33,6 +33,8 @@ export function Ago({ t, now }: { t: number | null | undefined; now?: number }) 
 export interface Loaded<T> {
   data: T | null;
   error: string | null;
+  /** The server does not offer this view in this version (501): `error` says what is missing. */
+  unavailable: boolean;
   loading: boolean;
   reload: () => void;
 }
@@ -44,6 +46,7 @@ export interface Loaded<T> {
 export function useLoad<T>(fn: (signal: AbortSignal) => Promise<T>, key: string): Loaded<T> {
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [unavailable, setUnavailable] = useState(false);
   const [loading, setLoading] = useState(true);
   const [tick, setTick] = useState(0);
   const lastKey = useRef(key);
@@ -59,18 +62,20 @@ export function useLoad<T>(fn: (signal: AbortSignal) => Promise<T>, key: string)
         if (ac.signal.aborted) return;
         setData(d);
         setError(null);
+        setUnavailable(false);
         setLoading(false);
       },
       (e: unknown) => {
         if (ac.signal.aborted) return;
         setError(errorText(e));
+        setUnavailable(e instanceof ApiError && e.status === 501);
         setLoading(false);
       },
     );
     return () => ac.abort();
   }, [key, tick]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
-  return { data, error, loading, reload };
+  return { data, error, unavailable, loading, reload };
 }
 
 /** The current time, refreshed every second (for "ago" columns). */
@@ -83,8 +88,15 @@ export function useNow(everyMs = 1000): number {
   return now;
 }
 
-/** An error line for a failed load. */
-export function LoadError({ error }: { error: string | null }) {
+/** An error line for a failed load; a view the server does not offer (501) is a plain note, not an error. */
+export function LoadError({ error, unavailable }: { error: string | null; unavailable?: boolean }) {
+  if (error && unavailable)
+    return (
+      <p class="empty" role="note">
+        {error.charAt(0).toUpperCase()}
+        {error.slice(1)}.
+      </p>
+    );
   return error ? (
     <p class="error-line" role="alert">
       {error}

@@ -14,6 +14,8 @@ export interface ChartProps {
 }
 
 const COMPLETED = '#2f7d4a';
+/** Bars (counts per step read better as bars than as a line), `size` a fraction of the step. */
+const bars = (size: number) => uPlot.paths.bars?.({ size: [size, 40], align: 0 });
 const FAILED = '#c0392b';
 
 function data(points: HistoryPoint[]): uPlot.AlignedData {
@@ -33,15 +35,33 @@ export function ThroughputChart({ points, stepMs, title }: ChartProps) {
       height: 180,
       cursor: { drag: { x: false, y: false } },
       legend: { live: true },
-      scales: { y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
+      scales: {
+        // Half a step of room on each side, so the first and last bars are whole.
+        x: { time: true, range: (_u, min, max) => [min - stepMs / 2000, max + stepMs / 2000] },
+        y: { range: (_u, _min, max) => [0, Math.max(1, max)] },
+      },
       axes: [
         { stroke: '#555', grid: { stroke: '#eee' }, ticks: { stroke: '#ddd' } },
         { stroke: '#555', grid: { stroke: '#eee' }, ticks: { stroke: '#ddd' }, size: 50, label: `jobs / ${per}` },
       ],
       series: [
         {},
-        { label: 'completed', stroke: COMPLETED, width: 1.5, fill: 'rgba(47,125,74,0.08)', points: { show: false } },
-        { label: 'failed', stroke: FAILED, width: 1.5, points: { show: false } },
+        {
+          label: 'completed',
+          stroke: COMPLETED,
+          width: 0,
+          fill: 'rgba(47,125,74,0.55)',
+          paths: bars(0.7),
+          points: { show: false },
+        },
+        {
+          label: 'failed',
+          stroke: FAILED,
+          width: 0,
+          fill: 'rgba(192,57,43,0.8)',
+          paths: bars(0.35),
+          points: { show: false },
+        },
       ],
     };
     const u = new uPlot(opts, data(points), el);

@@ -102,7 +102,8 @@ export function outcomeText(o: unknown): string {
   if (typeof o === 'string') return o;
   if (o !== null && typeof o === 'object') {
     const r = o as { done?: unknown; from?: unknown; consumer?: unknown; entryId?: unknown };
-    if (r.done === 'cancel-requested') return `cancel requested${typeof r.consumer === 'string' ? ` from ${r.consumer}` : ''}`;
+    if (r.done === 'cancel-requested')
+      return `cancel requested${typeof r.consumer === 'string' ? ` from ${r.consumer}` : ''}`;
     if (typeof r.done === 'string') return `${r.done}${typeof r.from === 'string' ? ` from ${r.from}` : ''}`;
     if (typeof r.entryId === 'string') return 'moved to ready';
   }

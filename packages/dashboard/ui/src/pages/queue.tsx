@@ -138,7 +138,7 @@ export function QueuePage({ queue, params }: { queue: string; params: URLSearchP
           <a href={href('queues', queue, 'jobs', exact.data.id)}>open it</a>
         </p>
       )}
-      <LoadError error={page.error} />
+      <LoadError error={page.error} unavailable={page.unavailable} />
       {page.data && <JobTable queue={queue} jobs={page.data.jobs} state={state} changed={page.reload} />}
       {page.data && page.data.jobs.length === 0 && (
         <p class="empty">{search || name ? `No ${state} job matches.` : `No ${state} jobs.`}</p>

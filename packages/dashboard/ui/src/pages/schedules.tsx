@@ -17,9 +17,9 @@ export function SchedulesPage() {
     <div class="page">
       <header class="page-head">
         <h1>Schedules</h1>
-        <span class="muted">{list.length} schedules</span>
+        {s.data && <span class="muted">{list.length} schedules</span>}
       </header>
-      <LoadError error={s.error} />
+      <LoadError error={s.error} unavailable={s.unavailable} />
       {s.data && list.length === 0 && <p class="empty">No schedules. A job defined with `schedule` appears here.</p>}
       {list.length > 0 && (
         <table class="grid" id="schedules">

@@ -20,11 +20,13 @@ export function WorkersPage() {
     <div class="page">
       <header class="page-head">
         <h1>Workers</h1>
-        <span class="muted">
-          {list.length} live · {count(list.reduce((a, x) => a + x.inFlight, 0))} jobs in flight
-        </span>
+        {w.data && (
+          <span class="muted">
+            {list.length} live · {count(list.reduce((a, x) => a + x.inFlight, 0))} jobs in flight
+          </span>
+        )}
       </header>
-      <LoadError error={w.error} />
+      <LoadError error={w.error} unavailable={w.unavailable} />
       {w.data && list.length === 0 && <p class="empty">No live workers.</p>}
       {list.length > 0 && (
         <table class="grid" id="workers">

@@ -1,0 +1,80 @@
+/**
+ * The other pages in a real browser: enqueue a job from the form (the server checks its schema and the page shows
+ * the field it names), a read-only dashboard shows no action, schedules and workers. Writes their screenshots.
+ */
+import { join } from 'node:path';
+import { defineJob } from '@sluice/core';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { uniquePrefix } from '../helpers.js';
+import { producer } from '../worker/harness.js';
+import { launchBrowser, screenshotDir } from './browser.js';
+import { serveDashboard, signIn } from './serve.js';
+
+describe('dashboard pages in the browser', () => {
+  it('enqueues a job from the form, with the schema error naming the field', async () => {
+    const prefix = uniquePrefix();
+    const s = await producer(prefix);
+    const invoice = defineJob({
+      name: 'send-invoice',
+      queue: 'billing',
+      schema: z.object({ customer: z.string().min(3), cents: z.number().int() }),
+      handler: () => {},
+    });
+    const dash = await serveDashboard(prefix, { jobs: [invoice] });
+    const b = await launchBrowser();
+    const page = await b.newPage();
+    await signIn(page, dash.base, '#/enqueue');
+    await page.waitForSelector('select[name="job"]');
+    expect(await page.locator('select[name="job"] option').allTextContents()).toEqual(['send-invoice (queue billing)']);
+
+    await page.fill('textarea[name="payload"]', '{ "customer": "acme", "cents": 12.5 }');
+    await page.click('button[type="submit"]:has-text("Enqueue")');
+    await page.waitForSelector('#enqueue-problem:has-text("cents")');
+    expect((await s.stats('billing'))[0]?.ready ?? 0).toBe(0);
+
+    await page.fill('textarea[name="payload"]', '{ "customer": "acme", "cents": 1250 }');
+    await page.click('button[type="submit"]:has-text("Enqueue")');
+    const link = page.locator('#enqueue-done a');
+    await link.waitFor();
+    const id = (await link.textContent()) ?? '';
+    const job = await s.getJob('billing', id);
+    expect(job).toMatchObject({ state: 'ready', name: 'send-invoice' });
+    expect(JSON.parse(job?.data ?? '')).toEqual({ customer: 'acme', cents: 1250 });
+    await page.screenshot({ path: join(screenshotDir(), 'enqueue.png'), fullPage: true });
+
+    await b.close();
+    await dash.close();
+    await s.close();
+  });
+
+  it('shows no action on a read-only dashboard; schedules and workers pages answer', async () => {
+    const prefix = uniquePrefix();
+    const s = await producer(prefix);
+    const job = defineJob({ name: 'noop', queue: 'mail', handler: () => {} });
+    const { id } = await s.enqueue(job, {});
+    const dash = await serveDashboard(prefix, { readOnly: true });
+    const b = await launchBrowser();
+    const page = await b.newPage();
+    const shots = screenshotDir();
+
+    await signIn(page, dash.base, '#/queues/mail');
+    await page.waitForSelector(`#jobs tr[data-job-id="${id}"]`);
+    await page.waitForSelector('header.top .badge:has-text("read-only")');
+    expect(await page.locator('#pause-toggle').count()).toBe(0);
+    await page.goto(`${dash.base}#/queues/mail/jobs/${id}`);
+    await page.waitForSelector('#payload');
+    expect(await page.locator('.page-head button').count()).toBe(0);
+
+    // Schedules and workers: a table, or the server's note that this version has no such view.
+    for (const name of ['schedules', 'workers'] as const) {
+      await page.goto(`${dash.base}#/${name}`);
+      await page.waitForSelector(`#${name}, .page .empty`);
+      await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+    }
+
+    await b.close();
+    await dash.close();
+    await s.close();
+  });
+});
