@@ -34,15 +34,21 @@ export interface ServedDashboard {
   close(): Promise<void>;
 }
 
-/** Serve a dashboard for `prefix` (`jobs`: its catalogue; `readOnly`: refuse every action). */
+/**
+ * Serve a dashboard for `prefix` (`jobs`: its catalogue; `readOnly`: refuse every action; `cutEvents`: answer the
+ * event stream with a 502, as a platform that cuts long responses would).
+ */
 export async function serveDashboard(
   prefix: string,
-  opts: { jobs?: readonly AnyJob[]; readOnly?: boolean } = {},
+  opts: { jobs?: readonly AnyJob[]; readOnly?: boolean; cutEvents?: boolean } = {},
 ): Promise<ServedDashboard> {
-  const dashboard = createDashboard({ url: redisUrl(), prefix, basePath: BASE_PATH, token: TOKEN, ...opts });
+  const { cutEvents, ...options } = opts;
+  const dashboard = createDashboard({ url: redisUrl(), prefix, basePath: BASE_PATH, token: TOKEN, ...options });
   const answers: Answer[] = [];
   const recorded = async (req: Request): Promise<Response> => {
-    const res = await dashboard(req);
+    // cutEvents: a platform that does not keep long responses open (the event stream fails at once).
+    const cut = cutEvents === true && new URL(req.url).pathname.endsWith('/api/events');
+    const res = cut ? new Response('no streaming here', { status: 502 }) : await dashboard(req);
     answers.push({
       method: req.method,
       path: new URL(req.url).pathname,

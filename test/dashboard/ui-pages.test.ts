@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { defineJob } from '@sluice/core';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { uniquePrefix } from '../helpers.js';
+import { uniquePrefix, waitFor } from '../helpers.js';
 import { producer } from '../worker/harness.js';
 import { launchBrowser, screenshotDir } from './browser.js';
 import { serveDashboard, signIn } from './serve.js';
@@ -72,6 +72,37 @@ describe('dashboard pages in the browser', () => {
       await page.waitForSelector(`#${name}, .page .empty`);
       await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
     }
+
+    await b.close();
+    await dash.close();
+    await s.close();
+  });
+
+  it('falls back to polling when the event stream is cut, and empties a queue once its name is typed', async () => {
+    const prefix = uniquePrefix();
+    const s = await producer(prefix);
+    const job = defineJob({ name: 'noop', queue: 'mail', handler: () => {} });
+    for (let i = 0; i < 4; i++) await s.enqueue(job, { i });
+    const dash = await serveDashboard(prefix, { cutEvents: true });
+    const b = await launchBrowser();
+    const page = await b.newPage();
+    // Opened at the base path without its trailing slash: <base href> still resolves every URL under it.
+    await signIn(page, dash.base.replace(/\/$/, ''));
+    await page.waitForSelector('#live-status:has-text("polling")');
+    const ready = page.locator('#queues tr[data-queue="mail"] td').nth(0);
+    await expect.poll(() => ready.textContent(), { timeout: 20_000 }).toBe('4');
+    await s.enqueue(job, { i: 4 });
+    await expect.poll(() => ready.textContent(), { timeout: 20_000 }).toBe('5');
+
+    // Empty asks for the queue's name; the button stays disabled until it is typed.
+    await page.click('#queues tr[data-queue="mail"] th a');
+    await page.click('button:has-text("Empty")');
+    const confirm = page.locator('dialog.confirm button[type="submit"]');
+    expect(await confirm.isDisabled()).toBe(true);
+    await page.fill('dialog.confirm input[name="confirm-text"]', 'mail');
+    await confirm.click();
+    await waitFor(async () => (await s.stats('mail'))[0]?.ready === 0, 'mail emptied');
+    await page.waitForSelector('.empty:has-text("No ready jobs")');
 
     await b.close();
     await dash.close();

@@ -1,7 +1,7 @@
 /**
  * The live overview: one EventSource on `api/events` (an `overview` event at once and whenever the counts
- * change), shared by every page. When the stream errors twice in a row (a platform that cuts long responses, a
- * proxy that buffers), it falls back to polling `api/overview` every 2 s. Pages subscribe with {@link useOverview}.
+ * change), shared by every page. When the stream errors twice in a row, or is refused outright (a platform that
+ * cuts long responses, a proxy that buffers), it falls back to polling `api/overview` every 2 s. Pages subscribe with {@link useOverview}.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { apiUrl, errorText, get } from './api.js';
@@ -42,7 +42,9 @@ function startStream(): void {
   });
   es.addEventListener('error', () => {
     errors += 1;
-    if (errors >= 2) {
+    // CLOSED: the browser gave up (an answer that is not an event stream, such as a 502 from a platform that
+    // does not stream); it will not reconnect by itself. Else it reconnects: give up after two errors in a row.
+    if (es.readyState === EventSource.CLOSED || errors >= 2) {
       es.close();
       startPolling();
     }

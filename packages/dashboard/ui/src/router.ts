@@ -3,7 +3,7 @@
  * `#/workers`, `#/enqueue`), each with optional query parameters (`#/queues/q?state=dead&search=x`) so a
  * filtered list is a link that can be shared. Pure parsing and building; {@link useRoute} follows the hash.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 
 /** A parsed route. */
 export type Route =
@@ -67,11 +67,12 @@ export function navigate(to: string): void {
 
 /** The current route; re-renders on hash changes. */
 export function useRoute(): Route {
-  const [route, setRoute] = useState(() => parseRoute(location.hash));
+  const [hash, setHash] = useState(location.hash);
   useEffect(() => {
-    const on = () => setRoute(parseRoute(location.hash));
+    const on = () => setHash(location.hash);
     window.addEventListener('hashchange', on);
+    on(); // the hash may have changed between the first render and this effect
     return () => window.removeEventListener('hashchange', on);
   }, []);
-  return route;
+  return useMemo(() => parseRoute(hash), [hash]);
 }
