@@ -217,6 +217,23 @@ describe('the documented ACL user', () => {
         p.child.kill('SIGINT');
         return p.done;
       },
+      dashboard: async () => {
+        const port = await freePort();
+        const token = 'acl-dashboard-token-0123456789';
+        const p = startSluice(['dashboard', '--port', String(port), '--token-env', 'DASH_TOKEN', ...g], {
+          env: { DASH_TOKEN: token },
+        });
+        const api = (path: string) =>
+          fetch(`http://127.0.0.1:${port}/api/${path}`, { headers: { authorization: `Bearer ${token}` } }).catch(
+            () => null,
+          );
+        await waitFor(async () => (await api('overview'))?.status === 200, 'sluice dashboard to answer', 20_000);
+        for (const path of ['session', 'queues/ops/history?range=day', 'queues/ops/jobs?state=delayed']) {
+          expect((await api(path))?.status, path).toBe(200);
+        }
+        p.child.kill('SIGINT');
+        return p.done;
+      },
       'worker drain': () => inProcess(['worker', 'drain', JOBS_FIXTURE, '--budget', '3s']),
       'worker start': () => untilDrained(['worker', 'start', JOBS_FIXTURE], {}),
       'worker push': () =>

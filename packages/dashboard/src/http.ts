@@ -63,6 +63,8 @@ export async function jsonBody(request: Request): Promise<Record<string, unknown
   if (!/^application\/json\s*(;|$)/i.test(type)) {
     throw new HttpError(400, 'the body must be JSON (content-type: application/json), e.g. {}');
   }
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (!(declared <= MAX_BODY_BYTES)) throw new HttpError(413, `body over ${MAX_BODY_BYTES} bytes`);
   const text = await request.text();
   if (text.length > MAX_BODY_BYTES) throw new HttpError(413, `body over ${MAX_BODY_BYTES} bytes`);
   let body: unknown;

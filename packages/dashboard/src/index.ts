@@ -8,5 +8,5 @@ export { createDashboard, type Dashboard } from './dashboard.js';
 export { CSP } from './http.js';
 export type { Overview, QueueOverview } from './live.js';
 export { type NodeListener, toNodeListener } from './node.js';
-export type { AuthResult, DashboardOptions, Role } from './options.js';
+export { type AuthResult, type DashboardOptions, normalizeBasePath, type Role } from './options.js';
 export { DASHBOARD_VERSION } from './version.js';
