@@ -14,7 +14,7 @@ import { launchBrowser, screenshotDir } from './browser.js';
 import { serveDashboard, signIn, TOKEN } from './serve.js';
 
 describe('dashboard actions in the browser', () => {
-  it('redrives a dead job from the dead letters page and the worker runs it', async () => {
+  it('redrives dead jobs (one, then a selection) and the worker runs them; purges one', async () => {
     const prefix = uniquePrefix();
     const s = await producer(prefix);
     let failing = true;
@@ -22,41 +22,59 @@ describe('dashboard actions in the browser', () => {
     const charge = defineJob({
       name: 'charge-card',
       queue: 'payments',
+      retry: { attempts: 1 },
       handler: (p: { amount: number }, ctx) => {
         if (failing && p.amount === 4200) throw new UnrecoverableError('card declined by the issuer (code 51)');
+        if (failing && p.amount > 4200) throw new Error(`gateway timeout after 30 s (amount ${p.amount})`);
         ran.push(ctx.jobId);
       },
     });
     const w = await startWorker(prefix, { jobs: [charge] });
-    const good: string[] = [];
-    for (let i = 1; i <= 5; i++) good.push((await s.enqueue(charge, { amount: i * 100 })).id);
+    for (let i = 1; i <= 5; i++) await s.enqueue(charge, { amount: i * 100 });
     const { id } = await s.enqueue(charge, { amount: 4200 });
-    await waitFor(async () => (await s.stats('payments'))[0]?.dead === 1 && ran.length === 5, 'one dead, five ran');
+    const { id: id2 } = await s.enqueue(charge, { amount: 4300 });
+    const { id: id3 } = await s.enqueue(charge, { amount: 4400 });
+    const { id: id4 } = await s.enqueue(charge, { amount: 4500 });
+    await waitFor(async () => (await s.stats('payments'))[0]?.dead === 4 && ran.length === 5, 'four dead, five ran');
 
     const dash = await serveDashboard(prefix);
     const b = await launchBrowser();
     const page = await b.newPage();
     const shots = screenshotDir();
     await signIn(page, dash.base, '#/queues/payments/dead');
-    const row = page.locator(`#dead tr[data-job-id="${id}"]`);
-    await row.waitFor();
-    expect(await row.locator('td.err').textContent()).toContain('card declined by the issuer');
+    const row = (jobId: string) => page.locator(`#dead tr[data-job-id="${jobId}"]`);
+    await row(id).waitFor();
+    expect(await row(id).locator('td.err').textContent()).toContain('card declined by the issuer');
+    expect(await page.locator('.reasons').textContent()).toMatch(/failed\s*3.*unrecoverable\s*1/);
     await page.screenshot({ path: join(shots, 'dead.png'), fullPage: true });
 
     // The dead job's page shows the error and the stack.
-    await row.locator('a').click();
+    await row(id).locator('a').click();
     await page.waitForSelector('pre.code.err:has-text("card declined")');
     await page.screenshot({ path: join(shots, 'job-dead.png'), fullPage: true });
 
     // Redrive it (with confirmation); the worker runs it this time; the page follows without a reload.
     failing = false;
     await page.goto(`${dash.base}#/queues/payments/dead`);
-    await row.locator('button:has-text("Redrive")').click();
+    await row(id).locator('button:has-text("Redrive")').click();
     await page.locator('dialog.confirm button[type="submit"]').click();
     await waitFor(() => ran.includes(id), 'the redriven job ran');
-    await page.waitForSelector('.empty:has-text("No dead letters")');
+    await row(id).waitFor({ state: 'detached' });
 
-    // The overview counts it as done: no dead job left.
+    // Redrive a selection of two; both run; the third stays dead until it is purged.
+    await row(id2).locator('input[type="checkbox"]').check();
+    await row(id3).locator('input[type="checkbox"]').check();
+    await page.click('button:has-text("Redrive selected (2)")');
+    await page.locator('dialog.confirm button[type="submit"]').click();
+    await waitFor(() => ran.includes(id2) && ran.includes(id3), 'the selection ran');
+    await row(id2).waitFor({ state: 'detached' });
+    expect(ran).not.toContain(id4);
+    await row(id4).locator('button:has-text("Purge")').click();
+    await page.locator('dialog.confirm button[type="submit"]').click();
+    await page.waitForSelector('.empty:has-text("No dead letters")');
+    expect(await s.getJob('payments', id4)).toBeNull();
+
+    // The overview counts it: no dead job left.
     await page.goto(dash.base);
     await expect
       .poll(() => page.locator('#queues tr[data-queue="payments"] td').nth(3).textContent(), { timeout: 20_000 })

@@ -73,11 +73,13 @@ export function DeadPage({ queue }: { queue: string }) {
       {reasons.size > 0 && (
         <p class="reasons">
           On this page:{' '}
-          {[...reasons].map(([r, n]) => (
-            <span key={r} class="reason">
-              <Badge kind="dead">{r}</Badge> {n}
-            </span>
-          ))}
+          {[...reasons]
+            .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+            .map(([r, n]) => (
+              <span key={r} class="reason">
+                <Badge kind="dead">{r}</Badge> {n}
+              </span>
+            ))}
         </p>
       )}
       <LoadError error={page.error} />
