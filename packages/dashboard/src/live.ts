@@ -50,7 +50,8 @@ export const queueOverview = (s: QueueStats): QueueOverview => ({
   completed: null,
   oldestReadyAgeMs: s.oldestReadyAgeMs,
   paused: s.paused,
-  workers: s.consumers.filter((c) => c.idleMs < LIVE_MS).length,
+  // core's registry counts live workers; without it, the consumers seen within the lease
+  workers: (s as QueueStats & { workers?: number }).workers ?? s.consumers.filter((c) => c.idleMs < LIVE_MS).length,
 });
 
 const encoder = new TextEncoder();

@@ -6,6 +6,7 @@ import type { AnyJob, HistoryRange, Sluice } from '@sluice/core';
 import { HttpError, json } from './http.js';
 import type { LiveOverview } from './live.js';
 import type { Role } from './options.js';
+import { catalogue, schedules, workers } from './registry.js';
 import { DASHBOARD_VERSION } from './version.js';
 
 /** What a route needs. */
@@ -39,21 +40,6 @@ const param = (url: URL, name: string): string | undefined => {
   return v === null || v === '' ? undefined : v;
 };
 
-/** The catalogue from the jobs passed to createDashboard. */
-function catalogue(jobs: ReadonlyMap<string, AnyJob>) {
-  return {
-    jobs: [...jobs.values()].map((j) => ({
-      name: j.name,
-      queue: j.queue,
-      schema: null,
-      retry: { attempts: j.attempts },
-      timeoutMs: j.timeout ?? null,
-      concurrency: j.concurrency ?? null,
-      schedule: j.schedule ? { cron: j.schedule.cron, tz: j.schedule.tz ?? 'UTC' } : null,
-    })),
-  };
-}
-
 /** Answer GET `/api/<path>`, or null when no read route matches. */
 export async function readRoute(ctx: RouteContext, path: readonly string[]): Promise<Response | null> {
   const [a, q, b, id, ...rest] = path;
@@ -72,11 +58,11 @@ export async function readRoute(ctx: RouteContext, path: readonly string[]): Pro
       case 'overview':
         return json(200, await ctx.live.current());
       case 'workers':
-        return notYet('live workers');
+        return json(200, await workers(await ctx.sluice()));
       case 'schedules':
-        return notYet('schedules');
+        return json(200, await schedules(await ctx.sluice()));
       case 'catalogue':
-        return ctx.jobs.size > 0 ? json(200, catalogue(ctx.jobs)) : notYet('the job catalogue (pass `jobs`)');
+        return json(200, await catalogue(await ctx.sluice(), ctx.jobs));
       default:
         return null;
     }

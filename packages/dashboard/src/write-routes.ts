@@ -6,6 +6,7 @@
 import type { Sluice } from '@sluice/core';
 import { HttpError, json, requireConfirm } from './http.js';
 import type { RouteContext } from './read-routes.js';
+import { catalogue, hasRegistry, runSchedule, schemaProblems } from './registry.js';
 
 /** Most job ids one redrive or purge takes. */
 const MAX_IDS = 1000;
@@ -71,20 +72,34 @@ async function deadAction(s: Sluice, q: string, action: string, body: Record<str
   return count;
 }
 
-/** Enqueue a job of the catalogue (the `jobs` passed to createDashboard), validated by its schema. */
+/**
+ * Enqueue a job of the catalogue: a job passed to createDashboard (validated by its schema), else one core's
+ * registry lists for the queue (validated against its published JSON Schema).
+ */
 async function enqueueAction(ctx: RouteContext, s: Sluice, q: string, body: Record<string, unknown>) {
-  if (ctx.jobs.size === 0) throw new HttpError(501, 'enqueue from the page needs the job catalogue (pass `jobs`)');
   const { name, payload, delay } = body;
   if (typeof name !== 'string' || name === '') throw new HttpError(400, 'name must be the name of a job');
-  const job = ctx.jobs.get(name);
-  if (!job) throw new HttpError(400, `name: no job ${JSON.stringify(name)} in the catalogue`);
-  if (job.queue !== q)
-    throw new HttpError(400, `job ${JSON.stringify(name)} runs on queue ${JSON.stringify(job.queue)}`);
   if (delay !== undefined && !(typeof delay === 'number' && Number.isInteger(delay) && delay >= 0)) {
     throw new HttpError(400, 'delay must be a whole number of milliseconds >= 0');
   }
-  const r = await s.enqueue(job, payload as never, delay ? { delay } : {});
-  return { id: r.id };
+  const options = delay ? { delay } : {};
+  const job = ctx.jobs.get(name);
+  if (job) {
+    if (job.queue !== q)
+      throw new HttpError(400, `job ${JSON.stringify(name)} runs on queue ${JSON.stringify(job.queue)}`);
+    return { id: (await s.enqueue(job, payload as never, options)).id };
+  }
+  if (!hasRegistry(s) && ctx.jobs.size === 0) {
+    throw new HttpError(501, 'enqueue from the page needs the job catalogue (pass `jobs`)');
+  }
+  const entry = hasRegistry(s)
+    ? (await catalogue(s, new Map())).jobs.find((j) => j.name === name && j.queue === q)
+    : undefined;
+  if (!entry)
+    throw new HttpError(400, `name: no job ${JSON.stringify(name)} on queue ${JSON.stringify(q)} in the catalogue`);
+  const problems = entry.schema ? schemaProblems(entry.schema, payload) : '';
+  if (problems) throw new HttpError(400, `invalid payload for job ${JSON.stringify(name)}: ${problems}`);
+  return { id: (await s.enqueue(name, payload, { ...options, queue: q })).id };
 }
 
 /** Answer POST `/api/<path>` with its JSON `body`, or null when no action route matches. */
@@ -121,7 +136,6 @@ export async function writeRoute(
     const count = await deadAction(s, q, id, body);
     return count === null ? null : json(200, { count });
   }
-  if (b === 'schedules' && action === 'run')
-    throw new HttpError(501, 'schedules are not available in this version of Sluice');
+  if (b === 'schedules' && action === 'run') return json(200, await runSchedule(s, q, id));
   return null;
 }
