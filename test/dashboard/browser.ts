@@ -83,3 +83,7 @@ export function screenshotDir(): string {
   mkdirSync(dir, { recursive: true });
   return dir;
 }
+
+/** The problems that are CSP violations (an inline script or style slipped into the page). */
+export const cspViolations = (problems: readonly string[]): string[] =>
+  problems.filter((p) => /Content Security Policy|Refused to (apply|execute|load|connect)/i.test(p));

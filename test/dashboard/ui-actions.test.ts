@@ -10,7 +10,7 @@ import { defineJob, UnrecoverableError } from '@sluice/core';
 import { describe, expect, it } from 'vitest';
 import { track, uniquePrefix, waitFor } from '../helpers.js';
 import { producer, startWorker } from '../worker/harness.js';
-import { launchBrowser, screenshotDir } from './browser.js';
+import { cspViolations, launchBrowser, screenshotDir } from './browser.js';
 import { serveDashboard, signIn, TOKEN } from './serve.js';
 
 describe('dashboard actions in the browser', () => {
@@ -80,6 +80,7 @@ describe('dashboard actions in the browser', () => {
       .poll(() => page.locator('#queues tr[data-queue="payments"] td').nth(3).textContent(), { timeout: 20_000 })
       .toBe('0');
 
+    expect(cspViolations(b.problems)).toEqual([]);
     await b.close();
     await dash.close();
     await w.stop();
@@ -147,6 +148,7 @@ describe('dashboard actions in the browser', () => {
     expect((await s.stats('mail'))[0]?.paused).toBe(true);
 
     await closeEvil();
+    expect(cspViolations(b.problems)).toEqual([]);
     await b.close();
     await dash.close();
     await s.close();

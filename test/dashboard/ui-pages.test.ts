@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { uniquePrefix, waitFor } from '../helpers.js';
 import { producer } from '../worker/harness.js';
-import { launchBrowser, screenshotDir } from './browser.js';
+import { cspViolations, launchBrowser, screenshotDir } from './browser.js';
 import { serveDashboard, signIn } from './serve.js';
 
 describe('dashboard pages in the browser', () => {
@@ -43,6 +43,7 @@ describe('dashboard pages in the browser', () => {
     expect(JSON.parse(job?.data ?? '')).toEqual({ customer: 'acme', cents: 1250 });
     await page.screenshot({ path: join(screenshotDir(), 'enqueue.png'), fullPage: true });
 
+    expect(cspViolations(b.problems)).toEqual([]);
     await b.close();
     await dash.close();
     await s.close();
@@ -73,6 +74,7 @@ describe('dashboard pages in the browser', () => {
       await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
     }
 
+    expect(cspViolations(b.problems)).toEqual([]);
     await b.close();
     await dash.close();
     await s.close();
@@ -104,6 +106,7 @@ describe('dashboard pages in the browser', () => {
     await waitFor(async () => (await s.stats('mail'))[0]?.ready === 0, 'mail emptied');
     await page.waitForSelector('.empty:has-text("No ready jobs")');
 
+    expect(cspViolations(b.problems)).toEqual([]);
     await b.close();
     await dash.close();
     await s.close();

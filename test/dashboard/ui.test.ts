@@ -8,14 +8,11 @@ import { defineJob, UnrecoverableError } from '@sluice/core';
 import { describe, expect, it } from 'vitest';
 import { uniquePrefix, waitFor } from '../helpers.js';
 import { producer, startWorker } from '../worker/harness.js';
-import { launchBrowser, screenshotDir } from './browser.js';
+import { cspViolations, launchBrowser, screenshotDir } from './browser.js';
 import { serveDashboard, signIn } from './serve.js';
 
 /** A payload that would run script if the page ever rendered it as markup. */
 const HOSTILE = '<img src=x onerror="window.__xss=1">';
-
-/** No console error of the page is a CSP violation (no inline script or style slipped in). */
-const cspViolations = (problems: string[]) => problems.filter((p) => /Content Security Policy|Refused to/i.test(p));
 
 describe('dashboard in the browser', () => {
   it('shows every queue, finds a job by id and by payload text, renders a hostile payload as text, pauses', async () => {
