@@ -25,6 +25,7 @@ describe('dashboard actions in the browser', () => {
       retry: { attempts: 1 },
       handler: (p: { amount: number }, ctx) => {
         if (failing && p.amount === 4200) throw new UnrecoverableError('card declined by the issuer (code 51)');
+        if (failing && p.amount === 4500) throw new Error('gateway answered <img src=x onerror="window.__xss=1">');
         if (failing && p.amount > 4200) throw new Error(`gateway timeout after 30 s (amount ${p.amount})`);
         ran.push(ctx.jobId);
       },
@@ -46,6 +47,12 @@ describe('dashboard actions in the browser', () => {
     await row(id).waitFor();
     expect(await row(id).locator('td.err').textContent()).toContain('card declined by the issuer');
     expect(await page.locator('.reasons').textContent()).toMatch(/failed\s*3.*unrecoverable\s*1/);
+    // An error message is data: shown as text, no image element, no script run.
+    expect(await row(id4).locator('td.err').textContent()).toBe(
+      'gateway answered <img src=x onerror="window.__xss=1">',
+    );
+    expect(await page.locator('main img').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
     await page.screenshot({ path: join(shots, 'dead.png'), fullPage: true });
 
     // The dead job's page shows the error and the stack.
