@@ -99,71 +99,72 @@ describe('read routes', () => {
     expect(await ok(d.get('/api/nothing'), 404)).toEqual({ error: expect.any(String) });
   });
 
-  it("workers, schedules and the catalogue come from core's registry (501 without one; the catalogue from jobs)", async () => {
-    const registry = typeof (d.s as unknown as { listWorkers?: unknown }).listWorkers === 'function';
+  it("workers, schedules (run now) and the catalogue come from core's registry; enqueue checks its schema", async () => {
     expect(await ok(d.get('/api/queues/mail/jobs?state=completed'), 501)).toEqual({
       error: expect.stringContaining('not available'),
     });
-    if (!registry) {
-      for (const p of ['/api/workers', '/api/schedules']) {
-        expect(await ok(d.get(p), 501), p).toEqual({ error: expect.stringContaining('not available') });
-      }
-      expect(await ok(d.post('/api/queues/mail/schedules/daily/run', {}), 501)).toEqual({ error: expect.any(String) });
-      const c = await ok<{ jobs: { name: string; queue: string }[] }>(d.get('/api/catalogue'));
-      expect(c.jobs.map((j) => [j.name, j.queue])).toEqual([
-        ['mail', 'mail'],
-        ['doomed', 'doomed'],
-      ]);
-      return;
-    }
     const tick = defineJob({ name: 'tick', schedule: { cron: '0 0 1 1 *' }, handler: async () => {} });
+    // paused, so the jobs enqueued below stay ready to be seen (the worker serves both queues)
+    await d.s.pause('tick');
+    await d.s.pause('mail');
     const w = await startWorker(d.prefix, { jobs: [mail, tick] });
-    type Ws = { workers: { id: string; kind: string; pid: number; queues: string[]; lastSeenAt: number }[] };
-    await waitFor(async () => (await ok<Ws>(d.get('/api/workers'))).workers.length === 1, 'the worker to be listed');
-    const [listed] = (await ok<Ws>(d.get('/api/workers'))).workers;
-    expect(listed).toMatchObject({ id: w.consumer, kind: 'worker', pid: process.pid, lastSeenAt: expect.any(Number) });
-    expect(listed?.queues).toEqual(expect.arrayContaining(['mail', 'tick']));
-    const sch = await ok<{ schedules: unknown[] }>(d.get('/api/schedules'));
-    expect(sch.schedules).toEqual([
-      expect.objectContaining({
-        queue: 'tick',
-        name: 'tick',
-        pattern: '0 0 1 1 *',
-        tz: 'UTC',
-        nextRunAt: expect.any(Number),
-      }),
-    ]);
-    const run = await ok<{ id: string }>(d.post('/api/queues/tick/schedules/tick/run', {}));
-    expect(await d.s.getJob('tick', run.id)).toMatchObject({ name: 'tick' });
-    expect(await ok(d.post('/api/queues/tick/schedules/nope/run', {}), 404)).toEqual({ error: expect.any(String) });
-    const c = await ok<{ jobs: { name: string; queue: string; schema: unknown }[] }>(d.get('/api/catalogue'));
-    expect(c.jobs).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ name: 'mail', queue: 'mail', schema: expect.objectContaining({ type: 'object' }) }),
-        expect.objectContaining({ name: 'doomed', queue: 'doomed', schema: null }),
-      ]),
-    );
-    // a dashboard without `jobs` enqueues from the published catalogue, validated against its JSON Schema
-    const bare = await startDashboard({ prefix: d.prefix });
     try {
-      const bad = await ok<{ error: string }>(
-        bare.post('/api/queues/mail/enqueue', { name: 'mail', payload: { to: 1 } }),
-        400,
-      );
-      expect(bad.error).toMatch(/\/to/);
-      const good = await ok<{ id: string }>(
-        bare.post('/api/queues/mail/enqueue', { name: 'mail', payload: { to: 'q@x' } }),
-      );
-      expect(await d.s.getJob('mail', good.id)).toMatchObject({ data: '{"to":"q@x"}' });
-      expect(await ok(bare.post('/api/queues/mail/enqueue', { name: 'nope', payload: {} }), 400)).toEqual({
-        error: expect.stringContaining('catalogue'),
-      });
+      await registryRoutes(w.consumer);
     } finally {
-      await bare.close();
       await w.stop();
     }
   });
+});
 
+async function registryRoutes(consumer: string): Promise<void> {
+  type Ws = { workers: { id: string; kind: string; pid: number; queues: string[]; lastSeenAt: number }[] };
+  await waitFor(async () => (await ok<Ws>(d.get('/api/workers'))).workers.length === 1, 'the worker to be listed');
+  const [listed] = (await ok<Ws>(d.get('/api/workers'))).workers;
+  expect(listed).toMatchObject({ id: consumer, kind: 'worker', pid: process.pid, lastSeenAt: expect.any(Number) });
+  expect(listed?.queues).toEqual(expect.arrayContaining(['mail', 'tick']));
+  const o = await ok<{ queues: { queue: string; workers: number }[] }>(d.get('/api/overview'));
+  expect(o.queues.find((q) => q.queue === 'mail')?.workers).toBe(1);
+  const sch = await ok<{ schedules: unknown[] }>(d.get('/api/schedules'));
+  expect(sch.schedules).toEqual([
+    expect.objectContaining({
+      queue: 'tick',
+      name: 'tick',
+      pattern: '0 0 1 1 *',
+      tz: 'UTC',
+      nextRunAt: expect.any(Number),
+    }),
+  ]);
+  const run = await ok<{ id: string }>(d.post('/api/queues/tick/schedules/tick/run', {}));
+  expect(await d.s.getJob('tick', run.id)).toMatchObject({ name: 'tick', state: 'ready' });
+  expect(await ok(d.post('/api/queues/tick/schedules/nope/run', {}), 404)).toEqual({ error: expect.any(String) });
+  const c = await ok<{ jobs: { name: string; queue: string; schema: unknown }[] }>(d.get('/api/catalogue'));
+  expect(c.jobs).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ name: 'mail', queue: 'mail', schema: expect.objectContaining({ type: 'object' }) }),
+      expect.objectContaining({ name: 'doomed', queue: 'doomed', schema: null }),
+    ]),
+  );
+  // a dashboard without `jobs` enqueues from the published catalogue, validated against its JSON Schema
+  const bare = await startDashboard({ prefix: d.prefix });
+  try {
+    const bad = await ok<{ error: string }>(
+      bare.post('/api/queues/mail/enqueue', { name: 'mail', payload: { to: 1 } }),
+      400,
+    );
+    expect(bad.error).toMatch(/\/to/);
+    const good = await ok<{ id: string }>(
+      bare.post('/api/queues/mail/enqueue', { name: 'mail', payload: { to: 'q@x' } }),
+    );
+    expect(await d.s.getJob('mail', good.id)).toMatchObject({ data: '{"to":"q@x"}' });
+    expect(await ok(bare.post('/api/queues/mail/enqueue', { name: 'nope', payload: {} }), 400)).toEqual({
+      error: expect.stringContaining('catalogue'),
+    });
+  } finally {
+    await bare.close();
+  }
+}
+
+describe('page', () => {
   it('serves the page with its base href and the strict CSP, any client route, and no unknown asset', async () => {
     for (const p of ['/', '/queues/mail']) {
       const r = await d.get(p);

@@ -56,6 +56,11 @@ describe('authentication', () => {
     const cookie = r.headers.get('set-cookie') ?? '';
     expect(cookie).toMatch(/^sluice_token=[^;]+; Path=\/dash\/; HttpOnly; SameSite=Strict$/);
     const jar = cookie.split(';')[0] as string;
+    // never a redirect to another site, whatever the path (a dashboard at the root sees `//evil.example/`)
+    const root = createDashboard({ url: redisUrl(), token: TOKEN });
+    const odd = await root(new Request(`http://localhost//evil.example/?token=${TOKEN}`));
+    expect([odd.status, odd.headers.get('location')]).toEqual([303, '/evil.example/']);
+    await root.close();
     expect((await fetch(`${d.base}/api/session`, { headers: { cookie: jar } })).status).toBe(200);
     expect((await fetch(`${d.base}/`, { headers: { cookie: jar } })).status).toBe(200);
   });

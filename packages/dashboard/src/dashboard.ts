@@ -93,7 +93,8 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       url.searchParams.delete('token');
       const secure = url.protocol === 'https:';
       return text(303, '', {
-        location: url.pathname + url.search,
+        // one leading slash: `//host` would send the browser to another site
+        location: `/${url.pathname.replace(/^\/+/, '')}${url.search}`,
         'set-cookie': tokenCookie(linkToken, o.basePath, secure),
       });
     }

@@ -25,7 +25,7 @@ export interface QueueOverview {
   oldestReadyAgeMs: number | null;
   /** Whether the queue is paused. */
   paused: boolean;
-  /** Live workers (consumers seen within the lease, 30 s). */
+  /** Live workers on the queue (core's registry). */
   workers: number;
 }
 
@@ -37,9 +37,6 @@ export interface Overview {
   queues: QueueOverview[];
 }
 
-/** A consumer idle less than this is counted as a live worker (the worker's default lease). */
-const LIVE_MS = 30_000;
-
 /** The overview row of one queue's stats. */
 export const queueOverview = (s: QueueStats): QueueOverview => ({
   queue: s.queue,
@@ -50,8 +47,7 @@ export const queueOverview = (s: QueueStats): QueueOverview => ({
   completed: null,
   oldestReadyAgeMs: s.oldestReadyAgeMs,
   paused: s.paused,
-  // core's registry counts live workers; without it, the consumers seen within the lease
-  workers: (s as QueueStats & { workers?: number }).workers ?? s.consumers.filter((c) => c.idleMs < LIVE_MS).length,
+  workers: s.workers,
 });
 
 const encoder = new TextEncoder();

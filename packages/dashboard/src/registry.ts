@@ -1,72 +1,15 @@
 /**
  * Workers, schedules and the job catalogue, from core's registry (`listWorkers`, `listSchedules`, `listCatalogue`,
- * `runSchedule` on `Sluice`). A core without the registry answers these routes 501; the catalogue then comes from
- * the `jobs` passed to createDashboard. Enqueue validates a payload against the catalogue's JSON Schema with
- * @cfworker/json-schema, which interprets the schema (it came from Redis: never compiled to code).
+ * `runSchedule` on `Sluice`), in the shapes of API.md. Enqueue validates a payload against the catalogue's JSON
+ * Schema with @cfworker/json-schema, which interprets the schema (it came from Redis: never compiled to code).
  */
 import { Validator } from '@cfworker/json-schema';
 import type { AnyJob, Sluice } from '@sluice/core';
 import { HttpError } from './http.js';
 
-/** A live worker as core's registry lists it. */
-interface RegistryWorker {
-  consumer: string;
-  kind: 'worker' | 'drain' | 'push';
-  host: string;
-  pid: number;
-  version: string;
-  queues: string[];
-  concurrency: number;
-  startedAt: number;
-  inFlight: number;
-  lastSeenMs: number;
-}
-
-/** A schedule as core's registry lists it. */
-interface RegistrySchedule {
-  name: string;
-  queue: string;
-  cron: string;
-  tz: string;
-  lastTickAt: number | null;
-  nextRunAt: number | null;
-}
-
-/** A catalogue entry as core's registry lists it. */
-interface RegistryJob {
-  name: string;
-  queue: string;
-  retry: unknown;
-  timeout: number | null;
-  concurrency: number | null;
-  schedule: { cron: string; tz: string } | null;
-  schema: Record<string, unknown> | null;
-}
-
-/** The registry part of `Sluice` (present when core has it). */
-interface Registry {
-  listWorkers(queue?: string): Promise<RegistryWorker[]>;
-  listSchedules(queue?: string): Promise<RegistrySchedule[]>;
-  listCatalogue(queue?: string): Promise<RegistryJob[]>;
-  runSchedule(queue: string, name: string): Promise<{ id: string } | null>;
-}
-
-/** Core's registry API, or throws HttpError 501 naming `what` when this core has none. */
-function registry(s: Sluice, what: string): Registry {
-  const r = s as unknown as Partial<Registry>;
-  if (typeof r.listWorkers !== 'function' || typeof r.listCatalogue !== 'function') {
-    throw new HttpError(501, `${what} are not available in this version of Sluice`);
-  }
-  return r as Registry;
-}
-
-/** Whether this core has the registry. */
-export const hasRegistry = (s: Sluice): boolean =>
-  typeof (s as unknown as Partial<Registry>).listWorkers === 'function';
-
 /** `GET /api/workers`. */
 export async function workers(s: Sluice) {
-  const list = await registry(s, 'live workers').listWorkers();
+  const list = await s.listWorkers();
   const now = Date.now();
   return {
     workers: list.map((w) => ({
@@ -86,7 +29,7 @@ export async function workers(s: Sluice) {
 
 /** `GET /api/schedules`. */
 export async function schedules(s: Sluice) {
-  const list = await registry(s, 'schedules').listSchedules();
+  const list = await s.listSchedules();
   return {
     schedules: list.map((x) => ({
       queue: x.queue,
@@ -101,7 +44,7 @@ export async function schedules(s: Sluice) {
 
 /** `POST /api/queues/:q/schedules/:name/run`. */
 export async function runSchedule(s: Sluice, queue: string, name: string) {
-  const r = await registry(s, 'schedules').runSchedule(queue, name);
+  const r = await s.runSchedule(queue, name);
   if (!r) throw new HttpError(404, `no schedule ${JSON.stringify(name)} on queue ${JSON.stringify(queue)}`);
   return { id: r.id };
 }
@@ -127,20 +70,17 @@ const fromDefinition = (j: AnyJob): CatalogueJob => ({
   schedule: j.schedule ? { cron: j.schedule.cron, tz: j.schedule.tz ?? 'UTC' } : null,
 });
 
-/** The catalogue: what workers published (with core's registry), then the `jobs` passed that they do not list. */
+/** The catalogue: what workers published, then the `jobs` passed to createDashboard that they do not list. */
 export async function catalogue(s: Sluice, jobs: ReadonlyMap<string, AnyJob>): Promise<{ jobs: CatalogueJob[] }> {
-  if (!hasRegistry(s) && jobs.size === 0) registry(s, 'the job catalogue (pass `jobs`)');
-  const published: CatalogueJob[] = hasRegistry(s)
-    ? (await registry(s, 'the job catalogue').listCatalogue()).map((e) => ({
-        name: e.name,
-        queue: e.queue,
-        schema: e.schema,
-        retry: e.retry,
-        timeoutMs: e.timeout,
-        concurrency: e.concurrency,
-        schedule: e.schedule ? { cron: e.schedule.cron, tz: e.schedule.tz } : null,
-      }))
-    : [];
+  const published: CatalogueJob[] = (await s.listCatalogue()).map((e) => ({
+    name: e.name,
+    queue: e.queue,
+    schema: e.schema,
+    retry: e.retry,
+    timeoutMs: e.timeout,
+    concurrency: e.concurrency,
+    schedule: e.schedule ? { cron: e.schedule.cron, tz: e.schedule.tz } : null,
+  }));
   const seen = new Set(published.map((j) => `${j.queue}\u0000${j.name}`));
   const local = [...jobs.values()].filter((j) => !seen.has(`${j.queue}\u0000${j.name}`)).map(fromDefinition);
   return { jobs: [...published, ...local] };
@@ -152,8 +92,8 @@ export function schemaProblems(schema: Record<string, unknown>, payload: unknown
   let v: Validator;
   try {
     v = new Validator(schema as ConstructorParameters<typeof Validator>[0], draft, false);
-  } catch {
-    return '';
+  } catch (e) {
+    return `the published schema cannot be used (${(e as Error).message})`;
   }
   const r = v.validate(payload);
   if (r.valid) return '';

@@ -6,7 +6,7 @@
 import type { Sluice } from '@sluice/core';
 import { HttpError, json, requireConfirm } from './http.js';
 import type { RouteContext } from './read-routes.js';
-import { catalogue, hasRegistry, runSchedule, schemaProblems } from './registry.js';
+import { runSchedule, schemaProblems } from './registry.js';
 
 /** Most job ids one redrive or purge takes. */
 const MAX_IDS = 1000;
@@ -89,12 +89,7 @@ async function enqueueAction(ctx: RouteContext, s: Sluice, q: string, body: Reco
       throw new HttpError(400, `job ${JSON.stringify(name)} runs on queue ${JSON.stringify(job.queue)}`);
     return { id: (await s.enqueue(job, payload as never, options)).id };
   }
-  if (!hasRegistry(s) && ctx.jobs.size === 0) {
-    throw new HttpError(501, 'enqueue from the page needs the job catalogue (pass `jobs`)');
-  }
-  const entry = hasRegistry(s)
-    ? (await catalogue(s, new Map())).jobs.find((j) => j.name === name && j.queue === q)
-    : undefined;
+  const entry = (await s.listCatalogue(q)).find((e) => e.name === name);
   if (!entry)
     throw new HttpError(400, `name: no job ${JSON.stringify(name)} on queue ${JSON.stringify(q)} in the catalogue`);
   const problems = entry.schema ? schemaProblems(entry.schema, payload) : '';
