@@ -7,7 +7,7 @@ import { defineJob } from '@sluice/core';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { uniquePrefix, waitFor } from '../helpers.js';
-import { producer } from '../worker/harness.js';
+import { producer, startWorker } from '../worker/harness.js';
 import { cspViolations, launchBrowser, screenshotDir } from './browser.js';
 import { serveDashboard, signIn } from './serve.js';
 
@@ -21,7 +21,10 @@ describe('dashboard pages in the browser', () => {
       schema: z.object({ customer: z.string().min(3), cents: z.number().int() }),
       handler: () => {},
     });
-    const dash = await serveDashboard(prefix, { jobs: [invoice] });
+    // The worker publishes the catalogue with the schema as JSON Schema; the queue is paused so the job stays.
+    await s.pause('billing');
+    const w = await startWorker(prefix, { jobs: [invoice] });
+    const dash = await serveDashboard(prefix);
     const b = await launchBrowser();
     const page = await b.newPage();
     await signIn(page, dash.base, '#/enqueue');
@@ -46,10 +49,11 @@ describe('dashboard pages in the browser', () => {
     expect(cspViolations(b.problems)).toEqual([]);
     await b.close();
     await dash.close();
+    await w.stop();
     await s.close();
   });
 
-  it('shows no action on a read-only dashboard; schedules and workers pages answer', async () => {
+  it('shows no action on a read-only dashboard', async () => {
     const prefix = uniquePrefix();
     const s = await producer(prefix);
     const job = defineJob({ name: 'noop', queue: 'mail', handler: () => {} });
@@ -57,7 +61,6 @@ describe('dashboard pages in the browser', () => {
     const dash = await serveDashboard(prefix, { readOnly: true });
     const b = await launchBrowser();
     const page = await b.newPage();
-    const shots = screenshotDir();
 
     await signIn(page, dash.base, '#/queues/mail');
     await page.waitForSelector(`#jobs tr[data-job-id="${id}"]`);
@@ -66,13 +69,6 @@ describe('dashboard pages in the browser', () => {
     await page.goto(`${dash.base}#/queues/mail/jobs/${id}`);
     await page.waitForSelector('#payload');
     expect(await page.locator('.page-head button').count()).toBe(0);
-
-    // Schedules and workers: a table, or the server's note that this version has no such view.
-    for (const name of ['schedules', 'workers'] as const) {
-      await page.goto(`${dash.base}#/${name}`);
-      await page.waitForSelector(`#${name}, .page .empty`);
-      await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
-    }
 
     expect(cspViolations(b.problems)).toEqual([]);
     await b.close();
@@ -109,6 +105,45 @@ describe('dashboard pages in the browser', () => {
     expect(cspViolations(b.problems)).toEqual([]);
     await b.close();
     await dash.close();
+    await s.close();
+  });
+
+  it('lists the live worker and its schedule; runs the schedule now', async () => {
+    const prefix = uniquePrefix();
+    const s = await producer(prefix);
+    const nightly = defineJob({
+      name: 'nightly-report',
+      queue: 'reports',
+      schedule: { cron: '0 2 * * *', tz: 'Europe/Paris' },
+      handler: () => {},
+    });
+    await s.pause('reports');
+    const w = await startWorker(prefix, { jobs: [nightly], concurrency: 4 });
+    const dash = await serveDashboard(prefix);
+    const b = await launchBrowser();
+    const page = await b.newPage();
+    const shots = screenshotDir();
+
+    await signIn(page, dash.base, '#/workers');
+    const worker = page.locator(`#workers tr:has-text("${w.consumer}")`);
+    await worker.waitFor();
+    expect(await worker.textContent()).toContain(String(process.pid));
+    expect(await worker.locator('a').allTextContents()).toEqual(['reports']);
+    await page.screenshot({ path: join(shots, 'workers.png'), fullPage: true });
+
+    await page.goto(`${dash.base}#/schedules`);
+    const row = page.locator('#schedules tr:has-text("nightly-report")');
+    await row.waitFor();
+    expect(await row.textContent()).toContain('0 2 * * *');
+    expect(await row.textContent()).toContain('Europe/Paris');
+    await page.screenshot({ path: join(shots, 'schedules.png'), fullPage: true });
+    await row.locator('button:has-text("Run now")').click();
+    await waitFor(async () => (await s.stats('reports'))[0]?.ready === 1, 'the schedule enqueued a run');
+
+    expect(cspViolations(b.problems)).toEqual([]);
+    await b.close();
+    await dash.close();
+    await w.stop();
     await s.close();
   });
 });

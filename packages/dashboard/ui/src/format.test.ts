@@ -13,6 +13,7 @@ describe('format', () => {
     expect(duration(2 * 86400_000 + 4 * 3600_000)).toBe('2d 4h');
     expect(ago(1000, 61_000)).toBe('1m 00s ago');
     expect(ago(13_000, 1000)).toBe('in 12s');
+    expect(ago(1040, 1000)).toBe('just now');
   });
   it('indents JSON payloads and keeps other text as is', () => {
     expect(prettyJson('{"a":[1,2]}')).toBe('{\n  "a": [\n    1,\n    2\n  ]\n}');

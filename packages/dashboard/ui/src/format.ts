@@ -26,10 +26,11 @@ export function duration(ms: number | null | undefined): string {
   return neg ? `-${out}` : out;
 }
 
-/** How long ago epoch ms `t` was, from `now`: `3m 20s ago`, or `in 12s` for a time ahead. */
+/** How long ago epoch ms `t` was, from `now`: `3m 20s ago`, `in 12s` for a time ahead, `just now` within 1 s. */
 export function ago(t: number | null | undefined, now = Date.now()): string {
   if (t === null || t === undefined || !Number.isFinite(t)) return '—';
   const d = now - t;
+  if (Math.abs(d) < 1000) return 'just now'; // also absorbs a clock a few ms apart from the server's
   return d >= 0 ? `${duration(d)} ago` : `in ${duration(-d)}`;
 }
 
