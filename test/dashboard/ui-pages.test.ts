@@ -34,6 +34,8 @@ describe('dashboard pages in the browser', () => {
     await page.fill('textarea[name="payload"]', '{ "customer": "acme", "cents": 12.5 }');
     await page.click('button[type="submit"]:has-text("Enqueue")');
     await page.waitForSelector('#enqueue-problem:has-text("cents")');
+    // The page checked the published JSON Schema itself: nothing was sent.
+    expect(dash.answers.filter((a) => a.path.endsWith('/enqueue'))).toEqual([]);
     expect((await s.stats('billing'))[0]?.ready ?? 0).toBe(0);
 
     await page.fill('textarea[name="payload"]', '{ "customer": "acme", "cents": 1250 }');
