@@ -56,6 +56,11 @@ describe('authentication', () => {
     const cookie = r.headers.get('set-cookie') ?? '';
     expect(cookie).toMatch(/^sluice_token=[^;]+; Path=\/dash\/; HttpOnly; SameSite=Strict$/);
     const jar = cookie.split(';')[0] as string;
+    const proxied = await fetch(`${d.base}/?token=${TOKEN}`, {
+      redirect: 'manual',
+      headers: { 'x-forwarded-proto': 'https' },
+    });
+    expect(proxied.headers.get('set-cookie')).toMatch(/; Secure$/);
     // never a redirect to another site, whatever the path (a dashboard at the root sees `//evil.example/`)
     const root = createDashboard({ url: redisUrl(), token: TOKEN });
     const odd = await root(new Request(`http://localhost//evil.example/?token=${TOKEN}`));

@@ -91,7 +91,8 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     if (request.method === 'GET' && linkToken !== null && options.token !== undefined && path[0] !== 'api') {
       if (!(await tokenMatches(linkToken, options.token))) return text(401, 'wrong token');
       url.searchParams.delete('token');
-      const secure = url.protocol === 'https:';
+      // behind a TLS-terminating proxy the request itself is http: trust its forwarded scheme for this flag only
+      const secure = url.protocol === 'https:' || request.headers.get('x-forwarded-proto') === 'https';
       return text(303, '', {
         // one leading slash: `//host` would send the browser to another site
         location: `/${url.pathname.replace(/^\/+/, '')}${url.search}`,
