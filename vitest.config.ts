@@ -19,6 +19,9 @@ export default defineConfig({
       unit('cli'),
       unit('dashboard'),
       defineProject({
+        test: { name: 'dashboard-ui', root: './packages/dashboard/ui', include: ['src/**/*.test.ts'] },
+      }),
+      defineProject({
         ...sourceConditions,
         test: {
           name: 'integration',

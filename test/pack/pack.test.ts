@@ -164,17 +164,21 @@ describe('the packed packages, installed with npm outside the workspace', () => 
     expect(logs.map((l) => l.msg)).toEqual(expect.arrayContaining(['worker started', 'worker stopped']));
   }, 60_000);
 
-  it('the installed dashboard serves its page (the shipped files) under a base path', async () => {
+  it('the installed dashboard serves its built page and script (the shipped files) under a base path', async () => {
     const script = `
 import { createDashboard } from '@sluice/dashboard';
 const h = createDashboard({ url: 'redis://127.0.0.1:1', unsafeNoAuth: true, basePath: '/q' });
 const r = await h(new Request('http://localhost/q/'));
-console.log(r.status, (await r.text()).includes('<base href="/q/">'));
+const html = await r.text();
+const js = /src="(assets\\/app-[^"]+\\.js)"/.exec(html)?.[1];
+const a = await h(new Request('http://localhost/q/' + js));
+console.log(r.status, html.includes('<base href="/q/">'), a.status, a.headers.get('content-type'), (await a.text()).length > 10000);
 await h.close();
 `;
     writeFileSync(join(app, 'dash.mjs'), script);
     const out = await runTo(process.execPath, ['dash.mjs'], { cwd: app, timeoutMs: 30_000 });
-    expect(out.trim()).toBe('200 true');
+    // The built page (the UI's index.html and its hashed script), not the placeholder.
+    expect(out.trim()).toBe('200 true 200 text/javascript; charset=utf-8 true');
   }, 60_000);
 
   it("the app's TypeScript type-checks against the installed declarations", async () => {
