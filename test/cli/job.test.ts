@@ -124,7 +124,7 @@ describe('sluice job', () => {
     await groupCreated(sluice.connection, sluice.keys('emails'));
     await deliveredTo(sluice.connection, sluice.keys('emails'), 'w:1:a', 5);
     expect((await run((io) => jobCancelCommand(one(r.id), io))).stdout).toEqual([
-      `recorded a cancel request for running job ${r.id} in queue emails (held by w:1:a); workers of this version do not act on it yet: the run ends as usual`,
+      `asked worker w:1:a to stop running job ${r.id} in queue emails: its ctx.signal is aborted and the job is recorded as cancelled (not retried); sluice job show tells when it is`,
     ]);
     const del = await run((io) => jobDeleteCommand(one(r.id), io));
     expect([del.code, del.stderr[0]]).toEqual([

@@ -98,6 +98,12 @@ describe('the documented ACL user', () => {
           done.push('slow');
         },
       }),
+      // Cancelled while running: one through pub/sub (cancelJob), one found by a lease renewal (no message).
+      defineJob({
+        name: 'cancelme',
+        handler: (_p: object, ctx) =>
+          new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true })),
+      }),
       defineJob({ name: 'tick', schedule: { cron: '* * * * * *' }, handler: () => void done.push('tick') }),
       chained,
     ];
@@ -110,6 +116,14 @@ describe('the documented ACL user', () => {
     await s.enqueue('ok', {}, { delay: 50 });
     await s.enqueueMany('flaky', [{}]);
     await s.enqueue('slow', {});
+    const started = record('job:started', w);
+    const cancelled = record('job:cancelled', w);
+    const heard = await s.enqueue('cancelme', {});
+    const unheard = await s.enqueue('cancelme', {});
+    await waitFor(() => started.filter((e) => e.name === 'cancelme').length === 2, 'both cancelme jobs to start');
+    expect(await s.cancelJob('cancelme', heard.id)).toMatchObject({ done: 'cancel-requested' });
+    await admin.connection.send(['HSET', s.keys('cancelme').cancels, unheard.id, '1']);
+    await waitFor(() => cancelled.length === 2, 'both running jobs to be cancelled');
     await waitFor(
       () =>
         dead.length === 1 &&

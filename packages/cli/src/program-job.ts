@@ -20,7 +20,7 @@ const ONE: [string, string, (o: JobIdOptions, io: Output) => Promise<void>][] = 
   ['show', 'show one job by the id enqueue printed: state, attempt, lease, payload (exit 1 when none)', jobShowCommand],
   [
     'cancel',
-    'cancel a ready or delayed job (it never runs); a running one gets a cancel request (not yet acted on)',
+    'cancel a ready or delayed job (it never runs); a running one is aborted by its worker (ctx.signal) and recorded as cancelled',
     jobCancelCommand,
   ],
   ['delete', 'delete a ready, delayed or dead job (a running one: cancel it)', jobDeleteCommand],

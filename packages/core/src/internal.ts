@@ -68,6 +68,8 @@ export {
 export { hasCredentials, redactSecrets, redactUrl, UNPARSEABLE_URL } from './redact.js';
 export {
   ackDeliveries,
+  cancelRequested,
+  cancelRun,
   type Delivery,
   deadLetter,
   type EnqueueMode,
@@ -80,6 +82,7 @@ export {
   promoteDue,
   promoteOne,
   type RedriveOutcome,
+  type Renewed,
   reapConsumer,
   redriveDead,
   removeJob,

@@ -31,6 +31,16 @@ export interface QueueKeys {
   readonly cancels: string;
   /** Record of a cancelled job (JSON, expires after DEFAULTS.cancelledTtl). */
   cancelled(id: string): string;
+  /** Hash job id -> JSON: the progress a running job reported (`ctx.progress`); removed when the job finishes. */
+  readonly progress: string;
+  /** Hash job id -> JSON record of a finished job kept by retention (`keep`): result or final error. */
+  readonly kept: string;
+  /** Sorted set of the kept jobs of one state and job name, by finish time (trimmed by count and age). */
+  keptBy(state: 'completed' | 'failed', name: string): string;
+  /** Sharded pub/sub channel (a name, not a key; same hash tag): job ids whose run was asked to cancel. */
+  readonly cancelChannel: string;
+  /** Sharded pub/sub channel: job ids that finished with a kept record or were cancelled (for `waitFor`). */
+  readonly doneChannel: string;
   /** Idempotency key for enqueue. */
   dedup(key: string): string;
   /** Last cron tick enqueued for a job. */
@@ -75,6 +85,11 @@ export function queueKeys(prefix: string, queue: string): QueueKeys {
     index: `${base}:index`,
     cancels: `${base}:cancels`,
     cancelled: (id) => `${base}:cancelled:${id}`,
+    progress: `${base}:progress`,
+    kept: `${base}:kept`,
+    keptBy: (state, name) => `${base}:kept:${state}:${name}`,
+    cancelChannel: `${base}:ch:cancel`,
+    doneChannel: `${base}:ch:done`,
     dedup: (key) => `${base}:dedup:${key}`,
     cron: (job) => `${base}:cron:${job}`,
   };

@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { checkDurability } from './durability.js';
 import { type WorkerEventName, WorkerEvents, type WorkerListener } from './events.js';
 import { resolveLogger } from './logger.js';
+import { CancelWatch } from './loops/cancel-watch.js';
 import { Consumer } from './loops/consumer.js';
 import { planSchedules, Scheduler } from './loops/cron-scheduler.js';
 import { LeaseKeeper } from './loops/lease-keeper.js';
@@ -70,10 +71,13 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     });
     const { conn } = rt;
     const consumers: Consumer[] = [];
+    let cancels: CancelWatch | undefined;
     try {
       const promoters = new Map<string, Promoter>();
       const pool = new JobPool(rt, { wake: (q, ms) => promoters.get(q)?.wake(ms) });
       const reclaimers: Reclaimer[] = [];
+      const watch = new CancelWatch(rt, pool);
+      cancels = watch;
       for (const queue of opts.queues) {
         const keys = queueKeys(opts.prefix, queue);
         const promoter = new Promoter(rt, keys);
@@ -93,6 +97,7 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
       const steps = await Promise.allSettled([
         conn.send(['CLIENT', 'SETNAME', `sluice:${consumer}`]).catch(() => {}),
         checkDurability(conn, log),
+        watch.start(),
         ...consumers.map(async (c, i) => {
           const keys = queueKeys(opts.prefix, opts.queues[i] as string);
           await Promise.all([ensureGroup(conn, keys), registerQueue(conn, opts.prefix, keys)]);
@@ -119,12 +124,14 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
           pool,
           leaseKeeper,
           close: async () => {
+            await watch.stop();
             await metrics?.close();
             await conn.close();
           },
         });
     } catch (err) {
       stop.abort();
+      void cancels?.stop();
       void metrics?.close();
       for (const c of consumers) c.destroy();
       conn.destroy();

@@ -180,7 +180,7 @@ export async function jobCancelCommand(opts: JobIdOptions, io: Output): Promise<
   else if (r.done === 'removed') io.out(`cancelled ${r.from} job ${opts.id} in queue ${opts.queue}`);
   else
     io.out(
-      `recorded a cancel request for running job ${opts.id} in queue ${opts.queue} (held by ${r.consumer}); workers of this version do not act on it yet: the run ends as usual`,
+      `asked worker ${r.consumer} to stop running job ${opts.id} in queue ${opts.queue}: its ctx.signal is aborted and the job is recorded as cancelled (not retried); sluice job show tells when it is`,
     );
 }
 

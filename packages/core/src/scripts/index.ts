@@ -5,6 +5,7 @@
  * Shared Lua lives in lua-helpers.ts, included by name.
  */
 import { ackScript } from './ack.js';
+import { cancelRunScript } from './cancel-run.js';
 import { cronTickScript } from './cron-tick.js';
 import { deadLetterScript } from './dead-letter.js';
 import { emptyQueueScript } from './empty-queue.js';
@@ -18,6 +19,7 @@ import { renewScript } from './renew.js';
 import { retryLaterScript } from './retry-later.js';
 
 export { ackDeliveries } from './ack.js';
+export { cancelRequested, cancelRun } from './cancel-run.js';
 export { enqueueCronTick } from './cron-tick.js';
 export { deadLetter } from './dead-letter.js';
 export { emptyQueueChunk } from './empty-queue.js';
@@ -28,12 +30,13 @@ export { promoteOne, type RemoveOutcome, removeJob } from './job-control.js';
 export { type PromoteResult, promoteDue } from './promote-due.js';
 export { reapConsumer } from './reap-consumer.js';
 export { type RedriveOutcome, redriveDead } from './redrive.js';
-export { renewLeases } from './renew.js';
+export { type Renewed, renewLeases } from './renew.js';
 export { retryLater } from './retry-later.js';
 
 /** Every script, by name. */
 export const SCRIPTS = {
   ack: ackScript,
+  cancelRun: cancelRunScript,
   cronTick: cronTickScript,
   deadLetter: deadLetterScript,
   emptyQueue: emptyQueueScript,

@@ -43,6 +43,9 @@ export function countJobEvents(source: EventSource, table: JobSeriesTable, clock
       s.counters.deadLettered++;
       if (RAN.has(p.reason)) s.durationOf('dead').observe(p.durationMs / 1000);
     }),
+    source.on('job:cancelled', (p) => {
+      table.get(p.queue, p.name).counters.cancelled++;
+    }),
     source.on('job:reclaimed', (p) => {
       table.get(p.queue, p.name).counters.reclaimed++;
     }),

@@ -15,7 +15,10 @@ export const COUNTERS = {
   retried: ['sluice_jobs_retried_total', 'Retries scheduled after a failed attempt.'],
   deadLettered: ['sluice_jobs_dead_lettered_total', 'Jobs moved to the dead-letter stream.'],
   reclaimed: ['sluice_jobs_reclaimed_total', "Jobs this worker reclaimed from a dead or hung worker's pending list."],
-  cancelled: ['sluice_jobs_cancelled_total', 'Jobs cancelled (no operation cancels jobs yet: always 0).'],
+  cancelled: [
+    'sluice_jobs_cancelled_total',
+    'Running jobs an operator cancelled that this worker stopped (job:cancelled).',
+  ],
 } as const;
 
 /** Queue gauges read from Redis at scrape time (labelled `queue`). */

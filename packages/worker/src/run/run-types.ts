@@ -92,7 +92,7 @@ export interface RunShared {
 }
 
 /** What happened to the delivery. */
-export type RunOutcome = 'succeeded' | 'retrying' | 'dead' | 'handed-back' | 'lease-lost' | 'marker';
+export type RunOutcome = 'succeeded' | 'retrying' | 'dead' | 'cancelled' | 'handed-back' | 'lease-lost' | 'marker';
 
 /** The result of a run. */
 export interface RunJobResult {

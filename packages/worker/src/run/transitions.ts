@@ -6,6 +6,8 @@
  */
 import {
   ackDeliveries,
+  cancelRun,
+  DEFAULTS,
   deadLetter,
   decodeEnvelope,
   type Fenced,
@@ -75,7 +77,12 @@ export async function recordDecision(run: RunView, d: Exclude<Decision, { kind: 
   const { shared, task, envelope } = run;
   const { keys, delivery } = task;
   let r: Fenced;
-  if (d.kind === 'dead') {
+  if (d.kind === 'cancel') {
+    const id = envelope.id;
+    r = await withRetry((n) =>
+      cancelRun(shared.exec, keys, shared.consumer, delivery, id, task.fields, DEFAULTS.cancelledTtl, n > 0),
+    );
+  } else if (d.kind === 'dead') {
     const dl = {
       fields: task.fields,
       reason: d.reason,
@@ -115,6 +122,11 @@ export async function recordDecision(run: RunView, d: Exclude<Decision, { kind: 
     case 'hand-back':
       run.log().info('handed back for another worker (shutdown)');
       return 'handed-back';
+    case 'cancel':
+      run.log().info('cancelled by an operator while running; not retried');
+      if (listens(shared, 'job:cancelled'))
+        shared.emit?.('job:cancelled', { ...runEvent(run), durationMs: run.durationMs });
+      return 'cancelled';
     default:
       run.log().warn({ reason: d.reason, error: d.error }, 'dead-lettered');
       if (listens(shared, 'job:dead'))
@@ -130,6 +142,10 @@ export async function recordDecision(run: RunView, d: Exclude<Decision, { kind: 
 export function lateResult(run: RunView, why: JobInterrupt, ok: boolean, error: unknown): void {
   if (!ok) {
     run.log().debug({ err: redactError(asError(error)) }, `handler failed after ${why.kind}; ignored`);
+    return;
+  }
+  if (why.kind === 'cancelled') {
+    run.log().debug(`handler finished after it was cancelled; result dropped`);
     return;
   }
   if (why.kind === 'shutdown') {
