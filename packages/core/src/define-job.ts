@@ -65,7 +65,7 @@ export interface JobContext {
   readonly queue: string;
   /** 1 on the first run, 2 on the first retry, ... */
   readonly attempt: number;
-  /** Aborted on timeout, on shutdown past the grace period, or when the lease is lost. */
+  /** Aborted on timeout, on shutdown past the grace period, when the lease is lost, or when an operator cancels the job. */
   readonly signal: AbortSignal;
   /** Logger bound to queue, job name, job id and attempt. */
   readonly log: JobLogger;
@@ -73,6 +73,12 @@ export interface JobContext {
   readonly enqueue: ChainEnqueue;
   /** W3C traceparent given at enqueue, if any. */
   readonly trace: string | undefined;
+  /**
+   * Report progress: a number from 0 to 100, or a small JSON object (at most 4096 bytes). Stored with the running
+   * job (one Redis command per call: call it as often as you like to pay), shown by getJob and `sluice job show`,
+   * emitted as `job:progress`, removed when the job finishes. Throws SluiceArgumentError for a bad value.
+   */
+  progress(value: number | Record<string, unknown>): Promise<void>;
 }
 
 /** A cron schedule: the worker enqueues the job once per tick, however many workers run. */

@@ -34,6 +34,8 @@ export interface JobInfo {
   running?: { consumer: string; idleMs: number; deliveries: number; cancelRequestedAt?: number | undefined };
   /** Dead: the dead-letter entry (reason, error of the last attempt, stack, attempts). */
   dead?: DeadJob | undefined;
+  /** Running: the progress its handler last reported (`ctx.progress`: a number 0-100 or a JSON object). */
+  progress?: unknown;
   /** Cancelled: epoch ms it was cancelled and the state it was cancelled from. */
   cancelled?: { at: number; from: string } | undefined;
 }

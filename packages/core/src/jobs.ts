@@ -35,12 +35,22 @@ async function findMember(exec: RedisExecutor, k: QueueKeys, due: string, id: st
   return null;
 }
 
+/** JSON text read from Redis, parsed; text that is not JSON is returned as it is (it may be hostile: escape it). */
+export function parseJsonText(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
 /** A job in the stream: ready, or running with its consumer and lease age. */
 async function inStream(exec: RedisExecutor, k: QueueKeys, id: string, entryId: string): Promise<JobInfo | null> {
-  const [entries, pend, cancel] = await Promise.all([
+  const [entries, pend, cancel, progress] = await Promise.all([
     xrange(exec, k.stream, { start: entryId, end: entryId }),
     xpendingRange(exec, k.stream, GROUP, { start: entryId, end: entryId, count: 1 }).catch(() => []),
     exec.send(['HGET', k.cancels, id], k.cancels),
+    exec.send(['HGET', k.progress, id], k.progress),
   ]);
   const e = entries[0];
   if (!e || isWakeMarker(e.fields)) return null;
@@ -51,6 +61,7 @@ async function inStream(exec: RedisExecutor, k: QueueKeys, id: string, entryId: 
     ...jobFromFields('running', e.fields, entryId),
     entryId,
     running: { consumer: p.consumer, idleMs: p.idleMs, deliveries: p.deliveries, cancelRequestedAt: at },
+    ...(progress === null || progress === undefined ? {} : { progress: parseJsonText(String(progress)) }),
   };
 }
 

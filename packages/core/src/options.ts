@@ -15,6 +15,8 @@ export const DEFAULTS = {
   keyTtl: 86_400_000,
   /** How long the record of a cancelled job is kept, in ms (24 h). */
   cancelledTtl: 86_400_000,
+  /** Largest progress object a handler may report (`ctx.progress`), in bytes of JSON. */
+  maxProgressBytes: 4096,
   /** Entries a listJobs search reads per call. */
   searchChunk: 1000,
   /** Entries per promote-due call. */

@@ -58,6 +58,9 @@ const notFound = (o: JobIdOptions) =>
 const time = (ms: number | null | undefined): string | undefined =>
   ms === null || ms === undefined ? undefined : `${new Date(ms).toISOString()} (${ms})`;
 
+/** A value read from Redis on one line: a string as it is, anything else as JSON (escaped by the caller). */
+const shown = (v: unknown): string => (typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v)));
+
 /** The lines of `job show`: every field aligned, the payload pretty-printed. */
 export function jobDetail(j: JobInfo): string[] {
   const named: [string, string | number | undefined][] = [
@@ -74,6 +77,7 @@ export function jobDetail(j: JobInfo): string[] {
     ['leaseAge', j.running ? age(j.running.idleMs) : undefined],
     ['deliveries', j.running?.deliveries],
     ['cancelRequestedAt', time(j.running?.cancelRequestedAt)],
+    ['progress', j.progress === undefined ? undefined : shown(j.progress)],
     ['deadId', j.dead?.deadId],
     ['reason', j.dead?.reason],
     ['error', j.dead?.error || undefined],

@@ -11,13 +11,13 @@ import { LuaScript } from './lua-script.js';
 
 /**
  * KEYS[1] -> sluice:{<queue>}:stream; with job ids also KEYS[2] -> sluice:{<queue>}:index, KEYS[3] ->
- * sluice:{<queue>}:cancels
+ * sluice:{<queue>}:cancels, KEYS[4] -> sluice:{<queue>}:progress
  * ARGV[1] group, ARGV[2] consumer, then pairs: entry id, deliveries the caller was handed; with job ids triples:
  * entry id, deliveries, job id ('' = the entry id is the job id)
  * Returns one code per delivery: 1 done, or a LeaseLost code (-1 not pending, -2 other owner, -3 delivered again).
  * Nothing is written elsewhere, so there is no new place to write first; XACK comes before XDEL so that an
  * entry is never deleted while still pending. A job with its own id (it left its first place) loses its index
- * entry and cancel request; a job whose id is its entry id has no index entry, and a cancel request for it
+ * entry, cancel request and progress (a job that reported progress goes with its job id too); a job whose id is its entry id has no index entry, and a cancel request for it
  * expires with the cancels hash (remove-job), so the common ack is main's: the stream and pairs.
  */
 export const ackScript = new LuaScript(
@@ -39,6 +39,7 @@ call_chunked({'XDEL', KEYS[1]}, ids)
 if #jobs > 0 then
   call_chunked({'HDEL', KEYS[2]}, jobs)
   call_chunked({'HDEL', KEYS[3]}, jobs)
+  call_chunked({'HDEL', KEYS[4]}, jobs)
 end
 return out
 `,
@@ -58,6 +59,6 @@ export async function ackDeliveries(
   retried = false,
 ): Promise<Fenced[]> {
   const ids = hasJobIds(ds);
-  const more = ids ? [keys.index, keys.cancels] : [];
+  const more = ids ? [keys.index, keys.cancels, keys.progress] : [];
   return runFencedBatch(ackScript, exec, keys, consumer, ds, retried, more, ids);
 }

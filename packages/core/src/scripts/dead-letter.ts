@@ -12,7 +12,7 @@ import { LuaScript } from './lua-script.js';
 
 /**
  * KEYS[1] -> sluice:{<queue>}:stream, KEYS[2] -> sluice:{<queue>}:dead, KEYS[3] -> sluice:{<queue>}:index,
- * KEYS[4] -> sluice:{<queue>}:cancels
+ * KEYS[4] -> sluice:{<queue>}:cancels, KEYS[5] -> sluice:{<queue>}:progress
  * ARGV[1] group, ARGV[2] consumer, ARGV[3] entry id, ARGV[4] deliveries, ARGV[5..] dead entry fields (flat, bounded: deadEntryFields)
  * Returns {1, dead entry id} done, or {LeaseLost code}. The job's index entry (its `id` field, or else the entry
  * id, which is then written as the dead entry's `id`) points at the dead entry.
@@ -42,6 +42,7 @@ fields[#fields + 1] = ARGV[3]
 local deadId = redis.call('XADD', KEYS[2], '*', unpack(fields))
 redis.call('HSET', KEYS[3], job, 'x' .. deadId)
 redis.call('HDEL', KEYS[4], job)
+redis.call('HDEL', KEYS[5], job)
 redis.call('XACK', KEYS[1], ARGV[1], ARGV[3])
 redis.call('XDEL', KEYS[1], ARGV[3])
 return {1, deadId}
@@ -77,7 +78,11 @@ export async function deadLetter(
   retried = false,
 ): Promise<Fenced<{ deadId: string | undefined }>> {
   const args = [GROUP, consumer, d.entryId, String(d.deliveries), ...deadEntryFields(dl)];
-  const r = (await deadLetterScript.run(exec, [keys.stream, keys.dead, keys.index, keys.cancels], args)) as unknown[];
+  const r = (await deadLetterScript.run(
+    exec,
+    [keys.stream, keys.dead, keys.index, keys.cancels, keys.progress],
+    args,
+  )) as unknown[];
   if (code(r[0]) === 1) return { ok: true, deadId: String(r[1]) };
   return landed(code(r[0]), retried) ? { ok: true, deadId: undefined } : lost(code(r[0]));
 }

@@ -12,6 +12,7 @@ import { emptyQueueScript } from './empty-queue.js';
 import { enqueueScript } from './enqueue.js';
 import { finishMarkerScript } from './finish-marker.js';
 import { promoteJobScript, removeJobScript } from './job-control.js';
+import { progressScript } from './progress.js';
 import { promoteDueScript } from './promote-due.js';
 import { reapConsumerScript } from './reap-consumer.js';
 import { redriveScript } from './redrive.js';
@@ -27,6 +28,7 @@ export { type EnqueueMode, runEnqueue } from './enqueue.js';
 export type { Delivery, Fenced } from './fenced.js';
 export { finishMarker, isWakeMarker } from './finish-marker.js';
 export { promoteOne, type RemoveOutcome, removeJob } from './job-control.js';
+export { encodeProgress, type ProgressValue, reportProgress } from './progress.js';
 export { type PromoteResult, promoteDue } from './promote-due.js';
 export { reapConsumer } from './reap-consumer.js';
 export { type RedriveOutcome, redriveDead } from './redrive.js';
@@ -42,6 +44,7 @@ export const SCRIPTS = {
   emptyQueue: emptyQueueScript,
   enqueue: enqueueScript,
   finishMarker: finishMarkerScript,
+  progress: progressScript,
   promoteDue: promoteDueScript,
   promoteJob: promoteJobScript,
   reapConsumer: reapConsumerScript,

@@ -12,7 +12,7 @@ import { LuaScript } from './lua-script.js';
 
 /**
  * KEYS[1] -> sluice:{<queue>}:stream, KEYS[2] -> sluice:{<queue>}:delayed, KEYS[3] -> sluice:{<queue>}:wakes,
- * KEYS[4] -> sluice:{<queue>}:index
+ * KEYS[4] -> sluice:{<queue>}:index, KEYS[5] -> sluice:{<queue>}:progress (the attempt's progress goes)
  * ARGV[1] group, ARGV[2] consumer, ARGV[3] entry id, ARGV[4] deliveries, ARGV[5] delay ms,
  * ARGV[6..] the next attempt's envelope fields (flat, at most 16 values: envelopeFields; ARGV[7] is the job id)
  * Returns {1, due epoch ms} done, or {LeaseLost code}.
@@ -37,6 +37,7 @@ else
   wake_if_first(KEYS[1], KEYS[2], KEYS[3], member, due)
   redis.call('HSET', KEYS[4], ARGV[7], 'd' .. due)
 end
+redis.call('HDEL', KEYS[5], ARGV[7])
 redis.call('XACK', KEYS[1], ARGV[1], ARGV[3])
 redis.call('XDEL', KEYS[1], ARGV[3])
 return {1, due}
@@ -78,7 +79,7 @@ export async function retryLater(
   const args = [GROUP, consumer, d.entryId, String(d.deliveries), String(Math.max(0, Math.round(delayMs)))];
   const r = (await retryLaterScript.run(
     exec,
-    [keys.stream, keys.delayed, keys.wakes, keys.index],
+    [keys.stream, keys.delayed, keys.wakes, keys.index, keys.progress],
     [...args, ...envelopeFields(next)],
   )) as unknown[];
   if (code(r[0]) === 1) return { ok: true, dueAt: code(r[1]) };

@@ -10,7 +10,15 @@
  * reaction on it and this object.
  */
 import type { AnyJob } from '@sluice/core';
-import { type Fenced, GROUP, type JobEnvelope, type Telemetry } from '@sluice/core/internal';
+import {
+  encodeProgress,
+  type Fenced,
+  GROUP,
+  type JobEnvelope,
+  type ProgressValue,
+  reportProgress,
+  type Telemetry,
+} from '@sluice/core/internal';
 import type { Logger } from 'pino';
 import { endProcess, inProcess, type ProcessOp, processTraceparent, startProcess } from '../telemetry/process-span.js';
 import { type Attempt, classify, type Decision } from './decision.js';
@@ -142,6 +150,21 @@ export class JobRun implements AckReceiver, ContextSource {
     this.phase = 'recording';
     this.handlerOver(ok, error);
     this.finish(ok ? OK : { ok: false, error, phase: 'handler' });
+  }
+
+  /**
+   * `ctx.progress(value)`: check it, store it with the running job (fenced: one EVALSHA) and emit `job:progress`.
+   * Rejects for a bad value or once the run is over; a report the fence refuses (the lease was lost) is dropped.
+   */
+  async progress(value: unknown): Promise<void> {
+    const json = encodeProgress(value);
+    if (this.phase !== 'running')
+      throw new Error(`ctx.progress: job ${this.envelope.id} is no longer running; report progress before returning`);
+    const { shared, task } = this;
+    task.delivery.progressed = true; // its finish removes the entry
+    const r = await reportProgress(shared.exec, task.keys, shared.consumer, task.delivery, this.envelope.id, json);
+    if (r.ok && listens(shared, 'job:progress'))
+      shared.emit?.('job:progress', { ...runEvent(this), progress: value as ProgressValue });
   }
 
   /** The process span's context as a traceparent, for a push POST (undefined when not traced). */
