@@ -35,6 +35,8 @@ export {
   type JobLogger,
   type JobSchedule,
   type JobSpec,
+  type KeepLimit,
+  type KeepOptions,
   type RetryOptions,
 } from './define-job.js';
 export { EnqueueManyError } from './enqueue-recover.js';
@@ -43,11 +45,14 @@ export {
   SluiceArgumentError,
   UnrecoverableError,
   type ValidationIssue,
+  WaitForError,
+  type WaitForReason,
 } from './errors.js';
 export type { QueueStats } from './inspect.js';
 export type { DeleteQueueOptions, LiveConsumer } from './job-control.js';
 export type { JobInfo, JobState } from './job-view.js';
 export type { JobPage, ListJobsOptions } from './jobs.js';
+export type { JobHandle, WaitForOptions } from './kept.js';
 export type { QueueKeys } from './keys.js';
 export type { RedriveResult } from './queue-admin.js';
 export type { RemoveOutcome } from './scripts/index.js';

@@ -28,7 +28,7 @@ export {
   decodeDeadEntry,
   lostEntryFields,
 } from './dead-entry.js';
-export { type ChainEnqueue, isJobDefinition, type LogFn } from './define-job.js';
+export { assertKeep, type ChainEnqueue, isJobDefinition, keepLimits, type LogFn } from './define-job.js';
 export { formatDuration, parseDuration } from './duration.js';
 export { type EnqueueContext, enqueue, enqueueMany, type JobRef, type ReplicaAcks } from './enqueue.js';
 export { isLeaseLost, LeaseLost, leaseLostMessage } from './errors.js';
@@ -75,10 +75,12 @@ export {
   type EnqueueMode,
   emptyQueueChunk,
   encodeProgress,
+  encodeResult,
   enqueueCronTick,
   type Fenced,
   finishMarker,
   isWakeMarker,
+  type KeepCompleted,
   type ProgressValue,
   type PromoteResult,
   promoteDue,

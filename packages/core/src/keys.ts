@@ -33,10 +33,13 @@ export interface QueueKeys {
   cancelled(id: string): string;
   /** Hash job id -> JSON: the progress a running job reported (`ctx.progress`); removed when the job finishes. */
   readonly progress: string;
-  /** Hash job id -> JSON record of a finished job kept by retention (`keep`): result or final error. */
+  /**
+   * Hash `c<job id>` / `f<job id>` -> JSON record of a finished job kept by retention (`keep`): completed with its
+   * result, or failed with its final error. Expires `age` after the last write.
+   */
   readonly kept: string;
-  /** Sorted set of the kept jobs of one state and job name, by finish time (trimmed by count and age). */
-  keptBy(state: 'completed' | 'failed', name: string): string;
+  /** Sorted set of the kept jobs of one outcome (member: job id, score: finish time), trimmed by count and age. */
+  keptBy(outcome: 'completed' | 'failed'): string;
   /** Sharded pub/sub channel (a name, not a key; same hash tag): job ids whose run was asked to cancel. */
   readonly cancelChannel: string;
   /** Sharded pub/sub channel: job ids that finished with a kept record or were cancelled (for `waitFor`). */
@@ -87,7 +90,7 @@ export function queueKeys(prefix: string, queue: string): QueueKeys {
     cancelled: (id) => `${base}:cancelled:${id}`,
     progress: `${base}:progress`,
     kept: `${base}:kept`,
-    keptBy: (state, name) => `${base}:kept:${state}:${name}`,
+    keptBy: (outcome) => `${base}:kept:${outcome}`,
     cancelChannel: `${base}:ch:cancel`,
     doneChannel: `${base}:ch:done`,
     dedup: (key) => `${base}:dedup:${key}`,

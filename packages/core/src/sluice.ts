@@ -17,6 +17,7 @@ import {
 } from './job-control.js';
 import type { JobInfo } from './job-view.js';
 import { getJob, type JobPage, type ListJobsOptions, listJobs } from './jobs.js';
+import { type JobHandle, Waiters, type WaitForOptions, waitForJob } from './kept.js';
 import { assertQueueName, type QueueKeys, queueKeys } from './keys.js';
 import { DEFAULTS } from './options.js';
 import {
@@ -110,6 +111,13 @@ export interface Sluice {
   deleteQueue(queue: string, options?: DeleteQueueOptions): Promise<number>;
   /** Key names of a queue. */
   keys(queue: string): QueueKeys;
+  /**
+   * Resolve with the return value of job `handle` (what enqueue returned) once it completes, or reject with a
+   * WaitForError: `failed` (dead-lettered, with its final error), `cancelled`, `timeout` (after `timeoutMs`, default
+   * 30 000), `not-kept` (it finished without retention: the job or worker needs `keep.completed`). No polling: one
+   * subscriber connection per Sluice, made on first use (docs/decisions.md "Results").
+   */
+  waitFor(handle: JobHandle, options?: WaitForOptions): Promise<unknown>;
   /** Close the connection (only if Sluice created it). */
   close(): Promise<void>;
 }
@@ -132,6 +140,7 @@ export async function createSluice(options: SluiceOptions = {}): Promise<Sluice>
     onEnqueued: options.onEnqueued,
     telemetry: await loadTelemetry(options.tracing),
   };
+  const waiters = new Waiters(connection);
   const list = (q?: string | readonly string[]) => (q === undefined ? undefined : typeof q === 'string' ? [q] : q);
   return {
     prefix,
@@ -159,6 +168,17 @@ export async function createSluice(options: SluiceOptions = {}): Promise<Sluice>
     emptyQueue: (q) => emptyQueue(connection, prefix, q),
     deleteQueue: (q, o) => deleteQueue(connection, prefix, q, o),
     keys: (q) => queueKeys(prefix, q),
-    close: () => connection.close(),
+    waitFor: (handle, o) =>
+      waitForJob(
+        waiters,
+        (q, id) => getJob(connection, prefix, q, id),
+        (q) => queueKeys(prefix, q),
+        handle,
+        o,
+      ),
+    close: async () => {
+      await waiters.close();
+      await connection.close();
+    },
   };
 }

@@ -5,6 +5,7 @@
  */
 import type { RedisExecutor } from '../connection.js';
 import type { QueueKeys } from '../keys.js';
+import { ackKeep, hasKept } from './ack-keep.js';
 import { type Delivery, type Fenced, hasJobIds, runFencedBatch } from './fenced.js';
 import { luaWith } from './lua-helpers.js';
 import { LuaScript } from './lua-script.js';
@@ -49,7 +50,8 @@ return out
 /**
  * Finish deliveries (fenced XACK + XDEL). One result per delivery, in order. `retried` (default false): this call
  * repeats one whose reply was lost, so "not pending" counts as done. Job ids go along only when a delivery has
- * one other than its entry id (so the common ack is the stream and the pairs alone).
+ * one other than its entry id (so the common ack is the stream and the pairs alone); a batch with a job kept by
+ * retention goes through ack-keep.
  */
 export async function ackDeliveries(
   exec: RedisExecutor,
@@ -58,6 +60,7 @@ export async function ackDeliveries(
   ds: readonly Delivery[],
   retried = false,
 ): Promise<Fenced[]> {
+  if (hasKept(ds)) return ackKeep(exec, keys, consumer, ds, retried);
   const ids = hasJobIds(ds);
   const more = ids ? [keys.index, keys.cancels, keys.progress] : [];
   return runFencedBatch(ackScript, exec, keys, consumer, ds, retried, more, ids);

@@ -21,6 +21,18 @@ export interface Delivery {
   jobId?: string | undefined;
   /** True once the run reported progress (default false): its ack then removes the progress entry. */
   progressed?: boolean | undefined;
+  /** Set when retention keeps the job once it succeeded (default: not kept): its ack goes through ack-keep. */
+  keep?: KeepCompleted | undefined;
+}
+
+/** What retention keeps of a succeeded job: its limits and its encoded result (ack-keep's `encodeResult`). */
+export interface KeepCompleted {
+  /** Most kept per queue. */
+  count: number;
+  /** Ms a record lasts. */
+  age: number;
+  /** 'r' + the result's JSON, or 'e' + why it was not stored. */
+  result: string;
 }
 
 /** Outcome of a fenced transition: done, or the lease was lost and nothing changed. */

@@ -5,6 +5,7 @@
  * Shared Lua lives in lua-helpers.ts, included by name.
  */
 import { ackScript } from './ack.js';
+import { ackKeepScript } from './ack-keep.js';
 import { cancelRunScript } from './cancel-run.js';
 import { cronTickScript } from './cron-tick.js';
 import { deadLetterScript } from './dead-letter.js';
@@ -20,12 +21,13 @@ import { renewScript } from './renew.js';
 import { retryLaterScript } from './retry-later.js';
 
 export { ackDeliveries } from './ack.js';
+export { encodeResult } from './ack-keep.js';
 export { cancelRequested, cancelRun } from './cancel-run.js';
 export { enqueueCronTick } from './cron-tick.js';
 export { deadLetter } from './dead-letter.js';
 export { emptyQueueChunk } from './empty-queue.js';
 export { type EnqueueMode, runEnqueue } from './enqueue.js';
-export type { Delivery, Fenced } from './fenced.js';
+export type { Delivery, Fenced, KeepCompleted } from './fenced.js';
 export { finishMarker, isWakeMarker } from './finish-marker.js';
 export { promoteOne, type RemoveOutcome, removeJob } from './job-control.js';
 export { encodeProgress, type ProgressValue, reportProgress } from './progress.js';
@@ -38,6 +40,7 @@ export { retryLater } from './retry-later.js';
 /** Every script, by name. */
 export const SCRIPTS = {
   ack: ackScript,
+  ackKeep: ackKeepScript,
   cancelRun: cancelRunScript,
   cronTick: cronTickScript,
   deadLetter: deadLetterScript,

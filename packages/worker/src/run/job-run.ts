@@ -12,9 +12,11 @@
 import type { AnyJob } from '@sluice/core';
 import {
   encodeProgress,
+  encodeResult,
   type Fenced,
   GROUP,
   type JobEnvelope,
+  keepLimits,
   type ProgressValue,
   reportProgress,
   type Telemetry,
@@ -125,10 +127,10 @@ export class JobRun implements AckReceiver, ContextSource {
     }
     if (r !== null && typeof r === 'object' && typeof (r as PromiseLike<unknown>).then === 'function') {
       (r as PromiseLike<unknown>).then(
-        () => this.settle(true, undefined),
+        (value: unknown) => this.settle(true, undefined, value),
         (error: unknown) => this.settle(false, error),
       );
-    } else this.settle(true, undefined);
+    } else this.settle(true, undefined, r);
   }
 
   /** running -> cut-short: the signal was aborted (timeout, shutdown, lease lost); the run is over now. */
@@ -140,7 +142,7 @@ export class JobRun implements AckReceiver, ContextSource {
   }
 
   /** The handler returned or threw: record once (-> recording); after a cut-short run it is a late result. */
-  private settle(ok: boolean, error: unknown): void {
+  private settle(ok: boolean, error: unknown, value?: unknown): void {
     if (this.phase === 'cut-short') {
       const why = this.interrupt.reason;
       if (why instanceof JobInterrupt && error !== why) lateResult(this, why, ok, error);
@@ -149,7 +151,17 @@ export class JobRun implements AckReceiver, ContextSource {
     if (this.phase === 'recording') return;
     this.phase = 'recording';
     this.handlerOver(ok, error);
+    if (ok) this.keepResult(value);
     this.finish(ok ? OK : { ok: false, error, phase: 'handler' });
+  }
+
+  /** With retention of completed jobs on for this job, its ack keeps the record with `value` (encoded once). */
+  private keepResult(value: unknown): void {
+    const keep = this.job?.keep ?? this.shared.keep;
+    if (keep === undefined) return;
+    const limits = keepLimits(keep, 'completed');
+    if (limits)
+      this.task.delivery.keep = { ...limits, result: encodeResult(value, this.shared.enqueueCtx.maxPayloadBytes) };
   }
 
   /**

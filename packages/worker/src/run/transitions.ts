@@ -4,6 +4,8 @@
  * its log line and event. The run, shutdown, drain and the reclaimer call these; each sends one fenced script
  * (core's wrappers, which also own the rule for a call retried after a lost reply).
  */
+
+import type { AnyJob } from '@sluice/core';
 import {
   ackDeliveries,
   cancelRun,
@@ -12,6 +14,7 @@ import {
   decodeEnvelope,
   type Fenced,
   type JobEnvelope,
+  keepLimits,
   type LeaseLost,
   leaseLostMessage,
   type RedisExecutor,
@@ -29,6 +32,8 @@ export interface RunView {
   readonly shared: RunShared;
   readonly task: Delivered;
   readonly envelope: JobEnvelope;
+  /** Its job definition (undefined when this worker has no handler for it). */
+  readonly job: AnyJob | undefined;
   /** Handler time in ms (0 when it did not run). */
   readonly durationMs: number;
   /** The run's logger (made on first use). */
@@ -92,7 +97,8 @@ export async function recordDecision(run: RunView, d: Exclude<Decision, { kind: 
       firstFailedAt: d.firstFailedAt,
       failedAt: shared.clock.now(),
     };
-    r = await withRetry((n) => deadLetter(shared.exec, keys, shared.consumer, delivery, dl, n > 0));
+    const keep = keepLimits(run.job?.keep ?? shared.keep, 'failed');
+    r = await withRetry((n) => deadLetter(shared.exec, keys, shared.consumer, delivery, dl, n > 0, keep));
   } else {
     const delay = d.kind === 'retry' ? d.delayMs : 0;
     r = await withRetry((n) => retryLater(shared.exec, keys, shared.consumer, delivery, delay, d.next, n > 0));
