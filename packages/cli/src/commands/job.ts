@@ -36,7 +36,7 @@ export interface JobListOptions extends JobOptions {
   newest?: boolean | undefined;
 }
 
-const STATES = ['ready', 'running', 'delayed', 'dead'] as const;
+const STATES = ['ready', 'running', 'delayed', 'dead', 'completed'] as const;
 
 /** Check the queue and id arguments, connect, check the queue is known, run `fn`. */
 async function onJob<T>(opts: JobIdOptions, fn: (s: Sluice) => Promise<T>): Promise<T> {
@@ -81,6 +81,10 @@ export function jobDetail(j: JobInfo): string[] {
     ['deadId', j.dead?.deadId],
     ['reason', j.dead?.reason],
     ['error', j.dead?.error || undefined],
+    ['finishedAt', time(j.finishedAt)],
+    ['result', j.result === undefined ? undefined : shown(j.result)],
+    ['resultError', j.resultError],
+    ['error', j.error],
     ['cancelledAt', time(j.cancelled?.at)],
     ['cancelledFrom', j.cancelled?.from],
   ];
@@ -112,7 +116,9 @@ export function jobTable(jobs: readonly JobInfo[], now: number = Date.now()): st
           ? `due in ${age(Math.max(0, j.dueAt - now))}`
           : j.dead
             ? `${j.dead.reason}: ${j.dead.error}`
-            : '',
+            : j.state === 'completed'
+              ? `finished ${j.finishedAt ? age(Math.max(0, now - j.finishedAt)) : '?'} ago: ${j.resultError ?? shown(j.result)}`
+              : '',
     ),
     escapeControl(truncate(j.data, 60)),
   ]);
