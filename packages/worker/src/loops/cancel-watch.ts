@@ -55,7 +55,8 @@ export class CancelWatch {
         if (queue !== undefined && this.target.cancel(queue, jobId))
           rt.log.info({ queue, jobId }, 'cancel requested: aborting the job');
       };
-      await client.sSubscribe([...byChannel.keys()], onMessage);
+      // one call per channel: on a cluster each lives on its queue's shard (a multi-channel SSUBSCRIBE must not cross slots)
+      await Promise.all([...byChannel.keys()].map((ch) => client.sSubscribe(ch, onMessage)));
       // after a reconnect the client has subscribed again: read what was requested while it was away
       if (!this.sub.isCluster) client.on('ready', () => void this.check());
       await this.check();
