@@ -78,6 +78,7 @@ describe('the documented ACL user', () => {
     const jobs = [
       defineJob({
         name: 'ok',
+        keep: { completed: { count: 10 } },
         handler: async (_p: object, ctx) => {
           await ctx.enqueue(chained, {});
           done.push('ok');
@@ -111,7 +112,7 @@ describe('the documented ACL user', () => {
       await createWorker({ url, jobs, lease: 300, blockMs: 200, shutdownGrace: 1000, logger: quiet }),
     );
     const dead = record('job:dead', w);
-    await s.enqueue('ok', {}, { key: 'once' });
+    await expect(s.waitFor(await s.enqueue('ok', {}, { key: 'once' }))).resolves.toBeNull();
     await s.enqueue('ok', {}, { key: 'once' });
     await s.enqueue('ok', {}, { delay: 50 });
     await s.enqueueMany('flaky', [{}]);
