@@ -81,7 +81,7 @@ export function createWorkerMetrics(
   }
   // Counters start at 0 for the jobs this worker runs, so rate() and alerts see a series from the first scrape.
   for (const job of opts.jobs.values()) if (opts.queues.includes(job.queue)) m.get(job.queue, job.name);
-  const stopListening = countJobEvents(w.events, m, opts.clock);
+  const stopListening = countJobEvents(w.events, m);
   let server: MetricsServer | undefined;
   let closed = false;
 
