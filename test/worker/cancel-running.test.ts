@@ -78,7 +78,7 @@ describe('cancel a running job', () => {
     const raw = await rawClient();
     stop.push(() => raw.close());
     const list = String(await raw.sendCommand(['CLIENT', 'LIST', 'TYPE', 'pubsub']));
-    const line = list.split('\n').find((l) => l.includes(`name=sluice:${w.consumer}:cancels`));
+    const line = list.split('\n').find((l) => l.includes(`name=sluice-cancels:${w.consumer}`));
     expect(line).toBeDefined();
     const clientId = /id=(\d+)/.exec(line as string)?.[1] as string;
     await raw.sendCommand(['CLIENT', 'KILL', 'ID', clientId]);

@@ -48,7 +48,7 @@ export class CancelWatch {
       const client = this.sub.client as unknown as ShardedSubscriber;
       // named so an operator (and a test) can tell it in CLIENT LIST
       if (!this.sub.isCluster)
-        await this.sub.send(['CLIENT', 'SETNAME', `sluice:${rt.consumer}:cancels`]).catch(() => {});
+        await this.sub.send(['CLIENT', 'SETNAME', `sluice-cancels:${rt.consumer}`]).catch(() => {});
       const byChannel = new Map(this.queues.map((q) => [queueKeys(rt.opts.prefix, q).cancelChannel, q]));
       const onMessage = (jobId: string, channel: string) => {
         const queue = byChannel.get(channel);

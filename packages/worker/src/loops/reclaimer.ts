@@ -6,30 +6,48 @@
  * `maxDeliveries` times is dead-lettered as poison; entries deleted from the stream while pending (trimmed)
  * are reported (error log, `job:lost`, and a `reason lost` tombstone in the dead-letter stream), never dropped
  * silently.
+ * It also reaps the consumers of dead workers: on its first sweep, after a sweep that claimed entries (a worker
+ * died), on the sweep after, while a quiet consumer still holds entries, and every REAP_EVERY_SWEEPS sweeps, it
+ * deletes every other consumer idle longer than the lease whose pending list is empty (reap-consumer checks that
+ * in the script; a live worker's deleted consumer comes back with its next read). The first queue's reclaimer also
+ * prunes the records of workers whose connections are gone. An idle worker pays one round of this an hour.
  */
 import type { QueueKeys } from '@sluice/core';
-import { type Delivery, GROUP, lostEntryFields, streamCommands } from '@sluice/core/internal';
+import {
+  type Delivery,
+  GROUP,
+  lostEntryFields,
+  pruneWorkerRecords,
+  reapConsumer,
+  streamCommands,
+} from '@sluice/core/internal';
 import { jobEventBase } from '../events.js';
 import { Held, type JobPool } from '../run/pool.js';
 import { deadLetterPoison } from '../run/transitions.js';
 import type { WorkerDeps } from '../worker-deps.js';
 import { Outage, sleep } from './redis-resilience.js';
 
-const { xautoclaim, xpendingRange } = streamCommands;
+const { xautoclaim, xinfoConsumers, xpendingRange } = streamCommands;
 
 /** Most XAUTOCLAIM calls in one sweep. */
 const MAX_CALLS_PER_SWEEP = 50;
+
+/** Sweeps between two rounds of reaping when nothing happens: 120, an hour at the default 30 s lease. */
+export const REAP_EVERY_SWEEPS = 120;
 
 /** Reclaims one queue's abandoned entries. */
 export class Reclaimer {
   private loop: Promise<void> | undefined;
   private readonly outage: Outage;
+  private sweeps = 0;
+  private reapDue = false;
   private readonly log;
 
   constructor(
     private readonly rt: WorkerDeps,
     private readonly keys: QueueKeys,
     private readonly pool: Pick<JobPool, 'free' | 'submit'> & { readonly reclaimRoom?: number },
+    private readonly role: { readonly prune?: boolean } = {},
   ) {
     this.log = rt.log.child({ queue: keys.queue });
     this.outage = new Outage(this.log, `reclaiming abandoned jobs of queue "${keys.queue}"`);
@@ -49,7 +67,10 @@ export class Reclaimer {
     const { stopping, opts } = this.rt;
     while (!stopping.aborted) {
       try {
-        await this.sweep();
+        const claimed = await this.sweep();
+        const due = this.reapDue || claimed > 0 || this.sweeps++ % REAP_EVERY_SWEEPS === 0;
+        this.reapDue = claimed > 0; // once more on the next sweep: the dead worker's consumer is idle by then
+        if (due && !stopping.aborted) await this.reap();
         this.outage.ok();
       } catch (err) {
         if (stopping.aborted) break;
@@ -57,6 +78,26 @@ export class Reclaimer {
       }
       await sleep(opts.lease, stopping);
     }
+  }
+
+  /**
+   * Delete the other consumers idle longer than the lease that hold nothing (the script checks their pending list
+   * is empty); a quiet one still holding entries makes the next sweep reap again. Returns the names deleted.
+   */
+  async reap(): Promise<string[]> {
+    const { conn, consumer, opts } = this.rt;
+    const gone: string[] = [];
+    for (const c of await xinfoConsumers(conn, this.keys.stream, GROUP)) {
+      if (c.name === consumer || c.idleMs < opts.lease) continue;
+      if (c.pending > 0) this.reapDue = true;
+      else if (await reapConsumer(conn, this.keys, c.name)) gone.push(c.name);
+    }
+    if (gone.length > 0) this.log.info({ consumers: gone }, `removed ${gone.length} idle consumer(s) holding no jobs`);
+    if (this.role.prune) {
+      const pruned = await pruneWorkerRecords(conn, opts.prefix);
+      if (pruned.length > 0) this.log.info({ workers: pruned }, `forgot ${pruned.length} worker(s) that are gone`);
+    }
+    return gone;
   }
 
   /** One sweep; returns how many entries were claimed. */

@@ -47,7 +47,7 @@ export function createWorkerMetrics(
   w: { events: EventSource; opts: ResolvedOptions; log: Logger },
 ): WorkerMetrics {
   const { opts } = w;
-  const o = resolveMetricsOptions(options, 'createWorker: metrics', 2 * Math.max(opts.lease, opts.blockMs));
+  const o = resolveMetricsOptions(options, 'createWorker: metrics');
   const log = w.log.child({ component: 'metrics' });
   const registry = o.registry ?? new Registry();
   assertFree(registry, METRIC_NAMES);
@@ -73,7 +73,6 @@ export function createWorkerMetrics(
       registry,
       { get: () => cache?.get() ?? Promise.resolve([]) },
       {
-        liveWorkerMs: o.liveWorkerMs,
         onError: (err) => log.warn({ err }, 'metrics: could not read queue stats; queue gauges are left out'),
         onRecovered: () => log.info('metrics: queue stats can be read again'),
       },

@@ -17,6 +17,7 @@ import { ensureGroup, isPaused, registerQueue } from '../../loops/queue-setup.js
 import { Reclaimer } from '../../loops/reclaimer.js';
 import { sleep } from '../../loops/redis-resilience.js';
 import { resolveOptions, WORKER_DEFAULTS, type WorkerOptions } from '../../options.js';
+import { announce, staleAfter, withdraw } from '../../registry/announce.js';
 import { Held, JobPool } from '../../run/pool.js';
 import { handBack } from '../../run/transitions.js';
 import { shutdown } from '../../shutdown.js';
@@ -153,6 +154,7 @@ export async function drain(o: DrainOptions): Promise<DrainResult> {
   const active: { keys: QueueKeys; cost: QueueCost; reclaimer: Reclaimer }[] = [];
   let failure: unknown;
   try {
+    await announce(rt, 'drain', staleAfter(budgetMs + opts.lease));
     for (const queue of opts.queues) {
       const keys = queueKeys(opts.prefix, queue);
       await ensureGroup(conn, keys);
@@ -251,6 +253,7 @@ export async function drain(o: DrainOptions): Promise<DrainResult> {
             });
           }
         }
+        await withdraw(rt);
         await conn.close();
       },
     });
