@@ -45,6 +45,7 @@ export { assertKeep, type ChainEnqueue, isJobDefinition, keepLimits, type LogFn 
 export { formatDuration, parseDuration } from './duration.js';
 export { type EnqueueContext, enqueue, enqueueMany, type JobRef, type ReplicaAcks } from './enqueue.js';
 export { isLeaseLost, LeaseLost, leaseLostMessage } from './errors.js';
+export { type EnqueueLimit, flowKey, resolveEnqueueLimit, type StartLimits } from './flow.js';
 export { type ConsumerStats, listQueues, queueStats, stats } from './inspect.js';
 export {
   type DecodedEnvelope,
@@ -70,6 +71,7 @@ export {
   assertJobName,
   assertQueueName,
   catalogueKey,
+  type FlowKeys,
   GROUP,
   queueKeyPattern,
   queueKeys,
@@ -91,6 +93,7 @@ export { hasCredentials, redactSecrets, redactUrl, UNPARSEABLE_URL } from './red
 export { listSchedules, nextRun, runSchedule, type ScheduleInfo } from './schedules.js';
 export {
   ackDeliveries,
+  ackRelease,
   cancelRequested,
   cancelRun,
   type Delivery,
@@ -101,7 +104,9 @@ export {
   encodeResult,
   enqueueCronTick,
   type Fenced,
+  type FlowStart,
   finishMarker,
+  flowStart,
   isWakeMarker,
   type KeepCompleted,
   type ProgressValue,
@@ -118,6 +123,8 @@ export {
   retryLater,
   runEnqueue,
   SCRIPTS,
+  type StartRate,
+  type StartScope,
 } from './scripts/index.js';
 export { LuaScript } from './scripts/lua-script.js';
 export {

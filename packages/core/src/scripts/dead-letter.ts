@@ -6,14 +6,15 @@
 import type { RedisExecutor } from '../connection.js';
 import { type DeadLetter, deadEntryFields } from '../dead-entry.js';
 import { GROUP, type QueueKeys } from '../keys.js';
-import { code, type Delivery, type Fenced, landed, lost } from './fenced.js';
+import { code, type Delivery, type Fenced, landed, lost, releaseKeys } from './fenced.js';
 import { luaWith } from './lua-helpers.js';
 import { LuaScript } from './lua-script.js';
 
 /**
  * KEYS[1] -> sluice:{<queue>}:stream, KEYS[2] -> sluice:{<queue>}:dead, KEYS[3] -> sluice:{<queue>}:index,
  * KEYS[4] -> sluice:{<queue>}:cancels, KEYS[5] -> sluice:{<queue>}:progress, KEYS[6] -> sluice:{<queue>}:kept,
- * KEYS[7] -> sluice:{<queue>}:kept:failed
+ * KEYS[7] -> sluice:{<queue>}:kept:failed; with concurrency slots to release (docs/flow-control.md) KEYS[8] ->
+ * sluice:{<queue>}:delayed, then (slots, waiting) key pairs
  * ARGV[1] group, ARGV[2] consumer, ARGV[3] entry id, ARGV[4] deliveries, ARGV[5] retention limits of failed jobs
  * ("count:ageMs", '' = not kept), ARGV[6] done channel, ARGV[7..] dead entry fields (flat, bounded: deadEntryFields)
  * Returns {1, dead entry id} done, or {LeaseLost code}. The job's index entry (its `id` field, or else the entry
@@ -24,7 +25,7 @@ import { LuaScript } from './lua-script.js';
 export const deadLetterScript = new LuaScript(
   'dead-letter',
   luaWith(
-    ['fence', 'now_ms', 'keep_record'],
+    ['fence', 'now_ms', 'keep_record', 'fc_release'],
     `
 local ok = fence(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4])
 if ok ~= 1 then return {ok} end
@@ -58,6 +59,7 @@ redis.call('HDEL', KEYS[4], job)
 redis.call('HDEL', KEYS[5], job)
 redis.call('XACK', KEYS[1], ARGV[1], ARGV[3])
 redis.call('XDEL', KEYS[1], ARGV[3])
+if KEYS[8] then fc_release(KEYS[1], KEYS[3], 8, ARGV[3]) end
 redis.call('SPUBLISH', ARGV[6], job)
 return {1, deadId}
 `,
@@ -96,7 +98,16 @@ export async function deadLetter(
 ): Promise<Fenced<{ deadId: string | undefined }>> {
   const limits = keep ? `${keep.count}:${keep.age}` : '';
   const args = [GROUP, consumer, d.entryId, String(d.deliveries), limits, keys.doneChannel, ...deadEntryFields(dl)];
-  const ks = [keys.stream, keys.dead, keys.index, keys.cancels, keys.progress, keys.kept, keys.keptBy('failed')];
+  const ks = [
+    keys.stream,
+    keys.dead,
+    keys.index,
+    keys.cancels,
+    keys.progress,
+    keys.kept,
+    keys.keptBy('failed'),
+    ...releaseKeys(keys, d),
+  ];
   const r = (await deadLetterScript.run(exec, ks, args)) as unknown[];
   if (code(r[0]) === 1) return { ok: true, deadId: String(r[1]) };
   return landed(code(r[0]), retried) ? { ok: true, deadId: undefined } : lost(code(r[0]));

@@ -65,6 +65,12 @@ export function countJobEvents(source: EventSource, table: JobSeriesTable): () =
     source.on('job:cancelled', (p) => {
       table.get(p.queue, p.name).counters.cancelled++;
     }),
+    source.on('job:queued', (p) => {
+      table.get(p.queue, p.name).counters.queued++;
+    }),
+    source.on('job:delayed', (p) => {
+      table.get(p.queue, p.name).counters.rateDelayed++;
+    }),
     source.on('job:reclaimed', (p) => {
       table.get(p.queue, p.name).counters.reclaimed++;
     }),

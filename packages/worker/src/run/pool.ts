@@ -67,6 +67,7 @@ export class JobPool implements RunOwner {
       durations: logSuccess !== undefined,
       logSuccess,
       keep: rt.opts.keep,
+      leaseMs: rt.opts.lease,
       onRetry: (queue, ms) => hooks.wake(queue, ms),
       onMarker: (queue) => hooks.wake(queue),
     };
