@@ -86,4 +86,24 @@ describe('ctx.progress', () => {
     expect(await s.connection.send(['EXISTS', s.keys('failing').progress])).toBe(0);
     expect(await s.getJob('failing', id)).toMatchObject({ state: 'dead' });
   });
+
+  it('is removed when a job holding a global concurrency slot (flow control) finishes', async () => {
+    const prefix = uniquePrefix();
+    const s = await producer(prefix);
+    stop.push(() => s.close());
+    const job = defineJob({
+      name: 'slotted',
+      concurrency: { global: 1 },
+      handler: async (_p: object, ctx) => {
+        await ctx.progress(50);
+      },
+    });
+    const w = await startWorker(prefix, { jobs: [job] });
+    stop.push(() => w.stop());
+    const progress = record('job:progress', w);
+    const done = record('job:succeeded', w);
+    await s.enqueue(job, {});
+    await waitFor(() => done.length === 1 && progress.length === 1, 'the job to finish');
+    expect(await s.connection.send(['EXISTS', s.keys('slotted').progress])).toBe(0);
+  });
 });
