@@ -74,7 +74,7 @@ describe('metrics probes and scrape cost', () => {
       lease: 60_000, // the reclaimers reap (XINFO CONSUMERS) on their first sweep, then not for 120 leases
     });
     // the worker's own XINFO: one XINFO CONSUMERS per queue, by its reclaimer's first sweep; wait for both
-    await waitFor(async () => (await xinfoCalls(redis.url)) === 2);
+    await waitFor(async () => (await xinfoCalls(redis.url)) === 2, "the reclaimers' first XINFO CONSUMERS");
     const before = await xinfoCalls(redis.url);
     await scrape(port);
     const first = (await xinfoCalls(redis.url)) - before;
