@@ -27,8 +27,8 @@ describe('sluice enqueue', () => {
     const opts = { ...c, job: 'send-email', queue: 'send-email', payload: '{}', key: 'order-42', json: true };
     const first = JSON.parse((await run((io) => enqueueCommand(opts, io))).stdout.join('\n'));
     const again = await run((io) => enqueueCommand(opts, io));
-    expect(first).toEqual({ id: expect.any(String), deduplicated: false });
-    expect(JSON.parse(again.stdout.join('\n'))).toEqual({ id: first.id, deduplicated: true });
+    expect(first).toEqual({ id: expect.any(String), deduplicated: false, queue: expect.any(String) });
+    expect(JSON.parse(again.stdout.join('\n'))).toEqual({ id: first.id, deduplicated: true, queue: first.queue });
     expect(await figures(c, 'send-email')).toMatchObject({ ready: 1 });
   });
 

@@ -10,6 +10,7 @@ import {
   queueEmptyCommand,
 } from '@sluice/cli';
 import type { Sluice } from '@sluice/core';
+import { ackDeliveries, reportProgress } from '@sluice/core/internal';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deliveredTo, groupCreated } from '../queue-fixtures.js';
 import { producer } from '../worker/harness.js';
@@ -103,12 +104,36 @@ describe('sluice job', () => {
     const bad = await run((io) => jobListCommand({ ...c, queue: 'emails', state: 'done' }, io));
     expect([bad.code, bad.stderr[0]]).toEqual([
       2,
-      'sluice: --state expects one of ready, running, delayed, dead; got "done"',
+      'sluice: --state expects one of ready, running, delayed, dead, completed; got "done"',
     ]);
     const badCursor = await run((io) => jobListCommand({ ...c, queue: 'emails', cursor: 'x' }, io));
     expect([badCursor.code, badCursor.stderr[0]]).toEqual([2, expect.stringMatching(/--cursor expects/)]);
     const dead = await run((io) => jobListCommand({ ...c, queue: 'emails', state: 'dead' }, io));
     expect([dead.code, dead.stderr]).toEqual([0, ['no dead jobs in queue emails']]);
+  });
+
+  it("show prints a running job's progress and a kept job's result; ls --state completed lists kept jobs", async () => {
+    const k = sluice.keys('emails');
+    const a = await sluice.enqueue('send-email', {}, { queue: 'emails' });
+    await groupCreated(sluice.connection, k);
+    const [e] = await deliveredTo(sluice.connection, k, 'w:1:a', 5);
+    const d = { entryId: e?.id as string, deliveries: 1 };
+    expect(await reportProgress(sluice.connection, k, 'w:1:a', d, a.id, '{"step":"upload\\u001b[2J"}')).toEqual({
+      ok: true,
+    });
+    const shown = (await run((io) => jobShowCommand(one(a.id), io))).stdout;
+    // JSON shows the control character as \u001b: nothing raw reaches the terminal
+    expect(shown.find((l) => l.startsWith('progress'))).toMatch(/^progress\s+\{"step":"upload\\u001b\[2J"\}$/);
+    const keep = { count: 10, age: 60_000, result: 'r{"sent":true}' };
+    expect(await ackDeliveries(sluice.connection, k, 'w:1:a', [{ ...d, keep }])).toEqual([{ ok: true }]);
+    expect(await sluice.connection.send(['EXISTS', k.progress])).toBe(0);
+    const done = (await run((io) => jobShowCommand(one(a.id), io))).stdout;
+    expect(done.find((l) => l.startsWith('state'))).toMatch(/^state\s+completed$/);
+    expect(done.find((l) => l.startsWith('result'))).toMatch(/^result\s+\{"sent":true\}$/);
+    const ls = await run((io) => jobListCommand({ ...c, queue: 'emails', state: 'completed' }, io));
+    expect(ls.stdout[1]).toMatch(
+      new RegExp(`^${a.id}\\s+send-email\\s+1\\s+\\S+\\s+finished \\S+ ago: \\{"sent":true\\}`),
+    );
   });
 
   it('cancel: a ready job never runs; a delayed one too; a running one gets a cancel request', async () => {
@@ -124,7 +149,7 @@ describe('sluice job', () => {
     await groupCreated(sluice.connection, sluice.keys('emails'));
     await deliveredTo(sluice.connection, sluice.keys('emails'), 'w:1:a', 5);
     expect((await run((io) => jobCancelCommand(one(r.id), io))).stdout).toEqual([
-      `recorded a cancel request for running job ${r.id} in queue emails (held by w:1:a); workers of this version do not act on it yet: the run ends as usual`,
+      `asked worker w:1:a to stop running job ${r.id} in queue emails: its ctx.signal is aborted and the job is recorded as cancelled (not retried); sluice job show tells when it is`,
     ]);
     const del = await run((io) => jobDeleteCommand(one(r.id), io));
     expect([del.code, del.stderr[0]]).toEqual([

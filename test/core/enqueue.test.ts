@@ -66,7 +66,7 @@ describe('enqueue', () => {
   it('returns the first id for a repeated idempotency key', async () => {
     const a = await sluice.enqueue(sendEmail, { to: 'a@b.co' }, { key: 'order-1' });
     const b = await sluice.enqueue(sendEmail, { to: 'a@b.co' }, { key: 'order-1' });
-    expect(b).toEqual({ id: a.id, deduplicated: true });
+    expect(b).toEqual({ id: a.id, deduplicated: true, queue: a.queue });
     expect(await xlen(sluice.keys('emails').stream)).toBe(1);
   });
 

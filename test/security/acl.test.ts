@@ -78,6 +78,7 @@ describe('the documented ACL user', () => {
     const jobs = [
       defineJob({
         name: 'ok',
+        keep: { completed: { count: 10 } },
         handler: async (_p: object, ctx) => {
           await ctx.enqueue(chained, {});
           done.push('ok');
@@ -98,6 +99,12 @@ describe('the documented ACL user', () => {
           done.push('slow');
         },
       }),
+      // Cancelled while running: one through pub/sub (cancelJob), one found by a lease renewal (no message).
+      defineJob({
+        name: 'cancelme',
+        handler: (_p: object, ctx) =>
+          new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true })),
+      }),
       defineJob({ name: 'tick', schedule: { cron: '* * * * * *' }, handler: () => void done.push('tick') }),
       // flow control: slots taken, queued, handed over and released; rate-limit starts delayed
       defineJob({
@@ -115,11 +122,19 @@ describe('the documented ACL user', () => {
       await createWorker({ url, jobs, lease: 300, blockMs: 200, shutdownGrace: 1000, logger: quiet }),
     );
     const dead = record('job:dead', w);
-    await s.enqueue('ok', {}, { key: 'once' });
+    await expect(s.waitFor(await s.enqueue('ok', {}, { key: 'once' }))).resolves.toBeNull();
     await s.enqueue('ok', {}, { key: 'once' });
     await s.enqueue('ok', {}, { delay: 50 });
     await s.enqueueMany('flaky', [{}]);
     await s.enqueue('slow', {});
+    const started = record('job:started', w);
+    const cancelled = record('job:cancelled', w);
+    const heard = await s.enqueue('cancelme', {});
+    const unheard = await s.enqueue('cancelme', {});
+    await waitFor(() => started.filter((e) => e.name === 'cancelme').length === 2, 'both cancelme jobs to start');
+    expect(await s.cancelJob('cancelme', heard.id)).toMatchObject({ done: 'cancel-requested' });
+    await admin.connection.send(['HSET', s.keys('cancelme').cancels, unheard.id, '1']);
+    await waitFor(() => cancelled.length === 2, 'both running jobs to be cancelled');
     await s.enqueueMany('limited', [{}, {}, {}]);
     await s.enqueue('ok', {}, { throttle: { key: 't', period: 5000 } });
     await s.enqueue('ok', {}, { throttle: { key: 't', period: 5000 } });

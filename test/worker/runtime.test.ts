@@ -121,9 +121,9 @@ describe('worker runtime', () => {
     const list = String(await s.connection.send(['CLIENT', 'LIST']));
     const mine = list
       .split('\n')
-      .filter((l) => l.includes(` name=sluice:${w.consumer}`))
+      .filter((l) => l.includes(` name=sluice:${w.consumer}`) || l.includes(` name=sluice-cancels:${w.consumer}`))
       .map((l) => /id=(\d+)/.exec(l)?.[1] as string);
-    expect(mine.length).toBe(2); // main + blocking
+    expect(mine.length).toBe(3); // main + blocking + the cancel subscriber
     for (const id of mine) await s.connection.send(['CLIENT', 'KILL', 'ID', id]);
     await s.enqueue(job, {});
     await s.enqueue(job, {}, { delay: 100 });

@@ -20,7 +20,7 @@ const ONE: [string, string, (o: JobIdOptions, io: Output) => Promise<void>][] = 
   ['show', 'show one job by the id enqueue printed: state, attempt, lease, payload (exit 1 when none)', jobShowCommand],
   [
     'cancel',
-    'cancel a ready or delayed job (it never runs); a running one gets a cancel request (not yet acted on)',
+    'cancel a ready or delayed job (it never runs); a running one is aborted by its worker (ctx.signal) and recorded as cancelled',
     jobCancelCommand,
   ],
   ['delete', 'delete a ready, delayed or dead job (a running one: cancel it)', jobDeleteCommand],
@@ -47,7 +47,7 @@ export function registerJob(program: Command, io: Output): void {
     .command('ls')
     .description('list a page of jobs in one state, oldest first; prints the --cursor of the next page')
     .argument('<queue>', 'queue name')
-    .option('--state <state>', 'ready, running, delayed or dead (default ready)')
+    .option('--state <state>', 'ready, running, delayed, dead or completed (kept results) (default ready)')
     .option('--name <name>', 'only jobs of this name')
     .option('--search <text>', 'only jobs whose id, name or payload contains this (reads 1000 jobs per call)')
     .option('--limit <n>', 'most jobs per page, 1-1000 (default 50)')
@@ -59,6 +59,7 @@ export function registerJob(program: Command, io: Output): void {
       examples(
         'sluice job ls emails',
         'sluice job ls emails --state running',
+        'sluice job ls emails --state completed --newest',
         'sluice job ls emails --state dead --newest --limit 20',
         'sluice job ls emails --search ada@example.com --cursor 1732400000000-0',
       ),

@@ -41,6 +41,8 @@ export interface EnqueueResult {
   id: string;
   /** True when an idempotency key matched an earlier job: `id` is that job's, and nothing was written. */
   deduplicated: boolean;
+  /** The queue it went to (set by enqueue and enqueueMany): with `id`, the handle `waitFor` takes. */
+  queue?: string;
   /**
    * Set when flow control wrote no new job (docs/flow-control.md): `debounced` (this payload replaced the pending
    * run's, `id` is that run's) or `throttled` (a run of the key was already enqueued within the period; `id` is
@@ -86,7 +88,7 @@ export interface JobContext {
   readonly queue: string;
   /** 1 on the first run, 2 on the first retry, ... */
   readonly attempt: number;
-  /** Aborted on timeout, on shutdown past the grace period, or when the lease is lost. */
+  /** Aborted on timeout, on shutdown past the grace period, when the lease is lost, or when an operator cancels the job. */
   readonly signal: AbortSignal;
   /** Logger bound to queue, job name, job id and attempt. */
   readonly log: JobLogger;
@@ -94,6 +96,28 @@ export interface JobContext {
   readonly enqueue: ChainEnqueue;
   /** W3C traceparent given at enqueue, if any. */
   readonly trace: string | undefined;
+  /**
+   * Report progress: a number from 0 to 100, or a small JSON object (at most 4096 bytes). Stored with the running
+   * job (one Redis command per call: call it as often as you like to pay), shown by getJob and `sluice job show`,
+   * emitted as `job:progress`, removed when the job finishes. Throws SluiceArgumentError for a bad value.
+   */
+  progress(value: number | Record<string, unknown>): Promise<void>;
+}
+
+/** How many finished jobs of one outcome a queue keeps, and for how long. */
+export interface KeepLimit {
+  /** Most jobs of this outcome kept per queue (default 1000); the oldest go first. */
+  count?: number;
+  /** Ms a kept job lasts after it finished (default 86 400 000, 24 h). */
+  age?: number;
+}
+
+/** Retention of finished jobs (default: nothing kept, 0 bytes per finished job). */
+export interface KeepOptions {
+  /** Keep succeeded jobs with the handler's return value (default: not kept). */
+  completed?: KeepLimit;
+  /** Keep dead-lettered jobs with their final error (default: not kept; the dead-letter stream has them anyway). */
+  failed?: KeepLimit;
 }
 
 /** A cron schedule: the worker enqueues the job once per tick, however many workers run. */
@@ -139,6 +163,8 @@ export interface JobSpec<Name extends string, Input, Output, Result> {
   throttle?: ThrottleOptions<Input>;
   /** Cron schedule (default none). */
   schedule?: JobSchedule<Input>;
+  /** Keep finished jobs of this job for getJob and `waitFor` (default: the worker's `keep`, else none). */
+  keep?: KeepOptions;
   /** The code that runs the job. */
   handler: (payload: Output, ctx: JobContext) => Result | Promise<Result>;
 }
@@ -162,6 +188,7 @@ export interface JobDefinition<Name extends string = string, Input = unknown, Ou
   /** Throttle at enqueue (undefined: none). */
   readonly throttle: EnqueueLimit | undefined;
   readonly schedule: JobSchedule<Input> | undefined;
+  readonly keep: KeepOptions | undefined;
   readonly handler: (payload: Output, ctx: JobContext) => Result | Promise<Result>;
   /** Phantom: the payload type `enqueue` accepts. Never set at run time. */
   readonly __input?: Input;
@@ -208,6 +235,7 @@ export function defineJob<const Name extends string, Input, Output, Result>(
   const debounce = resolveEnqueueLimit(`job "${name}"`, 'debounce', spec.debounce);
   const throttle = resolveEnqueueLimit(`job "${name}"`, 'throttle', spec.throttle);
   if (spec.retry?.backoff !== undefined) assertBackoff(spec.retry.backoff, `job "${name}": retry.backoff`);
+  assertKeep(spec.keep, `job "${name}": keep`);
   if (spec.schedule !== undefined && typeof spec.schedule?.cron !== 'string') {
     throw new SluiceArgumentError(`job "${name}": schedule.cron must be a cron expression string`);
   }
@@ -224,8 +252,43 @@ export function defineJob<const Name extends string, Input, Output, Result>(
     debounce,
     throttle,
     schedule: spec.schedule,
+    keep: spec.keep,
     handler: spec.handler,
   });
+}
+
+/** Checks retention options (`what` names them in the error): each limit's count and age positive integers. */
+export function assertKeep(keep: unknown, what: string): asserts keep is KeepOptions | undefined {
+  if (keep === undefined) return;
+  if (keep === null || typeof keep !== 'object') {
+    throw new SluiceArgumentError(`${what} must be an object like { completed: { count: 100, age: 3600000 } }`);
+  }
+  for (const [outcome, limit] of Object.entries(keep)) {
+    if (outcome !== 'completed' && outcome !== 'failed') {
+      throw new SluiceArgumentError(`${what}: unknown outcome "${outcome}"; expected completed or failed`);
+    }
+    if (limit === undefined) continue;
+    if (limit === null || typeof limit !== 'object') {
+      throw new SluiceArgumentError(
+        `${what}.${outcome} must be an object { count?, age? }; got ${JSON.stringify(limit)}`,
+      );
+    }
+    for (const f of ['count', 'age'] as const) {
+      const v = (limit as KeepLimit)[f];
+      if (v !== undefined && !(Number.isInteger(v) && v > 0)) {
+        throw new SluiceArgumentError(`${what}.${outcome}.${f} must be a positive integer; got ${JSON.stringify(v)}`);
+      }
+    }
+  }
+}
+
+/** The resolved limits of one outcome of `keep` (count and age defaulted from DEFAULTS), or undefined: not kept. */
+export function keepLimits(
+  keep: KeepOptions | undefined,
+  outcome: 'completed' | 'failed',
+): { count: number; age: number } | undefined {
+  const l = keep?.[outcome];
+  return l ? { count: l.count ?? DEFAULTS.keepCount, age: l.age ?? DEFAULTS.keepAge } : undefined;
 }
 
 /** True when `value` is a job definition made by {@link defineJob}. */

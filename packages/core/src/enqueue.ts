@@ -184,7 +184,7 @@ async function enqueueOne(
     const id = String(await ctx.exec.send(['XADD', keys.stream, '*', ...envelopeFields(env, false)], keys.stream));
     await awaitReplicas(ctx, keys.stream, keys.queue);
     ctx.onEnqueued?.(keys.queue, env.name, 1);
-    return { id, deduplicated: false };
+    return { id, deduplicated: false, queue: keys.queue };
   }
   const ttl = opts?.keyTtl ?? DEFAULTS.keyTtl;
   if (!(Number.isInteger(ttl) && ttl > 0))
@@ -198,7 +198,7 @@ async function enqueueOne(
   );
   await awaitReplicas(ctx, keys.stream, keys.queue);
   if (!r.deduplicated) ctx.onEnqueued?.(keys.queue, env.name, 1);
-  return r;
+  return { ...r, queue: keys.queue };
 }
 
 /**
@@ -291,7 +291,8 @@ async function writeMany(
     ctx.onEnqueued?.(keys.queue, name, batch.length);
     // an immediate job's id is its entry id (the XADD reply); a delayed one keeps the id it was given
     for (let j = 0; j < batch.length; j++) {
-      out[i + j] = { id: when.mode === 'now' ? String(ids[j]) : (batch[j] as JobEnvelope).id, deduplicated: false };
+      const id = when.mode === 'now' ? String(ids[j]) : (batch[j] as JobEnvelope).id;
+      out[i + j] = { id, deduplicated: false, queue: keys.queue };
     }
   }
   return out;

@@ -59,3 +59,24 @@ export function leaseLostMessage(code: LeaseLost): string {
 export function isLeaseLost(code: number): code is LeaseLost {
   return code === LeaseLost.NotPending || code === LeaseLost.WrongOwner || code === LeaseLost.WrongDelivery;
 }
+
+/** Why `waitFor` rejected. */
+export type WaitForReason = 'failed' | 'cancelled' | 'timeout' | 'not-kept' | 'result-not-kept';
+
+/**
+ * `waitFor` did not get a result: the job was dead-lettered (`failed`, with its final `jobError`), cancelled, did
+ * not finish in time (`timeout`), finished without being kept (`not-kept`: set `keep.completed`; or the id is
+ * unknown), or completed with a result too large or not JSON to store (`result-not-kept`).
+ */
+export class WaitForError extends Error {
+  override name = 'WaitForError';
+  constructor(
+    /** Why. */
+    readonly reason: WaitForReason,
+    message: string,
+    /** The job's final error message (reason `failed`), else undefined. */
+    readonly jobError?: string | undefined,
+  ) {
+    super(message);
+  }
+}

@@ -12,6 +12,7 @@ describe('public API', () => {
       'UnexpectedReplyError',
       'UnrecoverableError',
       'UnsupportedServerError',
+      'WaitForError',
       'createSluice',
       'createStreams',
       'defineJob',

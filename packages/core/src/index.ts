@@ -36,6 +36,8 @@ export {
   type JobLogger,
   type JobSchedule,
   type JobSpec,
+  type KeepLimit,
+  type KeepOptions,
   type RetryOptions,
 } from './define-job.js';
 export { EnqueueManyError } from './enqueue-recover.js';
@@ -44,6 +46,8 @@ export {
   SluiceArgumentError,
   UnrecoverableError,
   type ValidationIssue,
+  WaitForError,
+  type WaitForReason,
 } from './errors.js';
 export type {
   ConcurrencyLimits,
@@ -58,6 +62,7 @@ export type { FlowCounts, QueueStats } from './inspect.js';
 export type { DeleteQueueOptions, LiveConsumer } from './job-control.js';
 export type { JobInfo, JobState } from './job-view.js';
 export type { JobPage, ListJobsOptions } from './jobs.js';
+export type { JobHandle, WaitForOptions } from './kept.js';
 export type { QueueKeys } from './keys.js';
 export type { RedriveResult } from './queue-admin.js';
 export type { ScheduleInfo } from './schedules.js';

@@ -41,7 +41,7 @@ export {
   decodeDeadEntry,
   lostEntryFields,
 } from './dead-entry.js';
-export { type ChainEnqueue, isJobDefinition, type LogFn } from './define-job.js';
+export { assertKeep, type ChainEnqueue, isJobDefinition, keepLimits, type LogFn } from './define-job.js';
 export { formatDuration, parseDuration } from './duration.js';
 export { type EnqueueContext, enqueue, enqueueMany, type JobRef, type ReplicaAcks } from './enqueue.js';
 export { isLeaseLost, LeaseLost, leaseLostMessage } from './errors.js';
@@ -95,24 +95,32 @@ export { listSchedules, nextRun, runSchedule, type ScheduleInfo } from './schedu
 export {
   ackDeliveries,
   ackRelease,
+  cancelRequested,
+  cancelRun,
   type Delivery,
   deadLetter,
   type EnqueueMode,
   emptyQueueChunk,
+  encodeProgress,
+  encodeResult,
   enqueueCronTick,
   type Fenced,
   type FlowStart,
   finishMarker,
   flowStart,
   isWakeMarker,
+  type KeepCompleted,
+  type ProgressValue,
   type PromoteResult,
   promoteDue,
   promoteOne,
   type RedriveOutcome,
+  type Renewed,
   reapConsumer,
   redriveDead,
   removeJob,
   renewLeases,
+  reportProgress,
   retryLater,
   runEnqueue,
   SCRIPTS,

@@ -5,7 +5,7 @@
 import type { StreamFields } from './commands/types.js';
 import type { DeadJob } from './dead-entry.js';
 
-/** Where a job is. `completed` is reserved for kept results (not stored yet). */
+/** Where a job is; `completed` only for jobs kept by retention (`keep.completed`). */
 export type JobState = 'ready' | 'running' | 'delayed' | 'dead' | 'cancelled' | 'completed';
 
 /** A job as the inspection API shows it. */
@@ -34,6 +34,16 @@ export interface JobInfo {
   running?: { consumer: string; idleMs: number; deliveries: number; cancelRequestedAt?: number | undefined };
   /** Dead: the dead-letter entry (reason, error of the last attempt, stack, attempts). */
   dead?: DeadJob | undefined;
+  /** Completed or kept failed: epoch ms it finished. */
+  finishedAt?: number | undefined;
+  /** Completed (kept): the handler's return value. */
+  result?: unknown;
+  /** Completed (kept): why its result was not stored (too large, not JSON). */
+  resultError?: string | undefined;
+  /** Kept failed job whose dead-letter entry is gone: its final error. */
+  error?: string | undefined;
+  /** Running: the progress its handler last reported (`ctx.progress`: a number 0-100 or a JSON object). */
+  progress?: unknown;
   /** Cancelled: epoch ms it was cancelled and the state it was cancelled from. */
   cancelled?: { at: number; from: string } | undefined;
 }

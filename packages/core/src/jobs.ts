@@ -13,6 +13,7 @@ import type { RedisExecutor } from './connection.js';
 import { decodeDeadEntry } from './dead-entry.js';
 import { SluiceArgumentError } from './errors.js';
 import { type JobInfo, jobFromDead, jobFromFields, jobMatches, memberFields } from './job-view.js';
+import { completedCandidates, keptJob, parseJsonText } from './kept.js';
 import { GROUP, type QueueKeys, queueKeys } from './keys.js';
 import { DEFAULTS } from './options.js';
 import { getDead } from './queue-admin.js';
@@ -37,10 +38,11 @@ async function findMember(exec: RedisExecutor, k: QueueKeys, due: string, id: st
 
 /** A job in the stream: ready, or running with its consumer and lease age. */
 async function inStream(exec: RedisExecutor, k: QueueKeys, id: string, entryId: string): Promise<JobInfo | null> {
-  const [entries, pend, cancel] = await Promise.all([
+  const [entries, pend, cancel, progress] = await Promise.all([
     xrange(exec, k.stream, { start: entryId, end: entryId }),
     xpendingRange(exec, k.stream, GROUP, { start: entryId, end: entryId, count: 1 }).catch(() => []),
     exec.send(['HGET', k.cancels, id], k.cancels),
+    exec.send(['HGET', k.progress, id], k.progress),
   ]);
   const e = entries[0];
   if (!e || isWakeMarker(e.fields)) return null;
@@ -51,6 +53,7 @@ async function inStream(exec: RedisExecutor, k: QueueKeys, id: string, entryId: 
     ...jobFromFields('running', e.fields, entryId),
     entryId,
     running: { consumer: p.consumer, idleMs: p.idleMs, deliveries: p.deliveries, cancelRequestedAt: at },
+    ...(progress === null || progress === undefined ? {} : { progress: parseJsonText(String(progress)) }),
   };
 }
 
@@ -63,6 +66,25 @@ async function inStream(exec: RedisExecutor, k: QueueKeys, id: string, entryId: 
 export async function getJob(exec: RedisExecutor, prefix: string, queue: string, id: string): Promise<JobInfo | null> {
   assertJobId(id);
   const k = queueKeys(prefix, queue);
+  // the reads are not one snapshot: a job that moved between reading the index and reading where it pointed is
+  // looked up again (a job moves at most a few times a second; three rounds always find it in practice)
+  for (let round = 0; round < 3; round++) {
+    const j = await lookOnce(exec, prefix, k, id);
+    if (j !== MOVED) return j;
+  }
+  return null;
+}
+
+/** Returned by lookOnce when the index pointed at a place the job had already left. */
+const MOVED = Symbol('moved');
+
+async function lookOnce(
+  exec: RedisExecutor,
+  prefix: string,
+  k: QueueKeys,
+  id: string,
+): Promise<JobInfo | null | typeof MOVED> {
+  const queue = k.queue;
   // a job added straight to the stream: its id is its entry id, and the entry has no `id` field
   if (isStreamId(id)) {
     const j = await inStream(exec, k, id, id);
@@ -74,24 +96,24 @@ export async function getJob(exec: RedisExecutor, prefix: string, queue: string,
   ])) as [string | null, string | null];
   const at = where === null || where === undefined ? '' : String(where);
   const ref = at.slice(1);
-  if (at.startsWith('s')) return inStream(exec, k, id, ref);
+  if (at.startsWith('s')) return (await inStream(exec, k, id, ref)) ?? MOVED;
   if (at.startsWith('d')) {
     const f = await findMember(exec, k, ref, id);
-    return f ? { ...jobFromFields('delayed', f), dueAt: Number(ref) } : null;
+    return f ? { ...jobFromFields('delayed', f), dueAt: Number(ref) } : MOVED;
   }
   if (at.startsWith('x')) {
     const d = await getDead(exec, prefix, queue, ref);
-    return d ? jobFromDead(d) : null;
+    return d ? jobFromDead(d) : MOVED;
   }
   const f = cancelled === null || cancelled === undefined ? null : memberFields(String(cancelled));
-  if (!f) return null;
+  if (!f) return keptJob(exec, k, id);
   return { ...jobFromFields('cancelled', f), cancelled: { at: Number(f.cancelledAt), from: f.cancelledFrom ?? '' } };
 }
 
 /** Which jobs listJobs returns. */
 export interface ListJobsOptions {
-  /** The state to list. */
-  state: 'ready' | 'running' | 'delayed' | 'dead';
+  /** The state to list (`completed`: jobs kept by retention, by finish time). */
+  state: 'ready' | 'running' | 'delayed' | 'dead' | 'completed';
   /** Only jobs of this name (default: any). */
   name?: string | undefined;
   /** Only jobs whose id, name or payload text contains this (default: any). */
@@ -161,6 +183,7 @@ async function candidates(
   chunk: number,
 ): Promise<{ jobs: (JobInfo | null)[]; cursors: string[] }> {
   const newest = o.order === 'newest';
+  if (o.state === 'completed') return completedCandidates(exec, k, o, chunk);
   if (o.state === 'delayed') {
     const from = Number(o.cursor ?? '0');
     const args = [
@@ -207,7 +230,7 @@ async function candidates(
   return { jobs: live.map((e) => (e ? (byId.get(e.id) ?? null) : null)), cursors };
 }
 
-const STATES = ['ready', 'running', 'delayed', 'dead'] as const;
+const STATES = ['ready', 'running', 'delayed', 'dead', 'completed'] as const;
 
 /**
  * A page of `queue`'s jobs in one state. Each call reads at most `limit` entries, or with `name`/`search`
@@ -231,7 +254,8 @@ export async function listJobs(
     throw new SluiceArgumentError(`order must be oldest or newest; got ${JSON.stringify(opts.order)}`);
   }
   if (opts.cursor !== undefined) {
-    const ok = opts.state === 'delayed' ? /^\d{1,15}$/.test(opts.cursor) : isStreamId(opts.cursor);
+    const ranked = opts.state === 'delayed' || opts.state === 'completed';
+    const ok = ranked ? /^\d{1,15}$/.test(opts.cursor) : isStreamId(opts.cursor);
     if (!ok)
       throw new SluiceArgumentError(`cursor must be the cursor of a previous page; got ${JSON.stringify(opts.cursor)}`);
   }

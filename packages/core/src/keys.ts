@@ -36,6 +36,19 @@ export interface QueueKeys {
   readonly cancels: string;
   /** Record of a cancelled job (JSON, expires after DEFAULTS.cancelledTtl). */
   cancelled(id: string): string;
+  /** Hash job id -> JSON: the progress a running job reported (`ctx.progress`); removed when the job finishes. */
+  readonly progress: string;
+  /**
+   * Hash `c<job id>` / `f<job id>` -> JSON record of a finished job kept by retention (`keep`): completed with its
+   * result, or failed with its final error. Expires `age` after the last write.
+   */
+  readonly kept: string;
+  /** Sorted set of the kept jobs of one outcome (member: job id, score: finish time), trimmed by count and age. */
+  keptBy(outcome: 'completed' | 'failed'): string;
+  /** Sharded pub/sub channel (a name, not a key; same hash tag): job ids whose run was asked to cancel. */
+  readonly cancelChannel: string;
+  /** Sharded pub/sub channel: job ids that finished with a kept record or were cancelled (for `waitFor`). */
+  readonly doneChannel: string;
   /** Idempotency key for enqueue. */
   dedup(key: string): string;
   /** Last cron tick enqueued for a job. */
@@ -103,6 +116,11 @@ export function queueKeys(prefix: string, queue: string): QueueKeys {
     cancels: `${base}:cancels`,
     history: `${base}:history`,
     cancelled: (id) => `${base}:cancelled:${id}`,
+    progress: `${base}:progress`,
+    kept: `${base}:kept`,
+    keptBy: (outcome) => `${base}:kept:${outcome}`,
+    cancelChannel: `${base}:ch:cancel`,
+    doneChannel: `${base}:ch:done`,
     dedup: (key) => `${base}:dedup:${key}`,
     cron: (job) => `${base}:cron:${job}`,
     flow: `${base}:flow`,

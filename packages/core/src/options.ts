@@ -15,6 +15,12 @@ export const DEFAULTS = {
   keyTtl: 86_400_000,
   /** How long the record of a cancelled job is kept, in ms (24 h). */
   cancelledTtl: 86_400_000,
+  /** Finished jobs kept per queue and outcome when a `keep` limit gives no `count`. */
+  keepCount: 1000,
+  /** How long a kept finished job lasts when a `keep` limit gives no `age`, in ms (24 h). */
+  keepAge: 86_400_000,
+  /** Largest progress object a handler may report (`ctx.progress`), in bytes of JSON. */
+  maxProgressBytes: 4096,
   /** Entries a listJobs search reads per call. */
   searchChunk: 1000,
   /** Entries per promote-due call. */

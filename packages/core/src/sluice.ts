@@ -19,6 +19,7 @@ import {
 } from './job-control.js';
 import type { JobInfo } from './job-view.js';
 import { getJob, type JobPage, type ListJobsOptions, listJobs } from './jobs.js';
+import { type JobHandle, Waiters, type WaitForOptions, waitForJob } from './kept.js';
 import { assertQueueName, type QueueKeys, queueKeys } from './keys.js';
 import { DEFAULTS } from './options.js';
 import {
@@ -126,6 +127,13 @@ export interface Sluice {
   runSchedule(queue: string, name: string): Promise<EnqueueResult | null>;
   /** Key names of a queue. */
   keys(queue: string): QueueKeys;
+  /**
+   * Resolve with the return value of job `handle` (what enqueue returned) once it completes, or reject with a
+   * WaitForError: `failed` (dead-lettered, with its final error), `cancelled`, `timeout` (after `timeoutMs`, default
+   * 30 000), `not-kept` (it finished without retention: the job or worker needs `keep.completed`). No polling: one
+   * subscriber connection per Sluice, made on first use (docs/decisions.md "Results").
+   */
+  waitFor(handle: JobHandle, options?: WaitForOptions): Promise<unknown>;
   /** Close the connection (only if Sluice created it). */
   close(): Promise<void>;
 }
@@ -148,6 +156,7 @@ export async function createSluice(options: SluiceOptions = {}): Promise<Sluice>
     onEnqueued: options.onEnqueued,
     telemetry: await loadTelemetry(options.tracing),
   };
+  const waiters = new Waiters(connection);
   const list = (q?: string | readonly string[]) => (q === undefined ? undefined : typeof q === 'string' ? [q] : q);
   return {
     prefix,
@@ -184,6 +193,17 @@ export async function createSluice(options: SluiceOptions = {}): Promise<Sluice>
     listSchedules: (q) => listSchedules(connection, prefix, q),
     runSchedule: (q, name) => runSchedule(ctx, q, name),
     keys: (q) => queueKeys(prefix, q),
-    close: () => connection.close(),
+    waitFor: (handle, o) =>
+      waitForJob(
+        waiters,
+        (q, id) => getJob(connection, prefix, q, id),
+        (q) => queueKeys(prefix, q),
+        handle,
+        o,
+      ),
+    close: async () => {
+      await waiters.close();
+      await connection.close();
+    },
   };
 }

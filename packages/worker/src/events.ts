@@ -73,6 +73,10 @@ export interface WorkerEventMap {
   'job:retrying': JobEventBase & Timed & { error: Error; delayMs: number; nextAttempt: number };
   /** The job went to the dead-letter stream. */
   'job:dead': JobEventBase & Timed & { reason: DeadReason; error: string };
+  /** An operator cancelled the running job (`ctx.signal` was aborted); it was recorded as cancelled, not retried. */
+  'job:cancelled': JobEventBase & Timed;
+  /** The handler reported progress (`ctx.progress`); `progress` is the value stored. */
+  'job:progress': JobEventBase & { progress: number | Record<string, unknown> };
   /** This worker no longer owns the job (another worker reclaimed it); `during` says when that was found. */
   'job:lease-lost': JobEventBase & { during: 'renew' | 'finish' };
   /**

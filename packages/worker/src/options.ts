@@ -4,12 +4,13 @@ import type { TracingOptions } from '@sluice/core';
 import {
   type AnyJob,
   type Clock,
+  type KeepOptions,
   type RedisClientLike,
   type RedisClusterLike,
   SluiceArgumentError,
   type TlsOptions,
 } from '@sluice/core';
-import { DEFAULTS, systemClock } from '@sluice/core/internal';
+import { assertKeep, DEFAULTS, systemClock } from '@sluice/core/internal';
 import type { Logger } from 'pino';
 import type { LoggerSettings } from './logger.js';
 import type { MetricsOptions } from './metrics/options.js';
@@ -60,6 +61,11 @@ export interface WorkerOptions {
    * registered before start(); `false` turns them off (default on, costing nothing without an SDK).
    */
   tracing?: TracingOptions | false;
+  /**
+   * Keep finished jobs of the jobs without their own `keep` (defineJob): `{ completed: { count, age }, failed: {
+   * count, age } }` (default: none kept; docs/decisions.md "Results").
+   */
+  keep?: KeepOptions;
 }
 
 /** Every default of a worker. */
@@ -87,6 +93,7 @@ export interface ResolvedOptions {
   blockMs: number;
   clock: Clock;
   tracing: TracingOptions | false | undefined;
+  keep: KeepOptions | undefined;
 }
 
 /** Jobs by name; `get` falls back to `fallbackJob` for names not given (`has`/iteration see only given jobs). */
@@ -104,6 +111,11 @@ function positive(value: number, name: string, min = 1): number {
     throw new SluiceArgumentError(`createWorker: ${name} must be an integer >= ${min}; got ${JSON.stringify(value)}`);
   }
   return value;
+}
+
+function checkedKeep(keep: KeepOptions | undefined): KeepOptions | undefined {
+  assertKeep(keep, 'createWorker: keep');
+  return keep;
 }
 
 /** Apply defaults and check every option; throws naming the bad option (or the duplicate job). */
@@ -132,5 +144,6 @@ export function resolveOptions(o: WorkerOptions): ResolvedOptions {
     blockMs: positive(o.blockMs ?? d.blockMs, 'blockMs', 10),
     clock: o.clock ?? d.clock,
     tracing: o.tracing,
+    keep: checkedKeep(o.keep),
   };
 }

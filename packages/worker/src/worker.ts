@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { checkDurability } from './durability.js';
 import { type WorkerEventName, WorkerEvents, type WorkerListener } from './events.js';
 import { resolveLogger } from './logger.js';
+import { CancelWatch } from './loops/cancel-watch.js';
 import { Consumer } from './loops/consumer.js';
 import { planSchedules, Scheduler } from './loops/cron-scheduler.js';
 import { LeaseKeeper } from './loops/lease-keeper.js';
@@ -80,10 +81,13 @@ export async function createWorker(options: WorkerOptions, role: WorkerRole = {}
     });
     const { conn } = rt;
     const consumers: Consumer[] = [];
+    let cancels: CancelWatch | undefined;
     try {
       const promoters = new Map<string, Promoter>();
       const pool = new JobPool(rt, { wake: (q, ms) => promoters.get(q)?.wake(ms) });
       const reclaimers: Reclaimer[] = [];
+      const watch = new CancelWatch(rt, pool);
+      cancels = watch;
       for (const queue of opts.queues) {
         const keys = queueKeys(opts.prefix, queue);
         const promoter = new Promoter(rt, keys);
@@ -108,6 +112,7 @@ export async function createWorker(options: WorkerOptions, role: WorkerRole = {}
           role.catalogue && servedJobs(opts, role.catalogue),
         ),
         checkDurability(conn, log),
+        watch.start(),
         ...consumers.map(async (c, i) => {
           const keys = queueKeys(opts.prefix, opts.queues[i] as string);
           await Promise.all([ensureGroup(conn, keys), registerQueue(conn, opts.prefix, keys)]);
@@ -134,6 +139,7 @@ export async function createWorker(options: WorkerOptions, role: WorkerRole = {}
           pool,
           leaseKeeper,
           close: async () => {
+            await watch.stop();
             await withdraw(rt);
             await metrics?.close();
             await conn.close();
@@ -141,6 +147,7 @@ export async function createWorker(options: WorkerOptions, role: WorkerRole = {}
         });
     } catch (err) {
       stop.abort();
+      void cancels?.stop();
       void metrics?.close();
       for (const c of consumers) c.destroy();
       conn.destroy();

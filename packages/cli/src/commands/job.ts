@@ -36,7 +36,7 @@ export interface JobListOptions extends JobOptions {
   newest?: boolean | undefined;
 }
 
-const STATES = ['ready', 'running', 'delayed', 'dead'] as const;
+const STATES = ['ready', 'running', 'delayed', 'dead', 'completed'] as const;
 
 /** Check the queue and id arguments, connect, check the queue is known, run `fn`. */
 async function onJob<T>(opts: JobIdOptions, fn: (s: Sluice) => Promise<T>): Promise<T> {
@@ -58,6 +58,9 @@ const notFound = (o: JobIdOptions) =>
 const time = (ms: number | null | undefined): string | undefined =>
   ms === null || ms === undefined ? undefined : `${new Date(ms).toISOString()} (${ms})`;
 
+/** A value read from Redis on one line: a string as it is, anything else as JSON (escaped by the caller). */
+const shown = (v: unknown): string => (typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v)));
+
 /** The lines of `job show`: every field aligned, the payload pretty-printed. */
 export function jobDetail(j: JobInfo): string[] {
   const named: [string, string | number | undefined][] = [
@@ -74,9 +77,14 @@ export function jobDetail(j: JobInfo): string[] {
     ['leaseAge', j.running ? age(j.running.idleMs) : undefined],
     ['deliveries', j.running?.deliveries],
     ['cancelRequestedAt', time(j.running?.cancelRequestedAt)],
+    ['progress', j.progress === undefined ? undefined : shown(j.progress)],
     ['deadId', j.dead?.deadId],
     ['reason', j.dead?.reason],
     ['error', j.dead?.error || undefined],
+    ['finishedAt', time(j.finishedAt)],
+    ['result', j.result === undefined ? undefined : shown(j.result)],
+    ['resultError', j.resultError],
+    ['error', j.error],
     ['cancelledAt', time(j.cancelled?.at)],
     ['cancelledFrom', j.cancelled?.from],
   ];
@@ -108,7 +116,9 @@ export function jobTable(jobs: readonly JobInfo[], now: number = Date.now()): st
           ? `due in ${age(Math.max(0, j.dueAt - now))}`
           : j.dead
             ? `${j.dead.reason}: ${j.dead.error}`
-            : '',
+            : j.state === 'completed'
+              ? `finished ${j.finishedAt ? age(Math.max(0, now - j.finishedAt)) : '?'} ago: ${j.resultError ?? shown(j.result)}`
+              : '',
     ),
     escapeControl(truncate(j.data, 60)),
   ]);
@@ -180,7 +190,7 @@ export async function jobCancelCommand(opts: JobIdOptions, io: Output): Promise<
   else if (r.done === 'removed') io.out(`cancelled ${r.from} job ${opts.id} in queue ${opts.queue}`);
   else
     io.out(
-      `recorded a cancel request for running job ${opts.id} in queue ${opts.queue} (held by ${r.consumer}); workers of this version do not act on it yet: the run ends as usual`,
+      `asked worker ${r.consumer} to stop running job ${opts.id} in queue ${opts.queue}: its ctx.signal is aborted and the job is recorded as cancelled (not retried); sluice job show tells when it is`,
     );
 }
 

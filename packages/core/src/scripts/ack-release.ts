@@ -11,10 +11,11 @@ import { LuaScript } from './lua-script.js';
 
 /**
  * KEYS[1] -> sluice:{<queue>}:stream, KEYS[2] -> sluice:{<queue>}:index, KEYS[3] -> sluice:{<queue>}:cancels,
- * KEYS[4] -> sluice:{<queue>}:history (the job is counted there), KEYS[5] -> sluice:{<queue>}:delayed, then
- * (slots, waiting) key pairs: sluice:{<queue>}:fc:<len>:<job>:slots,
+ * KEYS[4] -> sluice:{<queue>}:progress, KEYS[5] -> sluice:{<queue>}:history (the job is counted there),
+ * KEYS[6] -> sluice:{<queue>}:delayed, then (slots, waiting) key pairs: sluice:{<queue>}:fc:<len>:<job>:slots,
  * ...:waiting (or :kslots:<key>, :kwaiting:<key>)
- * ARGV[1] group, ARGV[2] consumer, ARGV[3] entry id, ARGV[4] deliveries, ARGV[5] job id ('' = the entry id)
+ * ARGV[1] group, ARGV[2] consumer, ARGV[3] entry id, ARGV[4] deliveries, ARGV[5] job id ('' = the entry id and no progress
+ * reported: nothing kept under it)
  * Returns 1 done, or a LeaseLost code (nothing changed).
  */
 export const ackReleaseScript = new LuaScript(
@@ -29,9 +30,10 @@ redis.call('XDEL', KEYS[1], ARGV[3])
 if ARGV[5] ~= '' then
   redis.call('HDEL', KEYS[2], ARGV[5])
   redis.call('HDEL', KEYS[3], ARGV[5])
+  redis.call('HDEL', KEYS[4], ARGV[5])
 end
-count_history(KEYS[4], 'c', 1)
-fc_release(KEYS[1], KEYS[2], 5, ARGV[3])
+count_history(KEYS[5], 'c', 1)
+fc_release(KEYS[1], KEYS[2], 6, ARGV[3])
 return 1
 `,
   ),
@@ -45,8 +47,8 @@ export async function ackRelease(
   d: Delivery,
   retried = false,
 ): Promise<Fenced> {
-  const job = d.jobId === undefined || d.jobId === d.entryId ? '' : d.jobId;
-  const ks = [keys.stream, keys.index, keys.cancels, keys.history, ...releaseKeys(keys, d)];
+  const job = d.jobId !== undefined && d.jobId !== d.entryId ? d.jobId : d.progressed ? d.entryId : '';
+  const ks = [keys.stream, keys.index, keys.cancels, keys.progress, keys.history, ...releaseKeys(keys, d)];
   const c = code(await ackReleaseScript.run(exec, ks, [GROUP, consumer, d.entryId, String(d.deliveries), job]));
   return landed(c, retried) ? { ok: true } : lost(c);
 }

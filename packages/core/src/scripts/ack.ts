@@ -5,6 +5,7 @@
  */
 import type { RedisExecutor } from '../connection.js';
 import type { QueueKeys } from '../keys.js';
+import { ackKeep, hasKept } from './ack-keep.js';
 import { ackRelease } from './ack-release.js';
 import { type Delivery, type Fenced, hasJobIds, runFencedBatch } from './fenced.js';
 import { luaWith } from './lua-helpers.js';
@@ -12,13 +13,14 @@ import { LuaScript } from './lua-script.js';
 
 /**
  * KEYS[1] -> sluice:{<queue>}:stream; with job ids also KEYS[2] -> sluice:{<queue>}:index, KEYS[3] ->
- * sluice:{<queue>}:cancels; last KEYS[#KEYS] -> sluice:{<queue>}:history (jobs done are counted there)
+ * sluice:{<queue>}:cancels, KEYS[4] -> sluice:{<queue>}:progress; last KEYS[#KEYS] -> sluice:{<queue>}:history
+ * (jobs done are counted there)
  * ARGV[1] group, ARGV[2] consumer, then pairs: entry id, deliveries the caller was handed; with job ids triples:
  * entry id, deliveries, job id ('' = the entry id is the job id)
  * Returns one code per delivery: 1 done, or a LeaseLost code (-1 not pending, -2 other owner, -3 delivered again).
  * Nothing is written elsewhere, so there is no new place to write first; XACK comes before XDEL so that an
  * entry is never deleted while still pending. A job with its own id (it left its first place) loses its index
- * entry and cancel request; a job whose id is its entry id has no index entry, and a cancel request for it
+ * entry, cancel request and progress (a job that reported progress goes with its job id too); a job whose id is its entry id has no index entry, and a cancel request for it
  * expires with the cancels hash (remove-job), so the common ack is main's: the stream and pairs.
  */
 export const ackScript = new LuaScript(
@@ -26,7 +28,7 @@ export const ackScript = new LuaScript(
   luaWith(
     ['fence_argv', 'call_chunked', 'count_history'],
     `
-local step = #KEYS == 4 and 3 or 2
+local step = #KEYS == 5 and 3 or 2
 local want, out = fence_argv(KEYS[1], ARGV[1], ARGV[2], 3, step)
 local ids, jobs = {}, {}
 for i, ok in ipairs(out) do
@@ -40,6 +42,7 @@ call_chunked({'XDEL', KEYS[1]}, ids)
 if #jobs > 0 then
   call_chunked({'HDEL', KEYS[2]}, jobs)
   call_chunked({'HDEL', KEYS[3]}, jobs)
+  call_chunked({'HDEL', KEYS[4]}, jobs)
 end
 count_history(KEYS[#KEYS], 'c', #ids)
 return out
@@ -51,7 +54,8 @@ return out
  * Finish deliveries (fenced XACK + XDEL). One result per delivery, in order. `retried` (default false): this call
  * repeats one whose reply was lost, so "not pending" counts as done. Job ids go along only when a delivery has
  * one other than its entry id (so the common ack is the stream and the pairs alone). A delivery that holds
- * concurrency slots (`hold`) is acked by ack-release instead, which gives its slots back in the same script.
+ * concurrency slots (`hold`) is acked by ack-release instead, which gives its slots back in the same script; a
+ * batch with a job kept by retention goes through ack-keep.
  */
 export async function ackDeliveries(
   exec: RedisExecutor,
@@ -61,8 +65,9 @@ export async function ackDeliveries(
   retried = false,
 ): Promise<Fenced[]> {
   if (ds.some((d) => d.hold !== undefined)) return ackHolding(exec, keys, consumer, ds, retried);
+  if (hasKept(ds)) return ackKeep(exec, keys, consumer, ds, retried);
   const ids = hasJobIds(ds);
-  const more = ids ? [keys.index, keys.cancels, keys.history] : [keys.history];
+  const more = ids ? [keys.index, keys.cancels, keys.progress, keys.history] : [keys.history];
   return runFencedBatch(ackScript, exec, keys, consumer, ds, retried, more, ids);
 }
 

@@ -25,6 +25,20 @@ export interface Delivery {
    * release, and those scripts do no flow work).
    */
   hold?: readonly string[] | undefined;
+  /** True once the run reported progress (default false): its ack then removes the progress entry. */
+  progressed?: boolean | undefined;
+  /** Set when retention keeps the job once it succeeded (default: not kept): its ack goes through ack-keep. */
+  keep?: KeepCompleted | undefined;
+}
+
+/** What retention keeps of a succeeded job: its limits and its encoded result (ack-keep's `encodeResult`). */
+export interface KeepCompleted {
+  /** Most kept per queue. */
+  count: number;
+  /** Ms a record lasts. */
+  age: number;
+  /** 'r' + the result's JSON, or 'e' + why it was not stored. */
+  result: string;
 }
 
 /** The KEYS tail that makes a finishing script release `d`'s slots: the delayed set, then its hold pairs. */
@@ -57,14 +71,20 @@ function tail(ds: readonly Delivery[], jobIds: boolean): string[] {
     const d = ds[i] as Delivery;
     out[step * i] = d.entryId;
     out[step * i + 1] = String(d.deliveries);
-    if (jobIds) out[step * i + 2] = d.jobId === undefined || d.jobId === d.entryId ? '' : d.jobId;
+    if (jobIds) out[step * i + 2] = jobIdArg(d);
   }
   return out;
 }
 
-/** True when a delivery of `ds` carries a job id other than its entry id (a job with an index entry). */
-export const hasJobIds = (ds: readonly Delivery[]): boolean =>
-  ds.some((d) => d.jobId !== undefined && d.jobId !== d.entryId);
+/**
+ * The job id a batched script gets for `d`: '' when nothing is kept under it (its id is its entry id and it reported
+ * no progress), else the id whose index entry, cancel request and progress its finish removes.
+ */
+const jobIdArg = (d: Delivery): string =>
+  d.jobId !== undefined && d.jobId !== d.entryId ? d.jobId : d.progressed ? d.entryId : '';
+
+/** True when a delivery of `ds` has something kept under its job id (an index entry, progress). */
+export const hasJobIds = (ds: readonly Delivery[]): boolean => ds.some((d) => jobIdArg(d) !== '');
 
 /**
  * Run a batched fenced script (ack, renew) over `ds` (KEYS: the stream, then `moreKeys`; ARGV: pairs, or with

@@ -5,7 +5,9 @@
  * Shared Lua lives in lua-helpers.ts, included by name.
  */
 import { ackScript } from './ack.js';
+import { ackKeepScript } from './ack-keep.js';
 import { ackReleaseScript } from './ack-release.js';
+import { cancelRunScript } from './cancel-run.js';
 import { cronTickScript } from './cron-tick.js';
 import { deadLetterScript } from './dead-letter.js';
 import { emptyQueueScript } from './empty-queue.js';
@@ -14,6 +16,7 @@ import { enqueueFlowScript } from './enqueue-flow.js';
 import { finishMarkerScript } from './finish-marker.js';
 import { flowStartScript } from './flow-start.js';
 import { promoteJobScript, removeJobScript } from './job-control.js';
+import { progressScript } from './progress.js';
 import { promoteDueScript } from './promote-due.js';
 import { reapConsumerScript } from './reap-consumer.js';
 import { redriveScript } from './redrive.js';
@@ -21,25 +24,30 @@ import { renewScript } from './renew.js';
 import { retryLaterScript } from './retry-later.js';
 
 export { ackDeliveries } from './ack.js';
+export { encodeResult } from './ack-keep.js';
 export { ackRelease } from './ack-release.js';
+export { cancelRequested, cancelRun } from './cancel-run.js';
 export { enqueueCronTick } from './cron-tick.js';
 export { deadLetter } from './dead-letter.js';
 export { emptyQueueChunk } from './empty-queue.js';
 export { type EnqueueMode, runEnqueue } from './enqueue.js';
 export { type EnqueueFlow, runEnqueueFlow } from './enqueue-flow.js';
-export type { Delivery, Fenced } from './fenced.js';
+export type { Delivery, Fenced, KeepCompleted } from './fenced.js';
 export { finishMarker, isWakeMarker } from './finish-marker.js';
 export { type FlowStart, flowStart, type StartRate, type StartScope } from './flow-start.js';
 export { promoteOne, type RemoveOutcome, removeJob } from './job-control.js';
+export { encodeProgress, type ProgressValue, reportProgress } from './progress.js';
 export { type PromoteResult, promoteDue } from './promote-due.js';
 export { reapConsumer } from './reap-consumer.js';
 export { type RedriveOutcome, redriveDead } from './redrive.js';
-export { renewLeases } from './renew.js';
+export { type Renewed, renewLeases } from './renew.js';
 export { retryLater } from './retry-later.js';
 
 /** Every script, by name. */
 export const SCRIPTS = {
   ack: ackScript,
+  ackKeep: ackKeepScript,
+  cancelRun: cancelRunScript,
   ackRelease: ackReleaseScript,
   cronTick: cronTickScript,
   deadLetter: deadLetterScript,
@@ -47,6 +55,7 @@ export const SCRIPTS = {
   enqueue: enqueueScript,
   enqueueFlow: enqueueFlowScript,
   finishMarker: finishMarkerScript,
+  progress: progressScript,
   flowStart: flowStartScript,
   promoteDue: promoteDueScript,
   promoteJob: promoteJobScript,

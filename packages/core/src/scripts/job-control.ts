@@ -2,7 +2,7 @@
  * remove-job and promote-job: an operator's transitions of one job, found by its id (lua-helpers `job_at`: its
  * entry when the id is an entry id, else the index, keys.ts `index`):
  * cancel (ready or delayed: a `cancelled` record is written first, then the job leaves its place; running: a cancel
- * request is written for the worker), delete (ready, delayed or dead), and run a delayed job now.
+ * request is written and published for the worker running it), delete (ready, delayed or dead), and run a delayed job now.
  */
 import type { RedisExecutor } from '../connection.js';
 import { GROUP, type QueueKeys } from '../keys.js';
@@ -14,7 +14,8 @@ import { LuaScript } from './lua-script.js';
  * KEYS[1] -> sluice:{<queue>}:stream, KEYS[2] -> sluice:{<queue>}:delayed, KEYS[3] -> sluice:{<queue>}:dead,
  * KEYS[4] -> sluice:{<queue>}:index, KEYS[5] -> sluice:{<queue>}:cancels, KEYS[6] -> sluice:{<queue>}:cancelled:<id>
  * ARGV[1] group, ARGV[2] job id, ARGV[3] 'cancel' | 'delete', ARGV[4] TTL ms of the cancelled record (and of the
- * cancels hash, renewed by each cancel request)
+ * cancels hash, renewed by each cancel request), ARGV[5] cancel channel, ARGV[6] done channel (sharded pub/sub
+ * channels of the queue: the worker running the job, and `waitFor` waiters, are told after the write)
  * Returns {1, state} removed (state: ready, delayed, dead), {2, consumer} cancel requested for a running job,
  * {0} not found, {-1, state} refused (delete of a running job, cancel of a dead one).
  */
@@ -36,6 +37,7 @@ if kind == 's' then
     redis.call('HSET', KEYS[5], ARGV[2], tostring(now_ms()))
     -- ack clears the request of a job with its own id; one whose id is its entry id leaves it to this TTL
     redis.call('PEXPIRE', KEYS[5], ARGV[4])
+    redis.call('SPUBLISH', ARGV[5], ARGV[2])
     return {2, p[2]}
   end
   if p then return {-1, 'running'} end
@@ -63,6 +65,7 @@ if state == 'ready' then redis.call('XDEL', KEYS[1], ref)
 elseif state == 'delayed' then redis.call('ZREM', KEYS[2], ref)
 else redis.call('XDEL', KEYS[3], ref) end
 redis.call('HDEL', KEYS[4], ARGV[2])
+if ARGV[3] == 'cancel' then redis.call('SPUBLISH', ARGV[6], ARGV[2]) end
 return {1, state}
 `,
   ),
@@ -114,7 +117,14 @@ export async function removeJob(
   cancelledTtlMs: number,
 ): Promise<RemoveOutcome> {
   const ks = [keys.stream, keys.delayed, keys.dead, keys.index, keys.cancels, keys.cancelled(id)];
-  const r = (await removeJobScript.run(exec, ks, [GROUP, id, mode, String(cancelledTtlMs)])) as unknown[];
+  const r = (await removeJobScript.run(exec, ks, [
+    GROUP,
+    id,
+    mode,
+    String(cancelledTtlMs),
+    keys.cancelChannel,
+    keys.doneChannel,
+  ])) as unknown[];
   const c = code(r[0]);
   if (c === 1) return { done: 'removed', from: String(r[1]) as 'ready' | 'delayed' | 'dead' };
   if (c === 2) return { done: 'cancel-requested', consumer: String(r[1]) };

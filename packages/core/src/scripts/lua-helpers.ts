@@ -184,6 +184,33 @@ end
 `;
 
 /**
+ * `keep_record(kept, zset, tag, id, now, spec)`: after the caller HSET the record `tag..id` in `kept`, add `id` to
+ * the outcome's sorted set at `now` and trim it by `spec` ("count:ageMs"): at most 100 members older than the age
+ * and 100 over the count go per call (each finish adds one, so the set converges), with their records. Both keys
+ * expire `age` after the last write, so a queue that stops finishing jobs drops its kept jobs by itself.
+ */
+const keep_record = `
+local function keep_record(kept, zset, tag, id, now, spec)
+  local sep = string.find(spec, ':', 1, true)
+  local count, age = tonumber(string.sub(spec, 1, sep - 1)), tonumber(string.sub(spec, sep + 1))
+  redis.call('ZADD', zset, now, id)
+  local old = redis.call('ZRANGEBYSCORE', zset, '-inf', '(' .. tostring(now - age), 'LIMIT', 0, 100)
+  local over = redis.call('ZCARD', zset) - count
+  if over > 0 then
+    for _, m in ipairs(redis.call('ZRANGE', zset, 0, math.min(over, 100) - 1)) do old[#old + 1] = m end
+  end
+  if #old > 0 then
+    local fields = {}
+    for i, m in ipairs(old) do fields[i] = tag .. m end
+    redis.call('HDEL', kept, unpack(fields))
+    redis.call('ZREM', zset, unpack(old))
+  end
+  redis.call('PEXPIRE', zset, age)
+  if redis.call('PTTL', kept) < age then redis.call('PEXPIRE', kept, age) end
+end
+`;
+
+/**
  * `fc_wake(stream, delayed, index, slots, waiting, now)`: hand the slot just freed in `slots` to the first job
  * waiting in `waiting` (docs/flow-control.md): its parked member leaves the delayed set for a new stream entry,
  * which holds the slot (member: its entry id) until it runs and finishes. A waiter no longer in the delayed set
@@ -239,6 +266,7 @@ const HELPERS = {
   fence: { src: fence, uses: [] },
   fence_many: { src: fence_many, uses: ['fence'] },
   fence_argv: { src: fence_argv, uses: ['fence_many'] },
+  keep_record: { src: keep_record, uses: [] },
   fc_wake: { src: fc_wake, uses: [] },
   fc_release: { src: fc_release, uses: ['now_ms', 'fc_wake'] },
 } as const satisfies Record<string, { src: string; uses: readonly string[] }>;

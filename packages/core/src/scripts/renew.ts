@@ -4,14 +4,16 @@
  */
 import type { RedisExecutor } from '../connection.js';
 import type { QueueKeys } from '../keys.js';
-import { type Delivery, type Fenced, runFencedBatch } from './fenced.js';
+import { GROUP } from '../keys.js';
+import { code, type Delivery, type Fenced, lost } from './fenced.js';
 import { luaWith } from './lua-helpers.js';
 import { LuaScript } from './lua-script.js';
 
 /**
- * KEYS[1] -> sluice:{<queue>}:stream
- * ARGV[1] group, ARGV[2] consumer, then pairs: entry id, deliveries the caller was handed
- * Returns one code per pair: 1 renewed, or a LeaseLost code.
+ * KEYS[1] -> sluice:{<queue>}:stream, KEYS[2] -> sluice:{<queue>}:cancels
+ * ARGV[1] group, ARGV[2] consumer, then triples: entry id, deliveries the caller was handed, job id ('' = the entry id)
+ * Returns one code per triple: 1 renewed, 2 renewed and a cancel request waits for the job (the worker aborts it:
+ * the safety net for a cancel message it missed), or a LeaseLost code.
  * An owned entry that was deleted from the stream (trimmed) is left out of the XCLAIM (on Redis 7 XCLAIM drops such
  * an entry from the pending list, and the running job would then be aborted as "lease lost" and vanish unreported)
  * and still counts as owned (1): it can finish normally; if it outlives the lease, a reclaimer's XAUTOCLAIM drops it
@@ -22,23 +24,47 @@ export const renewScript = new LuaScript(
   luaWith(
     ['fence_argv', 'call_chunked'],
     `
-local want, out = fence_argv(KEYS[1], ARGV[1], ARGV[2], 3, 2)
+local want, out = fence_argv(KEYS[1], ARGV[1], ARGV[2], 3, 3)
 local ids = {}
 for i, ok in ipairs(out) do
   if ok == 1 and #redis.call('XRANGE', KEYS[1], want[i], want[i]) > 0 then ids[#ids + 1] = want[i] end
 end
 call_chunked({'XCLAIM', KEYS[1], ARGV[1], ARGV[2], '0'}, ids, 'JUSTID')
+-- cancel requests: nothing to read when the hash is empty (the common case)
+if redis.call('HLEN', KEYS[2]) > 0 then
+  for i = 1, #out, 500 do
+    local jobs = {}
+    for j = i, math.min(i + 499, #out) do
+      local job = ARGV[3 * j + 2]
+      jobs[#jobs + 1] = job == '' and want[j] or job
+    end
+    local got = redis.call('HMGET', KEYS[2], unpack(jobs))
+    for j = i, math.min(i + 499, #out) do
+      if out[j] == 1 and got[j - i + 1] then out[j] = 2 end
+    end
+  end
+end
 return out
 `,
   ),
 );
 
-/** Extend the lease of deliveries still owned (one fenced XCLAIM JUSTID). One result per delivery. */
+/** A renewal's result: renewed (with `cancel` when a cancel request waits for the job), or the lease was lost. */
+export type Renewed = Fenced<{ cancel?: boolean }>;
+
+/**
+ * Extend the lease of deliveries still owned (one fenced XCLAIM JUSTID) and report the ones with a cancel request.
+ * One result per delivery.
+ */
 export async function renewLeases(
   exec: RedisExecutor,
   keys: QueueKeys,
   consumer: string,
   ds: readonly Delivery[],
-): Promise<Fenced[]> {
-  return runFencedBatch(renewScript, exec, keys, consumer, ds);
+): Promise<Renewed[]> {
+  if (ds.length === 0) return [];
+  const args: string[] = [GROUP, consumer];
+  for (const d of ds) args.push(d.entryId, String(d.deliveries), d.jobId === d.entryId ? '' : (d.jobId ?? ''));
+  const r = (await renewScript.run(exec, [keys.stream, keys.cancels], args)) as unknown[];
+  return r.map((c) => (code(c) === 2 ? { ok: true, cancel: true } : code(c) === 1 ? { ok: true } : lost(code(c))));
 }

@@ -12,8 +12,9 @@ import { LuaScript } from './lua-script.js';
 
 /**
  * KEYS[1] -> sluice:{<queue>}:stream, KEYS[2] -> sluice:{<queue>}:delayed, KEYS[3] -> sluice:{<queue>}:wakes,
- * KEYS[4] -> sluice:{<queue>}:index, KEYS[5] -> sluice:{<queue>}:history; with concurrency slots to release
- * (docs/flow-control.md) KEYS[6] -> sluice:{<queue>}:delayed again, then (slots, waiting) key pairs
+ * KEYS[4] -> sluice:{<queue>}:index, KEYS[5] -> sluice:{<queue>}:history, KEYS[6] -> sluice:{<queue>}:progress (the
+ * attempt's progress goes); with concurrency slots to release (docs/flow-control.md) KEYS[7] ->
+ * sluice:{<queue>}:delayed again, then (slots, waiting) key pairs
  * ARGV[1] group, ARGV[2] consumer, ARGV[3] entry id, ARGV[4] deliveries, ARGV[5] delay ms, ARGV[6] '1' to count
  * a failed attempt in the history ('0': a hand-back or a deferral), ARGV[7..] the next attempt's envelope fields
  * (flat, at most 16 values: envelopeFields; ARGV[8] is the job id)
@@ -39,10 +40,11 @@ else
   wake_if_first(KEYS[1], KEYS[2], KEYS[3], member, due)
   redis.call('HSET', KEYS[4], ARGV[8], 'd' .. due)
 end
+redis.call('HDEL', KEYS[6], ARGV[8])
 redis.call('XACK', KEYS[1], ARGV[1], ARGV[3])
 redis.call('XDEL', KEYS[1], ARGV[3])
 if ARGV[6] == '1' then count_history(KEYS[5], 'f', 1) end
-if KEYS[6] then fc_release(KEYS[1], KEYS[4], 6, ARGV[3]) end
+if KEYS[7] then fc_release(KEYS[1], KEYS[4], 7, ARGV[3]) end
 return {1, due}
 `,
   ),
@@ -86,7 +88,7 @@ export async function retryLater(
   const args = [GROUP, consumer, d.entryId, String(d.deliveries), delay, failed ? '1' : '0'];
   const r = (await retryLaterScript.run(
     exec,
-    [keys.stream, keys.delayed, keys.wakes, keys.index, keys.history, ...releaseKeys(keys, d)],
+    [keys.stream, keys.delayed, keys.wakes, keys.index, keys.history, keys.progress, ...releaseKeys(keys, d)],
     [...args, ...envelopeFields(next)],
   )) as unknown[];
   if (code(r[0]) === 1) return { ok: true, dueAt: code(r[1]) };

@@ -1,7 +1,8 @@
 /**
  * Lease keeper: every lease/3, one fenced renewLeases call per queue for every delivery this worker holds
  * (running or waiting for a slot). A renewal the fence rejects means another worker reclaimed the job: the
- * run is aborted (`ctx.signal`) and `job:lease-lost` is emitted. Timed-out runs are not renewed.
+ * run is aborted (`ctx.signal`) and `job:lease-lost` is emitted. Timed-out runs are not renewed. A renewal that
+ * reports a cancel request aborts that run as cancelled (the safety net of cancel-watch's pub/sub).
  */
 import { leaseLostMessage, queueKeys, renewLeases } from '@sluice/core/internal';
 import { jobEventBase } from '../events.js';
@@ -62,6 +63,7 @@ export class LeaseKeeper {
         );
         res.forEach((r, i) => {
           const h = held[i];
+          if (r.ok && r.cancel && h) this.pool.cancel(queue, h.fields.id ?? h.delivery.entryId);
           if (r.ok || !h || !h.renew) return;
           this.rt.log.warn(
             { queue, entryId: h.delivery.entryId, jobId: h.fields.id, reason: leaseLostMessage(r.lost) },

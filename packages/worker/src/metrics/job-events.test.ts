@@ -37,6 +37,7 @@ describe('job metrics from worker events', () => {
     events.emit('job:dead', { ...base, ...started, durationMs: 40, reason: 'failed', error: 'x' });
     events.emit('job:dead', { ...base, startedAt: 0, durationMs: 0, reason: 'poison', error: 'crashed' });
     events.emit('job:reclaimed', { queue: 'q', name: 'j', jobId: 'id1', attempt: 1, entryId: '1-0', deliveries: 2 });
+    events.emit('job:cancelled', { ...base, durationMs: 5, startedAt: 0 });
     countEnqueues(m)('side', 'child', 3);
     const one = { queue: 'q', job: 'j' };
     expect((await values(registry, 'sluice_jobs_completed_total'))[0]).toEqual({
@@ -48,6 +49,7 @@ describe('job metrics from worker events', () => {
     expect((await values(registry, 'sluice_jobs_retried_total'))[0]?.value).toBe(1);
     expect((await values(registry, 'sluice_jobs_dead_lettered_total'))[0]?.value).toBe(2);
     expect((await values(registry, 'sluice_jobs_reclaimed_total'))[0]?.value).toBe(1);
+    expect((await values(registry, 'sluice_jobs_cancelled_total'))[0]?.value).toBe(1);
     // every series carries every counter (0 until counted)
     expect(await values(registry, 'sluice_jobs_enqueued_total')).toEqual([
       { labels: one, value: 0, metricName: undefined },

@@ -62,6 +62,9 @@ export function countJobEvents(source: EventSource, table: JobSeriesTable): () =
         observeWait(s, p.entryId, p.startedAt);
       }
     }),
+    source.on('job:cancelled', (p) => {
+      table.get(p.queue, p.name).counters.cancelled++;
+    }),
     source.on('job:queued', (p) => {
       table.get(p.queue, p.name).counters.queued++;
     }),

@@ -20,7 +20,10 @@ export const COUNTERS = {
     'Starts this worker parked because a global or per-key concurrency slot was busy (flow control).',
   ],
   rateDelayed: ['sluice_jobs_rate_delayed_total', 'Starts this worker delayed past a rate limit (flow control).'],
-  cancelled: ['sluice_jobs_cancelled_total', 'Jobs cancelled (no operation cancels jobs yet: always 0).'],
+  cancelled: [
+    'sluice_jobs_cancelled_total',
+    'Running jobs an operator cancelled that this worker stopped (job:cancelled).',
+  ],
 } as const;
 
 /** Queue gauges read from Redis at scrape time (labelled `queue`). */

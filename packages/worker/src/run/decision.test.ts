@@ -98,6 +98,9 @@ describe('classify', () => {
       next: env({ attempt: 2 }),
     });
     expect(classify(env(), job, fail(new JobInterrupt('lease-lost', 'l')), NOW)).toEqual({ kind: 'abandon' });
+    expect(classify(env({ attempt: 1 }), job, fail(new JobInterrupt('cancelled', 'c')), NOW)).toEqual({
+      kind: 'cancel',
+    });
   });
 });
 

@@ -21,6 +21,8 @@ export type Decision =
   | { kind: 'retry'; delayMs: number; next: JobEnvelope; error: Error }
   | { kind: 'dead'; reason: DeadReason; error: string; stack: string | undefined; firstFailedAt: number }
   | { kind: 'hand-back'; next: JobEnvelope }
+  /** An operator cancelled the running job: recorded as cancelled, never retried. */
+  | { kind: 'cancel' }
   | { kind: 'abandon' };
 
 /** Longest error message / stack kept in a dead-letter entry. */
@@ -53,6 +55,7 @@ export function classify(
   const error = asError(attempt.error);
   if (error instanceof JobInterrupt && error.kind === 'shutdown') return { kind: 'hand-back', next: env };
   if (error instanceof JobInterrupt && error.kind === 'lease-lost') return { kind: 'abandon' };
+  if (error instanceof JobInterrupt && error.kind === 'cancelled') return { kind: 'cancel' };
   const firstFailedAt = env.firstFailedAt ?? now;
   const dead = (reason: DeadReason): Decision => {
     const shown = redactError(error);

@@ -4,7 +4,7 @@
  */
 
 /** Why a run was cut short. */
-export type InterruptKind = 'timeout' | 'shutdown' | 'lease-lost';
+export type InterruptKind = 'timeout' | 'shutdown' | 'lease-lost' | 'cancelled';
 
 /** The reason of an aborted `ctx.signal`. */
 export class JobInterrupt extends Error {

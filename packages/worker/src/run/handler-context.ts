@@ -11,6 +11,8 @@ export interface ContextSource {
   log(): Logger;
   /** The process span's context as a W3C traceparent (undefined when not traced). */
   traceparent?(): string | undefined;
+  /** Store `value` as the run's progress (checked, fenced, one command). */
+  progress(value: unknown): Promise<void>;
 }
 
 /**
@@ -43,6 +45,11 @@ export class JobCtx implements JobContext {
   /** The process span's context as a traceparent, for propagation (e.g. the push POST); internal. */
   processTraceparent(): string | undefined {
     return this.src.traceparent?.();
+  }
+
+  /** Report progress (a number 0-100 or a small JSON object); see JobContext. */
+  progress(value: number | Record<string, unknown>): Promise<void> {
+    return this.src.progress(value);
   }
 
   get log(): JobLogger {

@@ -10,7 +10,17 @@
  * reaction on it and this object.
  */
 import type { AnyJob } from '@sluice/core';
-import { type Fenced, GROUP, type JobEnvelope, type Telemetry } from '@sluice/core/internal';
+import {
+  encodeProgress,
+  encodeResult,
+  type Fenced,
+  GROUP,
+  type JobEnvelope,
+  keepLimits,
+  type ProgressValue,
+  reportProgress,
+  type Telemetry,
+} from '@sluice/core/internal';
 import type { Logger } from 'pino';
 import { endProcess, inProcess, type ProcessOp, processTraceparent, startProcess } from '../telemetry/process-span.js';
 import { type Attempt, classify, type Decision } from './decision.js';
@@ -122,10 +132,10 @@ export class JobRun implements AckReceiver, ContextSource {
     }
     if (r !== null && typeof r === 'object' && typeof (r as PromiseLike<unknown>).then === 'function') {
       (r as PromiseLike<unknown>).then(
-        () => this.settle(true, undefined),
+        (value: unknown) => this.settle(true, undefined, value),
         (error: unknown) => this.settle(false, error),
       );
-    } else this.settle(true, undefined);
+    } else this.settle(true, undefined, r);
   }
 
   /** running -> cut-short: the signal was aborted (timeout, shutdown, lease lost); the run is over now. */
@@ -137,7 +147,7 @@ export class JobRun implements AckReceiver, ContextSource {
   }
 
   /** The handler returned or threw: record once (-> recording); after a cut-short run it is a late result. */
-  private settle(ok: boolean, error: unknown): void {
+  private settle(ok: boolean, error: unknown, value?: unknown): void {
     if (this.phase === 'cut-short') {
       const why = this.interrupt.reason;
       if (why instanceof JobInterrupt && error !== why) lateResult(this, why, ok, error);
@@ -146,7 +156,32 @@ export class JobRun implements AckReceiver, ContextSource {
     if (this.phase === 'recording') return;
     this.phase = 'recording';
     this.handlerOver(ok, error);
+    if (ok) this.keepResult(value);
     this.finish(ok ? OK : { ok: false, error, phase: 'handler' });
+  }
+
+  /** With retention of completed jobs on for this job, its ack keeps the record with `value` (encoded once). */
+  private keepResult(value: unknown): void {
+    const keep = this.job?.keep ?? this.shared.keep;
+    if (keep === undefined) return;
+    const limits = keepLimits(keep, 'completed');
+    if (limits)
+      this.task.delivery.keep = { ...limits, result: encodeResult(value, this.shared.enqueueCtx.maxPayloadBytes) };
+  }
+
+  /**
+   * `ctx.progress(value)`: check it, store it with the running job (fenced: one EVALSHA) and emit `job:progress`.
+   * Rejects for a bad value or once the run is over; a report the fence refuses (the lease was lost) is dropped.
+   */
+  async progress(value: unknown): Promise<void> {
+    const json = encodeProgress(value);
+    if (this.phase !== 'running')
+      throw new Error(`ctx.progress: job ${this.envelope.id} is no longer running; report progress before returning`);
+    const { shared, task } = this;
+    task.delivery.progressed = true; // its finish removes the entry
+    const r = await reportProgress(shared.exec, task.keys, shared.consumer, task.delivery, this.envelope.id, json);
+    if (r.ok && listens(shared, 'job:progress'))
+      shared.emit?.('job:progress', { ...runEvent(this), progress: value as ProgressValue });
   }
 
   /** The process span's context as a traceparent, for a push POST (undefined when not traced). */

@@ -66,6 +66,7 @@ export class JobPool implements RunOwner {
       listening: rt.listening,
       durations: logSuccess !== undefined,
       logSuccess,
+      keep: rt.opts.keep,
       leaseMs: rt.opts.lease,
       onRetry: (queue, ms) => hooks.wake(queue, ms),
       onMarker: (queue) => hooks.wake(queue),
@@ -126,6 +127,27 @@ export class JobPool implements RunOwner {
       return;
     }
     h.interrupt.abort(new JobInterrupt('lease-lost', 'lease lost: another worker reclaimed this job'));
+  }
+
+  /**
+   * An operator cancelled job `jobId` of `queue`: abort its run (`ctx.signal`) with a `cancelled` interrupt; a
+   * delivery still waiting for a slot ends as cancelled when it starts. False when this worker does not hold it.
+   */
+  cancel(queue: string, jobId: string): boolean {
+    for (const h of this.running)
+      if (h.fields.id === jobId && h.keys.queue === queue && h.renew) return this.abortCancelled(h);
+    for (const h of this.waiting) if (h.fields.id === jobId && h.keys.queue === queue) return this.abortCancelled(h);
+    return false;
+  }
+
+  private abortCancelled(h: Held): true {
+    h.interrupt.abort(new JobInterrupt('cancelled', `job ${h.fields.id} was cancelled by an operator`));
+    return true;
+  }
+
+  /** The job ids of every delivery of `queue` this worker holds (running or waiting). */
+  heldJobIds(queue: string): string[] {
+    return this.leased(queue).map((h) => h.fields.id ?? h.delivery.entryId);
   }
 
   /** Resolves when a slot is free or `signal` aborts. */

@@ -1,5 +1,5 @@
 /** The parts of one run: what every run of a worker shares, the delivery to run, who is told, and what comes back. */
-import type { AnyJob, Clock, QueueKeys } from '@sluice/core';
+import type { AnyJob, Clock, KeepOptions, QueueKeys } from '@sluice/core';
 import {
   type Delivery,
   type EnqueueContext,
@@ -89,6 +89,8 @@ export interface RunShared {
   leaseMs?: number | undefined;
   /** Called after a retry of a job of `queue` was scheduled, with its delay (the worker wakes its promoter). */
   onRetry?: ((queue: string, delayMs: number) => void) | undefined;
+  /** Retention of the jobs without their own `keep` (default none: nothing kept). */
+  keep?: KeepOptions | undefined;
   /** Called when a `wake` marker of `queue` was finished (the worker wakes its promoter). */
   onMarker?: ((queue: string) => void) | undefined;
 }
@@ -98,6 +100,7 @@ export type RunOutcome =
   | 'succeeded'
   | 'retrying'
   | 'dead'
+  | 'cancelled'
   | 'handed-back'
   | 'lease-lost'
   | 'marker'

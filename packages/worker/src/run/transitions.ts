@@ -4,12 +4,17 @@
  * its log line and event. The run, shutdown, drain and the reclaimer call these; each sends one fenced script
  * (core's wrappers, which also own the rule for a call retried after a lost reply).
  */
+
+import type { AnyJob } from '@sluice/core';
 import {
   ackDeliveries,
+  cancelRun,
+  DEFAULTS,
   deadLetter,
   decodeEnvelope,
   type Fenced,
   type JobEnvelope,
+  keepLimits,
   type LeaseLost,
   leaseLostMessage,
   type RedisExecutor,
@@ -27,6 +32,8 @@ export interface RunView {
   readonly shared: RunShared;
   readonly task: Delivered;
   readonly envelope: JobEnvelope;
+  /** Its job definition (undefined when this worker has no handler for it). */
+  readonly job: AnyJob | undefined;
   /** Handler time in ms (0 when it did not run). */
   readonly durationMs: number;
   /** Wall-clock ms when the handler was called (0 when it did not run or was not measured). */
@@ -77,7 +84,12 @@ export async function recordDecision(run: RunView, d: Exclude<Decision, { kind: 
   const { shared, task, envelope } = run;
   const { keys, delivery } = task;
   let r: Fenced;
-  if (d.kind === 'dead') {
+  if (d.kind === 'cancel') {
+    const id = envelope.id;
+    r = await withRetry((n) =>
+      cancelRun(shared.exec, keys, shared.consumer, delivery, id, task.fields, DEFAULTS.cancelledTtl, n > 0),
+    );
+  } else if (d.kind === 'dead') {
     const dl = {
       fields: task.fields,
       reason: d.reason,
@@ -87,7 +99,8 @@ export async function recordDecision(run: RunView, d: Exclude<Decision, { kind: 
       firstFailedAt: d.firstFailedAt,
       failedAt: shared.clock.now(),
     };
-    r = await withRetry((n) => deadLetter(shared.exec, keys, shared.consumer, delivery, dl, n > 0));
+    const keep = keepLimits(run.job?.keep ?? shared.keep, 'failed');
+    r = await withRetry((n) => deadLetter(shared.exec, keys, shared.consumer, delivery, dl, n > 0, keep));
   } else {
     const delay = d.kind === 'retry' ? d.delayMs : 0;
     // a failed attempt for the queue's history: a retry that counts the attempt (not a deferral, not a hand-back)
@@ -120,6 +133,11 @@ export async function recordDecision(run: RunView, d: Exclude<Decision, { kind: 
     case 'hand-back':
       run.log().info('handed back for another worker (shutdown)');
       return 'handed-back';
+    case 'cancel':
+      run.log().info('cancelled by an operator while running; not retried');
+      if (listens(shared, 'job:cancelled'))
+        shared.emit?.('job:cancelled', { ...runEvent(run), durationMs: run.durationMs, startedAt: run.startedAtMs });
+      return 'cancelled';
     default:
       run.log().warn({ reason: d.reason, error: d.error }, 'dead-lettered');
       if (listens(shared, 'job:dead'))
@@ -141,6 +159,10 @@ export async function recordDecision(run: RunView, d: Exclude<Decision, { kind: 
 export function lateResult(run: RunView, why: JobInterrupt, ok: boolean, error: unknown): void {
   if (!ok) {
     run.log().debug({ err: redactError(asError(error)) }, `handler failed after ${why.kind}; ignored`);
+    return;
+  }
+  if (why.kind === 'cancelled') {
+    run.log().debug(`handler finished after it was cancelled; result dropped`);
     return;
   }
   if (why.kind === 'shutdown') {

@@ -11,6 +11,7 @@ import { type QueueKeys, SluiceArgumentError } from '@sluice/core';
 import { DEFAULTS, decodeEnvelope, GROUP, promoteDue, queueKeys, streamCommands } from '@sluice/core/internal';
 import type { Emit } from '../../events.js';
 import { resolveLogger } from '../../logger.js';
+import { CancelWatch } from '../../loops/cancel-watch.js';
 import { LeaseKeeper } from '../../loops/lease-keeper.js';
 import { ensureGroup, isPaused, registerQueue } from '../../loops/queue-setup.js';
 import { Reclaimer } from '../../loops/reclaimer.js';
@@ -70,7 +71,7 @@ export async function drain(o: DrainOptions): Promise<DrainResult> {
   const open = () => !interrupted && left() > 0;
   const consumer = consumerName();
   const log = resolveLogger(o.logger).child({ consumer, driver: 'drain' });
-  const counts = { succeeded: 0, retried: 0, dead: 0 };
+  const counts = { succeeded: 0, retried: 0, dead: 0, cancelled: 0 };
   let dirty = false;
   let wakeUp: () => void = () => {};
   const changed = () => {
@@ -81,6 +82,7 @@ export async function drain(o: DrainOptions): Promise<DrainResult> {
     if (event === 'job:succeeded') counts.succeeded++;
     else if (event === 'job:retrying') counts.retried++;
     else if (event === 'job:dead') counts.dead++;
+    else if (event === 'job:cancelled') counts.cancelled++;
     if (event !== 'job:started') changed();
   };
   const listening = (event: string) => event !== 'job:started';
@@ -88,6 +90,7 @@ export async function drain(o: DrainOptions): Promise<DrainResult> {
   const { conn } = rt;
   const pool = new JobPool(rt, { wake: () => {} });
   const leaseKeeper = new LeaseKeeper(rt, pool);
+  const cancels = new CancelWatch(rt, pool);
   /** Aborted at the budget's end or on the stop signal: every wait of the loop ends. */
   const halt = new AbortController();
   const timer = setTimeout(() => halt.abort(), Math.max(0, left()));
@@ -168,6 +171,7 @@ export async function drain(o: DrainOptions): Promise<DrainResult> {
       });
     }
     leaseKeeper.start();
+    void cancels.start(); // not awaited: the check after subscribing covers jobs started meanwhile
 
     /** Promote due delayed jobs and reclaim expired leases; true when anything moved. */
     const sweep = async (): Promise<boolean> => {
@@ -237,6 +241,7 @@ export async function drain(o: DrainOptions): Promise<DrainResult> {
       pool,
       leaseKeeper,
       close: async () => {
+        await cancels.stop();
         if (failure === undefined) {
           remaining = await countRemaining(rt).catch(() => -1);
           if (stoppedBecause === 'budget') {
@@ -254,7 +259,7 @@ export async function drain(o: DrainOptions): Promise<DrainResult> {
     });
   }
   if (failure !== undefined) throw failure;
-  const processed = counts.succeeded + counts.retried + counts.dead;
+  const processed = counts.succeeded + counts.retried + counts.dead + counts.cancelled;
   const result = { processed, ...counts, remaining, stoppedBecause, leftMs, notStarted, paused };
   log.info(result, 'drain finished');
   return result;

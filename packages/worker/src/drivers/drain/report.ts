@@ -31,7 +31,7 @@ export interface DrainNotStarted {
 
 /** What a drain did. */
 export interface DrainResult {
-  /** Deliveries finished (succeeded + retried + dead). */
+  /** Deliveries finished (succeeded + retried + dead + cancelled). */
   processed: number;
   /** Jobs that succeeded. */
   succeeded: number;
@@ -39,6 +39,8 @@ export interface DrainResult {
   retried: number;
   /** Jobs moved to the dead-letter stream. */
   dead: number;
+  /** Running jobs an operator cancelled (`sluice job cancel`). */
+  cancelled: number;
   /** Jobs left in the queues at the end: ready, running elsewhere, and delayed (paused queues included). */
   remaining: number;
   /** Why it returned. */

@@ -223,6 +223,8 @@ async function run(
     log,
     enqueue: enqueue ?? followUps.enqueue,
     trace: body.trace,
+    // the receiving side has no Redis: progress is not relayed back over a push (docs/push.md)
+    progress: () => Promise.resolve(),
   };
   try {
     const call = () => job.handler(payload, ctx);
