@@ -2,6 +2,7 @@
 import { assertBackoff, type Backoff } from './backoff.js';
 import { SluiceArgumentError } from './errors.js';
 import { assertJobName, assertQueueName } from './keys.js';
+import { assertPriority, type Priority } from './lanes.js';
 import { DEFAULTS } from './options.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
 
@@ -46,6 +47,10 @@ export interface EnqueueOptions {
   trace?: string;
   /** Queue to put the job on. Default: the job's queue. */
   queue?: string;
+  /** Priority of this job (high, normal, low; docs/flow-control.md "Priorities"). Default: the job's, else normal. */
+  priority?: Priority;
+  /** Fair group key: served round-robin with other keys (docs/flow-control.md "Fair groups"). Default: the job's `group(payload)`, else none. */
+  group?: string;
 }
 
 /** Enqueue a job from inside a handler (to chain jobs). */
@@ -109,6 +114,10 @@ export interface JobSpec<Name extends string, Input, Output, Result> {
   concurrency?: number;
   /** Cron schedule (default none). */
   schedule?: JobSchedule<Input>;
+  /** Priority of every run (high, normal, low; an enqueue may override it). Default normal. */
+  priority?: Priority;
+  /** Fair group key of a payload: jobs are served round-robin across keys (default none: no group). */
+  group?: (payload: Input) => string;
   /** The code that runs the job. */
   handler: (payload: Output, ctx: JobContext) => Result | Promise<Result>;
 }
@@ -125,6 +134,8 @@ export interface JobDefinition<Name extends string = string, Input = unknown, Ou
   readonly timeout: number | undefined;
   readonly concurrency: number | undefined;
   readonly schedule: JobSchedule<Input> | undefined;
+  readonly priority: Priority | undefined;
+  readonly group: ((payload: Input) => string) | undefined;
   readonly handler: (payload: Output, ctx: JobContext) => Result | Promise<Result>;
   /** Phantom: the payload type `enqueue` accepts. Never set at run time. */
   readonly __input?: Input;
@@ -169,6 +180,13 @@ export function defineJob<const Name extends string, Input, Output, Result>(
   positiveInt(spec.timeout, 'timeout', name);
   positiveInt(spec.concurrency, 'concurrency', name);
   if (spec.retry?.backoff !== undefined) assertBackoff(spec.retry.backoff, `job "${name}": retry.backoff`);
+  assertPriority(spec.priority, `job "${name}": priority`);
+  if (spec.group !== undefined && typeof spec.group !== 'function') {
+    throw new SluiceArgumentError(`job "${name}": group must be a function (payload) => string`);
+  }
+  if (spec.group !== undefined && spec.priority !== undefined && spec.priority !== 'normal') {
+    throw new SluiceArgumentError(`job "${name}": group and priority cannot be combined (grouped jobs run at normal)`);
+  }
   if (spec.schedule !== undefined && typeof spec.schedule?.cron !== 'string') {
     throw new SluiceArgumentError(`job "${name}": schedule.cron must be a cron expression string`);
   }
@@ -182,6 +200,8 @@ export function defineJob<const Name extends string, Input, Output, Result>(
     timeout: spec.timeout,
     concurrency: spec.concurrency,
     schedule: spec.schedule,
+    priority: spec.priority,
+    group: spec.group,
     handler: spec.handler,
   });
 }

@@ -9,7 +9,8 @@ import { xlen } from './commands/xlen.js';
 import { xpendingRange } from './commands/xpending.js';
 import { xrange } from './commands/xrange.js';
 import type { RedisExecutor } from './connection.js';
-import { GROUP, queueKeys, queuesKey } from './keys.js';
+import { GROUP, type Lane, type QueueKeys, queueKeys, queuesKey } from './keys.js';
+import { type Priority, queueLanes } from './lanes.js';
 import { isWakeMarker } from './scripts/index.js';
 
 /** One consumer of a queue's group. */
@@ -42,6 +43,12 @@ export interface QueueStats {
   oldestRunningIdleMs: number | null;
   /** Whether workers are told not to take new jobs. */
   paused: boolean;
+  /**
+   * Ready and running jobs by priority (`ready`/`running` above are their sums); only for a queue with lanes
+   * (priorities other than normal, or fair groups: grouped jobs count as normal; `waitingInGroups` of them are
+   * still in the fair set, counted in `ready`).
+   */
+  priorities?: { [P in Priority]: { ready: number; running: number } } & { waitingInGroups: number };
 }
 
 const isNoSuchKey = (e: unknown) => /no such key|ERR no such/i.test(String((e as Error)?.message));
@@ -55,7 +62,7 @@ export async function listQueues(exec: RedisExecutor, prefix: string): Promise<s
 /** Stats of one queue (zeros for a queue that does not exist). */
 export async function queueStats(exec: RedisExecutor, prefix: string, queue: string): Promise<QueueStats> {
   const k = queueKeys(prefix, queue);
-  const [groups, consumers, len, delayed, dead, paused, time, pend, wakes] = await Promise.all([
+  const [groups, consumers, len, delayed, dead, paused, time, pend, wakes, lanes] = await Promise.all([
     xinfoGroups(exec, k.stream).catch((e) => (isNoSuchKey(e) ? [] : Promise.reject(e))),
     xinfoConsumers(exec, k.stream, GROUP).catch(() => []),
     xlen(exec, k.stream),
@@ -65,6 +72,7 @@ export async function queueStats(exec: RedisExecutor, prefix: string, queue: str
     exec.send(['TIME'], k.stream) as Promise<[string, string]>,
     xpendingRange(exec, k.stream, GROUP, { count: 100 }).catch(() => []),
     exec.send(['GET', k.wakes], k.wakes),
+    queueLanes(exec, k),
   ]);
   const nowMs = Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000);
   const group = groups.find((g) => g.name === GROUP);
@@ -79,17 +87,52 @@ export async function queueStats(exec: RedisExecutor, prefix: string, queue: str
     const ms = first ? Number(first.id.split('-')[0]) : Number.NaN;
     if (Number.isFinite(ms)) oldestReadyAgeMs = Math.max(0, nowMs - ms);
   }
+  const byLane = lanes.length ? await laneCounts(exec, k, lanes) : undefined;
+  const priorities = byLane && {
+    high: byLane.high,
+    normal: {
+      ready: ready + byLane.fair.ready + byLane.waitingInGroups,
+      running: running + byLane.fair.running,
+    },
+    low: byLane.low,
+    waitingInGroups: byLane.waitingInGroups,
+  };
   return {
     queue,
-    ready,
-    running,
+    ready: priorities ? priorities.high.ready + priorities.normal.ready + priorities.low.ready : ready,
+    running: priorities ? priorities.high.running + priorities.normal.running + priorities.low.running : running,
     delayed: Number(delayed),
     dead,
     consumers: consumers.map((c) => ({ name: c.name, pending: c.pending, idleMs: c.idleMs })),
     oldestReadyAgeMs,
     oldestRunningIdleMs: pend.length ? Math.max(...pend.map((p) => p.idleMs)) : null,
     paused: Number(paused) === 1,
+    ...(priorities ? { priorities } : {}),
   };
+}
+
+/** Ready and running entries of one lane's stream (lag, else length - pending). */
+async function streamCounts(exec: RedisExecutor, stream: string): Promise<{ ready: number; running: number }> {
+  const [groups, len] = await Promise.all([
+    xinfoGroups(exec, stream).catch((e) => (isNoSuchKey(e) ? [] : Promise.reject(e))),
+    xlen(exec, stream),
+  ]);
+  const g = groups.find((x) => x.name === GROUP);
+  const running = g?.pending ?? 0;
+  return { ready: g ? (g.lag ?? Math.max(0, len - running)) : len, running };
+}
+
+/** Ready and running jobs of each lane of `k`, and how many grouped jobs wait in the fair set. */
+async function laneCounts(exec: RedisExecutor, k: QueueKeys, lanes: readonly Lane[]) {
+  const none = { ready: 0, running: 0 };
+  const of = (lane: Lane) => (lanes.includes(lane) ? streamCounts(exec, k.inLane(lane).stream) : none);
+  const [high, fair, low, waiting] = await Promise.all([
+    of('high'),
+    of('fair'),
+    of('low'),
+    lanes.includes('fair') ? exec.send(['ZCARD', k.fair], k.fair) : 0,
+  ]);
+  return { high, fair, low, waitingInGroups: Number(waiting) };
 }
 
 /** Stats of the named queues, or of every known queue. */

@@ -53,7 +53,26 @@ export {
 } from './job-control.js';
 export { jobFromDead, jobFromFields, jobMatches, memberFields } from './job-view.js';
 export { assertJobId, getJob, listJobs } from './jobs.js';
-export { assertJobName, assertQueueName, GROUP, queueKeyPattern, queueKeys, queuesKey } from './keys.js';
+export {
+  assertJobName,
+  assertQueueName,
+  GROUP,
+  LANES,
+  type Lane,
+  queueKeyPattern,
+  queueKeys,
+  queuesKey,
+} from './keys.js';
+export {
+  assertGroupKey,
+  assertPriority,
+  laneOf,
+  PRIORITIES,
+  parseLanes,
+  priorityOfLane,
+  queueLanes,
+  readOrder,
+} from './lanes.js';
 export { DEFAULTS } from './options.js';
 export {
   getDead,
@@ -76,16 +95,20 @@ export {
   type Fenced,
   finishMarker,
   isWakeMarker,
+  type LaneRead,
+  laneStreams,
   type PromoteResult,
   promoteDue,
   promoteOne,
   type RedriveOutcome,
+  readLanes,
   reapConsumer,
   redriveDead,
   removeJob,
   renewLeases,
   retryLater,
   runEnqueue,
+  runEnqueueLane,
   SCRIPTS,
 } from './scripts/index.js';
 export { LuaScript } from './scripts/lua-script.js';

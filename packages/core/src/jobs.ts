@@ -14,6 +14,7 @@ import { decodeDeadEntry } from './dead-entry.js';
 import { SluiceArgumentError } from './errors.js';
 import { type JobInfo, jobFromDead, jobFromFields, jobMatches, memberFields } from './job-view.js';
 import { GROUP, type QueueKeys, queueKeys } from './keys.js';
+import { queueLanes } from './lanes.js';
 import { DEFAULTS } from './options.js';
 import { getDead } from './queue-admin.js';
 import { isWakeMarker } from './scripts/index.js';
@@ -25,9 +26,9 @@ export function assertJobId(id: unknown): asserts id is string {
   }
 }
 
-/** The delayed member of job `id` due at `due`, or null. */
-async function findMember(exec: RedisExecutor, k: QueueKeys, due: string, id: string) {
-  const ms = (await exec.send(['ZRANGEBYSCORE', k.delayed, due, due], k.delayed)) as string[];
+/** The member of job `id` at score `due` of the delayed set (or of `set`, e.g. the fair set), or null. */
+async function findMember(exec: RedisExecutor, k: QueueKeys, due: string, id: string, set = k.delayed) {
+  const ms = (await exec.send(['ZRANGEBYSCORE', set, due, due], set)) as string[];
   for (const m of ms) {
     const f = String(m).includes(id) ? memberFields(String(m)) : null;
     if (f?.id === id) return f;
@@ -74,7 +75,21 @@ export async function getJob(exec: RedisExecutor, prefix: string, queue: string,
   ])) as [string | null, string | null];
   const at = where === null || where === undefined ? '' : String(where);
   const ref = at.slice(1);
-  if (at.startsWith('s')) return inStream(exec, k, id, ref);
+  if (at.startsWith('s')) {
+    // the default stream, else the lane whose entry carries this job id (lanes.ts)
+    const j = await inStream(exec, k, id, ref);
+    if (j?.id === id) return j;
+    for (const lane of await queueLanes(exec, k)) {
+      const l = await inStream(exec, k.inLane(lane), id, ref);
+      if (l?.id === id) return l;
+    }
+    return null;
+  }
+  if (at.startsWith('f')) {
+    // a grouped job waiting for its turn in the fair set (score: its round)
+    const f = await findMember(exec, k, ref, id, k.fair);
+    return f ? jobFromFields('ready', f) : null;
+  }
   if (at.startsWith('d')) {
     const f = await findMember(exec, k, ref, id);
     return f ? { ...jobFromFields('delayed', f), dueAt: Number(ref) } : null;

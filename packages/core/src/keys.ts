@@ -8,6 +8,15 @@ import { CONTROL_CHARS, hasControlChars } from './text.js';
 /** The consumer group every queue's stream is read through. */
 export const GROUP = 'workers';
 
+/**
+ * A stream of a queue besides the default one: `high` and `low` priority, and `fair` (grouped jobs dispatched
+ * round-robin; fair-groups). Read order: high, the default stream (priority normal), fair, low.
+ */
+export type Lane = 'high' | 'fair' | 'low';
+
+/** Every lane, in the order the streams are read (the default stream sits between `high` and `fair`). */
+export const LANES: readonly Lane[] = ['high', 'fair', 'low'];
+
 /** The key names of one queue. */
 export interface QueueKeys {
   /** The queue's name. */
@@ -29,6 +38,16 @@ export interface QueueKeys {
   readonly index: string;
   /** Hash job id -> epoch ms: cancel requests for running jobs (the worker aborts them); expires 24 h after the last. */
   readonly cancels: string;
+  /** Set of the lanes the queue has had jobs in besides the default stream (`high`, `low`, `fair`); lanes.ts. */
+  readonly lanes: string;
+  /** Sorted set of grouped jobs waiting for their turn (score: the job's round in its group); fair-groups. */
+  readonly fair: string;
+  /** Hash `g:<group>` -> the last round given to that group, `cur` -> the round of the last job dispatched. */
+  readonly fairRounds: string;
+  /** The lane this key set reads and writes (`stream` is that lane's stream); undefined = the default stream. */
+  readonly lane?: Lane | undefined;
+  /** The key set of `lane` (its `stream` is the lane's stream; every other key is the queue's). */
+  inLane(lane: Lane | undefined): QueueKeys;
   /** Record of a cancelled job (JSON, expires after DEFAULTS.cancelledTtl). */
   cancelled(id: string): string;
   /** Idempotency key for enqueue. */
@@ -65,7 +84,7 @@ export function queueKeys(prefix: string, queue: string): QueueKeys {
   assertQueueName(queue);
   assertQueueName(prefix, 'prefix');
   const base = `${prefix}:{${queue}}`;
-  return {
+  const keys: QueueKeys = {
     queue,
     stream: `${base}:stream`,
     delayed: `${base}:delayed`,
@@ -77,7 +96,28 @@ export function queueKeys(prefix: string, queue: string): QueueKeys {
     cancelled: (id) => `${base}:cancelled:${id}`,
     dedup: (key) => `${base}:dedup:${key}`,
     cron: (job) => `${base}:cron:${job}`,
+    lanes: `${base}:lanes`,
+    fair: `${base}:fair`,
+    fairRounds: `${base}:fair:rounds`,
+    inLane: (lane) => (lane === undefined ? keys : inLane(keys, base, lane)),
   };
+  return keys;
+}
+
+const laneCache = new WeakMap<QueueKeys, Map<Lane, QueueKeys>>();
+
+function inLane(keys: QueueKeys, base: string, lane: Lane): QueueKeys {
+  let m = laneCache.get(keys);
+  if (!m) {
+    m = new Map();
+    laneCache.set(keys, m);
+  }
+  let k = m.get(lane);
+  if (!k) {
+    k = { ...keys, stream: `${base}:stream:${lane}`, lane, inLane: keys.inLane };
+    m.set(lane, k);
+  }
+  return k;
 }
 
 /** The pattern matching every key of `queue` (for deleting a queue). */

@@ -9,9 +9,11 @@ import { cronTickScript } from './cron-tick.js';
 import { deadLetterScript } from './dead-letter.js';
 import { emptyQueueScript } from './empty-queue.js';
 import { enqueueScript } from './enqueue.js';
+import { enqueueLaneScript } from './enqueue-lane.js';
 import { finishMarkerScript } from './finish-marker.js';
 import { promoteJobScript, removeJobScript } from './job-control.js';
 import { promoteDueScript } from './promote-due.js';
+import { readLanesScript } from './read-lanes.js';
 import { reapConsumerScript } from './reap-consumer.js';
 import { redriveScript } from './redrive.js';
 import { renewScript } from './renew.js';
@@ -22,10 +24,12 @@ export { enqueueCronTick } from './cron-tick.js';
 export { deadLetter } from './dead-letter.js';
 export { emptyQueueChunk } from './empty-queue.js';
 export { type EnqueueMode, runEnqueue } from './enqueue.js';
+export { laneStreams, runEnqueueLane } from './enqueue-lane.js';
 export type { Delivery, Fenced } from './fenced.js';
 export { finishMarker, isWakeMarker } from './finish-marker.js';
 export { promoteOne, type RemoveOutcome, removeJob } from './job-control.js';
 export { type PromoteResult, promoteDue } from './promote-due.js';
+export { type LaneRead, readLanes } from './read-lanes.js';
 export { reapConsumer } from './reap-consumer.js';
 export { type RedriveOutcome, redriveDead } from './redrive.js';
 export { renewLeases } from './renew.js';
@@ -38,9 +42,11 @@ export const SCRIPTS = {
   deadLetter: deadLetterScript,
   emptyQueue: emptyQueueScript,
   enqueue: enqueueScript,
+  enqueueLane: enqueueLaneScript,
   finishMarker: finishMarkerScript,
   promoteDue: promoteDueScript,
   promoteJob: promoteJobScript,
+  readLanes: readLanesScript,
   reapConsumer: reapConsumerScript,
   redrive: redriveScript,
   removeJob: removeJobScript,

@@ -162,6 +162,40 @@ local function job_at(stream, index, id)
 end
 `;
 
+/**
+ * `lane_stream(lane, base, default)`: the stream key of a lane (keys.ts `Lane`) among KEYS: KEYS[base] high,
+ * KEYS[base + 1] fair, KEYS[base + 2] low; `default` for any other value (the default stream, priority normal).
+ */
+const lane_stream = `
+local function lane_stream(lane, base, default)
+  if lane == 'high' then return KEYS[base] end
+  if lane == 'fair' then return KEYS[base + 1] end
+  if lane == 'low' then return KEYS[base + 2] end
+  return default
+end
+`;
+
+/**
+ * `member_fields(m)`: the flat field list of a JSON member (delayed or fair set) and its decoded object, or nil
+ * and the reason when it is not a JSON object of at most 64 string fields (more than unpack() could take).
+ */
+const member_fields = `
+local function member_fields(m)
+  local ok, obj = pcall(cjson.decode, m)
+  if not ok or type(obj) ~= 'table' then return nil, 'not a JSON object of strings' end
+  local fields, n = {}, 0
+  for k, v in pairs(obj) do
+    n = n + 1
+    if type(v) ~= 'string' then return nil, 'not a JSON object of strings', obj end
+    fields[#fields + 1] = k
+    fields[#fields + 1] = v
+  end
+  if n == 0 then return nil, 'not a JSON object of strings', obj end
+  if n > 64 then return nil, n .. ' fields, more than 64', obj end
+  return fields, nil, obj
+end
+`;
+
 /** Every helper: its source and the helpers it calls. */
 const HELPERS = {
   now_ms: { src: now_ms, uses: [] },
@@ -173,6 +207,8 @@ const HELPERS = {
   fence: { src: fence, uses: [] },
   fence_many: { src: fence_many, uses: ['fence'] },
   fence_argv: { src: fence_argv, uses: ['fence_many'] },
+  lane_stream: { src: lane_stream, uses: [] },
+  member_fields: { src: member_fields, uses: [] },
 } as const satisfies Record<string, { src: string; uses: readonly string[] }>;
 
 /** Name of a shared Lua helper. */

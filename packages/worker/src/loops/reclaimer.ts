@@ -13,6 +13,7 @@ import { jobEventBase } from '../events.js';
 import { Held, type JobPool } from '../run/pool.js';
 import { deadLetterPoison } from '../run/transitions.js';
 import type { WorkerDeps } from '../worker-deps.js';
+import type { QueueLanes } from './queue-lanes.js';
 import { Outage, sleep } from './redis-resilience.js';
 
 const { xautoclaim, xpendingRange } = streamCommands;
@@ -30,6 +31,7 @@ export class Reclaimer {
     private readonly rt: WorkerDeps,
     private readonly keys: QueueKeys,
     private readonly pool: Pick<JobPool, 'free' | 'submit'> & { readonly reclaimRoom?: number },
+    private readonly lanes?: QueueLanes,
   ) {
     this.log = rt.log.child({ queue: keys.queue });
     this.outage = new Outage(this.log, `reclaiming abandoned jobs of queue "${keys.queue}"`);
@@ -59,15 +61,22 @@ export class Reclaimer {
     }
   }
 
-  /** One sweep; returns how many entries were claimed. */
+  /** One sweep of the queue's stream and of each lane it has (queue-lanes.ts); returns how many were claimed. */
   async sweep(): Promise<number> {
+    let claimed = 0;
+    for (const keys of this.lanes?.order ?? [this.keys]) claimed += await this.sweepStream(keys);
+    if (claimed > 0) this.log.info({ claimed }, `reclaimed ${claimed} abandoned job(s)`);
+    return claimed;
+  }
+
+  private async sweepStream(keys: QueueKeys): Promise<number> {
     const { conn, consumer, opts, stopping } = this.rt;
     let cursor = '0-0';
     let claimed = 0;
     for (let calls = 0; calls < MAX_CALLS_PER_SWEEP && !stopping.aborted; calls++) {
       const room = this.pool.reclaimRoom ?? this.pool.free;
       if (room <= 0) break;
-      const r = await xautoclaim(conn, this.keys.stream, GROUP, consumer, opts.lease, cursor, {
+      const r = await xautoclaim(conn, keys.stream, GROUP, consumer, opts.lease, cursor, {
         count: Math.min(100, room),
       });
       for (const id of r.deletedIds) {
@@ -80,19 +89,18 @@ export class Reclaimer {
       if (r.deletedIds.length > 0) await this.recordLost(r.deletedIds);
       if (r.entries.length > 0) {
         const counts = await Promise.all(
-          r.entries.map((e) => xpendingRange(conn, this.keys.stream, GROUP, { start: e.id, end: e.id, count: 1 })),
+          r.entries.map((e) => xpendingRange(conn, keys.stream, GROUP, { start: e.id, end: e.id, count: 1 })),
         );
         for (const [i, e] of r.entries.entries()) {
           const p = counts[i]?.[0];
           if (!p || p.consumer !== consumer) continue; // acked or claimed by another worker in between
           claimed++;
-          await this.take({ entryId: e.id, deliveries: p.deliveries, jobId: e.fields.id }, e.fields);
+          await this.take(keys, { entryId: e.id, deliveries: p.deliveries, jobId: e.fields.id }, e.fields);
         }
       }
       cursor = r.nextId;
       if (cursor === '0-0') break;
     }
-    if (claimed > 0) this.log.info({ claimed }, `reclaimed ${claimed} abandoned job(s)`);
     return claimed;
   }
 
@@ -115,9 +123,9 @@ export class Reclaimer {
     );
   }
 
-  private async take(d: Delivery, fields: Record<string, string>): Promise<void> {
+  private async take(keys: QueueKeys, d: Delivery, fields: Record<string, string>): Promise<void> {
     const { opts } = this.rt;
-    const held = new Held(this.keys, d, fields);
+    const held = new Held(keys, d, fields);
     if (!held.marker && this.rt.listening?.('job:reclaimed') !== false)
       this.rt.emit('job:reclaimed', { ...jobEventBase(this.keys.queue, d.entryId, fields), deliveries: d.deliveries });
     if (d.deliveries <= opts.maxDeliveries || held.marker) {

@@ -8,10 +8,19 @@
  * it gracefully: no new job starts, running jobs get the grace period (within the budget), the rest go back.
  */
 import { type QueueKeys, SluiceArgumentError } from '@sluice/core';
-import { DEFAULTS, decodeEnvelope, GROUP, promoteDue, queueKeys, streamCommands } from '@sluice/core/internal';
+import {
+  DEFAULTS,
+  decodeEnvelope,
+  GROUP,
+  promoteDue,
+  queueKeys,
+  readLanes,
+  streamCommands,
+} from '@sluice/core/internal';
 import type { Emit } from '../../events.js';
 import { resolveLogger } from '../../logger.js';
 import { LeaseKeeper } from '../../loops/lease-keeper.js';
+import { QueueLanes } from '../../loops/queue-lanes.js';
 import { ensureGroup, isPaused, registerQueue } from '../../loops/queue-setup.js';
 import { Reclaimer } from '../../loops/reclaimer.js';
 import { sleep } from '../../loops/redis-resilience.js';
@@ -147,7 +156,7 @@ export async function drain(o: DrainOptions): Promise<DrainResult> {
   let leftMs = 0;
   let notStarted: DrainResult['notStarted'] = [];
   const paused: string[] = [];
-  const active: { keys: QueueKeys; cost: QueueCost; reclaimer: Reclaimer }[] = [];
+  const active: { keys: QueueKeys; cost: QueueCost; reclaimer: Reclaimer; lanes: QueueLanes }[] = [];
   let failure: unknown;
   try {
     for (const queue of opts.queues) {
@@ -159,10 +168,13 @@ export async function drain(o: DrainOptions): Promise<DrainResult> {
         paused.push(queue);
         continue;
       }
+      const lanes = new QueueLanes(conn, keys);
+      await lanes.refresh();
       active.push({
         keys,
         cost: queueCost(opts.jobs.values(), queue, estimateMs),
-        reclaimer: new Reclaimer(rt, keys, gate),
+        reclaimer: new Reclaimer(rt, keys, gate, lanes),
+        lanes,
       });
     }
     leaseKeeper.start();
@@ -190,11 +202,17 @@ export async function drain(o: DrainOptions): Promise<DrainResult> {
           blocked.add(q.keys.queue);
           continue;
         }
-        const r = await xreadgroup(conn, GROUP, consumer, { key: q.keys.stream, id: '>' }, { count });
+        // a queue with lanes (priorities, fair groups) is read highest priority first in one script call
+        const r = q.lanes.any
+          ? await readLanes(conn, q.keys, q.lanes.order, consumer, count)
+          : (await xreadgroup(conn, GROUP, consumer, { key: q.keys.stream, id: '>' }, { count })).map((x) => ({
+              keys: q.keys,
+              entries: x.entries,
+            }));
         for (const s of r) {
           for (const e of s.entries) {
             read++;
-            gate.submit(new Held(q.keys, { entryId: e.id, deliveries: 1, jobId: e.fields?.id }, e.fields ?? {}));
+            gate.submit(new Held(s.keys, { entryId: e.id, deliveries: 1, jobId: e.fields?.id }, e.fields ?? {}));
           }
         }
       }

@@ -1,0 +1,134 @@
+/**
+ * Priorities on a real Redis: a worker starts every ready job of a higher priority first (strict: a constant
+ * high-priority load starves low, docs/flow-control.md "Priorities"); retries, dead letters and redrive keep a
+ * job's priority; getJob and stats see the lanes; a worker started before the first high job learns the lane.
+ */
+import { defineJob } from '@sluice/core';
+import { describe, expect, it } from 'vitest';
+import { uniquePrefix, waitFor } from '../helpers.js';
+import { producer, startWorker } from '../worker/harness.js';
+
+type P = { n: number; p: 'high' | 'normal' | 'low' };
+
+describe('priorities', () => {
+  it('starts every ready high job before any normal one, and normal before low (one slot)', async () => {
+    const prefix = uniquePrefix();
+    const s = await producer(prefix);
+    const order: P[] = [];
+    const job = defineJob({ name: 'prio', handler: (p: P) => void order.push(p) });
+    const payloads: P[] = [];
+    for (let n = 0; n < 60; n++) payloads.push({ n, p: (['low', 'normal', 'high'] as const)[n % 3] as P['p'] });
+    for (const p of payloads) await s.enqueue(job, p, { priority: p.p });
+    const w = await startWorker(prefix, { jobs: [job], concurrency: 1 });
+    await waitFor(() => order.length === 60, 'all ran');
+    expect(order.map((p) => p.p)).toEqual([
+      ...Array(20).fill('high'),
+      ...Array(20).fill('normal'),
+      ...Array(20).fill('low'),
+    ]);
+    // FIFO within a level
+    for (const level of ['high', 'normal', 'low']) {
+      const ns = order.filter((p) => p.p === level).map((p) => p.n);
+      expect(ns).toEqual([...ns].sort((a, b) => a - b));
+    }
+    await w.stop();
+    await s.close();
+  });
+
+  it('strict: a low job waits while high jobs keep coming (starvation, by design)', async () => {
+    const prefix = uniquePrefix();
+    const s = await producer(prefix);
+    const order: string[] = [];
+    let made = 0;
+    const job = defineJob({
+      name: 'busy',
+      priority: 'high',
+      handler: async (p: { kind: string }, ctx) => {
+        order.push(p.kind);
+        // every high job enqueues the next one while the load lasts: high is never empty until 50 ran
+        if (p.kind === 'high' && made < 50) {
+          made++;
+          await ctx.enqueue(job, { kind: 'high' });
+        }
+      },
+    });
+    await s.enqueue(job, { kind: 'low' }, { priority: 'low' });
+    await s.enqueue(job, { kind: 'high' });
+    const w = await startWorker(prefix, { jobs: [job], concurrency: 1 });
+    await waitFor(() => order.includes('low'), 'low ran at last');
+    expect(order.indexOf('low')).toBe(51);
+    expect(order.filter((k) => k === 'high')).toHaveLength(51);
+    await w.stop();
+    await s.close();
+  });
+
+  it('learns a lane from the wake marker when the first high job comes after the worker started', async () => {
+    const prefix = uniquePrefix();
+    const s = await producer(prefix);
+    const ran: string[] = [];
+    const job = defineJob({ name: 'late', handler: (p: { k: string }) => void ran.push(p.k) });
+    const w = await startWorker(prefix, { jobs: [job], concurrency: 2 });
+    await s.enqueue(job, { k: 'n1' });
+    await waitFor(() => ran.length === 1, 'normal ran');
+    await s.enqueue(job, { k: 'h1' }, { priority: 'high' });
+    await s.enqueue(job, { k: 'l1' }, { priority: 'low' });
+    await waitFor(() => ran.length === 3, 'high and low ran');
+    expect(new Set(ran)).toEqual(new Set(['n1', 'h1', 'l1']));
+    await w.stop();
+    await s.close();
+  });
+
+  it('a retried, dead-lettered and redriven job keeps its priority; getJob and stats show it', async () => {
+    const prefix = uniquePrefix();
+    const s = await producer(prefix);
+    const runs: { attempt: number; k: string }[] = [];
+    let fail = true;
+    const job = defineJob({
+      name: 'keep',
+      retry: { attempts: 2, backoff: { type: 'fixed', delay: 30 } },
+      handler: (p: { k: string }, ctx) => {
+        runs.push({ attempt: ctx.attempt, k: p.k });
+        if (fail) throw new Error('boom');
+      },
+    });
+    const { id } = await s.enqueue(job, { k: 'h' }, { priority: 'high' });
+    expect(await s.getJob('keep', id)).toMatchObject({ id, state: 'ready', priority: 'high' });
+    const [st] = await s.stats('keep');
+    expect(st?.ready).toBe(1);
+    expect(st?.priorities).toMatchObject({ high: { ready: 1, running: 0 }, normal: { ready: 0 }, low: { ready: 0 } });
+    const w = await startWorker(prefix, { jobs: [job], concurrency: 1 });
+    await waitFor(async () => (await s.getJob('keep', id))?.state === 'dead', 'dead after 2 attempts');
+    expect(runs.map((r) => r.attempt)).toEqual([1, 2]);
+    const dead = await s.getJob('keep', id);
+    expect(dead?.priority).toBe('high');
+    await w.stop();
+    // redrive: back to the high stream, ahead of a normal job enqueued before it
+    fail = false;
+    await s.enqueue(job, { k: 'n' });
+    expect(await s.retryJob('keep', id)).toBe('moved');
+    expect(await s.getJob('keep', id)).toMatchObject({ state: 'ready', priority: 'high' });
+    runs.length = 0;
+    const w2 = await startWorker(prefix, { jobs: [job], concurrency: 1 });
+    await waitFor(() => runs.length === 2, 'both ran');
+    expect(runs.map((r) => r.k)).toEqual(['h', 'n']);
+    await waitFor(async () => (await s.stats('keep'))[0]?.ready === 0, 'drained');
+    const [after] = await s.stats('keep');
+    expect(after).toMatchObject({ ready: 0, running: 0 });
+    await w2.stop();
+    await s.close();
+  });
+
+  it('refuses a bad priority and a group with a priority, naming the field', async () => {
+    const prefix = uniquePrefix();
+    const s = await producer(prefix);
+    const job = defineJob({ name: 'bad', handler: () => {} });
+    await expect(s.enqueue(job, {}, { priority: 'urgent' as 'high' })).rejects.toThrow(
+      'enqueue: priority must be one of high, normal, low; got "urgent"',
+    );
+    await expect(s.enqueue(job, {}, { priority: 'high', group: 't1' })).rejects.toThrow(/group and priority/);
+    expect(() => defineJob({ name: 'x', priority: 'top' as 'high', handler: () => {} })).toThrow(
+      'job "x": priority must be one of high, normal, low; got "top"',
+    );
+    await s.close();
+  });
+});
