@@ -12,7 +12,7 @@ import { build } from 'esbuild';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Package folder -> entry names (dist/<name>.js, as tsc emits them). */
-const PACKAGES = { core: ['index', 'internal'], worker: ['index', 'fetch', 'internal'] };
+const PACKAGES = { core: ['index', 'internal', 'redact'], worker: ['index', 'fetch', 'internal'] };
 
 async function bundle(pkg) {
   const entries = PACKAGES[pkg];

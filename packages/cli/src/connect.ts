@@ -1,6 +1,6 @@
 /** Open Sluice for a command: the Redis URL from `--redis` or the environment, failing fast with exit 2. */
 import { createSluice, type Sluice, type TlsOptions } from '@sluice/core';
-import { redactUrl } from '@sluice/core/internal';
+import { assertSupportedServer, redactUrl } from '@sluice/core/internal';
 import { ExitError, usageError } from './errors.js';
 import { type SecurityFlags, securityOptions } from './tls-flags.js';
 
@@ -110,9 +110,10 @@ export async function openSluice(opts: ConnectOptions = {}): Promise<Sluice> {
     );
   }
   const connectTimeout = opts.connectTimeout ?? CLI_CONNECT_TIMEOUT;
+  let sluice: Sluice;
   try {
     const where = rootNodes ? { cluster: { rootNodes } } : { url };
-    return await createSluice({
+    sluice = await createSluice({
       ...where,
       ...(tls ? { tls } : {}),
       ...(maxPayloadBytes === undefined ? {} : { maxPayloadBytes }),
@@ -125,6 +126,13 @@ export async function openSluice(opts: ConnectOptions = {}): Promise<Sluice> {
     const line = msg.startsWith('cannot connect') ? msg : `cannot connect to Redis at ${at}: ${msg}`;
     throw new ExitError(line, 2, { cause: e });
   }
+  try {
+    await assertSupportedServer(sluice.connection);
+  } catch (e) {
+    await sluice.close().catch(() => undefined);
+    throw new ExitError((e as Error).message, 2, { cause: e });
+  }
+  return sluice;
 }
 
 /** Run `fn` with an open Sluice and close it afterwards, whatever happens. */

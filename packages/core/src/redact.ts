@@ -81,3 +81,14 @@ export function redactSecrets(text: string): string {
 export function hasCredentials(url: URL): boolean {
   return url.username !== '' || url.password !== '';
 }
+
+/**
+ * `e` with the secrets of any URL in its message and stack taken out (redactSecrets), for what is stored,
+ * logged and emitted: the same error when there was nothing to take, else a copy of the same class.
+ */
+export function redactError(e: Error): Error {
+  const message = redactSecrets(e.message);
+  const stack = e.stack === undefined ? undefined : redactSecrets(e.stack);
+  if (message === e.message && stack === e.stack) return e;
+  return Object.assign(Object.create(Object.getPrototypeOf(e)) as Error, e, { message, stack });
+}

@@ -5,7 +5,14 @@
  * scrape. It counts nothing itself: job counters come from the processes that run or enqueue jobs.
  */
 import type { Clock, ConnectionOptions } from '@sluice/core';
-import { assertQueueName, Connection, DEFAULTS, stats, systemClock } from '@sluice/core/internal';
+import {
+  assertQueueName,
+  assertSupportedServer,
+  Connection,
+  DEFAULTS,
+  stats,
+  systemClock,
+} from '@sluice/core/internal';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { type LoggerSettings, resolveLogger } from '../logger.js';
@@ -52,6 +59,7 @@ export async function startMetricsExporter(options: MetricsExporterOptions): Pro
   assertFree(registry, METRIC_NAMES);
   const conn = await Connection.open({ ...options, onError: (err) => log.debug({ err }, 'redis connection error') });
   try {
+    await assertSupportedServer(conn);
     const cache = new StatsCache({
       read: () => stats(conn, prefix, options.queues),
       cacheMs: o.cacheMs,

@@ -3,8 +3,11 @@
  * dead-letter, hand back, or nothing because the lease is gone). No I/O, so every rule is unit-tested.
  */
 import { type AnyJob, type DeadReason, UnrecoverableError } from '@sluice/core';
-import { backoffDelay, DEFAULT_BACKOFF, DEFAULTS, type JobEnvelope, redactSecrets } from '@sluice/core/internal';
+import { backoffDelay, DEFAULT_BACKOFF, DEFAULTS, type JobEnvelope } from '@sluice/core/internal';
+import { redactError } from '@sluice/core/redact';
 import { DeferJob, JobInterrupt } from './errors.js';
+
+export { redactError };
 
 /** How an attempt ended. */
 export type Attempt =
@@ -36,17 +39,6 @@ export function asError(e: unknown): Error {
     text = String(e);
   }
   return new Error(`non-Error thrown: ${text}`);
-}
-
-/**
- * `e` with the secrets of any URL in its message and stack taken out (core's redactSecrets), for what is stored,
- * logged and emitted: the same error when there was nothing to take, else a copy of the same class.
- */
-export function redactError(e: Error): Error {
-  const message = redactSecrets(e.message);
-  const stack = e.stack === undefined ? undefined : redactSecrets(e.stack);
-  if (message === e.message && stack === e.stack) return e;
-  return Object.assign(Object.create(Object.getPrototypeOf(e)) as Error, e, { message, stack });
 }
 
 /** Decide the fate of `env` (run as `job`, undefined when there is no handler) after `attempt`, at `now` (epoch ms). */

@@ -4,10 +4,11 @@
  * validates the payload with the job's schema and runs its handler with the usual ctx (signal bound to the
  * request). Answers 200 done, 422 do not retry (invalid payload, UnrecoverableError), 5xx/429 with Retry-After
  * to retry, 401 for a bad signature (the handler never runs). Jobs the handler enqueues with `ctx.enqueue` ride
- * on the 200 answer for the dispatcher to enqueue (follow-ups.ts). Edge-safe: only type imports from @sluice/core.
+ * on the 200 answer for the dispatcher to enqueue (follow-ups.ts). Edge-safe: only type imports from @sluice/core, and its pure `redact` entry.
  */
 import type { AnyJob, JobContext, JobLogger } from '@sluice/core';
 import type { ChainEnqueue, LogFn, Telemetry } from '@sluice/core/internal';
+import { redactError } from '@sluice/core/redact';
 import { endProcess, inProcess, type ProcessOp, parseTraceparent, startProcess } from '../../telemetry/process-span.js';
 import { maxBodyFor, readBoundedBody } from './bounded-body.js';
 import { collectFollowUps } from './follow-ups.js';
@@ -231,7 +232,7 @@ async function run(
     return reply(200, next.length > 0 ? { ok: true, enqueue: next } : { ok: true });
   } catch (e) {
     if (otel) endProcess(otel.t, otel.op, true, e);
-    const err = e instanceof Error ? e : new Error(String(e));
+    const err = redactError(e instanceof Error ? e : new Error(String(e)));
     const message = err.message || err.name;
     if (err.name === 'UnrecoverableError') return fail(422, message);
     if (err instanceof RetryAfterError && err.retryAfterMs !== undefined) {
