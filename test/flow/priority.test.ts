@@ -4,8 +4,9 @@
  * job's priority; getJob and stats see the lanes; a worker started before the first high job learns the lane.
  */
 import { defineJob } from '@sluice/core';
+import { drain } from '@sluice/worker';
 import { describe, expect, it } from 'vitest';
-import { uniquePrefix, waitFor } from '../helpers.js';
+import { redisUrl, uniquePrefix, waitFor } from '../helpers.js';
 import { producer, startWorker } from '../worker/harness.js';
 
 type P = { n: number; p: 'high' | 'normal' | 'low' };
@@ -115,6 +116,22 @@ describe('priorities', () => {
     const [after] = await s.stats('keep');
     expect(after).toMatchObject({ ready: 0, running: 0 });
     await w2.stop();
+    await s.close();
+  });
+
+  it('drain() reads lanes highest first and counts what is left in them', async () => {
+    const prefix = uniquePrefix();
+    const s = await producer(prefix);
+    const order: string[] = [];
+    const job = defineJob({ name: 'dr', handler: (p: { k: string }) => void order.push(p.k) });
+    await s.enqueue(job, { k: 'low' }, { priority: 'low' });
+    await s.enqueue(job, { k: 'g' }, { group: 't' });
+    await s.enqueue(job, { k: 'normal' });
+    await s.enqueue(job, { k: 'high' }, { priority: 'high' });
+    const logger = { level: process.env.TEST_LOG_LEVEL ?? 'silent' };
+    const r = await drain({ url: redisUrl(), prefix, jobs: [job], concurrency: 1, budgetMs: 10_000, logger });
+    expect(order).toEqual(['high', 'normal', 'g', 'low']);
+    expect(r).toMatchObject({ processed: 4, remaining: 0, stoppedBecause: 'empty' });
     await s.close();
   });
 

@@ -225,7 +225,7 @@ export async function drain(o: DrainOptions): Promise<DrainResult> {
         continue;
       }
       if (await sweep()) continue;
-      const blockedKeys = active.filter((q) => blocked.has(q.keys.queue)).map((q) => q.keys);
+      const blockedKeys = active.filter((q) => blocked.has(q.keys.queue)).flatMap((q) => q.lanes.order);
       if (await undelivered(rt, blockedKeys)) stoppedBecause = 'budget';
       else stoppedBecause = paused.length > 0 ? 'paused' : 'empty';
       break;
@@ -257,7 +257,7 @@ export async function drain(o: DrainOptions): Promise<DrainResult> {
           remaining = await countRemaining(rt).catch(() => -1);
           if (stoppedBecause === 'budget') {
             const costOf = (name: string) => jobCostOf(opts.jobs.get(name), estimateMs);
-            const keys = active.map((q) => q.keys);
+            const keys = active.flatMap((q) => q.lanes.order);
             notStarted = await notStartedJobs(rt, keys, costOf, leftMs).catch((err: unknown) => {
               log.warn({ err }, 'could not list the jobs that did not fit');
               return [];
