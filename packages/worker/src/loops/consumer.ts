@@ -34,6 +34,8 @@ export class Consumer {
   private blocking: Connection | undefined;
   private loop: Promise<void> | undefined;
   private ended = false;
+  /** The last read of a queue with lanes was a blocking one that found nothing. */
+  private idle = false;
   private readonly outage: Outage;
   private readonly log;
   /** The name of the blocking connection (CLIENT SETNAME), for operators. */
@@ -58,8 +60,12 @@ export class Consumer {
    */
   private async readLanes(count: number, block: number): Promise<LaneRead[]> {
     const { order } = this.lanes;
-    const now = await readLanes(this.rt.conn, this.keys, order, this.rt.consumer, count);
-    if (now.some((r) => r.entries.length > 0)) return now;
+    // after a blocking read that found nothing, block again at once: anything that came since is returned by it
+    // at once (a grouped job comes with a `wake` marker), so an idle worker sends one read per block, as before
+    if (!this.idle) {
+      const now = await readLanes(this.rt.conn, this.keys, order, this.rt.consumer, count);
+      if (now.some((r) => r.entries.length > 0)) return now;
+    }
     const byStream = new Map(order.map((k) => [k.stream, k]));
     const reads = await xreadgroup(
       this.blocking as Connection,
@@ -68,6 +74,7 @@ export class Consumer {
       order.map((k) => ({ key: k.stream, id: '>' })),
       { count, block },
     );
+    this.idle = reads.every((r) => r.entries.length === 0);
     return reads.map((r) => ({ keys: byStream.get(r.stream) ?? this.keys, entries: r.entries }));
   }
 
