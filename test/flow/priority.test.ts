@@ -4,6 +4,7 @@
  * job's priority; getJob and stats see the lanes; a worker started before the first high job learns the lane.
  */
 import { defineJob } from '@sluice/core';
+import { GROUP, queueLanes, readLanes, readOrder } from '@sluice/core/internal';
 import { drain } from '@sluice/worker';
 import { describe, expect, it } from 'vitest';
 import { redisUrl, uniquePrefix, waitFor } from '../helpers.js';
@@ -132,6 +133,31 @@ describe('priorities', () => {
     const r = await drain({ url: redisUrl(), prefix, jobs: [job], concurrency: 1, budgetMs: 10_000, logger });
     expect(order).toEqual(['high', 'normal', 'g', 'low']);
     expect(r).toMatchObject({ processed: 4, remaining: 0, stoppedBecause: 'empty' });
+    await s.close();
+  });
+
+  it("reclaims a dead consumer's jobs on every lane after the lease", async () => {
+    const prefix = uniquePrefix();
+    const s = await producer(prefix);
+    const ran: string[] = [];
+    const job = defineJob({ name: 'rc', handler: (p: { k: string }) => void ran.push(p.k) });
+    await s.enqueue(job, { k: 'high' }, { priority: 'high' });
+    await s.enqueue(job, { k: 'normal' });
+    await s.enqueue(job, { k: 'g' }, { group: 't' });
+    await s.enqueue(job, { k: 'low' }, { priority: 'low' });
+    // a consumer that reads every lane and dies
+    const k = s.keys('rc');
+    const lanes = await queueLanes(s.connection, k);
+    const order = readOrder(k, lanes);
+    for (const lk of order) await s.streams.xgroupCreate(lk.stream, GROUP, '0', { mkStream: true }).catch(() => {});
+    const taken = await readLanes(s.connection, k, order, 'dead-consumer', 10);
+    // the four jobs (and the `wake` markers their first enqueue into each lane wrote)
+    expect(taken.flatMap((r) => r.entries).filter((e) => e.fields?.wake === undefined)).toHaveLength(4);
+    const w = await startWorker(prefix, { jobs: [job], concurrency: 4 });
+    await waitFor(() => ran.length === 4, 'all four reclaimed and run');
+    expect(new Set(ran)).toEqual(new Set(['high', 'normal', 'g', 'low']));
+    await waitFor(async () => (await s.stats('rc'))[0]?.running === 0, 'acked');
+    await w.stop();
     await s.close();
   });
 

@@ -87,6 +87,7 @@ export {
 export { hasCredentials, redactSecrets, redactUrl, UNPARSEABLE_URL } from './redact.js';
 export {
   ackDeliveries,
+  claimLanes,
   type Delivery,
   deadLetter,
   type EnqueueMode,

@@ -5,6 +5,7 @@
  * Shared Lua lives in lua-helpers.ts, included by name.
  */
 import { ackScript } from './ack.js';
+import { claimLanesScript } from './claim-lanes.js';
 import { cronTickScript } from './cron-tick.js';
 import { deadLetterScript } from './dead-letter.js';
 import { emptyQueueScript } from './empty-queue.js';
@@ -20,6 +21,7 @@ import { renewScript } from './renew.js';
 import { retryLaterScript } from './retry-later.js';
 
 export { ackDeliveries } from './ack.js';
+export { claimLanes } from './claim-lanes.js';
 export { enqueueCronTick } from './cron-tick.js';
 export { deadLetter } from './dead-letter.js';
 export { emptyQueueChunk } from './empty-queue.js';
@@ -38,6 +40,7 @@ export { retryLater } from './retry-later.js';
 /** Every script, by name. */
 export const SCRIPTS = {
   ack: ackScript,
+  claimLanes: claimLanesScript,
   cronTick: cronTickScript,
   deadLetter: deadLetterScript,
   emptyQueue: emptyQueueScript,

@@ -8,7 +8,7 @@
  * silently.
  */
 import type { QueueKeys } from '@sluice/core';
-import { type Delivery, GROUP, lostEntryFields, streamCommands } from '@sluice/core/internal';
+import { claimLanes, type Delivery, GROUP, lostEntryFields, streamCommands } from '@sluice/core/internal';
 import { jobEventBase } from '../events.js';
 import { Held, type JobPool } from '../run/pool.js';
 import { deadLetterPoison } from '../run/transitions.js';
@@ -17,6 +17,8 @@ import type { QueueLanes } from './queue-lanes.js';
 import { Outage, sleep } from './redis-resilience.js';
 
 const { xautoclaim, xpendingRange } = streamCommands;
+/** One XAUTOCLAIM reply. */
+type AutoClaimResult = Awaited<ReturnType<typeof xautoclaim>>;
 
 /** Most XAUTOCLAIM calls in one sweep. */
 const MAX_CALLS_PER_SWEEP = 50;
@@ -64,14 +66,29 @@ export class Reclaimer {
   /** One sweep of the queue's stream and of each lane it has (queue-lanes.ts); returns how many were claimed. */
   async sweep(): Promise<number> {
     let claimed = 0;
-    for (const keys of this.lanes?.order ?? [this.keys]) claimed += await this.sweepStream(keys);
+    const order = this.lanes?.order ?? [this.keys];
+    if (order.length === 1) claimed = await this.sweepStream(this.keys, '0-0');
+    else {
+      // a queue with lanes: the first claim of every stream in one call, then only where a cursor is left
+      const { conn, consumer, opts } = this.rt;
+      const room = this.pool.reclaimRoom ?? this.pool.free;
+      if (room <= 0) return 0;
+      const first = await claimLanes(conn, order, consumer, opts.lease, Math.min(100, room));
+      for (const [i, keys] of order.entries()) {
+        const r = first[i];
+        if (!r) continue;
+        claimed += await this.handle(keys, r);
+        if (r.nextId !== '0-0') claimed += await this.sweepStream(keys, r.nextId);
+      }
+    }
     if (claimed > 0) this.log.info({ claimed }, `reclaimed ${claimed} abandoned job(s)`);
     return claimed;
   }
 
-  private async sweepStream(keys: QueueKeys): Promise<number> {
+  /** XAUTOCLAIM one stream from `cursor` until it wraps (at most MAX_CALLS_PER_SWEEP calls). */
+  private async sweepStream(keys: QueueKeys, from: string): Promise<number> {
     const { conn, consumer, opts, stopping } = this.rt;
-    let cursor = '0-0';
+    let cursor = from;
     let claimed = 0;
     for (let calls = 0; calls < MAX_CALLS_PER_SWEEP && !stopping.aborted; calls++) {
       const room = this.pool.reclaimRoom ?? this.pool.free;
@@ -79,27 +96,35 @@ export class Reclaimer {
       const r = await xautoclaim(conn, keys.stream, GROUP, consumer, opts.lease, cursor, {
         count: Math.min(100, room),
       });
-      for (const id of r.deletedIds) {
-        this.log.error(
-          { entryId: id },
-          `job lost: entry ${id} of queue "${this.keys.queue}" was deleted from the stream (trimmed?) while pending`,
-        );
-        this.rt.emit('job:lost', { queue: this.keys.queue, entryId: id, reason: 'trimmed' });
-      }
-      if (r.deletedIds.length > 0) await this.recordLost(r.deletedIds);
-      if (r.entries.length > 0) {
-        const counts = await Promise.all(
-          r.entries.map((e) => xpendingRange(conn, keys.stream, GROUP, { start: e.id, end: e.id, count: 1 })),
-        );
-        for (const [i, e] of r.entries.entries()) {
-          const p = counts[i]?.[0];
-          if (!p || p.consumer !== consumer) continue; // acked or claimed by another worker in between
-          claimed++;
-          await this.take(keys, { entryId: e.id, deliveries: p.deliveries, jobId: e.fields.id }, e.fields);
-        }
-      }
+      claimed += await this.handle(keys, r);
       cursor = r.nextId;
       if (cursor === '0-0') break;
+    }
+    return claimed;
+  }
+
+  /** What one XAUTOCLAIM of `keys.stream` gave: report deleted entries, take (or dead-letter) the claimed ones. */
+  private async handle(keys: QueueKeys, r: AutoClaimResult): Promise<number> {
+    const { conn, consumer } = this.rt;
+    let claimed = 0;
+    for (const id of r.deletedIds) {
+      this.log.error(
+        { entryId: id },
+        `job lost: entry ${id} of queue "${this.keys.queue}" was deleted from the stream (trimmed?) while pending`,
+      );
+      this.rt.emit('job:lost', { queue: this.keys.queue, entryId: id, reason: 'trimmed' });
+    }
+    if (r.deletedIds.length > 0) await this.recordLost(r.deletedIds);
+    if (r.entries.length > 0) {
+      const counts = await Promise.all(
+        r.entries.map((e) => xpendingRange(conn, keys.stream, GROUP, { start: e.id, end: e.id, count: 1 })),
+      );
+      for (const [i, e] of r.entries.entries()) {
+        const p = counts[i]?.[0];
+        if (!p || p.consumer !== consumer) continue; // acked or claimed by another worker in between
+        claimed++;
+        await this.take(keys, { entryId: e.id, deliveries: p.deliveries, jobId: e.fields.id }, e.fields);
+      }
     }
     return claimed;
   }
