@@ -21,6 +21,13 @@ describe('priorities', () => {
     const payloads: P[] = [];
     for (let n = 0; n < 60; n++) payloads.push({ n, p: (['low', 'normal', 'high'] as const)[n % 3] as P['p'] });
     for (const p of payloads) await s.enqueue(job, p, { priority: p.p });
+    // listJobs pages through one stream: the default one (normal), or a lane's
+    const high = await s.listJobs('prio', { state: 'ready', lane: 'high', limit: 100 });
+    expect(high.jobs.map((j) => j.priority)).toEqual(Array(20).fill('high'));
+    expect((await s.listJobs('prio', { state: 'ready', limit: 100 })).jobs).toHaveLength(20);
+    await expect(s.listJobs('prio', { state: 'ready', lane: 'top' as 'high' })).rejects.toThrow(
+      'lane must be one of high, fair, low; got "top"',
+    );
     const w = await startWorker(prefix, { jobs: [job], concurrency: 1 });
     await waitFor(() => order.length === 60, 'all ran');
     expect(order.map((p) => p.p)).toEqual([

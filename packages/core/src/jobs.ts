@@ -13,7 +13,7 @@ import type { RedisExecutor } from './connection.js';
 import { decodeDeadEntry } from './dead-entry.js';
 import { SluiceArgumentError } from './errors.js';
 import { type JobInfo, jobFromDead, jobFromFields, jobMatches, memberFields } from './job-view.js';
-import { GROUP, type QueueKeys, queueKeys } from './keys.js';
+import { GROUP, LANES, type Lane, type QueueKeys, queueKeys } from './keys.js';
 import { queueLanes } from './lanes.js';
 import { DEFAULTS } from './options.js';
 import { getDead } from './queue-admin.js';
@@ -117,6 +117,11 @@ export interface ListJobsOptions {
   cursor?: string | undefined;
   /** `oldest` first (default) or `newest` first (delayed: by due time). */
   order?: 'oldest' | 'newest' | undefined;
+  /**
+   * Ready or running jobs of this lane's stream (`high`, `low`, `fair`: grouped jobs dispatched; lanes.ts) instead
+   * of the default stream (priority normal). Default: the default stream. Ignored for delayed and dead.
+   */
+  lane?: Lane | undefined;
 }
 
 /** A page of jobs. */
@@ -234,7 +239,10 @@ export async function listJobs(
   queue: string,
   opts: ListJobsOptions,
 ): Promise<JobPage> {
-  const k = queueKeys(prefix, queue);
+  if (opts.lane !== undefined && !LANES.includes(opts.lane)) {
+    throw new SluiceArgumentError(`lane must be one of ${LANES.join(', ')}; got ${JSON.stringify(opts.lane)}`);
+  }
+  const k = queueKeys(prefix, queue).inLane(opts.lane);
   if (!STATES.includes(opts.state)) {
     throw new SluiceArgumentError(`state must be one of ${STATES.join(', ')}; got ${JSON.stringify(opts.state)}`);
   }
