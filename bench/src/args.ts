@@ -1,4 +1,5 @@
 /** Command-line options of `pnpm bench`. */
+import { ALL_IMPLS } from './impl/types.js';
 
 /** Every scenario, by the number the issue gives it. */
 export const SCENARIOS = ['enqueue', 'process', 'latency', 'idle', 'cold'] as const;
@@ -22,6 +23,8 @@ export interface BenchArgs {
   coldRuns: number;
   /** Scenarios to run. */
   only: ScenarioName[];
+  /** Implementations of the processing scenario (default all; e.g. `sluice,sluice-metrics,sluice-otel`). */
+  impls: string[] | undefined;
   /** Where the JSON results go. */
   out: string;
   /** The whole command line, for the report. */
@@ -30,7 +33,8 @@ export interface BenchArgs {
 
 const HELP = `pnpm bench [--quick] [--reps N] [--jobs N] [--concurrency 1,10,100] [--rates 200,2000]
            [--latency-seconds S] [--idle-seconds S] [--cold-runs N] [--only enqueue,process,latency,idle,cold]
-           [--out FILE]
+           [--impls sluice,sluice-metrics,sluice-otel] [--out FILE]
+  --impls   only these implementations in the processing scenario (side-by-side costs of one variant)
   --quick   smoke run: 5000 jobs, 1 rep, 2 s latency runs, 5 s idle, 1 cold start each`;
 
 const list = (v: string, what: string): number[] =>
@@ -51,6 +55,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     idleSeconds: 30,
     coldRuns: 3,
     only: [...SCENARIOS],
+    impls: undefined,
     out: 'results/latest.json',
     command: ['pnpm bench', ...argv.filter((x) => x !== '--')].join(' '),
   };
@@ -74,7 +79,12 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     else if (flag === '--idle-seconds') a.idleSeconds = int();
     else if (flag === '--cold-runs') a.coldRuns = int();
     else if (flag === '--out') a.out = v;
-    else if (flag === '--only') {
+    else if (flag === '--impls') {
+      a.impls = v.split(',');
+      for (const n of a.impls)
+        if (!(ALL_IMPLS as readonly string[]).includes(n))
+          throw new Error(`--impls: unknown "${n}" (expected some of ${ALL_IMPLS.join(', ')})`);
+    } else if (flag === '--only') {
       const names = v.split(',');
       for (const n of names)
         if (!(SCENARIOS as readonly string[]).includes(n)) throw new Error(`--only: unknown "${n}"`);

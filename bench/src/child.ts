@@ -3,6 +3,8 @@
  * Roles: `process` (drain pre-enqueued jobs), `latency-worker` / `latency-producer` (separate processes),
  * `idle` (a worker that waits for `stop`). Every wait is bounded by the runner, which kills by pid.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { type ImplName, loadImpl, type RunningWorker } from './impl/types.js';
 import { type BenchPayload, makePayload, nowMs } from './payload.js';
 import { latencySummary } from './stats.js';
@@ -25,6 +27,11 @@ export interface ProcessResult {
   handled: number;
   /** First handler start to last handler start, ms. */
   elapsedMs: number;
+  /**
+   * CPU time (user + system) of the worker process per job, first handler start to last, in us: the cost a
+   * variant adds, less sensitive than throughput to other processes sharing the machine.
+   */
+  cpuUsPerJob: number;
   /** Resident set size once the worker was ready, and the process's peak, in bytes. */
   rssReady: number;
   rssPeak: number;
@@ -86,11 +93,36 @@ async function enqueueJobs(c: Extract<ChildConfig, { role: 'enqueue' }>): Promis
   return { jobs: c.jobs, elapsedMs };
 }
 
+/**
+ * SLUICE_BENCH_CPU_PROF=<dir>: a processing child profiles its CPU (V8 sampling profiler, 100 us) from the first
+ * handler start to the last, and writes `<dir>/<impl>-<pid>.cpuprofile` (open it in Chrome DevTools).
+ */
+function profiler(impl: string): { start(): void; stop(): void } | undefined {
+  const dir = process.env.SLUICE_BENCH_CPU_PROF;
+  if (!dir) return undefined;
+  const session = new Session();
+  session.connect();
+  session.post('Profiler.enable');
+  session.post('Profiler.setSamplingInterval', { interval: 100 });
+  return {
+    start: () => session.post('Profiler.start'),
+    stop: () =>
+      session.post('Profiler.stop', (err, r) => {
+        if (err) return;
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(`${dir}/${impl}-${process.pid}.cpuprofile`, JSON.stringify(r.profile));
+      }),
+  };
+}
+
 async function processJobs(c: Extract<ChildConfig, { role: 'process' }>): Promise<ProcessResult> {
   const impl = await loadImpl(c.impl);
   let handled = 0;
   let first = 0;
   let last = 0;
+  let cpuFirst: NodeJS.CpuUsage | undefined;
+  let cpuLast: NodeJS.CpuUsage | undefined;
+  const prof = profiler(c.impl);
   let done: () => void = () => {};
   const all = new Promise<void>((r) => {
     done = r;
@@ -99,15 +131,25 @@ async function processJobs(c: Extract<ChildConfig, { role: 'process' }>): Promis
     concurrency: c.concurrency,
     onJob: () => {
       const t = performance.now();
-      if (handled === 0) first = t;
+      if (handled === 0) {
+        first = t;
+        prof?.start();
+        cpuFirst = process.cpuUsage();
+      }
       last = t;
-      if (++handled === c.jobs) done();
+      if (++handled === c.jobs) {
+        cpuLast = process.cpuUsage(cpuFirst);
+        prof?.stop();
+        done();
+      }
     },
   });
   const rssReady = process.memoryUsage.rss();
   await all;
   await w.close();
-  return { handled, elapsedMs: last - first, rssReady, rssPeak: process.resourceUsage().maxRSS * 1024 };
+  const cpuUs = cpuLast ? cpuLast.user + cpuLast.system : 0;
+  const cpuUsPerJob = handled > 1 ? cpuUs / (handled - 1) : 0;
+  return { handled, elapsedMs: last - first, cpuUsPerJob, rssReady, rssPeak: process.resourceUsage().maxRSS * 1024 };
 }
 
 async function latencyWorker(c: Extract<ChildConfig, { role: 'latency-worker' }>): Promise<LatencyResult> {

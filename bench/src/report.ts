@@ -62,8 +62,31 @@ export function targets(results: Results, concurrencies: number[], rates: number
     check('processing >= 5x BullMQ best', sTop, 5 * bullBest, '>=', `Sluice c=${top} vs 5 x BullMQ best (jobs/s)`),
   );
   out.push(check('processing >= 55% raw', sTop, 0.55 * med(proc(top), 'throughput', 'raw'), '>=', `c=${top} (jobs/s)`));
+  const metrics = med(proc(top), 'throughput', 'sluice-metrics');
+  out.push(check('metrics on: >= 95% of Sluice', metrics, 0.95 * sTop, '>=', `c=${top} (jobs/s)`));
   const otel = med(proc(top), 'throughput', 'sluice-otel');
   out.push(check('OTel registered, not sampling: >= 98% of Sluice', otel, 0.98 * sTop, '>=', `c=${top} (jobs/s)`));
+  // The same costs as worker CPU per job (noise-resistant: other processes on the machine barely move it).
+  const cpuOf = (impl: ImplName) => med(proc(top), 'worker CPU per job', impl);
+  const sCpu = cpuOf('sluice');
+  out.push(
+    check(
+      'metrics on: worker CPU per job <= 105% of Sluice',
+      cpuOf('sluice-metrics'),
+      1.05 * sCpu,
+      '<=',
+      `c=${top} (us)`,
+    ),
+  );
+  out.push(
+    check(
+      'OTel not sampling: worker CPU per job <= 102% of Sluice',
+      cpuOf('sluice-otel'),
+      1.02 * sCpu,
+      '<=',
+      `c=${top} (us)`,
+    ),
+  );
   const batch = '1. enqueue, batches of 1000';
   const sBatch = med(batch, 'throughput', 'sluice');
   out.push(

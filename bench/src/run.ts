@@ -72,7 +72,7 @@ async function main(): Promise<void> {
       for (const s of args.only) {
         try {
           if (s === 'enqueue') await enqueueScenario(ctx, admin, args.jobs);
-          else if (s === 'process') await processScenario(ctx, admin, args.jobs, args.concurrency);
+          else if (s === 'process') await processScenario(ctx, admin, args.jobs, args.concurrency, args.impls);
           else if (s === 'latency') await latencyScenario(ctx, admin, args.rates, args.latencySeconds);
           else if (s === 'idle') await idleScenario(ctx, admin, args.idleSeconds);
           else await coldScenario(ctx, admin, args.coldRuns);

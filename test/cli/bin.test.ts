@@ -13,7 +13,7 @@ const global = (c: { redis: string; prefix: string }) => ['--redis', c.redis, '-
 describe('the sluice binary', () => {
   it('exit 0: enqueue prints the id; stats --json prints the documented shape', async () => {
     const c = conn();
-    const enq = await spawnSluice(['enqueue', 'emails', '{"to":"ada@example.com"}', ...global(c)]);
+    const enq = await spawnSluice(['enqueue', 'emails', '{"to":"ada@example.com"}', '--queue', 'emails', ...global(c)]);
     expect([enq.code, enq.stderr]).toEqual([0, '']);
     expect(enq.stdout).toMatch(/^\d+-\d+\n$/); // the stream entry id is the job id
     const stats = await spawnSluice(['queue', 'stats', '--json', ...global(c)]);
@@ -30,7 +30,7 @@ describe('the sluice binary', () => {
   it('exit 1: a threshold is exceeded, one line per breach on stderr', async () => {
     const c = conn();
     // the setup runs in-process (a spawn costs seconds); the binary under test is the stats run
-    for (let i = 0; i < 2; i++) await run((io) => enqueueCommand({ ...c, job: 'emails' }, io));
+    for (let i = 0; i < 2; i++) await run((io) => enqueueCommand({ ...c, job: 'emails', queue: 'emails' }, io));
     const r = await spawnSluice(['queue', 'stats', '--max-ready', '1', ...global(c)]);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('queue emails: ready 2 exceeds --max-ready 1\n');
@@ -68,7 +68,7 @@ describe('the sluice binary', () => {
 
   it('--ndjson with a bad line: line number on stderr, nothing written, exit 2', async () => {
     const c = conn();
-    const bad = await spawnSluice(['enqueue', 'emails', '--ndjson', ...global(c)], {
+    const bad = await spawnSluice(['enqueue', 'emails', '--ndjson', '--queue', 'emails', ...global(c)], {
       stdin: '{"a":1}\n{"a":\n{"a":3}\n',
     });
     expect(bad.code).toBe(2);
@@ -78,7 +78,9 @@ describe('the sluice binary', () => {
     );
     const stats = await run((io) => statsCommand({ ...c, json: true }, io));
     expect(JSON.parse(stats.stdout.join('\n')).queues).toEqual([]);
-    const good = await spawnSluice(['enqueue', 'emails', '--ndjson', ...global(c)], { stdin: '{"a":1}\n{"a":3}\n' });
+    const good = await spawnSluice(['enqueue', 'emails', '--ndjson', '--queue', 'emails', ...global(c)], {
+      stdin: '{"a":1}\n{"a":3}\n',
+    });
     expect([good.code, good.stdout]).toEqual([0, 'enqueued 2 jobs to queue emails\n']);
   });
 

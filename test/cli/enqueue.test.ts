@@ -13,7 +13,9 @@ async function figures(c: { redis: string; prefix: string }, queue: string) {
 describe('sluice enqueue', () => {
   it('prints the job id and writes one ready job', async () => {
     const c = conn();
-    const r = await run((io) => enqueueCommand({ ...c, job: 'send-email', payload: '{"to":"ada@example.com"}' }, io));
+    const r = await run((io) =>
+      enqueueCommand({ ...c, job: 'send-email', queue: 'send-email', payload: '{"to":"ada@example.com"}' }, io),
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).toHaveLength(1);
     expect(r.stdout[0]).toMatch(/^\d+-\d+$/); // the stream entry id is the job id
@@ -22,7 +24,7 @@ describe('sluice enqueue', () => {
 
   it('--json prints { id, deduplicated } and --key deduplicates', async () => {
     const c = conn();
-    const opts = { ...c, job: 'send-email', payload: '{}', key: 'order-42', json: true };
+    const opts = { ...c, job: 'send-email', queue: 'send-email', payload: '{}', key: 'order-42', json: true };
     const first = JSON.parse((await run((io) => enqueueCommand(opts, io))).stdout.join('\n'));
     const again = await run((io) => enqueueCommand(opts, io));
     expect(first).toEqual({ id: expect.any(String), deduplicated: false });
@@ -59,7 +61,9 @@ describe('sluice enqueue', () => {
   it('--ndjson enqueues every line in batches and prints a count', async () => {
     const c = conn();
     const input = lines(...Array.from({ length: 2500 }, (_, i) => JSON.stringify({ to: `u${i}@example.com` })), '');
-    const r = await run((io) => enqueueCommand({ ...c, job: 'send-email', ndjson: true, input }, io));
+    const r = await run((io) =>
+      enqueueCommand({ ...c, job: 'send-email', queue: 'send-email', ndjson: true, input }, io),
+    );
     expect(r.stdout).toEqual(['enqueued 2500 jobs to queue send-email']);
     expect(await figures(c, 'send-email')).toMatchObject({ ready: 2500 });
   });
@@ -80,7 +84,10 @@ describe('sluice enqueue', () => {
   it('--ndjson --json prints { count, queue, ids }', async () => {
     const c = conn();
     const r = await run((io) =>
-      enqueueCommand({ ...c, job: 'report', ndjson: true, json: true, delay: '1m', input: lines('{}', '{"a":1}') }, io),
+      enqueueCommand(
+        { ...c, job: 'report', queue: 'report', ndjson: true, json: true, delay: '1m', input: lines('{}', '{"a":1}') },
+        io,
+      ),
     );
     expect(JSON.parse(r.stdout.join('\n'))).toEqual({
       count: 2,

@@ -172,16 +172,19 @@ describe('sluice queue empty|delete', () => {
     expect(r.stdout).toEqual(['emptied queue emails: 1 ready job, 1 delayed job removed']);
   });
 
-  it('delete needs --yes, is refused while a consumer is live unless --force, then leaves no key', async () => {
+  it('delete needs --yes, is refused while a worker is live unless --force, then leaves no key', async () => {
     await sluice.enqueue('send-email', {}, { queue: 'emails' });
     await groupCreated(sluice.connection, sluice.keys('emails'));
     await deliveredTo(sluice.connection, sluice.keys('emails'), 'w:1:a', 1);
     const no = await run((io) => queueDeleteCommand({ ...c, queue: 'emails' }, io));
     expect(no.code).toBe(2);
+    // a connection named as a worker's reading connection of the queue is a live worker (a consumer alone is not)
+    await sluice.connection.send(['CLIENT', 'SETNAME', 'sluice:w:1:a:block:emails']);
     const live = await run((io) => queueDeleteCommand({ ...c, queue: 'emails', yes: true }, io));
+    await sluice.connection.send(['CLIENT', 'SETNAME', '']);
     expect([live.code, live.stderr[0]]).toEqual([
       1,
-      expect.stringMatching(/1 live consumer\(s\) \(w:1:a\); stop its workers or add --force$/),
+      expect.stringMatching(/1 live worker\(s\) \(w:1:a\); stop them or add --force$/),
     ]);
     const r = JSON.parse(
       (

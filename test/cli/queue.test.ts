@@ -6,7 +6,7 @@ describe('sluice queue list / pause / resume', () => {
   it('lists known queues, sorted, as text or JSON', async () => {
     const c = conn();
     expect((await run((io) => queueListCommand(c, io))).stderr[0]).toMatch(/no queues yet/);
-    for (const job of ['b-job', 'a-job']) await run((io) => enqueueCommand({ ...c, job }, io));
+    for (const job of ['b-job', 'a-job']) await run((io) => enqueueCommand({ ...c, job, queue: job }, io));
     expect((await run((io) => queueListCommand(c, io))).stdout).toEqual(['a-job', 'b-job']);
     expect(JSON.parse((await run((io) => queueListCommand({ ...c, json: true }, io))).stdout.join(''))).toEqual([
       'a-job',
@@ -16,7 +16,7 @@ describe('sluice queue list / pause / resume', () => {
 
   it('pauses and resumes a queue (stats shows it)', async () => {
     const c = conn();
-    await run((io) => enqueueCommand({ ...c, job: 'emails' }, io));
+    await run((io) => enqueueCommand({ ...c, job: 'emails', queue: 'emails' }, io));
     const paused = async () => {
       const r = await run((io) => statsCommand({ ...c, queues: ['emails'], json: true }, io));
       return JSON.parse(r.stdout.join('\n')).queues[0].paused as boolean;
@@ -33,7 +33,7 @@ describe('sluice queue list / pause / resume', () => {
 
   it('refuses to pause or resume an unknown queue (exit 2, naming the known ones) and never lists it', async () => {
     const c = conn();
-    await run((io) => enqueueCommand({ ...c, job: 'emails' }, io));
+    await run((io) => enqueueCommand({ ...c, job: 'emails', queue: 'emails' }, io));
     for (const cmd of [queuePauseCommand, queueResumeCommand]) {
       const r = await run((io) => cmd({ ...c, queue: 'nosuchq' }, io));
       expect(r.code).toBe(2);

@@ -13,9 +13,9 @@ type C = ReturnType<typeof conn>;
  */
 async function seed(c: C) {
   await seedDead(c, 'emails', 2); // enqueues, reads and dead-letters two jobs
-  for (let i = 0; i < 3; i++) await run((io) => enqueueCommand({ ...c, job: 'emails' }, io));
-  await run((io) => enqueueCommand({ ...c, job: 'later', delay: '1h' }, io));
-  await run((io) => enqueueCommand({ ...c, job: 'reports' }, io));
+  for (let i = 0; i < 3; i++) await run((io) => enqueueCommand({ ...c, job: 'emails', queue: 'emails' }, io));
+  await run((io) => enqueueCommand({ ...c, job: 'later', queue: 'later', delay: '1h' }, io));
+  await run((io) => enqueueCommand({ ...c, job: 'reports', queue: 'reports' }, io));
   const sluice = await createSluice({ url: c.redis, prefix: c.prefix });
   await deliveredTo(sluice.connection, sluice.keys('emails'), 'host:9:z'); // one job running
   await sluice.pause('emails');
@@ -28,8 +28,8 @@ describe('sluice queue stats', () => {
     await seed(c);
     const r = await run((io) => statsCommand(c, io));
     expect(r.code).toBe(0);
-    expect(r.stdout[0]).toBe('QUEUE    READY  RUNNING  DELAYED  DEAD  CONSUMERS  OLDEST READY  OLDEST RUNNING  PAUSED');
-    expect(r.stdout[1]).toMatch(/^emails\s+2\s+1\s+0\s+2\s+2\s+\d+ms\s+\d+ms\s+yes$/);
+    expect(r.stdout[0]).toBe('QUEUE    READY  RUNNING  DELAYED  DEAD  WORKERS  OLDEST READY  OLDEST RUNNING  PAUSED');
+    expect(r.stdout[1]).toMatch(/^emails\s+2\s+1\s+0\s+2\s+0\s+\d+ms\s+\d+ms\s+yes$/);
     expect(r.stdout[2]).toMatch(/^later\s+0\s+0\s+1\s+0\s+0\s+-\s+-\s+no$/);
     expect(r.stdout[3]).toMatch(/^reports\s+1\s+0\s+0\s+0\s+0\s+\d+ms\s+-\s+no$/);
     const col = (line: string | undefined) => line?.indexOf('PAUSED') ?? -1;
@@ -56,6 +56,7 @@ describe('sluice queue stats', () => {
           oldestReadyAgeMs: expect.any(Number),
           oldestRunningIdleMs: expect.any(Number),
           consumers: expect.arrayContaining([{ name: 'host:9:z', pending: 1, idleMs: expect.any(Number) }]),
+          workers: 0, // the seeded consumers are not live workers (no connection of theirs)
         },
       ],
       breaches: [],
@@ -94,7 +95,7 @@ describe('sluice queue stats', () => {
 
   it('--watch refreshes until stopped (iterations, or the signal)', async () => {
     const c = conn();
-    await run((io) => enqueueCommand({ ...c, job: 'emails' }, io));
+    await run((io) => enqueueCommand({ ...c, job: 'emails', queue: 'emails' }, io));
     const r = await run((io) => statsCommand({ ...c, watch: '100ms', iterations: 3, json: true }, io));
     expect(r.stdout).toHaveLength(3); // one JSON line per refresh
     expect(r.stdout.map((l) => (JSON.parse(l) as StatsReport).queues[0]?.ready)).toEqual([1, 1, 1]);
@@ -120,7 +121,7 @@ describe('sluice queue stats', () => {
     expect(empty.stderr).toEqual([
       `sluice: queue argument: no queue named "emials" under prefix "${c.prefix}" (no queues yet)`,
     ]);
-    await run((io) => enqueueCommand({ ...c, job: 'emails' }, io));
+    await run((io) => enqueueCommand({ ...c, job: 'emails', queue: 'emails' }, io));
     // A CI gate with a typo'd queue fails instead of passing for good.
     const typo = await run((io) => statsCommand({ ...c, queues: ['emails', 'emials', 'smss'], maxReady: '0' }, io));
     expect(typo.code).toBe(2);

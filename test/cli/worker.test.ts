@@ -12,13 +12,14 @@ describe('sluice worker start', () => {
     const c = conn();
     const g = ['--redis', c.redis, '--prefix', c.prefix];
     // Only the worker is a child process; the enqueues and the stats run in-process (each spawn costs seconds).
-    for (let i = 0; i < 5; i++) await run((io) => enqueueCommand({ ...c, job: 'report', payload: '{}' }, io));
+    for (let i = 0; i < 5; i++)
+      await run((io) => enqueueCommand({ ...c, job: 'report', queue: 'report', payload: '{}' }, io));
     const worker = startSluice(['worker', 'start', JOBS_FIXTURE, '--concurrency', '2', '--log-level', 'warn', ...g]);
     await waitFor(
       async () => {
         const r = await run((io) => statsCommand({ ...c, queues: ['report'], json: true }, io));
         const q = (JSON.parse(r.stdout.join('\n')) as StatsReport).queues[0];
-        return q && q.ready === 0 && q.running === 0 && q.consumers.length > 0;
+        return q && q.ready === 0 && q.running === 0 && q.workers === 1;
       },
       'the worker to drain the queue',
       30_000,

@@ -141,6 +141,8 @@ describe('the packed packages, installed with npm outside the workspace', () => 
     const worker = startInApp(['worker', 'start', './jobs.mjs', ...g]);
     try {
       const sluice = join(app, 'node_modules', '.bin', 'sluice');
+      // by name: the queue comes from the catalogue the worker publishes when it starts
+      await waitFor(async () => worker.output().includes('worker started'), 'the worker to start', 30_000);
       const id = (await runTo(sluice, ['enqueue', 'touch', '{"n":7}', ...g], { cwd: app, timeoutMs: 15_000 })).trim();
       expect(id).toMatch(/^\d+-\d+$/);
       const ran = await readWhenWritten(join(app, 'ran', '7.json'), `the worker to run job ${id}`, worker);

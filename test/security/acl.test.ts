@@ -159,7 +159,12 @@ describe('the documented ACL user', () => {
     await deliveredTo(s.connection, s.keys('held'), 'acl:1:a', 1);
     const dead = await createWorker({
       url,
-      jobs: [defineJob({ name: 'flaky', retry: { attempts: 1 }, handler: () => Promise.reject(new Error('no')) })],
+      jobs: [
+        defineJob({ name: 'flaky', retry: { attempts: 1 }, handler: () => Promise.reject(new Error('no')) }),
+        // published to the catalogue for `schedule ls|run` (yearly: it never ticks during the test)
+        defineJob({ name: 'tick', schedule: { cron: '0 0 1 1 *' }, handler: async () => {} }),
+      ],
+      queues: ['flaky'],
       logger: quiet,
     });
     const died = record('job:dead', dead);
@@ -189,8 +194,8 @@ describe('the documented ACL user', () => {
     };
     const commands: Record<string, () => Promise<{ code: number | null }>> = {
       enqueue: async () => {
-        await inProcess(['enqueue', 'report', '{}', '--key', 'k1']);
-        return inProcess(['enqueue', 'report', '--ndjson'], '{}\n{}\n');
+        await inProcess(['enqueue', 'report', '{}', '--key', 'k1', '--queue', 'report']);
+        return inProcess(['enqueue', 'report', '--ndjson', '--queue', 'report'], '{}\n{}\n');
       },
       'queue stats': () => inProcess(['queue', 'stats', '--json']),
       'queue list': () => inProcess(['queue', 'list']),
@@ -204,6 +209,9 @@ describe('the documented ACL user', () => {
       'job retry': () => inProcess(['job', 'retry', 'flaky', deadJob]),
       'queue empty': () => inProcess(['queue', 'empty', 'ops', '--yes']),
       'queue delete': () => inProcess(['queue', 'delete', 'ops', '--yes']),
+      'worker ls': () => inProcess(['worker', 'ls']),
+      'schedule ls': () => inProcess(['schedule', 'ls']),
+      'schedule run': () => inProcess(['schedule', 'run', 'tick', 'tick']),
       'dead list': () => inProcess(['dead', 'list', 'flaky']),
       'dead show': () => inProcess(['dead', 'show', 'flaky', deadId]),
       'dead redrive': () => inProcess(['dead', 'redrive', 'flaky', deadId]),

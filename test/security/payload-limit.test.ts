@@ -88,10 +88,12 @@ describe('maxPayloadBytes: one setting for both sides', () => {
     const g = ['--redis', redisUrl(), '--prefix', prefix];
     const big = JSON.stringify(payloadOf(2 * MIB));
     const cli = (args: string[]) => run((io) => runCli([...args, ...g], { io }));
-    const refused = await cli(['enqueue', 'report', big]);
+    const refused = await cli(['enqueue', 'report', big, '--queue', 'report']);
     expect(refused.code).toBe(2);
     expect(refused.stderr.join('\n')).toMatch(/over the limit of 1048576 bytes \(maxPayloadBytes\)/);
-    expect((await cli(['enqueue', 'report', big, '--max-payload-bytes', String(4 * MIB)])).code).toBe(0);
+    expect(
+      (await cli(['enqueue', 'report', big, '--queue', 'report', '--max-payload-bytes', String(4 * MIB)])).code,
+    ).toBe(0);
     const drained = await cli([
       'worker',
       'drain',

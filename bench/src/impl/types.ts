@@ -7,7 +7,9 @@ import type { BenchPayload } from '../payload.js';
  * Sluice with an OpenTelemetry SDK registered that samples nothing.
  */
 export const IMPLS = ['raw', 'sluice', 'bullmq'] as const;
-export type ImplName = (typeof IMPLS)[number] | 'sluice-timer' | 'sluice-metrics' | 'sluice-otel';
+/** Every implementation name, the Sluice variants included. */
+export const ALL_IMPLS = [...IMPLS, 'sluice-timer', 'sluice-metrics', 'sluice-otel'] as const;
+export type ImplName = (typeof ALL_IMPLS)[number];
 
 /** The queue (BullMQ, Sluice) or stream (raw) every scenario uses. */
 export const QUEUE = 'bench';

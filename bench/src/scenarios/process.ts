@@ -12,12 +12,19 @@ import { WINDOW } from './enqueue.js';
 
 const IMPLS: readonly ImplName[] = ['raw', 'sluice', 'bullmq'];
 
-export async function processScenario(ctx: Ctx, admin: Admin, jobs: number, concurrencies: number[]): Promise<void> {
+export async function processScenario(
+  ctx: Ctx,
+  admin: Admin,
+  jobs: number,
+  concurrencies: number[],
+  only?: readonly string[],
+): Promise<void> {
   const top = Math.max(...concurrencies);
   for (const c of concurrencies) {
     const scenario = `2. process, concurrency ${c}`;
-    const impls =
+    const all: readonly ImplName[] =
       c === top ? [...IMPLS, 'sluice-timer' as const, 'sluice-metrics' as const, 'sluice-otel' as const] : IMPLS;
+    const impls = only ? all.filter((i) => only.includes(i)) : all;
     for (const impl of rotated(impls, ctx.rep)) {
       await admin.reset();
       const base = await admin.memory();
@@ -44,6 +51,7 @@ export async function processScenario(ctx: Ctx, admin: Admin, jobs: number, conc
       add('Redis memory after - before', 'KiB', 'lower', memDelta / 1024);
       add('Redis memory after / before', '%', 'lower', (memAfter / base) * 100);
       add('worker peak RSS', 'MiB', 'lower', r.rssPeak / 2 ** 20);
+      add('worker CPU per job', 'us', 'lower', r.cpuUsPerJob);
       ctx.results.details.push({
         scenario,
         impl,
@@ -57,7 +65,7 @@ export async function processScenario(ctx: Ctx, admin: Admin, jobs: number, conc
       });
       ctx.log(
         `${scenario} ${impl}: ${Math.round(rate)} jobs/s, ${cost.cpuUsPerJob.toFixed(2)} us/job, ` +
-          `${cost.commandsPerJob.toFixed(2)} cmds/job, memory ${memDelta >= 0 ? '+' : ''}${memDelta} B`,
+          `${cost.commandsPerJob.toFixed(2)} cmds/job, worker ${r.cpuUsPerJob.toFixed(2)} us CPU/job, memory ${memDelta >= 0 ? '+' : ''}${memDelta} B`,
       );
     }
   }

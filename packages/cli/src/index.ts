@@ -38,6 +38,15 @@ export {
   queueResumeCommand,
 } from './commands/queue.js';
 export {
+  type RegistryListOptions,
+  type ScheduleRunOptions,
+  scheduleListCommand,
+  scheduleRunCommand,
+  scheduleTable,
+  workerListCommand,
+  workerTable,
+} from './commands/registry.js';
+export {
   DEFAULT_WATCH_MS,
   type QueueStatsJson,
   type StatsCommandOptions,

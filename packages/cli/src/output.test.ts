@@ -53,12 +53,13 @@ describe('stats table', () => {
         oldestRunningIdleMs: 4_200,
         paused: true,
         consumers: [{ name: 'h:1:a', pending: 1, idleMs: 10 }],
+        workers: 1,
       }),
     ]);
     expect(lines).toEqual([
-      'QUEUE    READY  RUNNING  DELAYED  DEAD  CONSUMERS  OLDEST READY  OLDEST RUNNING  PAUSED',
-      'emails    1200        3       40     2          0         3m12s               -  no',
-      'reports      0        1        0     0          1             -              4s  yes',
+      'QUEUE    READY  RUNNING  DELAYED  DEAD  WORKERS  OLDEST READY  OLDEST RUNNING  PAUSED',
+      'emails    1200        3       40     2        0         3m12s               -  no',
+      'reports      0        1        0     0        1             -              4s  yes',
     ]);
   });
   it('keeps the JSON shape to the documented fields', () => {
@@ -73,6 +74,7 @@ describe('stats table', () => {
       'oldestReadyAgeMs',
       'oldestRunningIdleMs',
       'consumers',
+      'workers',
     ]);
   });
 });

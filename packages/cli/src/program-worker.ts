@@ -6,9 +6,9 @@ import { workerDrainCommand, workerPushCommand } from './commands/worker-drivers
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
-/** Add `worker start`, `worker drain` and `worker push` to `program`. */
-export function registerWorker(program: Command, ctx: ProgramContext): void {
-  const worker = program.command('worker').description('run workers');
+/** Add `worker start`, `worker drain` and `worker push` to `program`; returns the `worker` command. */
+export function registerWorker(program: Command, ctx: ProgramContext): Command {
+  const worker = program.command('worker').description('run workers, list the live ones');
   worker
     .command('start')
     .description('run a worker on the jobs the modules define, until SIGTERM or Ctrl-C (then shut down gracefully)')
@@ -124,4 +124,5 @@ export function registerWorker(program: Command, ctx: ProgramContext): void {
         ctx.io,
       );
     });
+  return worker;
 }

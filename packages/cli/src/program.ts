@@ -9,6 +9,7 @@ import { statsCommand } from './commands/stats.js';
 import { EXIT, ExitError } from './errors.js';
 import { registerDead } from './program-dead.js';
 import { registerJob, registerQueueDestroy } from './program-job.js';
+import { registerRegistry } from './program-registry.js';
 import { registerWorker } from './program-worker.js';
 
 /** The version in the package's package.json (one directory above src/ and dist/). */
@@ -68,7 +69,10 @@ export function buildProgram(ctx: ProgramContext): Command {
     .description('enqueue a job and print its id (or, with --ndjson, one job per stdin line and print a count)')
     .argument('<job>', 'job name')
     .argument('[payload-json]', 'payload as JSON (default: {})')
-    .option('--queue <queue>', "queue to put the job on (default: the job's queue, i.e. its name)")
+    .option(
+      '--queue <queue>',
+      'queue to put the job on (default: the queue its workers published; needed for a job no worker published)',
+    )
     .option('--delay <duration>', 'run no sooner than this from now, e.g. 10s, 5m, 1h30m')
     .option('--at <iso-time>', 'run no sooner than this time, e.g. 2026-01-31T09:00:00Z')
     .option('--key <idempotency-key>', 'idempotency key: a second enqueue with it returns the first job (24 h)')
@@ -76,7 +80,7 @@ export function buildProgram(ctx: ProgramContext): Command {
     .option('--group <key>', 'fair group key: groups are served round-robin (default: none)')
     .option(
       '--jobs <module>',
-      'module defining the jobs: validate the payload against its schema (repeatable)',
+      "module defining the jobs: validate against its schema (repeatable; default: the workers' published schema)",
       collect,
     )
     .option('--ndjson', 'read one JSON payload a line from stdin; all lines are checked before any is written')
@@ -207,7 +211,7 @@ export function buildProgram(ctx: ProgramContext): Command {
   registerQueueDestroy(queue, io);
   registerJob(program, io);
   registerDead(program, io);
-  registerWorker(program, ctx);
+  registerRegistry(program, registerWorker(program, ctx), io);
   return program;
 }
 

@@ -8,6 +8,7 @@ export const queueStats = (over: Partial<QueueStats> = {}): QueueStats => ({
   delayed: 0,
   dead: 0,
   consumers: [],
+  workers: 0,
   oldestReadyAgeMs: null,
   oldestRunningIdleMs: null,
   paused: false,

@@ -5,6 +5,7 @@
  * change in any release. The list, with one line each, is in the package README ("Public API").
  */
 export type { Backoff } from './backoff.js';
+export type { CatalogueEntry } from './catalogue.js';
 export type { Clock } from './clock.js';
 export {
   type ConsumerInfo,
@@ -51,8 +52,10 @@ export type { JobPage, ListJobsOptions } from './jobs.js';
 export type { Lane, QueueKeys } from './keys.js';
 export type { Priority } from './lanes.js';
 export type { RedriveResult } from './queue-admin.js';
+export type { ScheduleInfo } from './schedules.js';
 export type { RemoveOutcome } from './scripts/index.js';
 export { UnsupportedServerError } from './server-version.js';
 export { createSluice, type Sluice, type SluiceOptions } from './sluice.js';
 export type { StandardSchemaV1 } from './standard-schema.js';
 export { loadTelemetry, SEMCONV_VERSION, type Telemetry, type TracingOptions } from './telemetry.js';
+export type { LiveWorker, WorkerKind, WorkerRecord } from './workers.js';

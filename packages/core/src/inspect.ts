@@ -12,6 +12,7 @@ import type { RedisExecutor } from './connection.js';
 import { GROUP, type Lane, type QueueKeys, queueKeys, queuesKey } from './keys.js';
 import { type Priority, queueLanes } from './lanes.js';
 import { isWakeMarker } from './scripts/index.js';
+import { type PresenceContext, presence, presenceContext, queueConnections } from './workers.js';
 
 /** One consumer of a queue's group. */
 export interface ConsumerStats {
@@ -35,8 +36,10 @@ export interface QueueStats {
   delayed: number;
   /** Jobs in the dead-letter stream. */
   dead: number;
-  /** Consumers of the group, with what they hold. */
+  /** Consumers of the group, with what they hold (a crashed worker's stays until its jobs are reclaimed and it is reaped). */
   consumers: ConsumerStats[];
+  /** Workers live on the queue: their connections are connected (workers.ts; `listWorkers` lists them). */
+  workers: number;
   /** Age in ms of the oldest ready job, or null when none is ready. */
   oldestReadyAgeMs: number | null;
   /** Longest idle time in ms of a running job (of the oldest 100), or null when none runs. */
@@ -60,9 +63,15 @@ export async function listQueues(exec: RedisExecutor, prefix: string): Promise<s
 }
 
 /** Stats of one queue (zeros for a queue that does not exist). */
-export async function queueStats(exec: RedisExecutor, prefix: string, queue: string): Promise<QueueStats> {
+export async function queueStats(
+  exec: RedisExecutor,
+  prefix: string,
+  queue: string,
+  ctx?: PresenceContext,
+): Promise<QueueStats> {
   const k = queueKeys(prefix, queue);
-  const [groups, consumers, len, delayed, dead, paused, time, pend, wakes, lanes] = await Promise.all([
+  const c = ctx ?? (await presenceContext(exec, prefix));
+  const [groups, consumers, len, delayed, dead, paused, time, pend, wakes, conns, lanes] = await Promise.all([
     xinfoGroups(exec, k.stream).catch((e) => (isNoSuchKey(e) ? [] : Promise.reject(e))),
     xinfoConsumers(exec, k.stream, GROUP).catch(() => []),
     xlen(exec, k.stream),
@@ -72,6 +81,7 @@ export async function queueStats(exec: RedisExecutor, prefix: string, queue: str
     exec.send(['TIME'], k.stream) as Promise<[string, string]>,
     xpendingRange(exec, k.stream, GROUP, { count: 100 }).catch(() => []),
     exec.send(['GET', k.wakes], k.wakes),
+    queueConnections(exec, prefix, queue, c),
     queueLanes(exec, k),
   ]);
   const nowMs = Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000);
@@ -104,6 +114,7 @@ export async function queueStats(exec: RedisExecutor, prefix: string, queue: str
     delayed: Number(delayed),
     dead,
     consumers: consumers.map((c) => ({ name: c.name, pending: c.pending, idleMs: c.idleMs })),
+    workers: presence(queue, conns, c.records, consumers).live.size,
     oldestReadyAgeMs,
     oldestRunningIdleMs: pend.length ? Math.max(...pend.map((p) => p.idleMs)) : null,
     paused: Number(paused) === 1,
@@ -137,6 +148,9 @@ async function laneCounts(exec: RedisExecutor, k: QueueKeys, lanes: readonly Lan
 
 /** Stats of the named queues, or of every known queue. */
 export async function stats(exec: RedisExecutor, prefix: string, queues?: readonly string[]): Promise<QueueStats[]> {
-  const names = queues?.length ? queues : await listQueues(exec, prefix);
-  return Promise.all(names.map((q) => queueStats(exec, prefix, q)));
+  const [names, ctx] = await Promise.all([
+    queues?.length ? queues : listQueues(exec, prefix),
+    presenceContext(exec, prefix),
+  ]);
+  return Promise.all(names.map((q) => queueStats(exec, prefix, q, ctx)));
 }

@@ -11,6 +11,19 @@ export {
   type ExponentialBackoff,
   type FixedBackoff,
 } from './backoff.js';
+export {
+  type CatalogueEntry,
+  catalogueField,
+  decodeCatalogueEntry,
+  describeJob,
+  findJobDefinition,
+  forgetQueueCatalogue,
+  listCatalogue,
+  MAX_SCHEMA_BYTES,
+  payloadJsonSchema,
+  publishCatalogue,
+  publishCommand,
+} from './catalogue.js';
 export { systemClock } from './clock.js';
 /** Every stream command with its argument builder and reply transform, and the reply helpers. */
 export * as streamCommands from './commands/index.js';
@@ -56,12 +69,14 @@ export { assertJobId, getJob, listJobs } from './jobs.js';
 export {
   assertJobName,
   assertQueueName,
+  catalogueKey,
   GROUP,
   LANES,
   type Lane,
   queueKeyPattern,
   queueKeys,
   queuesKey,
+  workersKey,
 } from './keys.js';
 export {
   assertGroupKey,
@@ -85,6 +100,7 @@ export {
   resumeQueue,
 } from './queue-admin.js';
 export { hasCredentials, redactSecrets, redactUrl, UNPARSEABLE_URL } from './redact.js';
+export { listSchedules, nextRun, runSchedule, type ScheduleInfo } from './schedules.js';
 export {
   ackDeliveries,
   claimLanes,
@@ -137,3 +153,26 @@ export {
 } from './telemetry.js';
 export { CONTROL_CHARS, escapeControl, hasControlChars } from './text.js';
 export { checkPayload, validatePayload } from './validate.js';
+export {
+  connectionName,
+  DEFAULT_STALE_MS,
+  decodeWorkerRecord,
+  forgetWorkers,
+  hashPairs,
+  type LiveWorker,
+  listWorkers,
+  type NamedConnection,
+  namedConnections,
+  type PresenceContext,
+  parseClientList,
+  presence,
+  presenceContext,
+  pruneWorkerRecords,
+  type QueuePresence,
+  queueConnections,
+  queuePresence,
+  registerWorker,
+  type WorkerKind,
+  type WorkerRecord,
+  workerRecords,
+} from './workers.js';

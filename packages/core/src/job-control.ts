@@ -2,14 +2,15 @@
  * Operator control of jobs and queues: cancel, delete, run now, retry a dead job by its job id, empty a queue,
  * delete a queue. Each change of one job is one script (scripts/job-control.ts); emptying goes in bounded chunks.
  */
-import { xinfoConsumers } from './commands/xinfo.js';
+import { forgetQueueCatalogue } from './catalogue.js';
 import type { RedisExecutor } from './connection.js';
 import { SluiceArgumentError } from './errors.js';
 import { assertJobId } from './jobs.js';
-import { GROUP, queueKeyPattern, queueKeys, queuesKey } from './keys.js';
+import { queueKeyPattern, queueKeys, queuesKey } from './keys.js';
 import { queueLanes } from './lanes.js';
 import { DEFAULTS } from './options.js';
 import { emptyQueueChunk, promoteOne, type RemoveOutcome, redriveDead, removeJob } from './scripts/index.js';
+import { queuePresence } from './workers.js';
 
 /**
  * Cancel job `id`: a ready or delayed job never runs (a `cancelled` record is kept for DEFAULTS.cancelledTtl,
@@ -86,39 +87,31 @@ export async function emptyQueue(
   return out;
 }
 
-/** A consumer seen within the lease: a worker that may still hold or take jobs. */
+/** A worker live on a queue (docs/decisions.md, "Live workers"). */
 export interface LiveConsumer {
   /** Consumer name. */
   name: string;
-  /** Ms since it last read, claimed or acked. */
+  /** Ms since it was last seen (a command on one of its connections, a read or a claim). */
   idleMs: number;
-  /** Jobs it holds. */
+  /** Jobs it holds on this queue. */
   pending: number;
 }
 
-/** Consumers of `queue` idle less than `leaseMs` (default 30 000, the worker's default lease). */
-export async function liveConsumers(
-  exec: RedisExecutor,
-  prefix: string,
-  queue: string,
-  leaseMs = 30_000,
-): Promise<LiveConsumer[]> {
-  const k = queueKeys(prefix, queue);
-  const cs = await xinfoConsumers(exec, k.stream, GROUP).catch(() => []);
-  return cs.filter((c) => c.idleMs < leaseMs).map((c) => ({ name: c.name, idleMs: c.idleMs, pending: c.pending }));
+/** The workers live on `queue` (workers.ts: their named connections are connected). */
+export async function liveConsumers(exec: RedisExecutor, prefix: string, queue: string): Promise<LiveConsumer[]> {
+  const p = await queuePresence(exec, prefix, queue);
+  return [...p.live].map(([name, idleMs]) => ({ name, idleMs, pending: p.pending.get(name) ?? 0 }));
 }
 
 /** Options of deleteQueue. */
 export interface DeleteQueueOptions {
-  /** Delete even while consumers are live (default false). */
+  /** Delete even while workers are live on the queue (default false). */
   force?: boolean | undefined;
-  /** A consumer idle less than this is live, in ms (default 30 000). */
-  leaseMs?: number | undefined;
 }
 
 /**
  * Delete `queue` and every key under its hash tag (stream, delayed, dead, index, records, idempotency keys) and
- * drop it from the queue set. Refused (SluiceArgumentError) while consumers are live, unless `force`.
+ * drop it from the queue set. Refused (SluiceArgumentError) while workers are live on it, unless `force`.
  * Returns how many keys were deleted.
  */
 export async function deleteQueue(
@@ -129,10 +122,10 @@ export async function deleteQueue(
 ): Promise<number> {
   const k = queueKeys(prefix, queue);
   if (!opts.force) {
-    const live = await liveConsumers(exec, prefix, queue, opts.leaseMs);
+    const live = await liveConsumers(exec, prefix, queue);
     if (live.length > 0) {
       throw new SluiceArgumentError(
-        `queue "${queue}" has ${live.length} live consumer(s) (${live.map((c) => c.name).join(', ')}); stop its workers or pass force`,
+        `queue "${queue}" has ${live.length} live worker(s) (${live.map((c) => c.name).join(', ')}); stop them or pass force`,
       );
     }
   }
@@ -147,5 +140,6 @@ export async function deleteQueue(
     if (keys.length) deleted += Number(await exec.send(['UNLINK', ...keys.map(String)], k.stream));
   } while (cursor !== '0');
   await exec.send(['SREM', queuesKey(prefix), queue], queuesKey(prefix));
+  await forgetQueueCatalogue(exec, prefix, queue);
   return deleted;
 }

@@ -132,3 +132,18 @@ export function queuesKey(prefix: string): string {
   assertQueueName(prefix, 'prefix');
   return `${prefix}:queues`;
 }
+
+/**
+ * The job catalogue of `prefix`: a hash `<queue> <job name>` -> JSON definition, written by every worker at start.
+ * One key per prefix (like the queue set), so a lookup by name over every queue is one HGETALL, on a cluster too.
+ */
+export function catalogueKey(prefix: string): string {
+  assertQueueName(prefix, 'prefix');
+  return `${prefix}:catalogue`;
+}
+
+/** The hash consumer -> JSON record (host, pid, version, queues, ...) of the workers of `prefix`. */
+export function workersKey(prefix: string): string {
+  assertQueueName(prefix, 'prefix');
+  return `${prefix}:workers`;
+}

@@ -1,4 +1,5 @@
 /** createSluice(): the producer/operator handle: typed enqueue, stats, pause/resume, dead letters, raw streams. */
+import { type CatalogueEntry, findJobDefinition, listCatalogue } from './catalogue.js';
 import { createStreams, type Streams } from './commands/streams.js';
 import { Connection, type ConnectionOptions } from './connection.js';
 import type { DeadJob } from './dead-entry.js';
@@ -29,8 +30,10 @@ import {
   redrive,
   resumeQueue,
 } from './queue-admin.js';
+import { listSchedules, runSchedule, type ScheduleInfo } from './schedules.js';
 import type { RemoveOutcome } from './scripts/index.js';
 import { loadTelemetry, type TracingOptions } from './telemetry.js';
+import { type LiveWorker, listWorkers } from './workers.js';
 
 /** Options of {@link createSluice}. */
 export interface SluiceOptions extends ConnectionOptions {
@@ -106,8 +109,18 @@ export interface Sluice {
   retryJob(queue: string, id: string): Promise<'moved' | 'not-found' | 'not-dead'>;
   /** Remove every ready and delayed job of a queue; running jobs finish. */
   emptyQueue(queue: string): Promise<{ ready: number; delayed: number }>;
-  /** Delete a queue and all its keys; refused while consumers are live unless `force`. Returns keys deleted. */
+  /** Delete a queue and all its keys; refused while workers are live on it unless `force`. Returns keys deleted. */
   deleteQueue(queue: string, options?: DeleteQueueOptions): Promise<number>;
+  /** Every job definition workers published (optionally of one queue), by name. */
+  listCatalogue(queue?: string): Promise<CatalogueEntry[]>;
+  /** The published definitions of job `name`, one per queue serving it (empty when no worker serves it). */
+  findJobDefinition(name: string): Promise<CatalogueEntry[]>;
+  /** The live workers, drains and push dispatchers (optionally of one queue), oldest first. */
+  listWorkers(queue?: string): Promise<LiveWorker[]>;
+  /** The cron jobs of the catalogue with their last tick and next run (optionally of one queue). */
+  listSchedules(queue?: string): Promise<ScheduleInfo[]>;
+  /** Enqueue cron job `name` of `queue` now, leaving its regular ticks as they are; null when there is no such schedule. */
+  runSchedule(queue: string, name: string): Promise<EnqueueResult | null>;
   /** Key names of a queue. */
   keys(queue: string): QueueKeys;
   /** Close the connection (only if Sluice created it). */
@@ -158,6 +171,11 @@ export async function createSluice(options: SluiceOptions = {}): Promise<Sluice>
     retryJob: (q, id) => retryJob(connection, prefix, q, id),
     emptyQueue: (q) => emptyQueue(connection, prefix, q),
     deleteQueue: (q, o) => deleteQueue(connection, prefix, q, o),
+    listCatalogue: (q) => listCatalogue(connection, prefix, q),
+    findJobDefinition: (name) => findJobDefinition(connection, prefix, name),
+    listWorkers: (q) => listWorkers(connection, prefix, q),
+    listSchedules: (q) => listSchedules(connection, prefix, q),
+    runSchedule: (q, name) => runSchedule(ctx, q, name),
     keys: (q) => queueKeys(prefix, q),
     close: () => connection.close(),
   };

@@ -35,6 +35,11 @@ export interface Telemetry {
   /** Instruments; undefined when no meter provider is registered. */
   readonly metrics: TelemetryMetrics | undefined;
   readonly useProducerAsParent: boolean;
+  /**
+   * True when a context manager is registered (a context made active is seen inside): only then is a span made
+   * active around a handler (without one nothing can see it, and making the context costs per job).
+   */
+  readonly propagates: boolean;
   /** The `error.type` of a thrown value ({@link errorType}; here so edge code needs no runtime import). */
   readonly errorType: (err: unknown) => string;
   /** {@link formatTraceparent}, for the same reason. */
@@ -64,9 +69,16 @@ export function telemetryFrom(api: OtelApiModule, opts: TracingOptions | undefin
     tracer,
     metrics,
     useProducerAsParent: opts?.useProducerAsParent === true,
+    propagates: contextPropagates(api),
     errorType,
     formatTraceparent,
   };
+}
+
+/** True when `api.context.with` makes a context active (a context manager is registered), tried once. */
+function contextPropagates(api: OtelApiModule): boolean {
+  const probe = api.ROOT_CONTEXT.setValue(api.createContextKey('sluice.propagates'), true);
+  return api.context.with(probe, () => api.context.active() === probe);
 }
 
 function instruments(meter: OtelApi.Meter): TelemetryMetrics {

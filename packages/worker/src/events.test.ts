@@ -24,10 +24,10 @@ describe('jobEventBase', () => {
     });
   });
 
-  it('timedJobEvent is jobEventBase plus durationMs, with the same keys in the same order', () => {
+  it('timedJobEvent is jobEventBase plus durationMs and startedAt, with the same keys in the same order', () => {
     const job = { id: 'j1', name: 'email', attempt: 2 };
-    const timed = timedJobEvent('q', '1-0', job, 12.5);
-    expect(timed).toEqual({ ...jobEventBase('q', '1-0', job), durationMs: 12.5 });
-    expect(Object.keys(timed)).toEqual([...Object.keys(jobEventBase('q', '1-0', job)), 'durationMs']);
+    const timed = timedJobEvent('q', '1-0', job, 12.5, 1700);
+    expect(timed).toEqual({ ...jobEventBase('q', '1-0', job), durationMs: 12.5, startedAt: 1700 });
+    expect(Object.keys(timed)).toEqual([...Object.keys(jobEventBase('q', '1-0', job)), 'durationMs', 'startedAt']);
   });
 });

@@ -47,8 +47,20 @@ export function timedJobEvent(
   entryId: string,
   job: Pick<JobEnvelope, 'name' | 'id' | 'attempt'>,
   durationMs: number,
-): JobEventBase & { durationMs: number } {
-  return { queue, name: job.name, jobId: job.id, attempt: job.attempt, entryId, durationMs };
+  startedAt: number,
+): JobEventBase & Timed {
+  return { queue, name: job.name, jobId: job.id, attempt: job.attempt, entryId, durationMs, startedAt };
+}
+
+/** The handler's time, on the events that end an attempt. */
+export interface Timed {
+  /** Handler time in ms (0 when it did not run, or nobody measured it). */
+  durationMs: number;
+  /**
+   * Wall-clock ms (the worker's clock) when the handler was called; 0 when it did not run or nobody measured it.
+   * With the entry id's time (when the job became ready) it gives the job's wait, without a `job:started` listener.
+   */
+  startedAt: number;
 }
 
 /** Every event and its payload. */
@@ -56,11 +68,11 @@ export interface WorkerEventMap {
   /** The handler is about to run. */
   'job:started': JobEventBase;
   /** The handler returned and the job was acknowledged. */
-  'job:succeeded': JobEventBase & { durationMs: number };
+  'job:succeeded': JobEventBase & Timed;
   /** The attempt failed (or timed out); the job will run again as `nextAttempt` after `delayMs`. */
-  'job:retrying': JobEventBase & { durationMs: number; error: Error; delayMs: number; nextAttempt: number };
+  'job:retrying': JobEventBase & Timed & { error: Error; delayMs: number; nextAttempt: number };
   /** The job went to the dead-letter stream. */
-  'job:dead': JobEventBase & { durationMs: number; reason: DeadReason; error: string };
+  'job:dead': JobEventBase & Timed & { reason: DeadReason; error: string };
   /** This worker no longer owns the job (another worker reclaimed it); `during` says when that was found. */
   'job:lease-lost': JobEventBase & { during: 'renew' | 'finish' };
   /** This worker reclaimed the job from a dead or hung worker's pending list (`deliveries` counts this one). */
@@ -80,38 +92,43 @@ export type WorkerListener<K extends WorkerEventName> = (payload: WorkerEventMap
 /** Emits events; the part of {@link WorkerEvents} that components use. */
 export type Emit = <K extends WorkerEventName>(event: K, payload: WorkerEventMap[K]) => void;
 
-/** A small typed event emitter. */
+/**
+ * A small typed event emitter. The listeners of an event are kept in an array replaced on every on/off (never
+ * changed in place), so emit walks it without a copy: a listener added or removed during an emit takes effect
+ * from the next one.
+ */
 export class WorkerEvents {
-  private readonly listeners = new Map<WorkerEventName, Set<(payload: never) => void>>();
+  private readonly listeners = new Map<WorkerEventName, ReadonlyArray<(payload: never) => void>>();
 
   constructor(private readonly onListenerError: (err: unknown, event: WorkerEventName) => void = () => {}) {}
 
   /** Add a listener; returns a function that removes it. */
   on<K extends WorkerEventName>(event: K, listener: WorkerListener<K>): () => void {
-    let set = this.listeners.get(event);
-    if (!set) {
-      set = new Set();
-      this.listeners.set(event, set);
-    }
-    set.add(listener as (payload: never) => void);
+    const l = listener as (payload: never) => void;
+    const list = this.listeners.get(event) ?? [];
+    if (!list.includes(l)) this.listeners.set(event, [...list, l]);
     return () => this.off(event, listener);
   }
 
   /** Remove a listener. */
   off<K extends WorkerEventName>(event: K, listener: WorkerListener<K>): void {
-    this.listeners.get(event)?.delete(listener as (payload: never) => void);
+    const list = this.listeners.get(event);
+    if (!list?.includes(listener as (payload: never) => void)) return;
+    const rest = list.filter((x) => x !== listener);
+    if (rest.length > 0) this.listeners.set(event, rest);
+    else this.listeners.delete(event);
   }
 
   /** True when `event` has at least one listener. */
-  readonly listening = (event: WorkerEventName): boolean => (this.listeners.get(event)?.size ?? 0) > 0;
+  readonly listening = (event: WorkerEventName): boolean => this.listeners.has(event);
 
   /** Call every listener of `event` with `payload`. */
   readonly emit: Emit = (event, payload) => {
-    const set = this.listeners.get(event);
-    if (!set) return;
-    for (const l of [...set]) {
+    const list = this.listeners.get(event);
+    if (!list) return;
+    for (let i = 0; i < list.length; i++) {
       try {
-        (l as (p: typeof payload) => void)(payload);
+        (list[i] as (p: typeof payload) => void)(payload);
       } catch (err) {
         this.onListenerError(err, event);
       }

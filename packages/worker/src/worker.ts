@@ -5,7 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { GROUP, queueKeys } from '@sluice/core/internal';
+import type { AnyJob } from '@sluice/core';
+import { GROUP, queueKeys, type WorkerKind } from '@sluice/core/internal';
 import type { Logger } from 'pino';
 import { checkDurability } from './durability.js';
 import { type WorkerEventName, WorkerEvents, type WorkerListener } from './events.js';
@@ -18,6 +19,7 @@ import { QueueLanes } from './loops/queue-lanes.js';
 import { ensureGroup, registerQueue } from './loops/queue-setup.js';
 import { Reclaimer } from './loops/reclaimer.js';
 import { type ResolvedOptions, resolveOptions, type WorkerOptions } from './options.js';
+import { announce, servedJobs, staleAfter, withdraw } from './registry/announce.js';
 import { JobPool } from './run/pool.js';
 import { shutdown } from './shutdown.js';
 import { openWorkerDeps } from './worker-deps.js';
@@ -45,8 +47,16 @@ export interface Worker {
 /** A new consumer name: `host:pid:random`. */
 export const consumerName = (): string => `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 
+/** How a worker presents itself in the registry (for the drivers built on it). */
+export interface WorkerRole {
+  /** Kind in its worker record (default `worker`). */
+  kind?: WorkerKind;
+  /** The definitions it publishes to the catalogue (default: the jobs it serves). */
+  catalogue?: readonly AnyJob[];
+}
+
 /** Check the options (jobs, schedules) and build a worker; nothing connects until start(). */
-export async function createWorker(options: WorkerOptions): Promise<Worker> {
+export async function createWorker(options: WorkerOptions, role: WorkerRole = {}): Promise<Worker> {
   const opts = resolveOptions(options);
   const plans = await planSchedules(opts.jobs.values(), opts.maxPayloadBytes);
   const consumer = consumerName();
@@ -81,7 +91,7 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
         promoters.set(queue, promoter);
         const lanes = new QueueLanes(conn, keys);
         consumers.push(new Consumer(rt, keys, pool, promoter, lanes));
-        reclaimers.push(new Reclaimer(rt, keys, pool, lanes));
+        reclaimers.push(new Reclaimer(rt, keys, pool, { prune: reclaimers.length === 0, lanes }));
       }
       metrics?.attach({
         exec: conn,
@@ -93,7 +103,12 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
       // Independent set-up steps run at once (they are round trips; cold start is what they cost); a queue's
       // reader starts as soon as its group exists. allSettled: nothing is left connecting if one step fails.
       const steps = await Promise.allSettled([
-        conn.send(['CLIENT', 'SETNAME', `sluice:${consumer}`]).catch(() => {}),
+        announce(
+          rt,
+          role.kind ?? 'worker',
+          staleAfter(opts.blockMs + opts.lease),
+          role.catalogue && servedJobs(opts, role.catalogue),
+        ),
         checkDurability(conn, log),
         ...consumers.map(async (c, i) => {
           const keys = queueKeys(opts.prefix, opts.queues[i] as string);
@@ -121,6 +136,7 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
           pool,
           leaseKeeper,
           close: async () => {
+            await withdraw(rt);
             await metrics?.close();
             await conn.close();
           },

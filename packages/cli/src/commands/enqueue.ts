@@ -15,6 +15,7 @@ import { findJob, loadJobModules } from '../jobs.js';
 import { json, type Output, plural } from '../output.js';
 import { parseDurationFlag, parseJson, parseTime } from '../parse.js';
 import { resolveMaxPayload } from '../tls-flags.js';
+import { catalogueTarget } from './enqueue-catalogue.js';
 
 /** Options of {@link enqueueCommand}. */
 export interface EnqueueCommandOptions extends ConnectOptions {
@@ -34,7 +35,10 @@ export interface EnqueueCommandOptions extends ConnectOptions {
   priority?: string | undefined;
   /** Fair group key (default: the job's `group(payload)`, else none). */
   group?: string | undefined;
-  /** Modules that define the jobs; the payload is validated against the job's schema (default: none). */
+  /**
+   * Modules that define the jobs; the payload is validated against the job's schema (default: none: the queue and
+   * the schema come from the catalogue the workers published).
+   */
   jobs?: readonly string[] | undefined;
   /** Read one payload a line from `input` (default false). */
   ndjson?: boolean | undefined;
@@ -72,9 +76,13 @@ export async function enqueueCommand(opts: EnqueueCommandOptions, io: Output): P
   const payload = opts.payload === undefined ? {} : parseJson(opts.payload, 'payload-json argument');
   if (job) await validatePayload(job.name, job.schema, payload);
   const options: EnqueueOptions = { ...when, ...(opts.key === undefined ? {} : { key: opts.key }) };
-  const r = await withSluice(opts, (s) =>
-    job ? s.enqueue(job, payload, options) : s.enqueue(opts.job, payload, options),
-  );
+  const r = await withSluice(opts, async (s) => {
+    if (job) return s.enqueue(job, payload, options);
+    const target = await catalogueTarget(s, opts.job, when.queue, io);
+    const bad = target.check(payload);
+    if (bad) throw usageError(`payload-json argument ${bad}`);
+    return s.enqueue(opts.job, payload, { ...options, ...(target.queue ? { queue: target.queue } : {}) });
+  });
   if (opts.json) io.out(json(r));
   else {
     io.out(r.id);
@@ -117,6 +125,7 @@ export async function readPayloadLines(
   name: string,
   job: AnyJob | undefined,
   maxPayloadBytes: number = DEFAULTS.maxPayloadBytes,
+  check: (payload: unknown) => string | undefined = () => undefined,
 ): Promise<{ payloads: unknown[]; lines: number[]; bad: BadLine[] }> {
   const payloads: unknown[] = [];
   const lines: number[] = [];
@@ -128,6 +137,8 @@ export async function readPayloadLines(
     try {
       const value = JSON.parse(text) as unknown;
       if (job) await validatePayload(job.name, job.schema, value);
+      const bad = check(value);
+      if (bad) throw new Error(bad);
       encodePayload(name, value, maxPayloadBytes);
       payloads.push(value);
       lines.push(n);
@@ -148,20 +159,25 @@ async function enqueueLines(
   if (opts.payload !== undefined) throw usageError('give either a payload-json argument or --ndjson (stdin), not both');
   if (opts.key !== undefined) throw usageError('--key is per job; it cannot be used with --ndjson');
   const max = resolveMaxPayload(opts) ?? DEFAULTS.maxPayloadBytes;
-  const { payloads, lines, bad } = await readPayloadLines(opts.input ?? process.stdin, opts.job, job, max);
-  if (bad.length) {
-    for (const b of bad.slice(0, MAX_BAD_LINES_SHOWN)) io.err(`line ${b.line}: ${b.reason}`);
-    if (bad.length > MAX_BAD_LINES_SHOWN) io.err(`... and ${bad.length - MAX_BAD_LINES_SHOWN} more bad lines`);
-    throw new ExitError(
-      `--ndjson: ${plural(bad.length, 'bad line')} of ${payloads.length + bad.length}; nothing was enqueued (fix them and run again)`,
-    );
-  }
-  const results = await withSluice(opts, (s) =>
-    job ? s.enqueueMany(job, payloads, when) : s.enqueueMany(opts.job, payloads, when),
-  ).catch((e: unknown) => {
+  let queue = when.queue ?? job?.queue ?? opts.job;
+  let lines: number[] = [];
+  const results = await withSluice(opts, async (s) => {
+    const target = job ? undefined : await catalogueTarget(s, opts.job, when.queue, io);
+    if (target?.queue) queue = target.queue;
+    const read = await readPayloadLines(opts.input ?? process.stdin, opts.job, job, max, target?.check);
+    const { payloads, bad } = read;
+    lines = read.lines;
+    if (bad.length) {
+      for (const b of bad.slice(0, MAX_BAD_LINES_SHOWN)) io.err(`line ${b.line}: ${b.reason}`);
+      if (bad.length > MAX_BAD_LINES_SHOWN) io.err(`... and ${bad.length - MAX_BAD_LINES_SHOWN} more bad lines`);
+      throw new ExitError(
+        `--ndjson: ${plural(bad.length, 'bad line')} of ${payloads.length + bad.length}; nothing was enqueued (fix them and run again)`,
+      );
+    }
+    return job ? s.enqueueMany(job, payloads, when) : s.enqueueMany(opts.job, payloads, { ...when, queue });
+  }).catch((e: unknown) => {
     throw e instanceof EnqueueManyError ? new ExitError(partialWriteMessage(e, lines), 2, { cause: e }) : e;
   });
-  const queue = when.queue ?? job?.queue ?? opts.job;
   if (opts.json) io.out(json({ count: results.length, queue, ids: results.map((r) => r.id) }));
   else io.out(`enqueued ${plural(results.length, 'job')} to queue ${queue}`);
 }

@@ -74,7 +74,7 @@ export async function queueDeleteCommand(opts: QueueDestroyOptions, io: Output):
   const keys = await withSluice(opts, async (s) => {
     await assertKnownQueue(s, opts.queue);
     return s.deleteQueue(opts.queue, { force: opts.force }).catch((e: Error) => {
-      if (/live consumer/.test(e.message))
+      if (/live worker/.test(e.message))
         throw new ExitError(e.message.replace(/or pass force$/, 'or add --force'), EXIT.failed);
       throw e;
     });

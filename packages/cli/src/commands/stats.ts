@@ -51,6 +51,8 @@ export interface QueueStatsJson {
   oldestRunningIdleMs: number | null;
   /** Each consumer of the group: its name, the jobs it holds, ms since it last read. */
   consumers: { name: string; pending: number; idleMs: number }[];
+  /** Workers live on the queue (seen within their stale time; `sluice worker ls` lists them). */
+  workers: number;
 }
 
 /** The JSON printed by `queue stats --json` (documented in the CLI README; `version` changes if it ever breaks). */
@@ -81,6 +83,7 @@ export function queueJson(s: QueueStats): QueueStatsJson {
     oldestReadyAgeMs: s.oldestReadyAgeMs,
     oldestRunningIdleMs: s.oldestRunningIdleMs,
     consumers: s.consumers.map((c) => ({ name: c.name, pending: c.pending, idleMs: c.idleMs })),
+    workers: s.workers,
   };
 }
 
@@ -92,7 +95,7 @@ export function statsTable(stats: readonly QueueStatsJson[]): string[] {
     { header: 'RUNNING', align: 'right' },
     { header: 'DELAYED', align: 'right' },
     { header: 'DEAD', align: 'right' },
-    { header: 'CONSUMERS', align: 'right' },
+    { header: 'WORKERS', align: 'right' },
     { header: 'OLDEST READY', align: 'right' },
     { header: 'OLDEST RUNNING', align: 'right' },
     { header: 'PAUSED' },
@@ -103,7 +106,7 @@ export function statsTable(stats: readonly QueueStatsJson[]): string[] {
     String(s.running),
     String(s.delayed),
     String(s.dead),
-    String(s.consumers.length),
+    String(s.workers),
     age(s.oldestReadyAgeMs),
     age(s.oldestRunningIdleMs),
     s.paused ? 'yes' : 'no',

@@ -8,7 +8,7 @@
  * Shutdown destroys the connection: no reliance on CLIENT UNBLOCK.
  */
 import type { Connection, QueueKeys } from '@sluice/core';
-import { GROUP, type LaneRead, readLanes, streamCommands } from '@sluice/core/internal';
+import { connectionName, GROUP, type LaneRead, readLanes, streamCommands } from '@sluice/core/internal';
 import { Held, type JobPool } from '../run/pool.js';
 import type { WorkerDeps } from '../worker-deps.js';
 import type { Promoter } from './promoter.js';
@@ -38,7 +38,7 @@ export class Consumer {
   private idle = false;
   private readonly outage: Outage;
   private readonly log;
-  /** The name of the blocking connection (CLIENT SETNAME), for operators. */
+  /** The name of the blocking connection (CLIENT SETNAME): live-worker listings look for it (core's workers.ts). */
   readonly clientName: string;
 
   constructor(
@@ -50,7 +50,7 @@ export class Consumer {
   ) {
     this.log = rt.log.child({ queue: keys.queue });
     this.outage = new Outage(this.log, `reading queue "${keys.queue}"`);
-    this.clientName = `sluice:${rt.consumer}:block:${keys.queue}`;
+    this.clientName = connectionName(rt.consumer, keys.queue);
   }
 
   /**
@@ -104,7 +104,7 @@ export class Consumer {
 
   private async name(): Promise<void> {
     try {
-      await this.blocking?.send(['CLIENT', 'SETNAME', this.clientName]);
+      await this.blocking?.send(['CLIENT', 'SETNAME', this.clientName], this.keys.stream);
     } catch {
       // A name is for operators only; a server that refuses CLIENT SETNAME still works.
     }

@@ -6,9 +6,22 @@
  * `maxDeliveries` times is dead-lettered as poison; entries deleted from the stream while pending (trimmed)
  * are reported (error log, `job:lost`, and a `reason lost` tombstone in the dead-letter stream), never dropped
  * silently.
+ * It also reaps the consumers of dead workers: on its first sweep, after a sweep that claimed entries (a worker
+ * died), on the sweep after, while a quiet consumer still holds entries, and every REAP_EVERY_SWEEPS sweeps, it
+ * deletes every other consumer idle longer than the lease whose pending list is empty (reap-consumer checks that
+ * in the script; a live worker's deleted consumer comes back with its next read). The first queue's reclaimer also
+ * prunes the records of workers whose connections are gone. An idle worker pays one round of this an hour.
  */
 import type { QueueKeys } from '@sluice/core';
-import { claimLanes, type Delivery, GROUP, lostEntryFields, streamCommands } from '@sluice/core/internal';
+import {
+  claimLanes,
+  type Delivery,
+  GROUP,
+  lostEntryFields,
+  pruneWorkerRecords,
+  reapConsumer,
+  streamCommands,
+} from '@sluice/core/internal';
 import { jobEventBase } from '../events.js';
 import { Held, type JobPool } from '../run/pool.js';
 import { deadLetterPoison } from '../run/transitions.js';
@@ -16,24 +29,30 @@ import type { WorkerDeps } from '../worker-deps.js';
 import type { QueueLanes } from './queue-lanes.js';
 import { Outage, sleep } from './redis-resilience.js';
 
-const { xautoclaim, xpendingRange } = streamCommands;
+const { xautoclaim, xinfoConsumers, xpendingRange } = streamCommands;
 /** One XAUTOCLAIM reply. */
 type AutoClaimResult = Awaited<ReturnType<typeof xautoclaim>>;
 
 /** Most XAUTOCLAIM calls in one sweep. */
 const MAX_CALLS_PER_SWEEP = 50;
 
+/** Sweeps between two rounds of reaping when nothing happens: 120, an hour at the default 30 s lease. */
+export const REAP_EVERY_SWEEPS = 120;
+
 /** Reclaims one queue's abandoned entries. */
 export class Reclaimer {
   private loop: Promise<void> | undefined;
   private readonly outage: Outage;
+  private sweeps = 0;
+  private reapDue = false;
   private readonly log;
 
   constructor(
     private readonly rt: WorkerDeps,
     private readonly keys: QueueKeys,
     private readonly pool: Pick<JobPool, 'free' | 'submit'> & { readonly reclaimRoom?: number },
-    private readonly lanes?: QueueLanes,
+    /** `prune`: also forget gone workers' records; `lanes`: the queue's lanes, swept too (queue-lanes.ts). */
+    private readonly role: { readonly prune?: boolean; readonly lanes?: QueueLanes } = {},
   ) {
     this.log = rt.log.child({ queue: keys.queue });
     this.outage = new Outage(this.log, `reclaiming abandoned jobs of queue "${keys.queue}"`);
@@ -53,7 +72,10 @@ export class Reclaimer {
     const { stopping, opts } = this.rt;
     while (!stopping.aborted) {
       try {
-        await this.sweep();
+        const claimed = await this.sweep();
+        const due = this.reapDue || claimed > 0 || this.sweeps++ % REAP_EVERY_SWEEPS === 0;
+        this.reapDue = claimed > 0; // once more on the next sweep: the dead worker's consumer is idle by then
+        if (due && !stopping.aborted) await this.reap();
         this.outage.ok();
       } catch (err) {
         if (stopping.aborted) break;
@@ -63,10 +85,33 @@ export class Reclaimer {
     }
   }
 
+  /**
+   * Delete the other consumers idle longer than the lease that hold nothing (the script checks their pending list
+   * is empty); a quiet one still holding entries makes the next sweep reap again. Returns the names deleted.
+   */
+  async reap(): Promise<string[]> {
+    const { conn, consumer, opts } = this.rt;
+    const gone: string[] = [];
+    // the default stream and each lane's: every stream's group has the consumers that read it
+    for (const keys of this.role.lanes?.order ?? [this.keys]) {
+      for (const c of await xinfoConsumers(conn, keys.stream, GROUP)) {
+        if (c.name === consumer || c.idleMs < opts.lease) continue;
+        if (c.pending > 0) this.reapDue = true;
+        else if (await reapConsumer(conn, keys, c.name)) gone.push(c.name);
+      }
+    }
+    if (gone.length > 0) this.log.info({ consumers: gone }, `removed ${gone.length} idle consumer(s) holding no jobs`);
+    if (this.role.prune) {
+      const pruned = await pruneWorkerRecords(conn, opts.prefix);
+      if (pruned.length > 0) this.log.info({ workers: pruned }, `forgot ${pruned.length} worker(s) that are gone`);
+    }
+    return gone;
+  }
+
   /** One sweep of the queue's stream and of each lane it has (queue-lanes.ts); returns how many were claimed. */
   async sweep(): Promise<number> {
     let claimed = 0;
-    const order = this.lanes?.order ?? [this.keys];
+    const order = this.role.lanes?.order ?? [this.keys];
     if (order.length === 1) claimed = await this.sweepStream(this.keys, '0-0');
     else {
       // a queue with lanes: the first claim of every stream in one call, then only where a cursor is left

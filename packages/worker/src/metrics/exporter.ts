@@ -67,7 +67,6 @@ export async function startMetricsExporter(options: MetricsExporterOptions): Pro
       clock: options.clock ?? systemClock,
     });
     registerQueueGauges(registry, cache, {
-      liveWorkerMs: o.liveWorkerMs,
       onError: (err) => log.warn({ err }, 'could not read queue stats; queue gauges are left out'),
       onRecovered: () => log.info('queue stats can be read again'),
     });

@@ -1,4 +1,3 @@
-import type { Clock } from '@sluice/core';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { WorkerEvents } from '../events.js';
@@ -6,6 +5,8 @@ import { registerJobMetrics } from './catalog.js';
 import { countEnqueues, countJobEvents, entryMs } from './job-events.js';
 
 const base = { queue: 'q', name: 'j', jobId: 'id1', attempt: 1, entryId: '1000-0' };
+/** The handler started 2.5 s after the entry's time. */
+const started = { startedAt: 3500 };
 
 async function values(registry: Registry, name: string) {
   const m = (await registry.getMetricsAsJSON()).find((x) => x.name === name);
@@ -23,13 +24,18 @@ describe('job metrics from worker events', () => {
     const registry = new Registry();
     const m = registerJobMetrics(registry);
     const events = new WorkerEvents();
-    const clock: Clock = { now: () => 3500, monotonic: () => 0 };
-    const off = countJobEvents(events, m, clock);
-    events.emit('job:started', base);
-    events.emit('job:succeeded', { ...base, durationMs: 20 });
-    events.emit('job:retrying', { ...base, durationMs: 30, error: new Error('x'), delayMs: 0, nextAttempt: 2 });
-    events.emit('job:dead', { ...base, durationMs: 40, reason: 'failed', error: 'x' });
-    events.emit('job:dead', { ...base, durationMs: 0, reason: 'poison', error: 'crashed' });
+    const off = countJobEvents(events, m);
+    events.emit('job:succeeded', { ...base, ...started, durationMs: 20 });
+    events.emit('job:retrying', {
+      ...base,
+      ...started,
+      durationMs: 30,
+      error: new Error('x'),
+      delayMs: 0,
+      nextAttempt: 2,
+    });
+    events.emit('job:dead', { ...base, ...started, durationMs: 40, reason: 'failed', error: 'x' });
+    events.emit('job:dead', { ...base, startedAt: 0, durationMs: 0, reason: 'poison', error: 'crashed' });
     events.emit('job:reclaimed', { queue: 'q', name: 'j', jobId: 'id1', attempt: 1, entryId: '1-0', deliveries: 2 });
     countEnqueues(m)('side', 'child', 3);
     const one = { queue: 'q', job: 'j' };
@@ -54,10 +60,12 @@ describe('job metrics from worker events', () => {
       ['retrying', 0.03],
       ['dead', 0.04],
     ]);
+    // the wait of each attempt whose handler ran (the poison dead letter's never did)
     const wait = await values(registry, 'sluice_job_wait_seconds');
-    expect(wait.find((v) => v.metricName?.endsWith('_sum'))?.value).toBe(2.5);
+    expect(wait.find((v) => v.metricName?.endsWith('_count'))?.value).toBe(3);
+    expect(wait.find((v) => v.metricName?.endsWith('_sum'))?.value).toBe(7.5);
     off();
-    events.emit('job:succeeded', { ...base, durationMs: 1 });
+    events.emit('job:succeeded', { ...base, ...started, durationMs: 1 });
     expect((await values(registry, 'sluice_jobs_completed_total'))[0]?.value).toBe(1);
   });
 
@@ -65,13 +73,15 @@ describe('job metrics from worker events', () => {
     const registry = new Registry();
     const m = registerJobMetrics(registry);
     const events = new WorkerEvents();
-    countJobEvents(events, m, { now: () => 500, monotonic: () => 0 });
-    events.emit('job:started', base);
-    events.emit('job:started', { ...base, entryId: 'garbage' });
+    countJobEvents(events, m);
+    events.emit('job:succeeded', { ...base, startedAt: 500, durationMs: 1 });
+    events.emit('job:succeeded', { ...base, entryId: 'garbage', startedAt: 500, durationMs: 1 });
     const wait = await values(registry, 'sluice_job_wait_seconds');
     expect(wait.find((v) => v.metricName?.endsWith('_count'))?.value).toBe(1);
     expect(wait.find((v) => v.metricName?.endsWith('_sum'))?.value).toBe(0);
     expect(entryMs('1700000000123-4')).toBe(1700000000123);
     expect(entryMs('nope')).toBeNaN();
+    for (const bad of ['', '-1', '123', '12a-0', '123_4']) expect(entryMs(bad), bad).toBeNaN();
+    expect(entryMs('0-1')).toBe(0);
   });
 });

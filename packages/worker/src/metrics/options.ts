@@ -16,8 +16,6 @@ export interface MetricsOptions {
   timeoutMs?: number;
   /** Serve the queue gauges read from Redis (default true; false when a standalone `sluice metrics` serves them). */
   queueGauges?: boolean;
-  /** A consumer idle less than this (ms) counts in `sluice_workers` (default 60000, or twice the lease or block if longer). */
-  liveWorkerMs?: number;
 }
 
 /** Defaults of {@link MetricsOptions}. */
@@ -26,7 +24,6 @@ export const METRICS_DEFAULTS = {
   cacheMs: 5_000,
   timeoutMs: 2_000,
   queueGauges: true,
-  liveWorkerMs: 60_000,
 } as const;
 
 /** Options with defaults applied (the registry stays optional: made when the server starts). */
@@ -42,7 +39,7 @@ function int(value: unknown, field: string, min: number, max = Number.MAX_SAFE_I
 }
 
 /** Apply defaults and check every option; `where` names the caller in errors (e.g. `createWorker: metrics`). */
-export function resolveMetricsOptions(o: MetricsOptions, where: string, liveWorkerMs?: number): ResolvedMetricsOptions {
+export function resolveMetricsOptions(o: MetricsOptions, where: string): ResolvedMetricsOptions {
   if (typeof o !== 'object' || o === null)
     throw new SluiceArgumentError(`${where} must be an object like { port: 9464 }`);
   const d = METRICS_DEFAULTS;
@@ -59,6 +56,5 @@ export function resolveMetricsOptions(o: MetricsOptions, where: string, liveWork
     cacheMs: int(o.cacheMs ?? d.cacheMs, `${where}.cacheMs`, 0),
     timeoutMs: int(o.timeoutMs ?? d.timeoutMs, `${where}.timeoutMs`, 1),
     queueGauges: o.queueGauges ?? d.queueGauges,
-    liveWorkerMs: int(o.liveWorkerMs ?? liveWorkerMs ?? d.liveWorkerMs, `${where}.liveWorkerMs`, 1),
   };
 }

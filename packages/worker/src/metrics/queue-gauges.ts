@@ -10,8 +10,6 @@ import { QUEUE_GAUGES } from './names.js';
 
 /** Options of {@link registerQueueGauges}. */
 export interface QueueGaugeOptions {
-  /** A consumer idle less than this (ms) counts as a live worker in `sluice_workers`. */
-  liveWorkerMs: number;
   /** Told when a scrape could not read the stats, once per outage. */
   onError(err: unknown): void;
   /** Told when stats could be read again after an error. */
@@ -19,7 +17,7 @@ export interface QueueGaugeOptions {
 }
 
 /** The value of each queue gauge for one queue's stats. */
-export function gaugeValues(s: QueueStats, liveWorkerMs: number): Record<keyof typeof QUEUE_GAUGES, number> {
+export function gaugeValues(s: QueueStats): Record<keyof typeof QUEUE_GAUGES, number> {
   return {
     ready: s.ready,
     running: s.running,
@@ -27,7 +25,7 @@ export function gaugeValues(s: QueueStats, liveWorkerMs: number): Record<keyof t
     dead: s.dead,
     oldestReadyAge: (s.oldestReadyAgeMs ?? 0) / 1000,
     paused: s.paused ? 1 : 0,
-    workers: s.consumers.filter((c) => c.idleMs < liveWorkerMs).length,
+    workers: s.workers, // the live-worker count of core's inspector (workers.ts), as `queue stats` shows
   };
 }
 
@@ -44,7 +42,7 @@ export function registerQueueGauges(
       const stats = await source.get();
       if (failing) o.onRecovered();
       failing = false;
-      return stats.map((s) => ({ queue: s.queue, values: gaugeValues(s, o.liveWorkerMs) }));
+      return stats.map((s) => ({ queue: s.queue, values: gaugeValues(s) }));
     } catch (err) {
       if (!failing) o.onError(err);
       failing = true;

@@ -58,9 +58,13 @@ export class JobSeries {
 /** Series by queue, then job name. */
 export class JobSeriesTable {
   private readonly byQueue = new Map<string, Map<string, JobSeries>>();
+  /** The series of the last get (a worker mostly runs one job name after another): checked first. */
+  private last: JobSeries | undefined;
 
   /** The series of (queue, job), made on first use. */
   get(queue: string, job: string): JobSeries {
+    const l = this.last;
+    if (l !== undefined && l.job === job && l.queue === queue) return l;
     let jobs = this.byQueue.get(queue);
     if (!jobs) {
       jobs = new Map();
@@ -71,6 +75,7 @@ export class JobSeriesTable {
       s = new JobSeries(queue, job);
       jobs.set(job, s);
     }
+    this.last = s;
     return s;
   }
 

@@ -15,6 +15,7 @@ const row = (ready: number): QueueStats => ({
   delayed: 0,
   dead: 0,
   consumers: [],
+  workers: 0,
   oldestReadyAgeMs: null,
   oldestRunningIdleMs: null,
   paused: false,

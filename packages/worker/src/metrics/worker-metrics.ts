@@ -47,7 +47,7 @@ export function createWorkerMetrics(
   w: { events: EventSource; opts: ResolvedOptions; log: Logger },
 ): WorkerMetrics {
   const { opts } = w;
-  const o = resolveMetricsOptions(options, 'createWorker: metrics', 2 * Math.max(opts.lease, opts.blockMs));
+  const o = resolveMetricsOptions(options, 'createWorker: metrics');
   const log = w.log.child({ component: 'metrics' });
   const registry = o.registry ?? new Registry();
   assertFree(registry, METRIC_NAMES);
@@ -73,7 +73,6 @@ export function createWorkerMetrics(
       registry,
       { get: () => cache?.get() ?? Promise.resolve([]) },
       {
-        liveWorkerMs: o.liveWorkerMs,
         onError: (err) => log.warn({ err }, 'metrics: could not read queue stats; queue gauges are left out'),
         onRecovered: () => log.info('metrics: queue stats can be read again'),
       },
@@ -81,7 +80,7 @@ export function createWorkerMetrics(
   }
   // Counters start at 0 for the jobs this worker runs, so rate() and alerts see a series from the first scrape.
   for (const job of opts.jobs.values()) if (opts.queues.includes(job.queue)) m.get(job.queue, job.name);
-  const stopListening = countJobEvents(w.events, m, opts.clock);
+  const stopListening = countJobEvents(w.events, m);
   let server: MetricsServer | undefined;
   let closed = false;
 

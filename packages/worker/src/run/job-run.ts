@@ -34,6 +34,8 @@ export class JobRun implements AckReceiver, ContextSource {
   readonly interrupt: RunSignal;
   /** Handler time in ms (0 when it did not run or nobody wants it). */
   durationMs = 0;
+  /** Wall-clock ms when the handler was called (0 when it did not run or nobody wants it). */
+  startedAtMs = 0;
   private timer: NodeJS.Timeout | undefined;
   /** Monotonic ms when the handler was called, or -1 when its duration is not measured. */
   private startedAt = -1;
@@ -94,14 +96,16 @@ export class JobRun implements AckReceiver, ContextSource {
       listens(shared, 'job:succeeded') ||
       listens(shared, 'job:retrying') ||
       listens(shared, 'job:dead')
-    )
+    ) {
       this.startedAt = shared.clock.monotonic();
+      this.startedAtMs = shared.clock.now();
+    }
     let r: unknown;
     const t = shared.enqueueCtx.telemetry;
     try {
       const ctx = new JobCtx(envelope, task.keys.queue, this, shared.enqueueCtx);
       if (t) {
-        this.otel = startProcess(t, {
+        const op = startProcess(t, {
           queue: task.keys.queue,
           group: GROUP,
           job: envelope.name,
@@ -109,7 +113,8 @@ export class JobRun implements AckReceiver, ContextSource {
           attempt: envelope.attempt,
           trace: envelope.trace,
         });
-        r = inProcess(t, this.otel, () => job.handler(payload, ctx));
+        this.otel = op;
+        r = op.context ? inProcess(t, op, () => job.handler(payload, ctx)) : job.handler(payload, ctx);
       } else r = job.handler(payload, ctx);
     } catch (error) {
       this.settle(false, error);

@@ -29,6 +29,8 @@ export interface RunView {
   readonly envelope: JobEnvelope;
   /** Handler time in ms (0 when it did not run). */
   readonly durationMs: number;
+  /** Wall-clock ms when the handler was called (0 when it did not run or was not measured). */
+  readonly startedAtMs: number;
   /** The run's logger (made on first use). */
   log(): Logger;
 }
@@ -64,7 +66,7 @@ export function ackRecorded(run: RunView, result: Fenced): RunOutcome {
   if (listens(run.shared, 'job:succeeded'))
     run.shared.emit?.(
       'job:succeeded',
-      timedJobEvent(run.task.keys.queue, run.task.delivery.entryId, run.envelope, run.durationMs),
+      timedJobEvent(run.task.keys.queue, run.task.delivery.entryId, run.envelope, run.durationMs, run.startedAtMs),
     );
   return 'succeeded';
 }
@@ -107,6 +109,7 @@ export async function recordDecision(run: RunView, d: Exclude<Decision, { kind: 
         shared.emit?.('job:retrying', {
           ...runEvent(run),
           durationMs: run.durationMs,
+          startedAt: run.startedAtMs,
           error: d.error,
           delayMs: d.delayMs,
           nextAttempt: d.next.attempt,
@@ -118,7 +121,13 @@ export async function recordDecision(run: RunView, d: Exclude<Decision, { kind: 
     default:
       run.log().warn({ reason: d.reason, error: d.error }, 'dead-lettered');
       if (listens(shared, 'job:dead'))
-        shared.emit?.('job:dead', { ...runEvent(run), durationMs: run.durationMs, reason: d.reason, error: d.error });
+        shared.emit?.('job:dead', {
+          ...runEvent(run),
+          durationMs: run.durationMs,
+          startedAt: run.startedAtMs,
+          reason: d.reason,
+          error: d.error,
+        });
       return 'dead';
   }
 }
@@ -191,6 +200,6 @@ export async function deadLetterPoison(
     { entryId: delivery.entryId, jobId: fields.id, job: fields.name },
     `poison job dead-lettered: ${error}`,
   );
-  holder.emit('job:dead', { ...base, durationMs: 0, reason: 'poison', error });
+  holder.emit('job:dead', { ...base, durationMs: 0, startedAt: 0, reason: 'poison', error });
   return true;
 }

@@ -25,6 +25,7 @@ import { ensureGroup, isPaused, registerQueue } from '../../loops/queue-setup.js
 import { Reclaimer } from '../../loops/reclaimer.js';
 import { sleep } from '../../loops/redis-resilience.js';
 import { resolveOptions, WORKER_DEFAULTS, type WorkerOptions } from '../../options.js';
+import { announce, staleAfter, withdraw } from '../../registry/announce.js';
 import { Held, JobPool } from '../../run/pool.js';
 import { handBack } from '../../run/transitions.js';
 import { shutdown } from '../../shutdown.js';
@@ -159,6 +160,7 @@ export async function drain(o: DrainOptions): Promise<DrainResult> {
   const active: { keys: QueueKeys; cost: QueueCost; reclaimer: Reclaimer; lanes: QueueLanes }[] = [];
   let failure: unknown;
   try {
+    await announce(rt, 'drain', staleAfter(budgetMs + opts.lease));
     for (const queue of opts.queues) {
       const keys = queueKeys(opts.prefix, queue);
       await ensureGroup(conn, keys);
@@ -173,7 +175,7 @@ export async function drain(o: DrainOptions): Promise<DrainResult> {
       active.push({
         keys,
         cost: queueCost(opts.jobs.values(), queue, estimateMs),
-        reclaimer: new Reclaimer(rt, keys, gate, lanes),
+        reclaimer: new Reclaimer(rt, keys, gate, { lanes }),
         lanes,
       });
     }
@@ -264,6 +266,7 @@ export async function drain(o: DrainOptions): Promise<DrainResult> {
             });
           }
         }
+        await withdraw(rt);
         await conn.close();
       },
     });

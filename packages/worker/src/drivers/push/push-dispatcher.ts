@@ -237,5 +237,5 @@ export function pushWorkerOptions(o: PushDispatcherOptions): WorkerOptions {
 
 /** Build a dispatcher: a worker (start/stop/events) that POSTs every job it reads to `to`. */
 export function createPushDispatcher(o: PushDispatcherOptions): Promise<Worker> {
-  return createWorker(pushWorkerOptions(o));
+  return createWorker(pushWorkerOptions(o), { kind: 'push', catalogue: o.jobs ?? [] });
 }
