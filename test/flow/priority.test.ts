@@ -87,6 +87,32 @@ describe('priorities', () => {
     await s.close();
   });
 
+  it('every worker learns a new lane, not only the one that read its wake marker', async () => {
+    const prefix = uniquePrefix();
+    const s = await producer(prefix);
+    let running = 0;
+    let most = 0;
+    const job = defineJob({
+      name: 'both',
+      handler: async () => {
+        running++;
+        most = Math.max(most, running);
+        // hold the slot until the other worker runs one too (bounded: the test fails on `most`, not on time)
+        await waitFor(() => most >= 2, 'the other worker to start a high job', 8000).catch(() => {});
+        running--;
+      },
+    });
+    const a = await startWorker(prefix, { jobs: [job], concurrency: 1 });
+    const b = await startWorker(prefix, { jobs: [job], concurrency: 1 });
+    await s.enqueue(job, {}, { priority: 'high' });
+    await s.enqueue(job, {}, { priority: 'high' });
+    await waitFor(async () => (await s.stats('both'))[0]?.ready === 0 && running === 0, 'both ran', 20_000);
+    expect(most).toBe(2);
+    await a.stop();
+    await b.stop();
+    await s.close();
+  });
+
   it('a retried, dead-lettered and redriven job keeps its priority; getJob and stats show it', async () => {
     const prefix = uniquePrefix();
     const s = await producer(prefix);

@@ -82,9 +82,11 @@ export {
   assertGroupKey,
   assertPriority,
   laneOf,
+  lanesOf,
   PRIORITIES,
   parseLanes,
   priorityOfLane,
+  queueFlags,
   queueLanes,
   readOrder,
 } from './lanes.js';

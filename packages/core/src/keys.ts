@@ -38,7 +38,7 @@ export interface QueueKeys {
   readonly index: string;
   /** Hash job id -> epoch ms: cancel requests for running jobs (the worker aborts them); expires 24 h after the last. */
   readonly cancels: string;
-  /** Set of the lanes the queue has had jobs in besides the default stream (`high`, `low`, `fair`); lanes.ts. */
+  /** The lanes the queue has had jobs in besides the default stream, comma-separated (`high,fair`); lanes.ts. */
   readonly lanes: string;
   /** Sorted set of grouped jobs waiting for their turn (score: the job's round in its group); fair-groups. */
   readonly fair: string;

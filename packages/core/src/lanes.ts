@@ -2,7 +2,8 @@
  * Lanes: the streams of a queue besides its default one (keys.ts `Lane`). Priority `high` and `low` jobs and
  * fair-grouped jobs go to their lane; priority `normal` without a group (the default) stays on the default stream
  * with the plain XADD, so a queue that never uses a lane pays nothing. A queue learns its lanes from the `lanes`
- * set the first enqueue into a lane writes (with a `wake` marker on the default stream for blocked workers).
+ * key the first enqueue into a lane writes (with a `wake` marker on the default stream for blocked workers);
+ * workers read it with the pause flag (one MGET), so each learns a new lane within a second of reading.
  */
 
 import type { RedisExecutor } from './connection.js';
@@ -72,7 +73,17 @@ export function readOrder(keys: QueueKeys, lanes: readonly Lane[]): QueueKeys[] 
   return out;
 }
 
-/** The lanes `queue` has had jobs in (one SMEMBERS). */
+/** The lanes in the value of a queue's `lanes` key (comma-separated names; null: none). */
+export const lanesOf = (value: unknown): Lane[] =>
+  value === null || value === undefined ? [] : parseLanes(String(value).split(','));
+
+/** The lanes `queue` has had jobs in (one GET). */
 export async function queueLanes(exec: RedisExecutor, keys: QueueKeys): Promise<Lane[]> {
-  return parseLanes((await exec.send(['SMEMBERS', keys.lanes], keys.lanes)) as unknown[]);
+  return lanesOf(await exec.send(['GET', keys.lanes], keys.lanes));
+}
+
+/** Whether the queue is paused and its lanes, in one MGET (what a consumer reads before a read that may block). */
+export async function queueFlags(exec: RedisExecutor, keys: QueueKeys): Promise<{ paused: boolean; lanes: Lane[] }> {
+  const [paused, lanes] = (await exec.send(['MGET', keys.paused, keys.lanes], keys.paused)) as unknown[];
+  return { paused: paused !== null && paused !== undefined, lanes: lanesOf(lanes) };
 }

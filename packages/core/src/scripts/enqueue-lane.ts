@@ -1,8 +1,9 @@
 /**
  * enqueue-lane: add a job to a lane (keys.ts `Lane`: priority high or low, or a fair group), now or later, once
  * per idempotency key. Jobs of the default lane (priority normal, no group) never come here: they keep the plain
- * XADD (enqueue.ts). The first job of a lane adds it to the queue's `lanes` set and writes a `wake` marker into
- * the default stream, so workers blocked on that stream alone learn the lane (consumer.ts).
+ * XADD (enqueue.ts). The first job of a lane adds it to the queue's `lanes` key (comma-separated names) and writes
+ * a `wake` marker into the default stream, so a worker blocked on that stream alone wakes and learns the lane
+ * (workers read the key with the pause flag: consumer.ts).
  */
 import type { RedisExecutor } from '../connection.js';
 import { envelopeFields, type JobEnvelope } from '../job.js';
@@ -34,7 +35,12 @@ if KEYS[11] then
   if prev then return {prev, 1} end
 end
 local id, lane = ARGV[4], ARGV[5]
-local wake = redis.call('SADD', KEYS[5], lane) == 1
+local known = redis.call('GET', KEYS[5]) or ''
+local wake = false
+if not string.find(',' .. known .. ',', ',' .. lane .. ',', 1, true) then
+  redis.call('SET', KEYS[5], known == '' and lane or (known .. ',' .. lane))
+  wake = true
+end
 if ARGV[1] == 'now' and lane == 'fair' then
   local g = 'g:' .. ARGV[6]
   local cur = tonumber(redis.call('HGET', KEYS[10], 'cur') or '0')

@@ -8,12 +8,12 @@
  * Shutdown destroys the connection: no reliance on CLIENT UNBLOCK.
  */
 import type { Connection, QueueKeys } from '@sluice/core';
-import { connectionName, GROUP, type LaneRead, readLanes, streamCommands } from '@sluice/core/internal';
+import { connectionName, GROUP, type LaneRead, queueFlags, readLanes, streamCommands } from '@sluice/core/internal';
 import { Held, type JobPool } from '../run/pool.js';
 import type { WorkerDeps } from '../worker-deps.js';
 import type { Promoter } from './promoter.js';
 import { QueueLanes } from './queue-lanes.js';
-import { ensureGroup, isPaused } from './queue-setup.js';
+import { ensureGroup } from './queue-setup.js';
 import { Outage, retryDelay, sleep } from './redis-resilience.js';
 
 const { isNoGroupError, xreadgroup } = streamCommands;
@@ -126,7 +126,10 @@ export class Consumer {
         const now = performance.now();
         const check = mayBlock || wasPaused || now - pausedCheckedAt >= PAUSE_RECHECK_MS;
         if (check) pausedCheckedAt = now;
-        if (check && (await isPaused(this.rt.conn, this.keys))) {
+        // the pause flag and the queue's lanes, in one MGET (queue-lanes.ts)
+        const flags = check ? await queueFlags(this.rt.conn, this.keys) : undefined;
+        if (flags) await this.lanes.learn(flags.lanes);
+        if (flags?.paused) {
           if (!wasPaused) this.log.info(`queue "${this.keys.queue}" is paused: taking no new jobs`);
           wasPaused = true;
           this.outage.ok();

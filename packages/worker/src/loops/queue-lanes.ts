@@ -1,8 +1,9 @@
 /**
  * What one worker knows of a queue's lanes (core lanes.ts: priority high/low streams, the fair stream): the key
- * sets to read in priority order and to reclaim from. Learned with one SMEMBERS at start and again only after a
- * `wake` marker (the first enqueue into a new lane writes one), so a queue without lanes costs nothing more and
- * an idle worker sends no command for it. The consumer group of each lane's stream is created when learned.
+ * sets to read in priority order and to reclaim from. Read from the queue's `lanes` key with the pause flag (one
+ * MGET instead of the EXISTS the consumer sent anyway), before every read that may block and at least once a
+ * second while busy, and after a `wake` marker (the first enqueue into a new lane writes one); so a queue without
+ * lanes costs nothing more, and every worker learns a new lane whichever of them read the marker. The consumer group of each lane's stream is created when learned.
  */
 import type { QueueKeys } from '@sluice/core';
 import { type Lane, queueLanes, type RedisExecutor, readOrder } from '@sluice/core/internal';
@@ -32,15 +33,20 @@ export class QueueLanes {
     this.stale = true;
   }
 
-  /** Re-read the lanes if marked stale (one SMEMBERS) and create the group of each new one. */
+  /** Re-read the lanes if marked stale (one GET) and create the group of each new one. */
   async refresh(): Promise<void> {
     if (!this.stale) return;
-    const lanes = await queueLanes(this.exec, this.keys);
-    await Promise.all(
-      lanes.filter((l) => !this.known.includes(l)).map((l) => ensureGroup(this.exec, this.keys.inLane(l))),
-    );
-    this.known = lanes;
-    this.order = readOrder(this.keys, lanes);
+    await this.learn(await queueLanes(this.exec, this.keys));
+  }
+
+  /** Take the lanes read elsewhere (the consumer's MGET with the pause flag); creates the group of each new one. */
+  async learn(lanes: readonly Lane[]): Promise<void> {
+    const added = lanes.filter((l) => !this.known.includes(l));
+    if (added.length > 0) {
+      await Promise.all(added.map((l) => ensureGroup(this.exec, this.keys.inLane(l))));
+      this.known = [...this.known, ...added];
+      this.order = readOrder(this.keys, this.known);
+    }
     this.stale = false;
   }
 
