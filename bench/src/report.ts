@@ -10,6 +10,8 @@ const COLUMNS: ReadonlyArray<[ImplName, string]> = [
   ['sluice-timer', 'Sluice, 5 s cmd timer'],
   ['sluice-metrics', 'Sluice, metrics on'],
   ['sluice-otel', 'Sluice, OTel not sampling'],
+  ['sluice-perkey', 'Sluice, per-key concurrency 1 (1,000 keys)'],
+  ['sluice-rate', 'Sluice, rate limit 2,000/s'],
   ['bullmq', 'BullMQ'],
 ];
 

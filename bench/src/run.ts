@@ -16,6 +16,7 @@ import { markdown, type RunRecord, targets } from './report.js';
 import { type Ctx, Results } from './results.js';
 import { buildSluice, bundleColdScripts, coldScenario } from './scenarios/cold.js';
 import { enqueueScenario } from './scenarios/enqueue.js';
+import { flowScenario } from './scenarios/flow.js';
 import { idleScenario } from './scenarios/idle.js';
 import { latencyScenario } from './scenarios/latency.js';
 import { processScenario } from './scenarios/process.js';
@@ -75,6 +76,7 @@ async function main(): Promise<void> {
           else if (s === 'process') await processScenario(ctx, admin, args.jobs, args.concurrency, args.impls);
           else if (s === 'latency') await latencyScenario(ctx, admin, args.rates, args.latencySeconds);
           else if (s === 'idle') await idleScenario(ctx, admin, args.idleSeconds);
+          else if (s === 'flow') await flowScenario(ctx, admin, args.jobs, Math.max(...args.concurrency));
           else await coldScenario(ctx, admin, args.coldRuns);
         } catch (e) {
           const msg = `rep ${rep + 1} ${s}: ${(e as Error).message}`;

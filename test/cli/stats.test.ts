@@ -57,6 +57,7 @@ describe('sluice queue stats', () => {
           oldestRunningIdleMs: expect.any(Number),
           consumers: expect.arrayContaining([{ name: 'host:9:z', pending: 1, idleMs: expect.any(Number) }]),
           workers: 0, // the seeded consumers are not live workers (no connection of theirs)
+          flow: { queued: 0, delayed: 0, skipped: 0, debounced: 0, throttled: 0 },
         },
       ],
       breaches: [],

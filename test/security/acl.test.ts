@@ -99,6 +99,16 @@ describe('the documented ACL user', () => {
         },
       }),
       defineJob({ name: 'tick', schedule: { cron: '* * * * * *' }, handler: () => void done.push('tick') }),
+      // flow control: slots taken, queued, handed over and released; rate-limit starts delayed
+      defineJob({
+        name: 'limited',
+        concurrency: { global: 1, perKey: 1, key: () => 'k' },
+        rateLimit: { limit: 2, period: 100 },
+        handler: async () => {
+          await sleep(20);
+          done.push('limited');
+        },
+      }),
       chained,
     ];
     const w = await startTracked(
@@ -110,11 +120,17 @@ describe('the documented ACL user', () => {
     await s.enqueue('ok', {}, { delay: 50 });
     await s.enqueueMany('flaky', [{}]);
     await s.enqueue('slow', {});
+    await s.enqueueMany('limited', [{}, {}, {}]);
+    await s.enqueue('ok', {}, { throttle: { key: 't', period: 5000 } });
+    await s.enqueue('ok', {}, { throttle: { key: 't', period: 5000 } });
+    await s.enqueue('chained', {}, { debounce: { key: 'd', period: 50 } });
+    await s.enqueue('chained', {}, { debounce: { key: 'd', period: 50 } });
     await waitFor(
       () =>
         dead.length === 1 &&
-        done.filter((d) => d === 'ok').length === 2 &&
-        done.filter((d) => d === 'chained').length === 2 &&
+        done.filter((d) => d === 'ok').length === 3 &&
+        done.filter((d) => d === 'chained').length === 4 &&
+        done.filter((d) => d === 'limited').length === 3 &&
         done.includes('slow') &&
         done.includes('tick'),
       'every job path under the ACL user',

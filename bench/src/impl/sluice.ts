@@ -12,7 +12,15 @@ import { createSluiceClient } from '@sluice/core/internal';
 import { createWorker } from '@sluice/worker';
 import { Registry } from 'prom-client';
 import type { BenchPayload } from '../payload.js';
-import { type Impl, QUEUE, type WorkerSpec } from './types.js';
+import { FLOW_KEYS, FLOW_RATE, type Impl, QUEUE, type WorkerSpec } from './types.js';
+
+/** The flow-control options of a `sluice-perkey` or `sluice-rate` worker's job. */
+const flowOptions = (flow: 'perkey' | 'rate' | undefined) =>
+  flow === 'perkey'
+    ? { concurrency: { perKey: 1, key: (p: BenchPayload) => String(p.i % FLOW_KEYS) } }
+    : flow === 'rate'
+      ? { rateLimit: { limit: FLOW_RATE, period: 1000 } }
+      : {};
 
 const noop = defineJob({ name: QUEUE, handler: async (_p: BenchPayload) => {} });
 
@@ -29,12 +37,20 @@ async function registerNonSamplingSdk(): Promise<void> {
   trace.setGlobalTracerProvider(new BasicTracerProvider({ sampler: new AlwaysOffSampler() }));
 }
 
-export function sluice(commandTimeout?: number, metrics = false, otel = false): Impl {
+export function sluice(commandTimeout?: number, metrics = false, otel = false, flow?: 'perkey' | 'rate'): Impl {
   const ready = otel ? registerNonSamplingSdk() : Promise.resolve();
   const clientFor = (url: string): { url?: string; client?: RedisClientLike } =>
     commandTimeout === undefined ? { url } : { client: createSluiceClient(url, 5000, commandTimeout) };
   return {
-    name: otel ? 'sluice-otel' : metrics ? 'sluice-metrics' : commandTimeout === undefined ? 'sluice' : 'sluice-timer',
+    name: flow
+      ? `sluice-${flow}`
+      : otel
+        ? 'sluice-otel'
+        : metrics
+          ? 'sluice-metrics'
+          : commandTimeout === undefined
+            ? 'sluice'
+            : 'sluice-timer',
     producer: async (url) => {
       await ready;
       const s = await createSluice(clientFor(url));
@@ -52,6 +68,7 @@ export function sluice(commandTimeout?: number, metrics = false, otel = false): 
       await ready;
       const job = defineJob({
         name: QUEUE,
+        ...flowOptions(flow),
         handler: async (p: BenchPayload) => {
           spec.onJob(p);
         },

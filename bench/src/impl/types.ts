@@ -4,12 +4,27 @@ import type { BenchPayload } from '../payload.js';
 /**
  * Implementations compared. `sluice-timer` is Sluice with @redis/client's per-command timeout armed (5000 ms);
  * `sluice-metrics` is Sluice with Prometheus metrics on, its registry collected every second; `sluice-otel` is
- * Sluice with an OpenTelemetry SDK registered that samples nothing.
+ * Sluice with an OpenTelemetry SDK registered that samples nothing. Flow control (docs/flow-control.md):
+ * `sluice-perkey` runs the job with `concurrency: { perKey: 1 }` over 1,000 keys (`i % 1000`); `sluice-rate` with
+ * a global `rateLimit` of {@link FLOW_RATE} starts per second.
  */
 export const IMPLS = ['raw', 'sluice', 'bullmq'] as const;
 /** Every implementation name, the Sluice variants included. */
-export const ALL_IMPLS = [...IMPLS, 'sluice-timer', 'sluice-metrics', 'sluice-otel'] as const;
+export const ALL_IMPLS = [
+  ...IMPLS,
+  'sluice-timer',
+  'sluice-metrics',
+  'sluice-otel',
+  'sluice-perkey',
+  'sluice-rate',
+] as const;
 export type ImplName = (typeof ALL_IMPLS)[number];
+
+/** Starts per second of the `sluice-rate` variant's global rate limit. */
+export const FLOW_RATE = 2000;
+
+/** Keys of the `sluice-perkey` variant's per-key concurrency 1. */
+export const FLOW_KEYS = 1000;
 
 /** The queue (BullMQ, Sluice) or stream (raw) every scenario uses. */
 export const QUEUE = 'bench';
@@ -45,5 +60,6 @@ export async function loadImpl(name: ImplName): Promise<Impl> {
   if (name === 'raw') return (await import('./raw.js')).raw;
   if (name === 'bullmq') return (await import('./bullmq.js')).bullmq;
   const { sluice } = await import('./sluice.js');
-  return sluice(name === 'sluice-timer' ? 5000 : undefined, name === 'sluice-metrics', name === 'sluice-otel');
+  const flow = name === 'sluice-perkey' ? 'perkey' : name === 'sluice-rate' ? 'rate' : undefined;
+  return sluice(name === 'sluice-timer' ? 5000 : undefined, name === 'sluice-metrics', name === 'sluice-otel', flow);
 }

@@ -44,6 +44,14 @@ describe('durations and text', () => {
 });
 
 describe('stats table', () => {
+  it('adds the flow-control columns only when a queue has flow-control outcomes', () => {
+    const flow = { queued: 7, delayed: 3, skipped: 5, debounced: 4, throttled: 1 };
+    const lines = statsTable([q({ queue: 'crm', flow }), q({ queue: 'mail' })]);
+    expect(lines[0]).toMatch(/PAUSED {2}QUEUED {2}RATE DELAYED {2}SKIPPED$/);
+    expect(lines[1]?.split(/\s+/).slice(-4)).toEqual(['no', '7', '3', '5']);
+    expect(lines[2]?.split(/\s+/).slice(-4)).toEqual(['no', '0', '0', '0']);
+    expect(statsTable([q({ queue: 'mail' })])[0]).toMatch(/PAUSED$/);
+  });
   it('shows every figure, aligned, with humanised ages', () => {
     const lines = statsTable([
       q({ queue: 'emails', ready: 1200, running: 3, delayed: 40, dead: 2, oldestReadyAgeMs: 192_000 }),
@@ -75,6 +83,7 @@ describe('stats table', () => {
       'oldestRunningIdleMs',
       'consumers',
       'workers',
+      'flow',
     ]);
   });
 });

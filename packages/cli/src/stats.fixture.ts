@@ -12,5 +12,6 @@ export const queueStats = (over: Partial<QueueStats> = {}): QueueStats => ({
   oldestReadyAgeMs: null,
   oldestRunningIdleMs: null,
   paused: false,
+  flow: { queued: 0, delayed: 0, skipped: 0, debounced: 0, throttled: 0 },
   ...over,
 });

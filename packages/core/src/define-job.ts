@@ -1,6 +1,17 @@
 /** defineJob(): a pure description of a job that carries its literal name and payload type to `enqueue`. */
 import { assertBackoff, type Backoff } from './backoff.js';
 import { SluiceArgumentError } from './errors.js';
+import {
+  type ConcurrencyLimits,
+  type DebounceOptions,
+  type EnqueueLimit,
+  type RateLimit,
+  resolveEnqueueLimit,
+  resolveStartLimits,
+  type SkipReason,
+  type StartLimits,
+  type ThrottleOptions,
+} from './flow.js';
 import { assertJobName, assertQueueName } from './keys.js';
 import { assertPriority, type Priority } from './lanes.js';
 import { DEFAULTS } from './options.js';
@@ -31,6 +42,12 @@ export interface EnqueueResult {
   id: string;
   /** True when an idempotency key matched an earlier job: `id` is that job's, and nothing was written. */
   deduplicated: boolean;
+  /**
+   * Set when flow control wrote no new job (docs/flow-control.md): `debounced` (this payload replaced the pending
+   * run's, `id` is that run's) or `throttled` (a run of the key was already enqueued within the period; `id` is
+   * that run's). Default: absent (the job was written).
+   */
+  skipped?: SkipReason;
 }
 
 /** Options of one enqueue. */
@@ -51,6 +68,10 @@ export interface EnqueueOptions {
   priority?: Priority;
   /** Fair group key: served round-robin with other keys (docs/flow-control.md "Fair groups"). Default: the job's `group(payload)`, else none. */
   group?: string;
+  /** Debounce this enqueue (docs/flow-control.md); `false` turns the job's off. Default: the job's `debounce`. */
+  debounce?: DebounceOptions<unknown> | false;
+  /** Throttle this enqueue (docs/flow-control.md); `false` turns the job's off. Default: the job's `throttle`. */
+  throttle?: ThrottleOptions<unknown> | false;
 }
 
 /** Enqueue a job from inside a handler (to chain jobs). */
@@ -110,8 +131,17 @@ export interface JobSpec<Name extends string, Input, Output, Result> {
   retry?: RetryOptions;
   /** Milliseconds before the handler's signal aborts and the attempt fails (default: no limit). */
   timeout?: number;
-  /** Most handlers of this job running at once in one worker (default: the worker's concurrency). */
-  concurrency?: number;
+  /**
+   * Most runs at once: a number is per worker (default: the worker's concurrency); `{ global, perKey, key }`
+   * limits runs across all workers (docs/flow-control.md). Default: no limit beyond the worker's.
+   */
+  concurrency?: number | ConcurrencyLimits<Input>;
+  /** At most `limit` starts per `period` across all workers; the excess is delayed (default: no limit). */
+  rateLimit?: RateLimit<Input>;
+  /** One run with the last payload after a quiet period (default: off); see docs/flow-control.md. */
+  debounce?: DebounceOptions<Input>;
+  /** At most one run per period per key; the other enqueues are skipped (default: off). */
+  throttle?: ThrottleOptions<Input>;
   /** Cron schedule (default none). */
   schedule?: JobSchedule<Input>;
   /** Priority of every run (high, normal, low; an enqueue may override it). Default normal. */
@@ -132,7 +162,14 @@ export interface JobDefinition<Name extends string = string, Input = unknown, Ou
   readonly attempts: number;
   readonly backoff: Backoff;
   readonly timeout: number | undefined;
+  /** Most runs at once in one worker (undefined: the worker's concurrency). */
   readonly concurrency: number | undefined;
+  /** Global and per-key concurrency and the rate limit, checked when a run starts (undefined: none). */
+  readonly limits: StartLimits | undefined;
+  /** Debounce at enqueue (undefined: none). */
+  readonly debounce: EnqueueLimit | undefined;
+  /** Throttle at enqueue (undefined: none). */
+  readonly throttle: EnqueueLimit | undefined;
   readonly schedule: JobSchedule<Input> | undefined;
   readonly priority: Priority | undefined;
   readonly group: ((payload: Input) => string) | undefined;
@@ -178,7 +215,9 @@ export function defineJob<const Name extends string, Input, Output, Result>(
   }
   positiveInt(spec.retry?.attempts, 'retry.attempts', name);
   positiveInt(spec.timeout, 'timeout', name);
-  positiveInt(spec.concurrency, 'concurrency', name);
+  const flow = resolveStartLimits(name, spec.concurrency, spec.rateLimit);
+  const debounce = resolveEnqueueLimit(`job "${name}"`, 'debounce', spec.debounce);
+  const throttle = resolveEnqueueLimit(`job "${name}"`, 'throttle', spec.throttle);
   if (spec.retry?.backoff !== undefined) assertBackoff(spec.retry.backoff, `job "${name}": retry.backoff`);
   assertPriority(spec.priority, `job "${name}": priority`);
   if (spec.group !== undefined && typeof spec.group !== 'function') {
@@ -198,7 +237,10 @@ export function defineJob<const Name extends string, Input, Output, Result>(
     attempts: spec.retry?.attempts ?? DEFAULTS.attempts,
     backoff: spec.retry?.backoff ?? DEFAULTS.backoff,
     timeout: spec.timeout,
-    concurrency: spec.concurrency,
+    concurrency: flow.perWorker,
+    limits: flow.limits,
+    debounce,
+    throttle,
     schedule: spec.schedule,
     priority: spec.priority,
     group: spec.group,

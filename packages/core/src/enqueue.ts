@@ -7,13 +7,14 @@ import type { RedisExecutor } from './connection.js';
 import type { AnyJob, EnqueueOptions, EnqueueResult } from './define-job.js';
 import { isJobDefinition } from './define-job.js';
 import { parseDuration } from './duration.js';
+import { enqueueFlowOf } from './enqueue-limits.js';
 import { EnqueueManyError, recoverBatch, retryIdempotent, settleWithin } from './enqueue-recover.js';
 import { SluiceArgumentError } from './errors.js';
 import { encodePayload, envelopeFields, type JobEnvelope, newJobId } from './job.js';
 import { assertJobName, queueKeys, queuesKey } from './keys.js';
 import { assertGroupKey, assertPriority, laneOf } from './lanes.js';
 import { DEFAULTS } from './options.js';
-import { type EnqueueMode, runEnqueue, runEnqueueLane } from './scripts/index.js';
+import { type EnqueueFlow, type EnqueueMode, runEnqueue, runEnqueueFlow, runEnqueueLane } from './scripts/index.js';
 import { sendUnder, startSend, type Telemetry } from './telemetry.js';
 import { checkPayload, validatePayload } from './validate.js';
 
@@ -125,7 +126,8 @@ async function prepare(ctx: EnqueueContext, ref: JobRef, payload: unknown, opts:
     key: opts?.key,
     ...laneFields(job, payload, opts),
   };
-  return { keys, env, when: whenOf(opts) };
+  const when = whenOf(opts);
+  return { keys, env, when, flow: enqueueFlowOf(keys, job, name, payload, opts, when) };
 }
 
 /** The lane and group key of a job (lanes.ts); none for the default stream. */
@@ -155,7 +157,8 @@ export async function enqueue(
   payload: unknown,
   opts?: EnqueueOptions,
 ): Promise<EnqueueResult> {
-  const { keys, env, when } = await prepare(ctx, ref, payload, opts);
+  const { keys, env, when, flow } = await prepare(ctx, ref, payload, opts);
+  if (flow) return enqueueFlowed(ctx, keys, env, flow);
   const t = ctx.telemetry;
   if (!t) return enqueueOne(ctx, keys, env, when, opts);
   const now = when.mode === 'now';
@@ -167,6 +170,21 @@ export async function enqueue(
     return r;
   };
   return sendUnder(t, op, keys.queue, 1, write, (r) => (r.deduplicated ? 0 : 1));
+}
+
+/** An enqueue under debounce or throttle (docs/flow-control.md): one script; a skip writes nothing. */
+async function enqueueFlowed(
+  ctx: EnqueueContext,
+  keys: ReturnType<typeof queueKeys>,
+  env: JobEnvelope,
+  flow: EnqueueFlow,
+): Promise<EnqueueResult> {
+  await register(ctx, keys.queue);
+  const r = await runEnqueueFlow(ctx.exec, keys, env, flow);
+  await awaitReplicas(ctx, keys.stream, keys.queue);
+  if (r.skipped) return { id: r.id, deduplicated: false, skipped: r.skipped };
+  ctx.onEnqueued?.(keys.queue, env.name, 1);
+  return { id: r.id, deduplicated: false };
 }
 
 async function enqueueOne(
@@ -221,7 +239,7 @@ export async function enqueueMany(
   ctx: EnqueueContext,
   ref: JobRef,
   payloads: readonly unknown[],
-  opts?: Omit<EnqueueOptions, 'key' | 'keyTtl'>,
+  opts?: Omit<EnqueueOptions, 'key' | 'keyTtl' | 'debounce' | 'throttle'>,
 ): Promise<EnqueueResult[]> {
   if (!Array.isArray(payloads)) throw new SluiceArgumentError('enqueueMany: payloads must be an array');
   if ((opts as EnqueueOptions | undefined)?.key !== undefined) {
@@ -230,6 +248,10 @@ export async function enqueueMany(
   const job = isJobDefinition(ref) ? ref : undefined;
   const name = job ? job.name : ref;
   assertJobName(name, 'enqueueMany: job name');
+  const o = opts as EnqueueOptions | undefined;
+  if (job?.debounce || job?.throttle || o?.debounce || o?.throttle) {
+    throw new SluiceArgumentError(`enqueueMany: job "${name}" is debounced or throttled per enqueue; use enqueue`);
+  }
   const keys = queueKeys(ctx.prefix, opts?.queue ?? job?.queue ?? name);
   const when = whenOf(opts);
   const enqueuedAt = Date.now();

@@ -45,7 +45,15 @@ export {
   UnrecoverableError,
   type ValidationIssue,
 } from './errors.js';
-export type { QueueStats } from './inspect.js';
+export type {
+  ConcurrencyLimits,
+  DebounceOptions,
+  FlowKeyFn,
+  RateLimit,
+  SkipReason,
+  ThrottleOptions,
+} from './flow.js';
+export type { FlowCounts, QueueStats } from './inspect.js';
 export type { DeleteQueueOptions, LiveConsumer } from './job-control.js';
 export type { JobInfo, JobState } from './job-view.js';
 export type { JobPage, ListJobsOptions } from './jobs.js';

@@ -52,6 +52,29 @@ export interface QueueStats {
    * still in the fair set, counted in `ready`).
    */
   priorities?: { [P in Priority]: { ready: number; running: number } } & { waitingInGroups: number };
+  /** Flow-control outcomes counted since the queue began (docs/flow-control.md). */
+  flow: FlowCounts;
+}
+
+/**
+ * Flow-control outcomes of a queue, totals since it began (docs/flow-control.md): `queued` (a start waited for a
+ * concurrency slot), `delayed` (a start was moved past the rate limit), `skipped` (enqueues that wrote no job:
+ * `debounced` + `throttled`).
+ */
+export interface FlowCounts {
+  queued: number;
+  delayed: number;
+  skipped: number;
+  debounced: number;
+  throttled: number;
+}
+
+/** The flow counters of an HMGET of queued, delayed, debounced, throttled. */
+export function flowCounts(raw: unknown): FlowCounts {
+  const [queued, delayed, debounced, throttled] = (Array.isArray(raw) ? raw : []).map((v) => Number(v ?? 0) || 0);
+  const d = debounced ?? 0;
+  const t = throttled ?? 0;
+  return { queued: queued ?? 0, delayed: delayed ?? 0, skipped: d + t, debounced: d, throttled: t };
 }
 
 const isNoSuchKey = (e: unknown) => /no such key|ERR no such/i.test(String((e as Error)?.message));
@@ -71,7 +94,7 @@ export async function queueStats(
 ): Promise<QueueStats> {
   const k = queueKeys(prefix, queue);
   const c = ctx ?? (await presenceContext(exec, prefix));
-  const [groups, consumers, len, delayed, dead, paused, time, pend, wakes, conns, lanes] = await Promise.all([
+  const [groups, consumers, len, delayed, dead, paused, time, pend, wakes, conns, lanes, flow] = await Promise.all([
     xinfoGroups(exec, k.stream).catch((e) => (isNoSuchKey(e) ? [] : Promise.reject(e))),
     xinfoConsumers(exec, k.stream, GROUP).catch(() => []),
     xlen(exec, k.stream),
@@ -83,6 +106,7 @@ export async function queueStats(
     exec.send(['GET', k.wakes], k.wakes),
     queueConnections(exec, prefix, queue, c),
     queueLanes(exec, k),
+    exec.send(['HMGET', k.flow, 'queued', 'delayed', 'debounced', 'throttled'], k.flow),
   ]);
   const nowMs = Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000);
   const group = groups.find((g) => g.name === GROUP);
@@ -119,6 +143,7 @@ export async function queueStats(
     oldestRunningIdleMs: pend.length ? Math.max(...pend.map((p) => p.idleMs)) : null,
     paused: Number(paused) === 1,
     ...(priorities ? { priorities } : {}),
+    flow: flowCounts(flow),
   };
 }
 

@@ -45,6 +45,7 @@ export { type ChainEnqueue, isJobDefinition, type LogFn } from './define-job.js'
 export { formatDuration, parseDuration } from './duration.js';
 export { type EnqueueContext, enqueue, enqueueMany, type JobRef, type ReplicaAcks } from './enqueue.js';
 export { isLeaseLost, LeaseLost, leaseLostMessage } from './errors.js';
+export { type EnqueueLimit, flowKey, resolveEnqueueLimit, type StartLimits } from './flow.js';
 export { type ConsumerStats, listQueues, queueStats, stats } from './inspect.js';
 export {
   type DecodedEnvelope,
@@ -70,6 +71,7 @@ export {
   assertJobName,
   assertQueueName,
   catalogueKey,
+  type FlowKeys,
   GROUP,
   LANES,
   type Lane,
@@ -105,6 +107,7 @@ export { hasCredentials, redactSecrets, redactUrl, UNPARSEABLE_URL } from './red
 export { listSchedules, nextRun, runSchedule, type ScheduleInfo } from './schedules.js';
 export {
   ackDeliveries,
+  ackRelease,
   claimLanes,
   type Delivery,
   deadLetter,
@@ -112,7 +115,9 @@ export {
   emptyQueueChunk,
   enqueueCronTick,
   type Fenced,
+  type FlowStart,
   finishMarker,
+  flowStart,
   isWakeMarker,
   type LaneRead,
   laneStreams,
@@ -129,6 +134,8 @@ export {
   runEnqueue,
   runEnqueueLane,
   SCRIPTS,
+  type StartRate,
+  type StartScope,
 } from './scripts/index.js';
 export { LuaScript } from './scripts/lua-script.js';
 export {

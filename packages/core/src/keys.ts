@@ -54,6 +54,28 @@ export interface QueueKeys {
   dedup(key: string): string;
   /** Last cron tick enqueued for a job. */
   cron(job: string): string;
+  /** Hash of flow-control counters (queued, delayed, debounced, throttled; docs/flow-control.md). */
+  readonly flow: string;
+  /** The flow-control keys of job `job` (docs/flow-control.md). */
+  flowOf(job: string): FlowKeys;
+}
+
+/** The flow-control keys of one job of a queue (the job name is length-prefixed, so no two jobs share a key). */
+export interface FlowKeys {
+  /** Sorted set of the entries holding a global concurrency slot (member: entry id). */
+  readonly slots: string;
+  /** Sorted set of the delayed members waiting for a global slot (score: when they first waited). */
+  readonly waiting: string;
+  /** Slots per concurrency key. */
+  keySlots(key: string): string;
+  /** Waiters per concurrency key. */
+  keyWaiting(key: string): string;
+  /** Sorted set of run starts (member: job id#attempt, score: start ms), one per rate-limit key ('' = the job's). */
+  rate(key: string): string;
+  /** The pending debounced run of a key: JSON `{id, due, first}`. */
+  debounce(key: string): string;
+  /** The last throttled run of a key (its job id), for the period. */
+  throttle(key: string): string;
 }
 
 const NAME = new RegExp(`^[^{}\\s${CONTROL_CHARS}]{1,200}$`);
@@ -100,6 +122,19 @@ export function queueKeys(prefix: string, queue: string): QueueKeys {
     fair: `${base}:fair`,
     fairRounds: `${base}:fair:rounds`,
     inLane: (lane) => (lane === undefined ? keys : inLane(keys, base, lane)),
+    flow: `${base}:flow`,
+    flowOf: (job) => {
+      const j = `${base}:fc:${job.length}:${job}`;
+      return {
+        slots: `${j}:slots`,
+        waiting: `${j}:waiting`,
+        keySlots: (key) => `${j}:kslots:${key}`,
+        keyWaiting: (key) => `${j}:kwaiting:${key}`,
+        rate: (key) => `${j}:rate:${key}`,
+        debounce: (key) => `${j}:debounce:${key}`,
+        throttle: (key) => `${j}:throttle:${key}`,
+      };
+    },
   };
   return keys;
 }

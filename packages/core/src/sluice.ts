@@ -68,13 +68,13 @@ export interface Sluice {
   enqueueMany<J extends AnyJob>(
     job: J,
     payloads: readonly JobInput<J>[],
-    options?: Omit<EnqueueOptions, 'key' | 'keyTtl'>,
+    options?: Omit<EnqueueOptions, 'key' | 'keyTtl' | 'debounce' | 'throttle'>,
   ): Promise<EnqueueResult[]>;
   /** Enqueue many payloads by job name (untyped). */
   enqueueMany(
     name: string,
     payloads: readonly unknown[],
-    options?: Omit<EnqueueOptions, 'key' | 'keyTtl'>,
+    options?: Omit<EnqueueOptions, 'key' | 'keyTtl' | 'debounce' | 'throttle'>,
   ): Promise<EnqueueResult[]>;
   /** Stats of one queue, several, or (no argument) every known queue. */
   stats(queue?: string | readonly string[]): Promise<QueueStats[]>;
@@ -151,8 +151,11 @@ export async function createSluice(options: SluiceOptions = {}): Promise<Sluice>
     connection,
     streams: createStreams(connection),
     enqueue: (ref: AnyJob | string, payload: unknown, opts?: EnqueueOptions) => enqueue(ctx, ref, payload, opts),
-    enqueueMany: (ref: AnyJob | string, payloads: readonly unknown[], opts?: Omit<EnqueueOptions, 'key' | 'keyTtl'>) =>
-      enqueueMany(ctx, ref, payloads, opts),
+    enqueueMany: (
+      ref: AnyJob | string,
+      payloads: readonly unknown[],
+      opts?: Omit<EnqueueOptions, 'key' | 'keyTtl' | 'debounce' | 'throttle'>,
+    ) => enqueueMany(ctx, ref, payloads, opts),
     stats: (q) => stats(connection, prefix, list(q)),
     queues: () => listQueues(connection, prefix),
     pause: (q) => pauseQueue(connection, prefix, q),

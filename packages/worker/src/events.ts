@@ -75,6 +75,13 @@ export interface WorkerEventMap {
   'job:dead': JobEventBase & Timed & { reason: DeadReason; error: string };
   /** This worker no longer owns the job (another worker reclaimed it); `during` says when that was found. */
   'job:lease-lost': JobEventBase & { during: 'renew' | 'finish' };
+  /**
+   * The job could not start: a global or per-key concurrency slot is busy (docs/flow-control.md). It waits in the
+   * delayed set until a slot is handed to it (or, as a fallback, `dueAt`); the attempt is not counted.
+   */
+  'job:queued': JobEventBase & { dueAt: number | undefined };
+  /** The job is over its rate limit: it runs at `dueAt` (epoch ms), when the window has room; not an attempt. */
+  'job:delayed': JobEventBase & { dueAt: number | undefined };
   /** This worker reclaimed the job from a dead or hung worker's pending list (`deliveries` counts this one). */
   'job:reclaimed': JobEventBase & { deliveries: number };
   /** A pending entry was deleted from the stream (trimmed) before it finished: the job is gone. */

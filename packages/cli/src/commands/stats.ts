@@ -53,6 +53,12 @@ export interface QueueStatsJson {
   consumers: { name: string; pending: number; idleMs: number }[];
   /** Workers live on the queue (seen within their stale time; `sluice worker ls` lists them). */
   workers: number;
+  /**
+   * Flow-control outcomes since the queue began (docs/flow-control.md): starts that waited for a concurrency slot
+   * (`queued`), starts moved past a rate limit (`delayed`), enqueues that wrote no job (`skipped` = `debounced` +
+   * `throttled`).
+   */
+  flow: { queued: number; delayed: number; skipped: number; debounced: number; throttled: number };
 }
 
 /** The JSON printed by `queue stats --json` (documented in the CLI README; `version` changes if it ever breaks). */
@@ -84,12 +90,23 @@ export function queueJson(s: QueueStats): QueueStatsJson {
     oldestRunningIdleMs: s.oldestRunningIdleMs,
     consumers: s.consumers.map((c) => ({ name: c.name, pending: c.pending, idleMs: c.idleMs })),
     workers: s.workers,
+    flow: {
+      queued: s.flow.queued,
+      delayed: s.flow.delayed,
+      skipped: s.flow.skipped,
+      debounced: s.flow.debounced,
+      throttled: s.flow.throttled,
+    },
   };
 }
 
-/** The stats table: one row per queue, counts right-aligned, ages humanised (`3m12s`). */
+/**
+ * The stats table: one row per queue, counts right-aligned, ages humanised (`3m12s`); when a queue has
+ * flow-control outcomes, three more columns count them (QUEUED, RATE DELAYED, SKIPPED; docs/flow-control.md).
+ */
 export function statsTable(stats: readonly QueueStatsJson[]): string[] {
-  const cols = [
+  const flow = stats.some((s) => s.flow && s.flow.queued + s.flow.delayed + s.flow.skipped > 0);
+  const base = [
     { header: 'QUEUE' },
     { header: 'READY', align: 'right' },
     { header: 'RUNNING', align: 'right' },
@@ -100,6 +117,12 @@ export function statsTable(stats: readonly QueueStatsJson[]): string[] {
     { header: 'OLDEST RUNNING', align: 'right' },
     { header: 'PAUSED' },
   ] as const;
+  const more = [
+    { header: 'QUEUED', align: 'right' },
+    { header: 'RATE DELAYED', align: 'right' },
+    { header: 'SKIPPED', align: 'right' },
+  ] as const;
+  const cols = flow ? [...base, ...more] : base;
   const rows = stats.map((s) => [
     s.queue,
     String(s.ready),
@@ -110,6 +133,7 @@ export function statsTable(stats: readonly QueueStatsJson[]): string[] {
     age(s.oldestReadyAgeMs),
     age(s.oldestRunningIdleMs),
     s.paused ? 'yes' : 'no',
+    ...(flow ? [String(s.flow.queued), String(s.flow.delayed), String(s.flow.skipped)] : []),
   ]);
   return table(cols, rows);
 }

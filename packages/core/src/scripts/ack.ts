@@ -5,6 +5,7 @@
  */
 import type { RedisExecutor } from '../connection.js';
 import type { QueueKeys } from '../keys.js';
+import { ackRelease } from './ack-release.js';
 import { type Delivery, type Fenced, hasJobIds, runFencedBatch } from './fenced.js';
 import { luaWith } from './lua-helpers.js';
 import { LuaScript } from './lua-script.js';
@@ -48,7 +49,8 @@ return out
 /**
  * Finish deliveries (fenced XACK + XDEL). One result per delivery, in order. `retried` (default false): this call
  * repeats one whose reply was lost, so "not pending" counts as done. Job ids go along only when a delivery has
- * one other than its entry id (so the common ack is the stream and the pairs alone).
+ * one other than its entry id (so the common ack is the stream and the pairs alone). A delivery that holds
+ * concurrency slots (`hold`) is acked by ack-release instead, which gives its slots back in the same script.
  */
 export async function ackDeliveries(
   exec: RedisExecutor,
@@ -57,7 +59,29 @@ export async function ackDeliveries(
   ds: readonly Delivery[],
   retried = false,
 ): Promise<Fenced[]> {
+  if (ds.some((d) => d.hold !== undefined)) return ackHolding(exec, keys, consumer, ds, retried);
   const ids = hasJobIds(ds);
   const more = ids ? [keys.index, keys.cancels] : [];
   return runFencedBatch(ackScript, exec, keys, consumer, ds, retried, more, ids);
+}
+
+/** ackDeliveries of a batch with slot holders: each holder through ack-release, the rest as one batch. */
+async function ackHolding(
+  exec: RedisExecutor,
+  keys: QueueKeys,
+  consumer: string,
+  ds: readonly Delivery[],
+  retried: boolean,
+): Promise<Fenced[]> {
+  const plain = ds.filter((d) => d.hold === undefined);
+  const holders = ds.filter((d) => d.hold !== undefined);
+  const [rest, held] = await Promise.all([
+    ackDeliveries(exec, keys, consumer, plain, retried),
+    Promise.all(holders.map((d) => ackRelease(exec, keys, consumer, d, retried))),
+  ]);
+  const out: Fenced[] = [];
+  let p = 0;
+  let h = 0;
+  for (const d of ds) out.push((d.hold === undefined ? rest[p++] : held[h++]) as Fenced);
+  return out;
 }

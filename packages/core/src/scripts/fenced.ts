@@ -19,7 +19,17 @@ export interface Delivery {
    * drops its index entry.
    */
   jobId?: string | undefined;
+  /**
+   * The concurrency slots the delivery holds (flow-start's `hold`: slots, waiting, ... key pairs), released by
+   * the script that finishes, retries, dead-letters or hands it back. Default none (no flow control: nothing to
+   * release, and those scripts do no flow work).
+   */
+  hold?: readonly string[] | undefined;
 }
+
+/** The KEYS tail that makes a finishing script release `d`'s slots: the delayed set, then its hold pairs. */
+export const releaseKeys = (keys: QueueKeys, d: Delivery): readonly string[] =>
+  d.hold && d.hold.length > 0 ? [keys.delayed, ...d.hold] : [];
 
 /** Outcome of a fenced transition: done, or the lease was lost and nothing changed. */
 export type Fenced<T = object> = ({ ok: true } & T) | { ok: false; lost: LeaseLost };

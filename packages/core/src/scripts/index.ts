@@ -5,13 +5,16 @@
  * Shared Lua lives in lua-helpers.ts, included by name.
  */
 import { ackScript } from './ack.js';
+import { ackReleaseScript } from './ack-release.js';
 import { claimLanesScript } from './claim-lanes.js';
 import { cronTickScript } from './cron-tick.js';
 import { deadLetterScript } from './dead-letter.js';
 import { emptyQueueScript } from './empty-queue.js';
 import { enqueueScript } from './enqueue.js';
+import { enqueueFlowScript } from './enqueue-flow.js';
 import { enqueueLaneScript } from './enqueue-lane.js';
 import { finishMarkerScript } from './finish-marker.js';
+import { flowStartScript } from './flow-start.js';
 import { promoteJobScript, removeJobScript } from './job-control.js';
 import { promoteDueScript } from './promote-due.js';
 import { readLanesScript } from './read-lanes.js';
@@ -21,14 +24,17 @@ import { renewScript } from './renew.js';
 import { retryLaterScript } from './retry-later.js';
 
 export { ackDeliveries } from './ack.js';
+export { ackRelease } from './ack-release.js';
 export { claimLanes } from './claim-lanes.js';
 export { enqueueCronTick } from './cron-tick.js';
 export { deadLetter } from './dead-letter.js';
 export { emptyQueueChunk } from './empty-queue.js';
 export { type EnqueueMode, runEnqueue } from './enqueue.js';
+export { type EnqueueFlow, runEnqueueFlow } from './enqueue-flow.js';
 export { laneStreams, runEnqueueLane } from './enqueue-lane.js';
 export type { Delivery, Fenced } from './fenced.js';
 export { finishMarker, isWakeMarker } from './finish-marker.js';
+export { type FlowStart, flowStart, type StartRate, type StartScope } from './flow-start.js';
 export { promoteOne, type RemoveOutcome, removeJob } from './job-control.js';
 export { type PromoteResult, promoteDue } from './promote-due.js';
 export { type LaneRead, readLanes } from './read-lanes.js';
@@ -41,12 +47,15 @@ export { retryLater } from './retry-later.js';
 export const SCRIPTS = {
   ack: ackScript,
   claimLanes: claimLanesScript,
+  ackRelease: ackReleaseScript,
   cronTick: cronTickScript,
   deadLetter: deadLetterScript,
   emptyQueue: emptyQueueScript,
   enqueue: enqueueScript,
   enqueueLane: enqueueLaneScript,
+  enqueueFlow: enqueueFlowScript,
   finishMarker: finishMarkerScript,
+  flowStart: flowStartScript,
   promoteDue: promoteDueScript,
   promoteJob: promoteJobScript,
   readLanes: readLanesScript,

@@ -196,6 +196,50 @@ local function member_fields(m)
 end
 `;
 
+/**
+ * `fc_wake(stream, delayed, index, slots, waiting, now)`: hand the slot just freed in `slots` to the first job
+ * waiting in `waiting` (docs/flow-control.md): its parked member leaves the delayed set for a new stream entry,
+ * which holds the slot (member: its entry id) until it runs and finishes. A waiter no longer in the delayed set
+ * (its fallback promotion, a cancel) is dropped; at most 8 are looked at.
+ */
+const fc_wake = `
+local function fc_wake(stream, delayed, index, slots, waiting, now)
+  for _ = 1, 8 do
+    local m = redis.call('ZPOPMIN', waiting)[1]
+    if not m then return end
+    if redis.call('ZSCORE', delayed, m) then
+      local obj = cjson.decode(m)
+      local f = {}
+      for k, v in pairs(obj) do
+        f[#f + 1] = k
+        f[#f + 1] = v
+      end
+      local id = redis.call('XADD', stream, '*', unpack(f))
+      redis.call('ZADD', slots, now, id)
+      redis.call('HSET', index, obj.id, 's' .. id)
+      redis.call('ZREM', delayed, m)
+      return
+    end
+  end
+end
+`;
+
+/**
+ * `fc_release(stream, index, from, entry)`: give back the concurrency slots of `entry`: KEYS[from] is the delayed
+ * set, then (slots, waiting) pairs to the end of KEYS; each slot the entry held goes to its first waiter.
+ */
+const fc_release = `
+local function fc_release(stream, index, from, entry)
+  local now
+  for i = from + 1, #KEYS, 2 do
+    if redis.call('ZREM', KEYS[i], entry) == 1 then
+      now = now or now_ms()
+      fc_wake(stream, KEYS[from], index, KEYS[i], KEYS[i + 1], now)
+    end
+  end
+end
+`;
+
 /** Every helper: its source and the helpers it calls. */
 const HELPERS = {
   now_ms: { src: now_ms, uses: [] },
@@ -209,6 +253,8 @@ const HELPERS = {
   fence_argv: { src: fence_argv, uses: ['fence_many'] },
   lane_stream: { src: lane_stream, uses: [] },
   member_fields: { src: member_fields, uses: [] },
+  fc_wake: { src: fc_wake, uses: [] },
+  fc_release: { src: fc_release, uses: ['now_ms', 'fc_wake'] },
 } as const satisfies Record<string, { src: string; uses: readonly string[] }>;
 
 /** Name of a shared Lua helper. */

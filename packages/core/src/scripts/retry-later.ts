@@ -6,13 +6,14 @@
 import type { RedisExecutor } from '../connection.js';
 import { envelopeFields, type JobEnvelope } from '../job.js';
 import { GROUP, type QueueKeys } from '../keys.js';
-import { code, type Delivery, type Fenced, landed, lost } from './fenced.js';
+import { code, type Delivery, type Fenced, landed, lost, releaseKeys } from './fenced.js';
 import { luaWith } from './lua-helpers.js';
 import { LuaScript } from './lua-script.js';
 
 /**
  * KEYS[1] -> sluice:{<queue>}:stream, KEYS[2] -> sluice:{<queue>}:delayed, KEYS[3] -> sluice:{<queue>}:wakes,
- * KEYS[4] -> sluice:{<queue>}:index
+ * KEYS[4] -> sluice:{<queue>}:index; with concurrency slots to release (docs/flow-control.md) KEYS[5] ->
+ * sluice:{<queue>}:delayed again, then (slots, waiting) key pairs
  * ARGV[1] group, ARGV[2] consumer, ARGV[3] entry id, ARGV[4] deliveries, ARGV[5] delay ms,
  * ARGV[6..] the next attempt's envelope fields (flat, at most 16 values: envelopeFields; ARGV[7] is the job id)
  * Returns {1, due epoch ms} done, or {LeaseLost code}.
@@ -20,7 +21,7 @@ import { LuaScript } from './lua-script.js';
 export const retryLaterScript = new LuaScript(
   'retry-later',
   luaWith(
-    ['fence', 'now_ms', 'wake_if_first'],
+    ['fence', 'now_ms', 'wake_if_first', 'fc_release'],
     `
 local ok = fence(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4])
 if ok ~= 1 then return {ok} end
@@ -39,6 +40,7 @@ else
 end
 redis.call('XACK', KEYS[1], ARGV[1], ARGV[3])
 redis.call('XDEL', KEYS[1], ARGV[3])
+if KEYS[5] then fc_release(KEYS[1], KEYS[4], 5, ARGV[3]) end
 return {1, due}
 `,
   ),
@@ -78,7 +80,7 @@ export async function retryLater(
   const args = [GROUP, consumer, d.entryId, String(d.deliveries), String(Math.max(0, Math.round(delayMs)))];
   const r = (await retryLaterScript.run(
     exec,
-    [keys.stream, keys.delayed, keys.wakes, keys.index],
+    [keys.stream, keys.delayed, keys.wakes, keys.index, ...releaseKeys(keys, d)],
     [...args, ...envelopeFields(next)],
   )) as unknown[];
   if (code(r[0]) === 1) return { ok: true, dueAt: code(r[1]) };

@@ -62,6 +62,12 @@ export function countJobEvents(source: EventSource, table: JobSeriesTable): () =
         observeWait(s, p.entryId, p.startedAt);
       }
     }),
+    source.on('job:queued', (p) => {
+      table.get(p.queue, p.name).counters.queued++;
+    }),
+    source.on('job:delayed', (p) => {
+      table.get(p.queue, p.name).counters.rateDelayed++;
+    }),
     source.on('job:reclaimed', (p) => {
       table.get(p.queue, p.name).counters.reclaimed++;
     }),

@@ -15,6 +15,11 @@ export const COUNTERS = {
   retried: ['sluice_jobs_retried_total', 'Retries scheduled after a failed attempt.'],
   deadLettered: ['sluice_jobs_dead_lettered_total', 'Jobs moved to the dead-letter stream.'],
   reclaimed: ['sluice_jobs_reclaimed_total', "Jobs this worker reclaimed from a dead or hung worker's pending list."],
+  queued: [
+    'sluice_jobs_queued_total',
+    'Starts this worker parked because a global or per-key concurrency slot was busy (flow control).',
+  ],
+  rateDelayed: ['sluice_jobs_rate_delayed_total', 'Starts this worker delayed past a rate limit (flow control).'],
   cancelled: ['sluice_jobs_cancelled_total', 'Jobs cancelled (no operation cancels jobs yet: always 0).'],
 } as const;
 
@@ -26,6 +31,9 @@ export const QUEUE_GAUGES = {
   dead: ['sluice_queue_dead', 'Jobs in the dead-letter stream.'],
   oldestReadyAge: ['sluice_queue_oldest_ready_age_seconds', 'Age of the oldest ready job, 0 when none is ready.'],
   paused: ['sluice_queue_paused', '1 when the queue is paused, else 0.'],
+  flowQueued: ['sluice_queue_flow_queued', 'Starts that waited for a concurrency slot, since the queue began.'],
+  flowDelayed: ['sluice_queue_flow_delayed', 'Starts delayed past a rate limit, since the queue began.'],
+  flowSkipped: ['sluice_queue_flow_skipped', 'Enqueues skipped by debounce or throttle, since the queue began.'],
   workers: ['sluice_workers', 'Consumers of the queue seen within the live window (live workers).'],
 } as const;
 

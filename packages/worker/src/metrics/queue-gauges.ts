@@ -25,6 +25,9 @@ export function gaugeValues(s: QueueStats): Record<keyof typeof QUEUE_GAUGES, nu
     dead: s.dead,
     oldestReadyAge: (s.oldestReadyAgeMs ?? 0) / 1000,
     paused: s.paused ? 1 : 0,
+    flowQueued: s.flow.queued,
+    flowDelayed: s.flow.delayed,
+    flowSkipped: s.flow.skipped,
     workers: s.workers, // the live-worker count of core's inspector (workers.ts), as `queue stats` shows
   };
 }

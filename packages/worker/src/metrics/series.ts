@@ -34,6 +34,8 @@ export class JobSeries {
     retried: 0,
     deadLettered: 0,
     reclaimed: 0,
+    queued: 0,
+    rateDelayed: 0,
     cancelled: 0,
   };
   readonly wait = new Hist();

@@ -13,6 +13,7 @@ const row = (ready: number): QueueStats => ({
   ready,
   running: 0,
   delayed: 0,
+  flow: { queued: 0, delayed: 0, skipped: 0, debounced: 0, throttled: 0 },
   dead: 0,
   consumers: [],
   workers: 0,

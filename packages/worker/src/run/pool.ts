@@ -66,6 +66,7 @@ export class JobPool implements RunOwner {
       listening: rt.listening,
       durations: logSuccess !== undefined,
       logSuccess,
+      leaseMs: rt.opts.lease,
       onRetry: (queue, ms) => hooks.wake(queue, ms),
       onMarker: (queue) => hooks.wake(queue),
     };

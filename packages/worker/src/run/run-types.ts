@@ -85,6 +85,8 @@ export interface RunShared {
   durations?: boolean | undefined;
   /** Level of the one line each succeeded job logs with its duration (default none: no line); see `successLevel`. */
   logSuccess?: 'info' | 'debug' | undefined;
+  /** The lease in ms (a concurrency slot is held under it; default 30 s, the worker's default `lease`). */
+  leaseMs?: number | undefined;
   /** Called after a retry of a job of `queue` was scheduled, with its delay (the worker wakes its promoter). */
   onRetry?: ((queue: string, delayMs: number) => void) | undefined;
   /** Called when a `wake` marker of `queue` was finished (the worker wakes its promoter). */
@@ -92,7 +94,17 @@ export interface RunShared {
 }
 
 /** What happened to the delivery. */
-export type RunOutcome = 'succeeded' | 'retrying' | 'dead' | 'handed-back' | 'lease-lost' | 'marker';
+export type RunOutcome =
+  | 'succeeded'
+  | 'retrying'
+  | 'dead'
+  | 'handed-back'
+  | 'lease-lost'
+  | 'marker'
+  /** Flow control (docs/flow-control.md): waits for a concurrency slot; the handler did not run. */
+  | 'queued'
+  /** Flow control: over the rate limit, runs later; the handler did not run. */
+  | 'delayed';
 
 /** The result of a run. */
 export interface RunJobResult {

@@ -6,6 +6,7 @@
 import { checkPayload, decodeEnvelope, finishMarker, type JobEnvelope } from '@sluice/core/internal';
 import { withRetry } from '../loops/redis-resilience.js';
 import { MissingHandlerError } from './errors.js';
+import { gateAndInvoke } from './flow-gate.js';
 import { JobRun } from './job-run.js';
 import type { Delivered, RunShared } from './run-types.js';
 
@@ -55,8 +56,9 @@ export function startJob(shared: RunShared, task: Delivered): void {
     return;
   }
   let payload: unknown;
+  let raw: unknown;
   try {
-    payload = parsePayload(envelope, shared.enqueueCtx.maxPayloadBytes);
+    payload = raw = parsePayload(envelope, shared.enqueueCtx.maxPayloadBytes);
     if (job) payload = checkPayload(envelope.name, job.schema, payload);
   } catch (error) {
     run.finish({ ok: false, error, phase: 'payload' });
@@ -70,8 +72,9 @@ export function startJob(shared: RunShared, task: Delivered): void {
   }
   if (payload instanceof Promise) {
     payload.then(
-      (value: unknown) => run.invoke(value),
+      (value: unknown) => (job.limits ? gateAndInvoke(run, raw, value) : run.invoke(value)),
       (error: unknown) => run.finish({ ok: false, error, phase: 'payload' }),
     );
-  } else run.invoke(payload);
+  } else if (job.limits) gateAndInvoke(run, raw, payload);
+  else run.invoke(payload);
 }

@@ -1,0 +1,99 @@
+/**
+ * Flow control on a 3-master Redis Cluster: the flow-start, ack-release, enqueue-flow scripts and the releases in
+ * retry-later and dead-letter touch only keys of the queue's hash tag, for queues on every master. Global and
+ * per-key concurrency hold (checked over the handlers' timestamps), rate-limited jobs all run, debounce and throttle
+ * answer `skipped`.
+ */
+import { createSluice, defineJob, type Sluice } from '@sluice/core';
+import { createWorker, type Worker } from '@sluice/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { maxOverlap, type Span } from '../flow/checker.js';
+import { sleep, uniquePrefix, waitFor } from '../helpers.js';
+import { type LocalCluster, startCluster } from './harness.js';
+import { slotOwner } from './slots.js';
+
+let cluster: LocalCluster;
+let sluice: Sluice;
+const workers: Worker[] = [];
+const prefix = uniquePrefix();
+const QUEUES = ['fa', 'fb', 'fc', 'fd', 'fe', 'ff'];
+
+beforeAll(async () => {
+  cluster = await startCluster(3, 0);
+  sluice = await createSluice({ cluster: { rootNodes: cluster.rootNodes }, prefix });
+}, 30_000);
+afterAll(async () => {
+  for (const w of workers) await w.stop();
+  await sluice?.close();
+  await cluster?.stop();
+});
+
+describe('flow control on Redis Cluster', () => {
+  it('concurrency, rate limit, retries and dead letters release slots on every master; debounce and throttle skip', async () => {
+    const owners = new Set(await Promise.all(QUEUES.map((q) => slotOwner(cluster, `${prefix}:{${q}}:stream`))));
+    expect(owners.size).toBeGreaterThan(1);
+    const spans: Array<Span & { q: string }> = [];
+    const done = new Set<string>();
+    const job = defineJob({
+      name: 'limited',
+      concurrency: { global: 2, perKey: 1, key: (p: { q: string; i: number; k: string }) => p.k },
+      rateLimit: { limit: 20, period: 200 },
+      retry: { attempts: 2, backoff: { type: 'fixed', delay: 10 } },
+      handler: async (p: { q: string; i: number; k: string }, ctx) => {
+        const span = { q: p.q, key: `${p.q}/${p.k}`, start: Date.now(), end: undefined as number | undefined };
+        spans.push(span);
+        await sleep(10);
+        span.end = Date.now();
+        if (p.i % 5 === 0 && ctx.attempt === 1) throw new Error('retry me');
+        if (p.i % 7 === 0) throw new Error('dead');
+        done.add(`${p.q}/${p.i}`);
+      },
+    });
+    const w = await createWorker({
+      cluster: { rootNodes: cluster.rootNodes },
+      prefix,
+      jobs: [job],
+      queues: QUEUES,
+      concurrency: 12,
+      lease: 1000,
+      blockMs: 1000,
+      shutdownGrace: 1000,
+      logger: { level: process.env.TEST_LOG_LEVEL ?? 'silent' },
+    });
+    workers.push(w);
+    await w.start();
+    for (const q of QUEUES)
+      await sluice.enqueueMany(
+        job,
+        Array.from({ length: 20 }, (_, i) => ({ q, i, k: `k${i % 3}` })),
+        { queue: q },
+      );
+    const ok = QUEUES.length * 20 - QUEUES.length * 3; // i = 0, 7, 14 die
+    await waitFor(async () => done.size === ok, 'every job that can succeed', 30_000);
+    for (const q of QUEUES) {
+      const mine = spans.filter((s) => s.q === q);
+      expect(maxOverlap(mine).max).toBeLessThanOrEqual(2);
+      expect(maxOverlap(mine, { byKey: true }).max).toBe(1);
+      const fk = sluice.keys(q).flowOf('limited');
+      await waitFor(async () => Number(await sluice.connection.send(['ZCARD', fk.slots], fk.slots)) === 0, 'slots');
+    }
+
+    const throttled = defineJob({ name: 't', throttle: { key: 'x', period: 5000 }, handler: () => {} });
+    const debounced = defineJob({ name: 'd', debounce: { key: 'x', period: 5000 }, handler: () => {} });
+    for (const q of QUEUES) {
+      const a = await sluice.enqueue(throttled, {}, { queue: q });
+      expect(await sluice.enqueue(throttled, {}, { queue: q })).toEqual({
+        id: a.id,
+        deduplicated: false,
+        skipped: 'throttled',
+      });
+      const b = await sluice.enqueue(debounced, {}, { queue: q });
+      expect(await sluice.enqueue(debounced, {}, { queue: q })).toEqual({
+        id: b.id,
+        deduplicated: false,
+        skipped: 'debounced',
+      });
+      expect((await sluice.stats(q))[0]?.flow).toMatchObject({ throttled: 1, debounced: 1 });
+    }
+  });
+});
