@@ -226,6 +226,18 @@ export function defineJob<const Name extends string, Input, Output, Result>(
   if (spec.group !== undefined && spec.priority !== undefined && spec.priority !== 'normal') {
     throw new SluiceArgumentError(`job "${name}": group and priority cannot be combined (grouped jobs run at normal)`);
   }
+  const limited = debounce ?? throttle;
+  const lane =
+    spec.group !== undefined
+      ? 'group'
+      : spec.priority !== undefined && spec.priority !== 'normal'
+        ? 'priority'
+        : undefined;
+  if (limited && lane) {
+    throw new SluiceArgumentError(
+      `job "${name}": ${limited.kind} and ${lane} cannot be combined (docs/flow-control.md)`,
+    );
+  }
   if (spec.schedule !== undefined && typeof spec.schedule?.cron !== 'string') {
     throw new SluiceArgumentError(`job "${name}": schedule.cron must be a cron expression string`);
   }

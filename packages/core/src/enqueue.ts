@@ -127,7 +127,12 @@ async function prepare(ctx: EnqueueContext, ref: JobRef, payload: unknown, opts:
     ...laneFields(job, payload, opts),
   };
   const when = whenOf(opts);
-  return { keys, env, when, flow: enqueueFlowOf(keys, job, name, payload, opts, when) };
+  const flow = enqueueFlowOf(keys, job, name, payload, opts, when);
+  if (flow && env.lane !== undefined) {
+    const lane = env.lane === 'fair' ? 'group' : 'priority';
+    throw new SluiceArgumentError(`enqueue: ${flow.kind} and ${lane} cannot be combined (docs/flow-control.md)`);
+  }
+  return { keys, env, when, flow };
 }
 
 /** The lane and group key of a job (lanes.ts); none for the default stream. */

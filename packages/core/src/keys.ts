@@ -62,9 +62,9 @@ export interface QueueKeys {
 
 /** The flow-control keys of one job of a queue (the job name is length-prefixed, so no two jobs share a key). */
 export interface FlowKeys {
-  /** Sorted set of the entries holding a global concurrency slot (member: entry id). */
+  /** Sorted set of the entries holding a global concurrency slot (member: entry id, `h:`/`f:`/`l:` + id on a lane). */
   readonly slots: string;
-  /** Sorted set of the delayed members waiting for a global slot (score: when they first waited). */
+  /** Sorted set of the delayed members waiting for a global slot (score: when they first waited, ranked by priority). */
   readonly waiting: string;
   /** Slots per concurrency key. */
   keySlots(key: string): string;

@@ -13,7 +13,7 @@ import { LuaScript } from './lua-script.js';
 /**
  * KEYS[1] -> sluice:{<queue>}:stream, KEYS[2] -> sluice:{<queue>}:dead, KEYS[3] -> sluice:{<queue>}:index,
  * KEYS[4] -> sluice:{<queue>}:cancels; with concurrency slots to release (docs/flow-control.md) KEYS[5] ->
- * sluice:{<queue>}:delayed, then (slots, waiting) key pairs
+ * sluice:{<queue>}:delayed, the four lane streams (fenced.ts laneStreamKeys), then (slots, waiting) key pairs
  * ARGV[1] group, ARGV[2] consumer, ARGV[3] entry id, ARGV[4] deliveries, ARGV[5..] dead entry fields (flat, bounded: deadEntryFields)
  * Returns {1, dead entry id} done, or {LeaseLost code}. The job's index entry (its `id` field, or else the entry
  * id, which is then written as the dead entry's `id`) points at the dead entry.

@@ -13,7 +13,7 @@ import { LuaScript } from './lua-script.js';
 /**
  * KEYS[1] -> sluice:{<queue>}:stream, KEYS[2] -> sluice:{<queue>}:delayed, KEYS[3] -> sluice:{<queue>}:wakes,
  * KEYS[4] -> sluice:{<queue>}:index; with concurrency slots to release (docs/flow-control.md) KEYS[5] ->
- * sluice:{<queue>}:delayed again, then (slots, waiting) key pairs
+ * sluice:{<queue>}:delayed again, the four lane streams (fenced.ts laneStreamKeys), then (slots, waiting) key pairs
  * ARGV[1] group, ARGV[2] consumer, ARGV[3] entry id, ARGV[4] deliveries, ARGV[5] delay ms,
  * ARGV[6..] the next attempt's envelope fields (flat, at most 16 values: envelopeFields; ARGV[7] is the job id)
  * Returns {1, due epoch ms} done, or {LeaseLost code}.
