@@ -6,7 +6,15 @@
 
 import type { QueueKeys } from '@sluice/core';
 import { defineJob } from '@sluice/core';
-import { ackRelease, envelopeFields, flowStart, GROUP, type JobEnvelope, retryLater } from '@sluice/core/internal';
+import {
+  ackRelease,
+  deadLetter,
+  envelopeFields,
+  flowStart,
+  GROUP,
+  type JobEnvelope,
+  retryLater,
+} from '@sluice/core/internal';
 import { describe, expect, it } from 'vitest';
 import { conn, env, k as scriptKeys, send, useScriptQueue } from '../core/script-harness.js';
 import { sleep, uniquePrefix, waitFor } from '../helpers.js';
@@ -74,6 +82,34 @@ describe('slots on lanes (scripts)', () => {
     expect(await send('ZRANGE', scope.slots, '0', '-1')).toEqual(['7-0']);
     // delay 0: straight back onto the high stream
     expect(Number(await send('XLEN', k.inLane('high').stream))).toBe(1);
+  });
+
+  it('a dead letter of a fair-lane run releases its f: slot and hands it to a waiter, which goes back onto its lane', async () => {
+    const k = scriptKeys;
+    const scope = { slots: k.flowOf('email').slots, waiting: k.flowOf('email').waiting, limit: 1 };
+    const e = env({ lane: 'fair', group: 'g1' });
+    const fair = await deliverAt(k.inLane('fair'), '9-0', e, 'c');
+    const r = await flowStart(conn, k.inLane('fair'), 'c', fair, e, 30_000, [scope], undefined);
+    const hold = r.ok && r.outcome === 'started' ? r.hold : [];
+    expect(await send('ZRANGE', scope.slots, '0', '-1')).toEqual(['f:9-0']);
+    const high = await deliverAt(k.inLane('high'), '9-0', env({ lane: 'high' }), 'c');
+    const q = await flowStart(
+      conn,
+      k.inLane('high'),
+      'c',
+      high,
+      env({ id: 'hi', lane: 'high' }),
+      30_000,
+      [scope],
+      undefined,
+    );
+    expect(q.ok && q.outcome).toBe('queued');
+    const dl = { fields: {}, reason: 'failed' as const, error: 'boom', attempts: 1, failedAt: 1 };
+    expect((await deadLetter(conn, k.inLane('fair'), 'c', { ...fair, hold }, dl)).ok).toBe(true);
+    const highEntries = (await send('XRANGE', k.inLane('high').stream, '-', '+')) as [string, string[]][];
+    const moved = highEntries.find(([, f]) => f.includes('hi'));
+    expect(await send('ZRANGE', scope.slots, '0', '-1')).toEqual([`h:${moved?.[0]}`]);
+    expect(Number(await send('XLEN', k.stream))).toBe(0);
   });
 });
 
