@@ -94,3 +94,49 @@ describe('priorities and fair groups on Redis Cluster', () => {
     }
   });
 });
+
+describe('priorities and groups with concurrency on Redis Cluster', () => {
+  it('global 1 per queue holds over high, low and grouped jobs on queues of several masters; slots come back', async () => {
+    const queues = ['fol-a', 'fol-b', 'fol-c', 'fol-d'];
+    const running = new Map<string, number>();
+    const most = new Map<string, number>();
+    let done = 0;
+    const job = defineJob({
+      name: 'fol',
+      concurrency: { global: 1 },
+      handler: async (p: { q: string }) => {
+        const n = (running.get(p.q) ?? 0) + 1;
+        running.set(p.q, n);
+        most.set(p.q, Math.max(most.get(p.q) ?? 0, n));
+        await new Promise((r) => setTimeout(r, 5));
+        running.set(p.q, (running.get(p.q) ?? 1) - 1);
+        done++;
+      },
+    });
+    for (const q of queues) {
+      for (let i = 0; i < 3; i++) await sluice.enqueue(job, { q }, { queue: q, priority: 'low' });
+      for (let i = 0; i < 3; i++) await sluice.enqueue(job, { q }, { queue: q, group: `g${i % 2}` });
+      for (let i = 0; i < 3; i++) await sluice.enqueue(job, { q }, { queue: q, priority: 'high' });
+    }
+    const opts = {
+      cluster: { rootNodes: cluster.rootNodes },
+      prefix,
+      jobs: [job],
+      queues,
+      concurrency: 3,
+      lease: 2000,
+      blockMs: 1000,
+      logger: { level: process.env.TEST_LOG_LEVEL ?? 'silent' },
+    };
+    const ws = [await createWorker(opts), await createWorker(opts)];
+    workers.push(...ws);
+    for (const w of ws) await w.start();
+    await waitFor(() => done === queues.length * 9, 'every job ran');
+    for (const q of queues) expect(most.get(q)).toBe(1);
+    for (const q of queues) {
+      const slots = sluice.keys(q).flowOf('fol').slots;
+      await waitFor(async () => Number(await sluice.connection.send(['ZCARD', slots], slots)) === 0, `${q} slots`);
+    }
+    for (const w of ws) await w.stop();
+  });
+});
