@@ -17,6 +17,10 @@ export default defineConfig({
       unit('core'),
       unit('worker'),
       unit('cli'),
+      unit('dashboard'),
+      defineProject({
+        test: { name: 'dashboard-ui', root: './packages/dashboard/ui', include: ['src/**/*.test.ts'] },
+      }),
       defineProject({
         ...sourceConditions,
         test: {

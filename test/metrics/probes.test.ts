@@ -71,7 +71,10 @@ describe('metrics probes and scrape cost', () => {
       jobs: [job],
       queues: ['probe', 'other'],
       metrics: { port, host: '127.0.0.1', cacheMs: 600_000 },
+      lease: 60_000, // the reclaimers reap (XINFO CONSUMERS) on their first sweep, then not for 120 leases
     });
+    // the worker's own XINFO: one XINFO CONSUMERS per queue, by its reclaimer's first sweep; wait for both
+    await waitFor(async () => (await xinfoCalls(redis.url)) === 2, "the worker's first XINFO per queue");
     const before = await xinfoCalls(redis.url);
     await scrape(port);
     const first = (await xinfoCalls(redis.url)) - before;

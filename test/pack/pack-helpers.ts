@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The packages a user installs, by folder under packages/. */
-export const PACKAGES = ['core', 'worker', 'cli'] as const;
+export const PACKAGES = ['core', 'worker', 'dashboard', 'cli'] as const;
 
 /**
  * The environment for npm and the app's processes: without the npm_* variables pnpm sets for its scripts (npm would

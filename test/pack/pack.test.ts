@@ -1,5 +1,5 @@
 /**
- * Sluice as a user outside this repository gets it: `pnpm pack` of core, worker and cli, the three tarballs
+ * Sluice as a user outside this repository gets it: `pnpm pack` of core, worker, dashboard and cli, the tarballs
  * installed with plain `npm install` into a fresh app folder (third-party dependencies come from the npm registry),
  * then the app's own jobs module run by the installed `sluice worker start` and fed by `sluice enqueue`.
  */
@@ -36,11 +36,14 @@ import { createSluice, defineJob } from '@sluice/core';
 import { createWorker } from '@sluice/worker';
 import { createFetchHandler } from '@sluice/worker/fetch';
 import { statsCommand } from '@sluice/cli';
+import { createDashboard } from '@sluice/dashboard';
+import { toNodeListener } from '@sluice/dashboard/node';
 const job = defineJob({ name: 'a', handler: async (p: { n: number }) => p.n + 1 });
 export async function main(): Promise<void> {
   const sluice = await createSluice({ url: 'redis://127.0.0.1:1' });
   await sluice.enqueue(job, { n: 1 });
-  void [createWorker, createFetchHandler, statsCommand];
+  const dashboard = createDashboard({ url: 'redis://127.0.0.1:1', token: 'a-token-of-16-chars', readOnly: true });
+  void [createWorker, createFetchHandler, statsCommand, toNodeListener(dashboard)];
 }
 `;
 
@@ -159,6 +162,23 @@ describe('the packed packages, installed with npm outside the workspace', () => 
       .map((l) => JSON.parse(l) as { level: number; msg: string });
     expect(logs.filter((l) => l.level >= 50)).toEqual([]);
     expect(logs.map((l) => l.msg)).toEqual(expect.arrayContaining(['worker started', 'worker stopped']));
+  }, 60_000);
+
+  it('the installed dashboard serves its built page and script (the shipped files) under a base path', async () => {
+    const script = `
+import { createDashboard } from '@sluice/dashboard';
+const h = createDashboard({ url: 'redis://127.0.0.1:1', unsafeNoAuth: true, basePath: '/q' });
+const r = await h(new Request('http://localhost/q/'));
+const html = await r.text();
+const js = /src="(assets\\/app-[^"]+\\.js)"/.exec(html)?.[1];
+const a = await h(new Request('http://localhost/q/' + js));
+console.log(r.status, html.includes('<base href="/q/">'), a.status, a.headers.get('content-type'), (await a.text()).length > 10000);
+await h.close();
+`;
+    writeFileSync(join(app, 'dash.mjs'), script);
+    const out = await runTo(process.execPath, ['dash.mjs'], { cwd: app, timeoutMs: 30_000 });
+    // The built page (the UI's index.html and its hashed script), not the placeholder.
+    expect(out.trim()).toBe('200 true 200 text/javascript; charset=utf-8 true');
   }, 60_000);
 
   it("the app's TypeScript type-checks against the installed declarations", async () => {

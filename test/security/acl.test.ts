@@ -153,6 +153,7 @@ describe('the documented ACL user', () => {
     await srv.close();
 
     expect(await s.stats()).toEqual(expect.any(Array));
+    expect((await s.history('ok')).points.some((p) => p.completed > 0)).toBe(true);
     const [entry] = await s.dead.list('flaky');
     expect(await s.dead.get('flaky', entry?.deadId ?? '')).not.toBeNull();
     expect(await s.dead.redrive('flaky', { all: true })).toEqual({ moved: 1, notMoved: [] });
@@ -237,6 +238,23 @@ describe('the documented ACL user', () => {
         const p = startSluice(['metrics', '--port', String(port), '--host', '127.0.0.1', '--log-level', 'warn', ...g]);
         await waitFor(async () => (await get(port, '/readyz')).status === 200, 'sluice metrics to be ready', 20_000);
         expect((await get(port, '/metrics')).body).toMatch(/^sluice_queue_ready\{queue="report"\} \d+$/m);
+        p.child.kill('SIGINT');
+        return p.done;
+      },
+      dashboard: async () => {
+        const port = await freePort();
+        const token = 'acl-dashboard-token-0123456789';
+        const p = startSluice(['dashboard', '--port', String(port), '--token-env', 'DASH_TOKEN', ...g], {
+          env: { DASH_TOKEN: token },
+        });
+        const api = (path: string) =>
+          fetch(`http://127.0.0.1:${port}/api/${path}`, { headers: { authorization: `Bearer ${token}` } }).catch(
+            () => null,
+          );
+        await waitFor(async () => (await api('overview'))?.status === 200, 'sluice dashboard to answer', 20_000);
+        for (const path of ['session', 'queues/ops/history?range=day', 'queues/ops/jobs?state=delayed']) {
+          expect((await api(path))?.status, path).toBe(200);
+        }
         p.child.kill('SIGINT');
         return p.done;
       },

@@ -1,6 +1,11 @@
 /** @sluice/cli: the `sluice` commands as functions (each takes an options object and an output sink). */
 export { connectOf, examples, type GlobalOptions, type ProgramContext } from './cli-context.js';
 export {
+  type DashboardCommandOptions,
+  dashboardCommand,
+  resolveDashboardCommand,
+} from './commands/dashboard.js';
+export {
   type DeadListOptions,
   type DeadOptions,
   type DeadPurgeOptions,

@@ -7,6 +7,7 @@ import { metricsCommand } from './commands/metrics.js';
 import { queueListCommand, queuePauseCommand, queueResumeCommand } from './commands/queue.js';
 import { statsCommand } from './commands/stats.js';
 import { EXIT, ExitError } from './errors.js';
+import { registerDashboard } from './program-dashboard.js';
 import { registerDead } from './program-dead.js';
 import { registerJob, registerQueueDestroy } from './program-job.js';
 import { registerRegistry } from './program-registry.js';
@@ -212,6 +213,7 @@ export function buildProgram(ctx: ProgramContext): Command {
   registerJob(program, io);
   registerDead(program, io);
   registerRegistry(program, registerWorker(program, ctx), io);
+  registerDashboard(program, ctx);
   return program;
 }
 

@@ -53,6 +53,7 @@ export type {
   SkipReason,
   ThrottleOptions,
 } from './flow.js';
+export type { HistoryPoint, HistoryRange, QueueHistory } from './history.js';
 export type { FlowCounts, QueueStats } from './inspect.js';
 export type { DeleteQueueOptions, LiveConsumer } from './job-control.js';
 export type { JobInfo, JobState } from './job-view.js';

@@ -46,6 +46,7 @@ export { formatDuration, parseDuration } from './duration.js';
 export { type EnqueueContext, enqueue, enqueueMany, type JobRef, type ReplicaAcks } from './enqueue.js';
 export { isLeaseLost, LeaseLost, leaseLostMessage } from './errors.js';
 export { type EnqueueLimit, flowKey, resolveEnqueueLimit, type StartLimits } from './flow.js';
+export { queueHistory } from './history.js';
 export { type ConsumerStats, listQueues, queueStats, stats } from './inspect.js';
 export {
   type DecodedEnvelope,

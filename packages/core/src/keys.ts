@@ -36,6 +36,11 @@ export interface QueueKeys {
    * jobs whose id is not their stream entry id (delayed, cron, or moved since: retried, promoted, dead, redriven).
    */
   readonly index: string;
+  /**
+   * Hash of per-minute (last 60 minutes) and per-15-minute (last 24 h) counts of completed jobs and failed
+   * attempts: a ring of fixed slots, so its size is bounded (history.ts).
+   */
+  readonly history: string;
   /** Hash job id -> epoch ms: cancel requests for running jobs (the worker aborts them); expires 24 h after the last. */
   readonly cancels: string;
   /** The lanes the queue has had jobs in besides the default stream, comma-separated (`high,fair`); lanes.ts. */
@@ -115,6 +120,7 @@ export function queueKeys(prefix: string, queue: string): QueueKeys {
     wakes: `${base}:wakes`,
     index: `${base}:index`,
     cancels: `${base}:cancels`,
+    history: `${base}:history`,
     cancelled: (id) => `${base}:cancelled:${id}`,
     dedup: (key) => `${base}:dedup:${key}`,
     cron: (job) => `${base}:cron:${job}`,

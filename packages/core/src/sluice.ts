@@ -6,6 +6,7 @@ import type { DeadJob } from './dead-entry.js';
 import type { AnyJob, EnqueueOptions, EnqueueResult, JobInput } from './define-job.js';
 import { type EnqueueContext, enqueue, enqueueMany, type ReplicaAcks } from './enqueue.js';
 import { SluiceArgumentError } from './errors.js';
+import { type HistoryRange, type QueueHistory, queueHistory } from './history.js';
 import { listQueues, type QueueStats, stats } from './inspect.js';
 import {
   cancelJob,
@@ -80,6 +81,8 @@ export interface Sluice {
   stats(queue?: string | readonly string[]): Promise<QueueStats[]>;
   /** Every known queue name. */
   queues(): Promise<string[]>;
+  /** Jobs completed and attempts failed per minute over the last hour, or per 15 minutes over the day (default hour). */
+  history(queue: string, range?: HistoryRange): Promise<QueueHistory>;
   /** Pause a queue: workers take no new jobs from it. */
   pause(queue: string): Promise<void>;
   /** Resume a paused queue. */
@@ -158,6 +161,7 @@ export async function createSluice(options: SluiceOptions = {}): Promise<Sluice>
     ) => enqueueMany(ctx, ref, payloads, opts),
     stats: (q) => stats(connection, prefix, list(q)),
     queues: () => listQueues(connection, prefix),
+    history: (q, range) => queueHistory(connection, prefix, q, range),
     pause: (q) => pauseQueue(connection, prefix, q),
     resume: (q) => resumeQueue(connection, prefix, q),
     dead: {

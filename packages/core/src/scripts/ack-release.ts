@@ -11,7 +11,8 @@ import { LuaScript } from './lua-script.js';
 
 /**
  * KEYS[1] -> sluice:{<queue>}:stream, KEYS[2] -> sluice:{<queue>}:index, KEYS[3] -> sluice:{<queue>}:cancels,
- * KEYS[4] -> sluice:{<queue>}:delayed, the four lane streams (fenced.ts laneStreamKeys), then (slots, waiting) key pairs: sluice:{<queue>}:fc:<len>:<job>:slots,
+ * KEYS[4] -> sluice:{<queue>}:history (the job is counted there), KEYS[5] -> sluice:{<queue>}:delayed, then the
+ * four lane streams (fenced.ts laneStreamKeys), then (slots, waiting) key pairs: sluice:{<queue>}:fc:<len>:<job>:slots,
  * ...:waiting (or :kslots:<key>, :kwaiting:<key>)
  * ARGV[1] group, ARGV[2] consumer, ARGV[3] entry id, ARGV[4] deliveries, ARGV[5] job id ('' = the entry id)
  * Returns 1 done, or a LeaseLost code (nothing changed).
@@ -19,7 +20,7 @@ import { LuaScript } from './lua-script.js';
 export const ackReleaseScript = new LuaScript(
   'ack-release',
   luaWith(
-    ['fence', 'fc_release'],
+    ['fence', 'fc_release', 'count_history'],
     `
 local ok = fence(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4])
 if ok ~= 1 then return ok end
@@ -29,7 +30,8 @@ if ARGV[5] ~= '' then
   redis.call('HDEL', KEYS[2], ARGV[5])
   redis.call('HDEL', KEYS[3], ARGV[5])
 end
-fc_release(KEYS[1], KEYS[2], 4, ARGV[3])
+count_history(KEYS[4], 'c', 1)
+fc_release(KEYS[1], KEYS[2], 5, ARGV[3])
 return 1
 `,
   ),
@@ -44,7 +46,7 @@ export async function ackRelease(
   retried = false,
 ): Promise<Fenced> {
   const job = d.jobId === undefined || d.jobId === d.entryId ? '' : d.jobId;
-  const ks = [keys.stream, keys.index, keys.cancels, ...releaseKeys(keys, d)];
+  const ks = [keys.stream, keys.index, keys.cancels, keys.history, ...releaseKeys(keys, d)];
   const c = code(await ackReleaseScript.run(exec, ks, [GROUP, consumer, d.entryId, String(d.deliveries), job]));
   return landed(c, retried) ? { ok: true } : lost(c);
 }

@@ -12,7 +12,7 @@ import { LuaScript } from './lua-script.js';
 
 /**
  * KEYS[1] -> sluice:{<queue>}:stream; with job ids also KEYS[2] -> sluice:{<queue>}:index, KEYS[3] ->
- * sluice:{<queue>}:cancels
+ * sluice:{<queue>}:cancels; last KEYS[#KEYS] -> sluice:{<queue>}:history (jobs done are counted there)
  * ARGV[1] group, ARGV[2] consumer, then pairs: entry id, deliveries the caller was handed; with job ids triples:
  * entry id, deliveries, job id ('' = the entry id is the job id)
  * Returns one code per delivery: 1 done, or a LeaseLost code (-1 not pending, -2 other owner, -3 delivered again).
@@ -24,9 +24,9 @@ import { LuaScript } from './lua-script.js';
 export const ackScript = new LuaScript(
   'ack',
   luaWith(
-    ['fence_argv', 'call_chunked'],
+    ['fence_argv', 'call_chunked', 'count_history'],
     `
-local step = KEYS[2] and 3 or 2
+local step = #KEYS == 4 and 3 or 2
 local want, out = fence_argv(KEYS[1], ARGV[1], ARGV[2], 3, step)
 local ids, jobs = {}, {}
 for i, ok in ipairs(out) do
@@ -41,6 +41,7 @@ if #jobs > 0 then
   call_chunked({'HDEL', KEYS[2]}, jobs)
   call_chunked({'HDEL', KEYS[3]}, jobs)
 end
+count_history(KEYS[#KEYS], 'c', #ids)
 return out
 `,
   ),
@@ -61,7 +62,7 @@ export async function ackDeliveries(
 ): Promise<Fenced[]> {
   if (ds.some((d) => d.hold !== undefined)) return ackHolding(exec, keys, consumer, ds, retried);
   const ids = hasJobIds(ds);
-  const more = ids ? [keys.index, keys.cancels] : [];
+  const more = ids ? [keys.index, keys.cancels, keys.history] : [keys.history];
   return runFencedBatch(ackScript, exec, keys, consumer, ds, retried, more, ids);
 }
 

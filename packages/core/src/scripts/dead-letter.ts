@@ -12,8 +12,9 @@ import { LuaScript } from './lua-script.js';
 
 /**
  * KEYS[1] -> sluice:{<queue>}:stream, KEYS[2] -> sluice:{<queue>}:dead, KEYS[3] -> sluice:{<queue>}:index,
- * KEYS[4] -> sluice:{<queue>}:cancels; with concurrency slots to release (docs/flow-control.md) KEYS[5] ->
- * sluice:{<queue>}:delayed, the four lane streams (fenced.ts laneStreamKeys), then (slots, waiting) key pairs
+ * KEYS[4] -> sluice:{<queue>}:cancels, KEYS[5] -> sluice:{<queue>}:history (a failed attempt is counted there); with
+ * concurrency slots to release (docs/flow-control.md) KEYS[6] -> sluice:{<queue>}:delayed, then the four lane
+ * streams (fenced.ts laneStreamKeys), then (slots, waiting) key pairs
  * ARGV[1] group, ARGV[2] consumer, ARGV[3] entry id, ARGV[4] deliveries, ARGV[5..] dead entry fields (flat, bounded: deadEntryFields)
  * Returns {1, dead entry id} done, or {LeaseLost code}. The job's index entry (its `id` field, or else the entry
  * id, which is then written as the dead entry's `id`) points at the dead entry.
@@ -21,7 +22,7 @@ import { LuaScript } from './lua-script.js';
 export const deadLetterScript = new LuaScript(
   'dead-letter',
   luaWith(
-    ['fence', 'now_ms', 'fc_release'],
+    ['fence', 'now_ms', 'count_history', 'fc_release'],
     `
 local ok = fence(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4])
 if ok ~= 1 then return {ok} end
@@ -45,7 +46,8 @@ redis.call('HSET', KEYS[3], job, 'x' .. deadId)
 redis.call('HDEL', KEYS[4], job)
 redis.call('XACK', KEYS[1], ARGV[1], ARGV[3])
 redis.call('XDEL', KEYS[1], ARGV[3])
-if KEYS[5] then fc_release(KEYS[1], KEYS[3], 5, ARGV[3]) end
+count_history(KEYS[5], 'f', 1)
+if KEYS[6] then fc_release(KEYS[1], KEYS[3], 6, ARGV[3]) end
 return {1, deadId}
 `,
   ),
@@ -79,7 +81,7 @@ export async function deadLetter(
   retried = false,
 ): Promise<Fenced<{ deadId: string | undefined }>> {
   const args = [GROUP, consumer, d.entryId, String(d.deliveries), ...deadEntryFields(dl)];
-  const ks = [keys.stream, keys.dead, keys.index, keys.cancels, ...releaseKeys(keys, d)];
+  const ks = [keys.stream, keys.dead, keys.index, keys.cancels, keys.history, ...releaseKeys(keys, d)];
   const r = (await deadLetterScript.run(exec, ks, args)) as unknown[];
   if (code(r[0]) === 1) return { ok: true, deadId: String(r[1]) };
   return landed(code(r[0]), retried) ? { ok: true, deadId: undefined } : lost(code(r[0]));

@@ -176,6 +176,27 @@ end
 `;
 
 /**
+ * `count_history(key, kind, n)`: add `n` to the `kind` count ('c' completed, 'f' failed) of the current minute and
+ * of the current quarter hour in the history hash: rings of 60 minute slots and 96 quarter slots (fields
+ * `m<t|c|f><slot>`, `q<t|c|f><slot>`; `t` holds the minute or quarter a slot counts, and a slot of an older one
+ * is reset before use), so the hash never holds more than 468 fields. history.ts reads it.
+ */
+const count_history = `
+local function count_history(key, kind, n)
+  if n <= 0 then return end
+  local minute = math.floor(tonumber(redis.call('TIME')[1]) / 60)
+  local quarter = math.floor(minute / 15)
+  for _, r in ipairs({{'m', minute, minute % 60}, {'q', quarter, quarter % 96}}) do
+    local p, stamp, slot = r[1], tostring(r[2]), tostring(r[3])
+    if redis.call('HGET', key, p .. 't' .. slot) ~= stamp then
+      redis.call('HSET', key, p .. 't' .. slot, stamp, p .. 'c' .. slot, '0', p .. 'f' .. slot, '0')
+    end
+    redis.call('HINCRBY', key, p .. kind .. slot, n)
+  end
+end
+`;
+
+/**
  * `member_fields(m)`: the flat field list of a JSON member (delayed or fair set) and its decoded object, or nil
  * and the reason when it is not a JSON object of at most 64 string fields (more than unpack() could take).
  */
@@ -280,6 +301,7 @@ const HELPERS = {
   delayed_member: { src: delayed_member, uses: [] },
   job_at: { src: job_at, uses: ['field_of'] },
   call_chunked: { src: call_chunked, uses: [] },
+  count_history: { src: count_history, uses: [] },
   wake_if_first: { src: wake_if_first, uses: [] },
   fence: { src: fence, uses: [] },
   fence_many: { src: fence_many, uses: ['fence'] },

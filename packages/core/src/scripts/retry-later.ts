@@ -12,35 +12,38 @@ import { LuaScript } from './lua-script.js';
 
 /**
  * KEYS[1] -> sluice:{<queue>}:stream, KEYS[2] -> sluice:{<queue>}:delayed, KEYS[3] -> sluice:{<queue>}:wakes,
- * KEYS[4] -> sluice:{<queue>}:index; with concurrency slots to release (docs/flow-control.md) KEYS[5] ->
- * sluice:{<queue>}:delayed again, the four lane streams (fenced.ts laneStreamKeys), then (slots, waiting) key pairs
- * ARGV[1] group, ARGV[2] consumer, ARGV[3] entry id, ARGV[4] deliveries, ARGV[5] delay ms,
- * ARGV[6..] the next attempt's envelope fields (flat, at most 16 values: envelopeFields; ARGV[7] is the job id)
+ * KEYS[4] -> sluice:{<queue>}:index, KEYS[5] -> sluice:{<queue>}:history; with concurrency slots to release
+ * (docs/flow-control.md) KEYS[6] -> sluice:{<queue>}:delayed again, then the four lane streams (fenced.ts
+ * laneStreamKeys), then (slots, waiting) key pairs
+ * ARGV[1] group, ARGV[2] consumer, ARGV[3] entry id, ARGV[4] deliveries, ARGV[5] delay ms, ARGV[6] '1' to count
+ * a failed attempt in the history ('0': a hand-back or a deferral), ARGV[7..] the next attempt's envelope fields
+ * (flat, at most 16 values: envelopeFields; ARGV[8] is the job id)
  * Returns {1, due epoch ms} done, or {LeaseLost code}.
  */
 export const retryLaterScript = new LuaScript(
   'retry-later',
   luaWith(
-    ['fence', 'now_ms', 'wake_if_first', 'fc_release'],
+    ['fence', 'now_ms', 'wake_if_first', 'count_history', 'fc_release'],
     `
 local ok = fence(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4])
 if ok ~= 1 then return {ok} end
 local delay = tonumber(ARGV[5])
 local due = now_ms()
 if delay <= 0 then
-  redis.call('HSET', KEYS[4], ARGV[7], 's' .. redis.call('XADD', KEYS[1], '*', unpack(ARGV, 6)))
+  redis.call('HSET', KEYS[4], ARGV[8], 's' .. redis.call('XADD', KEYS[1], '*', unpack(ARGV, 7)))
 else
   local obj = {}
-  for i = 6, #ARGV, 2 do obj[ARGV[i]] = ARGV[i + 1] end
+  for i = 7, #ARGV, 2 do obj[ARGV[i]] = ARGV[i + 1] end
   local member = cjson.encode(obj)
   due = due + delay
   redis.call('ZADD', KEYS[2], due, member)
   wake_if_first(KEYS[1], KEYS[2], KEYS[3], member, due)
-  redis.call('HSET', KEYS[4], ARGV[7], 'd' .. due)
+  redis.call('HSET', KEYS[4], ARGV[8], 'd' .. due)
 end
 redis.call('XACK', KEYS[1], ARGV[1], ARGV[3])
 redis.call('XDEL', KEYS[1], ARGV[3])
-if KEYS[5] then fc_release(KEYS[1], KEYS[4], 5, ARGV[3]) end
+if ARGV[6] == '1' then count_history(KEYS[5], 'f', 1) end
+if KEYS[6] then fc_release(KEYS[1], KEYS[4], 6, ARGV[3]) end
 return {1, due}
 `,
   ),
@@ -49,7 +52,8 @@ return {1, due}
 /**
  * Put a failed job back for attempt `next.attempt` after `delayMs` (0 = onto the stream at once). Fenced.
  * `retried` (default false): this call repeats one whose reply was lost, so "not pending" counts as done (with
- * `dueAt` unknown).
+ * `dueAt` unknown). `failed` (default true): count a failed attempt in the queue's history (false for a
+ * hand-back at shutdown or a deferred job, which did not fail).
  */
 export async function retryLater(
   exec: RedisExecutor,
@@ -67,6 +71,7 @@ export async function retryLater(
   delayMs: number,
   next: JobEnvelope,
   retried: boolean,
+  failed?: boolean,
 ): Promise<Fenced<{ dueAt: number | undefined }>>;
 export async function retryLater(
   exec: RedisExecutor,
@@ -76,11 +81,13 @@ export async function retryLater(
   delayMs: number,
   next: JobEnvelope,
   retried = false,
+  failed = true,
 ): Promise<Fenced<{ dueAt: number | undefined }>> {
-  const args = [GROUP, consumer, d.entryId, String(d.deliveries), String(Math.max(0, Math.round(delayMs)))];
+  const delay = String(Math.max(0, Math.round(delayMs)));
+  const args = [GROUP, consumer, d.entryId, String(d.deliveries), delay, failed ? '1' : '0'];
   const r = (await retryLaterScript.run(
     exec,
-    [keys.stream, keys.delayed, keys.wakes, keys.index, ...releaseKeys(keys, d)],
+    [keys.stream, keys.delayed, keys.wakes, keys.index, keys.history, ...releaseKeys(keys, d)],
     [...args, ...envelopeFields(next)],
   )) as unknown[];
   if (code(r[0]) === 1) return { ok: true, dueAt: code(r[1]) };

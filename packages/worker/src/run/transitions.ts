@@ -90,7 +90,9 @@ export async function recordDecision(run: RunView, d: Exclude<Decision, { kind: 
     r = await withRetry((n) => deadLetter(shared.exec, keys, shared.consumer, delivery, dl, n > 0));
   } else {
     const delay = d.kind === 'retry' ? d.delayMs : 0;
-    r = await withRetry((n) => retryLater(shared.exec, keys, shared.consumer, delivery, delay, d.next, n > 0));
+    // a failed attempt for the queue's history: a retry that counts the attempt (not a deferral, not a hand-back)
+    const failed = d.kind === 'retry' && d.next.attempt !== envelope.attempt;
+    r = await withRetry((n) => retryLater(shared.exec, keys, shared.consumer, delivery, delay, d.next, n > 0, failed));
   }
   if (!r.ok) return fenceRejected(run, d.kind, r.lost);
   switch (d.kind) {
@@ -171,7 +173,10 @@ export async function handBack(holder: Holder, delivered: Delivered): Promise<bo
   const decoded = decodeEnvelope(delivered.fields);
   if (!decoded.ok) return false;
   const { keys, delivery } = delivered;
-  const r = await withRetry((n) => retryLater(holder.conn, keys, holder.consumer, delivery, 0, decoded.job, n > 0), 4);
+  const r = await withRetry(
+    (n) => retryLater(holder.conn, keys, holder.consumer, delivery, 0, decoded.job, n > 0, false),
+    4,
+  );
   return r.ok;
 }
 

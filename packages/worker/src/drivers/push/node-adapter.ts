@@ -4,7 +4,8 @@
  * from node:http. With Express, mount it before any body parser (or behind `express.raw()`): the signature covers
  * the exact bytes, which a JSON parser would consume. The endpoint is public and this runs before any check: a
  * body over the handler's `maxBodyBytes` is answered 413 at once (a declared length before a byte is read, a
- * streamed one at the chunk that crosses the limit) and the handler never runs.
+ * streamed one at the chunk that crosses the limit) and the handler never runs. The response body is streamed
+ * (the dashboard's server-sent events use the same adapter).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { concatChunks, declaredOver, maxBodyFor } from './bounded-body.js';
@@ -59,12 +60,30 @@ export function readNodeBody(
   });
 }
 
+/**
+ * Write `response` to `res`, streaming its body chunk by chunk (so a long response such as server-sent events
+ * reaches the client as it is produced), waiting for `drain` when the socket is full; a closed connection cancels
+ * the body.
+ */
 async function send(res: ServerResponse, response: Response): Promise<void> {
   res.statusCode = response.status;
   response.headers.forEach((value, key) => {
     res.setHeader(key, value);
   });
-  res.end(new Uint8Array(await response.arrayBuffer()));
+  if (!response.body) return void res.end();
+  const reader = response.body.getReader();
+  const cancel = () => void reader.cancel().catch(() => {});
+  res.on('close', cancel);
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done || res.destroyed) break;
+      if (!res.write(value)) await new Promise((ok) => res.once('drain', ok).once('close', ok));
+    }
+  } finally {
+    res.off('close', cancel);
+    res.end();
+  }
 }
 
 /** Serve `handler` on node:http / Express. Errors reading the request answer 500 (the sender retries). */
