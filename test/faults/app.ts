@@ -7,6 +7,7 @@
  * one of the things the suite kills, and an execution recorded there could vanish with it (AOF everysec) and
  * look like a lost job. One `write(2)` per line on an O_APPEND descriptor: the faults kill processes, not the
  * machine, so the page cache keeps every line and no fsync is needed. Lines (JSON):
+ *   {"t":"start","n","prio","tenant","pid","at"}   the handler started (flow-order.test.ts: priorities, fairness)
  *   {"t":"exec","n","job","attempt","pid","at"}  the handler did its work and is about to return (before the ack)
  *   {"t":"ok","job","entry","at"}                  the ack was accepted (job:succeeded)
  *   {"t":"lease-lost","job","entry","during","at"} a renew or finish was rejected by the fence
@@ -42,6 +43,7 @@ const work = (ms: number, signal: AbortSignal) =>
   });
 
 const job = workJob(async (p, ctx) => {
+  record({ t: 'start', n: p.n, prio: p.prio, tenant: p.tenant, pid: process.pid });
   if (p.exit) {
     await sleep(150);
     process.exit(3);

@@ -80,6 +80,33 @@ describe('flow control under worker SIGKILLs', () => {
     await waitFor(async () => Number(await s.connection.send(['ZCARD', fk.slots])) === 0, 'slots free');
   });
 
+  it('with high, low and grouped jobs (lanes): the limits hold, every job finishes, lane slots come back', async () => {
+    const { s, p } = await setUp({ GLOBAL: '5', CONCURRENCY: '6' });
+    const total = 240;
+    const payload = (n: number) => ({ n, k: `k${n % 8}`, ms: 100 + (n % 5) * 40 });
+    const ns = Array.from({ length: total }, (_, n) => n);
+    await s.enqueueMany(fc, ns.filter((n) => n % 3 === 0).map(payload), { priority: 'low' });
+    await s.enqueueMany(fc, ns.filter((n) => n % 3 === 1).map(payload), { priority: 'high' });
+    for (const n of ns.filter((n) => n % 3 === 2)) await s.enqueue(fc, payload(n), { group: `t${n % 4}` });
+    const killed = await killRunning(p, 3);
+    const ended = () =>
+      new Set(
+        spansOf(p.records())
+          .filter((x) => x.end !== undefined)
+          .map((x) => x.n),
+      );
+    await waitFor(() => ended().size === total, `all ${total} jobs ran to the end`, 90_000, 100);
+    const spans = spansOf(p.records()).map((x) => ({ ...x, end: x.end ?? killed.get(x.pid) }));
+    expect(spans.filter((x) => x.end === undefined)).toEqual([]);
+    expect(maxOverlap(spans).max).toBeLessThanOrEqual(5);
+    expect(maxOverlap(spans, { byKey: true }).max).toBe(1);
+    const fk = s.keys('fc').flowOf('fc');
+    await waitFor(async () => Number(await s.connection.send(['ZCARD', fk.slots])) === 0, 'slots free');
+    for (let i = 0; i < 8; i++) {
+      await waitFor(async () => Number(await s.connection.send(['ZCARD', fk.keySlots(`k${i}`)])) === 0, `k${i} free`);
+    }
+  });
+
   it('a rate limit of 20/s holds within 10% per second across SIGKILLs; no job is dropped', async () => {
     const R = 20;
     const { s, p } = await setUp({ RATE: String(R), CONCURRENCY: '10' });

@@ -15,6 +15,10 @@ export const payloadSchema = z.object({
   ms: z.number().int().min(0).max(60_000),
   exit: z.boolean().optional(),
   pad: z.string().optional(),
+  /** Priority to enqueue with (flow-order.test.ts); default normal. */
+  prio: z.enum(['high', 'low']).optional(),
+  /** Fair group key to enqueue with (flow-order.test.ts); default none. */
+  tenant: z.string().optional(),
 });
 
 /** A payload. */

@@ -14,6 +14,7 @@ const { xpending, xrange, xlen } = streamCommands;
 
 /** A line of a worker's record file (see app.ts). */
 export type RecordLine =
+  | { t: 'start'; n: number; prio?: 'high' | 'low'; tenant?: string; pid: number; at: number }
   | { t: 'exec'; n: number; job: string; attempt: number; pid: number; at: number }
   | { t: 'ok'; job: string; entry: string; at: number }
   | { t: 'lease-lost'; job: string; entry: string; during: string; at: number }

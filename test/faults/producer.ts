@@ -49,7 +49,7 @@ export class Producer {
     const end = Date.now() + deadlineMs;
     for (let i = 0; i < 1000; i++) {
       try {
-        await this.sluice.enqueue(job, payload, { key });
+        await this.sluice.enqueue(job, payload, { key, priority: payload.prio, group: payload.tenant });
         this.acked.set(key, Date.now());
         return;
       } catch (e) {

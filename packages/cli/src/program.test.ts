@@ -28,6 +28,8 @@ describe('argument errors name the flag or argument (exit 2, before connecting)'
     [['enqueue', 'send-email', '--queue', 'has space'], /--queue must be 1-200 characters/],
     [['enqueue', 'x', '{}', '--ndjson'], /either a payload-json argument or --ndjson/],
     [['enqueue', 'x', '--ndjson', '--key', 'k'], /--key is per job/],
+    [['enqueue', 'x', '--priority', 'urgent'], /--priority must be one of high, normal, low; got "urgent"/],
+    [['enqueue', 'x', '--group', ''], /--group must be a string of 1-200 characters/],
     [['queue', 'stats', '--max-ready', 'many'], /--max-ready expects a whole number/],
     [['queue', 'stats', '--max-age', '5 minutes'], /--max-age expects a duration/],
     [['queue', 'stats', '--watch', 'often'], /--watch expects a duration/],

@@ -77,6 +77,8 @@ export function buildProgram(ctx: ProgramContext): Command {
     .option('--delay <duration>', 'run no sooner than this from now, e.g. 10s, 5m, 1h30m')
     .option('--at <iso-time>', 'run no sooner than this time, e.g. 2026-01-31T09:00:00Z')
     .option('--key <idempotency-key>', 'idempotency key: a second enqueue with it returns the first job (24 h)')
+    .option('--priority <level>', "high, normal or low (default: the job's, else normal)")
+    .option('--group <key>', 'fair group key: groups are served round-robin (default: none)')
     .option(
       '--jobs <module>',
       "module defining the jobs: validate against its schema (repeatable; default: the workers' published schema)",
@@ -103,6 +105,8 @@ export function buildProgram(ctx: ProgramContext): Command {
           delay: o.delay as string | undefined,
           at: o.at as string | undefined,
           key: o.key as string | undefined,
+          priority: o.priority as string | undefined,
+          group: o.group as string | undefined,
           jobs: o.jobs as string[] | undefined,
           ndjson: o.ndjson === true,
           json: o.json === true,

@@ -39,8 +39,8 @@ export interface DeadLetter {
 
 /** The job fields of a dead-letter entry (what a malformed entry lacks is absent). */
 export type DeadJobFields = Partial<
-  Pick<JobEnvelope, 'id' | 'name' | 'data' | 'attempt' | 'enqueuedAt' | 'trace' | 'key'>
->;
+  Pick<JobEnvelope, 'id' | 'name' | 'data' | 'attempt' | 'enqueuedAt' | 'trace' | 'key' | 'group'>
+> & { lane?: string | undefined };
 
 /** A dead-letter entry, decoded. */
 export interface DeadJob {
@@ -75,7 +75,7 @@ export interface DeadJob {
 }
 
 /** The job fields a dead entry keeps in full, in this order. */
-export const JOB_FIELDS = ['id', 'name', 'data', 'attempt', 'enqueuedAt', 'trace', 'key'] as const;
+export const JOB_FIELDS = ['id', 'name', 'data', 'attempt', 'enqueuedAt', 'trace', 'key', 'lane', 'group'] as const;
 /** The fields of the format itself (never copied from a job's entry). */
 const META = ['reason', 'error', 'stack', 'attempts', 'failedAt', 'firstFailedAt', 'deadAt', 'entryId'] as const;
 const JOB = new Set<string>(JOB_FIELDS);
@@ -133,7 +133,8 @@ const int = (v: string | undefined): number | undefined => {
 export function decodeDeadEntry(e: StreamEntry): DeadJob {
   const f = e.fields;
   const job: DeadJobFields = {};
-  for (const k of ['id', 'name', 'data', 'trace', 'key'] as const) if (f[k] !== undefined) job[k] = f[k];
+  for (const k of ['id', 'name', 'data', 'trace', 'key', 'lane', 'group'] as const)
+    if (f[k] !== undefined) job[k] = f[k];
   const attempt = int(f.attempt);
   const enqueuedAt = int(f.enqueuedAt);
   if (attempt !== undefined) job.attempt = attempt;

@@ -13,6 +13,7 @@ import {
   type ThrottleOptions,
 } from './flow.js';
 import { assertJobName, assertQueueName } from './keys.js';
+import { assertPriority, type Priority } from './lanes.js';
 import { DEFAULTS } from './options.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
 
@@ -65,6 +66,10 @@ export interface EnqueueOptions {
   trace?: string;
   /** Queue to put the job on. Default: the job's queue. */
   queue?: string;
+  /** Priority of this job (high, normal, low; docs/flow-control.md "Priorities"). Default: the job's, else normal. */
+  priority?: Priority;
+  /** Fair group key: served round-robin with other keys (docs/flow-control.md "Fair groups"). Default: the job's `group(payload)`, else none. */
+  group?: string;
   /** Debounce this enqueue (docs/flow-control.md); `false` turns the job's off. Default: the job's `debounce`. */
   debounce?: DebounceOptions<unknown> | false;
   /** Throttle this enqueue (docs/flow-control.md); `false` turns the job's off. Default: the job's `throttle`. */
@@ -165,6 +170,10 @@ export interface JobSpec<Name extends string, Input, Output, Result> {
   schedule?: JobSchedule<Input>;
   /** Keep finished jobs of this job for getJob and `waitFor` (default: the worker's `keep`, else none). */
   keep?: KeepOptions;
+  /** Priority of every run (high, normal, low; an enqueue may override it). Default normal. */
+  priority?: Priority;
+  /** Fair group key of a payload: jobs are served round-robin across keys (default none: no group). */
+  group?: (payload: Input) => string;
   /** The code that runs the job. */
   handler: (payload: Output, ctx: JobContext) => Result | Promise<Result>;
 }
@@ -189,6 +198,8 @@ export interface JobDefinition<Name extends string = string, Input = unknown, Ou
   readonly throttle: EnqueueLimit | undefined;
   readonly schedule: JobSchedule<Input> | undefined;
   readonly keep: KeepOptions | undefined;
+  readonly priority: Priority | undefined;
+  readonly group: ((payload: Input) => string) | undefined;
   readonly handler: (payload: Output, ctx: JobContext) => Result | Promise<Result>;
   /** Phantom: the payload type `enqueue` accepts. Never set at run time. */
   readonly __input?: Input;
@@ -236,6 +247,25 @@ export function defineJob<const Name extends string, Input, Output, Result>(
   const throttle = resolveEnqueueLimit(`job "${name}"`, 'throttle', spec.throttle);
   if (spec.retry?.backoff !== undefined) assertBackoff(spec.retry.backoff, `job "${name}": retry.backoff`);
   assertKeep(spec.keep, `job "${name}": keep`);
+  assertPriority(spec.priority, `job "${name}": priority`);
+  if (spec.group !== undefined && typeof spec.group !== 'function') {
+    throw new SluiceArgumentError(`job "${name}": group must be a function (payload) => string`);
+  }
+  if (spec.group !== undefined && spec.priority !== undefined && spec.priority !== 'normal') {
+    throw new SluiceArgumentError(`job "${name}": group and priority cannot be combined (grouped jobs run at normal)`);
+  }
+  const limited = debounce ?? throttle;
+  const lane =
+    spec.group !== undefined
+      ? 'group'
+      : spec.priority !== undefined && spec.priority !== 'normal'
+        ? 'priority'
+        : undefined;
+  if (limited && lane) {
+    throw new SluiceArgumentError(
+      `job "${name}": ${limited.kind} and ${lane} cannot be combined (docs/flow-control.md)`,
+    );
+  }
   if (spec.schedule !== undefined && typeof spec.schedule?.cron !== 'string') {
     throw new SluiceArgumentError(`job "${name}": schedule.cron must be a cron expression string`);
   }
@@ -253,6 +283,8 @@ export function defineJob<const Name extends string, Input, Output, Result>(
     throttle,
     schedule: spec.schedule,
     keep: spec.keep,
+    priority: spec.priority,
+    group: spec.group,
     handler: spec.handler,
   });
 }

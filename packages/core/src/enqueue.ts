@@ -12,8 +12,9 @@ import { EnqueueManyError, recoverBatch, retryIdempotent, settleWithin } from '.
 import { SluiceArgumentError } from './errors.js';
 import { encodePayload, envelopeFields, type JobEnvelope, newJobId } from './job.js';
 import { assertJobName, queueKeys, queuesKey } from './keys.js';
+import { assertGroupKey, assertPriority, laneOf } from './lanes.js';
 import { DEFAULTS } from './options.js';
-import { type EnqueueFlow, type EnqueueMode, runEnqueue, runEnqueueFlow } from './scripts/index.js';
+import { type EnqueueFlow, type EnqueueMode, runEnqueue, runEnqueueFlow, runEnqueueLane } from './scripts/index.js';
 import { sendUnder, startSend, type Telemetry } from './telemetry.js';
 import { checkPayload, validatePayload } from './validate.js';
 
@@ -123,9 +124,28 @@ async function prepare(ctx: EnqueueContext, ref: JobRef, payload: unknown, opts:
     enqueuedAt: Date.now(),
     trace: opts?.trace,
     key: opts?.key,
+    ...laneFields(job, payload, opts),
   };
   const when = whenOf(opts);
-  return { keys, env, when, flow: enqueueFlowOf(keys, job, name, payload, opts, when) };
+  const flow = enqueueFlowOf(keys, job, name, payload, opts, when);
+  if (flow && env.lane !== undefined) {
+    const lane = env.lane === 'fair' ? 'group' : 'priority';
+    throw new SluiceArgumentError(`enqueue: ${flow.kind} and ${lane} cannot be combined (docs/flow-control.md)`);
+  }
+  return { keys, env, when, flow };
+}
+
+/** The lane and group key of a job (lanes.ts); none for the default stream. */
+function laneFields(job: AnyJob | undefined, payload: unknown, opts: EnqueueOptions | undefined) {
+  assertPriority(opts?.priority, 'enqueue: priority');
+  let group = opts?.group;
+  if (group !== undefined) assertGroupKey(group, 'enqueue: group');
+  else if (job?.group) {
+    group = job.group(payload);
+    assertGroupKey(group, `job "${job.name}": group(payload)`);
+  }
+  const lane = laneOf(opts?.priority ?? job?.priority, group);
+  return lane === undefined ? {} : { lane, group: lane === 'fair' ? group : undefined };
 }
 
 async function register(ctx: EnqueueContext, queue: string): Promise<void> {
@@ -167,9 +187,9 @@ async function enqueueFlowed(
   await register(ctx, keys.queue);
   const r = await runEnqueueFlow(ctx.exec, keys, env, flow);
   await awaitReplicas(ctx, keys.stream, keys.queue);
-  if (r.skipped) return { id: r.id, deduplicated: false, skipped: r.skipped };
+  if (r.skipped) return { id: r.id, deduplicated: false, skipped: r.skipped, queue: keys.queue };
   ctx.onEnqueued?.(keys.queue, env.name, 1);
-  return { id: r.id, deduplicated: false };
+  return { id: r.id, deduplicated: false, queue: keys.queue };
 }
 
 async function enqueueOne(
@@ -180,15 +200,20 @@ async function enqueueOne(
   opts: EnqueueOptions | undefined,
 ): Promise<EnqueueResult> {
   await register(ctx, keys.queue);
+  if (env.lane !== undefined) {
+    const dedup = env.key === undefined ? undefined : { key: env.key, ttlMs: keyTtl(opts) };
+    const r = await runEnqueueLane(ctx.exec, keys, env, when, dedup);
+    await awaitReplicas(ctx, keys.stream, keys.queue);
+    if (!r.deduplicated) ctx.onEnqueued?.(keys.queue, env.name, 1);
+    return { ...r, queue: keys.queue };
+  }
   if (when.mode === 'now' && env.key === undefined) {
     const id = String(await ctx.exec.send(['XADD', keys.stream, '*', ...envelopeFields(env, false)], keys.stream));
     await awaitReplicas(ctx, keys.stream, keys.queue);
     ctx.onEnqueued?.(keys.queue, env.name, 1);
     return { id, deduplicated: false, queue: keys.queue };
   }
-  const ttl = opts?.keyTtl ?? DEFAULTS.keyTtl;
-  if (!(Number.isInteger(ttl) && ttl > 0))
-    throw new SluiceArgumentError(`keyTtl must be positive milliseconds; got ${ttl}`);
+  const ttl = keyTtl(opts);
   const r = await runEnqueue(
     ctx.exec,
     keys,
@@ -199,6 +224,13 @@ async function enqueueOne(
   await awaitReplicas(ctx, keys.stream, keys.queue);
   if (!r.deduplicated) ctx.onEnqueued?.(keys.queue, env.name, 1);
   return { ...r, queue: keys.queue };
+}
+
+function keyTtl(opts: EnqueueOptions | undefined): number {
+  const ttl = opts?.keyTtl ?? DEFAULTS.keyTtl;
+  if (!(Number.isInteger(ttl) && ttl > 0))
+    throw new SluiceArgumentError(`keyTtl must be positive milliseconds; got ${ttl}`);
+  return ttl;
 }
 
 /**
@@ -236,7 +268,8 @@ export async function enqueueMany(
       const checked = job ? checkPayload(name, job.schema, payloads[i]) : undefined;
       if (checked instanceof Promise) await checked;
       const data = encodePayload(name, payloads[i], ctx.maxPayloadBytes);
-      envs[i] = { id: newJobId(), name, data, attempt: 1, enqueuedAt, trace: opts?.trace };
+      const lane = laneFields(job, payloads[i], opts);
+      envs[i] = { id: newJobId(), name, data, attempt: 1, enqueuedAt, trace: opts?.trace, ...lane };
     } catch (e) {
       if (e instanceof Error) e.message = `payloads[${i}]: ${e.message}`;
       throw e;
@@ -268,30 +301,28 @@ async function writeMany(
   let after = `${Math.max(0, enqueuedAt - 300_000)}`;
   for (let i = 0; i < envs.length; i += DEFAULTS.enqueueBatch) {
     const batch = envs.slice(i, i + DEFAULTS.enqueueBatch);
+    // a job in a lane (priority high/low, a fair group) goes through its script, like a delayed one
+    const plain = when.mode === 'now' && batch.every((env) => env.lane === undefined);
     const sent = batch.map((env) =>
-      when.mode === 'now'
-        ? ctx.exec.send(['XADD', keys.stream, '*', ...envelopeFields(env, false)], keys.stream)
-        : runEnqueue(ctx.exec, keys, env, when),
+      env.lane !== undefined
+        ? runEnqueueLane(ctx.exec, keys, env, when)
+        : when.mode === 'now'
+          ? ctx.exec.send(['XADD', keys.stream, '*', ...envelopeFields(env, false)], keys.stream)
+          : runEnqueue(ctx.exec, keys, env, when),
     );
     let ids: unknown[];
     try {
       ids = await Promise.all(sent);
     } catch (e) {
-      ids = await failedBatch(
-        ctx,
-        keys.stream,
-        batch,
-        sent,
-        { after, first: i, total: envs.length, now: when.mode === 'now' },
-        e,
-      );
+      ids = await failedBatch(ctx, keys.stream, batch, sent, { after, first: i, total: envs.length, now: plain }, e);
     }
-    if (when.mode === 'now') after = `(${ids[ids.length - 1] as string}`;
+    if (plain) after = `(${ids[ids.length - 1] as string}`;
     await awaitReplicas(ctx, keys.stream, keys.queue);
     ctx.onEnqueued?.(keys.queue, name, batch.length);
     // an immediate job's id is its entry id (the XADD reply); a delayed one keeps the id it was given
     for (let j = 0; j < batch.length; j++) {
-      const id = when.mode === 'now' ? String(ids[j]) : (batch[j] as JobEnvelope).id;
+      const env = batch[j] as JobEnvelope;
+      const id = when.mode === 'now' && env.lane === undefined ? String(ids[j]) : env.id;
       out[i + j] = { id, deduplicated: false, queue: keys.queue };
     }
   }

@@ -9,7 +9,8 @@ import { xlen } from './commands/xlen.js';
 import { xpendingRange } from './commands/xpending.js';
 import { xrange } from './commands/xrange.js';
 import type { RedisExecutor } from './connection.js';
-import { GROUP, queueKeys, queuesKey } from './keys.js';
+import { GROUP, type Lane, type QueueKeys, queueKeys, queuesKey } from './keys.js';
+import { type Priority, queueLanes } from './lanes.js';
 import { isWakeMarker } from './scripts/index.js';
 import { type PresenceContext, presence, presenceContext, queueConnections } from './workers.js';
 
@@ -45,6 +46,12 @@ export interface QueueStats {
   oldestRunningIdleMs: number | null;
   /** Whether workers are told not to take new jobs. */
   paused: boolean;
+  /**
+   * Ready and running jobs by priority (`ready`/`running` above are their sums); only for a queue with lanes
+   * (priorities other than normal, or fair groups: grouped jobs count as normal; `waitingInGroups` of them are
+   * still in the fair set, counted in `ready`).
+   */
+  priorities?: { [P in Priority]: { ready: number; running: number } } & { waitingInGroups: number };
   /** Flow-control outcomes counted since the queue began (docs/flow-control.md). */
   flow: FlowCounts;
 }
@@ -87,7 +94,7 @@ export async function queueStats(
 ): Promise<QueueStats> {
   const k = queueKeys(prefix, queue);
   const c = ctx ?? (await presenceContext(exec, prefix));
-  const [groups, consumers, len, delayed, dead, paused, time, pend, wakes, conns, flow] = await Promise.all([
+  const [groups, consumers, len, delayed, dead, paused, time, pend, wakes, conns, lanes, flow] = await Promise.all([
     xinfoGroups(exec, k.stream).catch((e) => (isNoSuchKey(e) ? [] : Promise.reject(e))),
     xinfoConsumers(exec, k.stream, GROUP).catch(() => []),
     xlen(exec, k.stream),
@@ -98,6 +105,7 @@ export async function queueStats(
     xpendingRange(exec, k.stream, GROUP, { count: 100 }).catch(() => []),
     exec.send(['GET', k.wakes], k.wakes),
     queueConnections(exec, prefix, queue, c),
+    queueLanes(exec, k),
     exec.send(['HMGET', k.flow, 'queued', 'delayed', 'debounced', 'throttled'], k.flow),
   ]);
   const nowMs = Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000);
@@ -113,10 +121,20 @@ export async function queueStats(
     const ms = first ? Number(first.id.split('-')[0]) : Number.NaN;
     if (Number.isFinite(ms)) oldestReadyAgeMs = Math.max(0, nowMs - ms);
   }
+  const byLane = lanes.length ? await laneCounts(exec, k, lanes) : undefined;
+  const priorities = byLane && {
+    high: byLane.high,
+    normal: {
+      ready: ready + byLane.fair.ready + byLane.waitingInGroups,
+      running: running + byLane.fair.running,
+    },
+    low: byLane.low,
+    waitingInGroups: byLane.waitingInGroups,
+  };
   return {
     queue,
-    ready,
-    running,
+    ready: priorities ? priorities.high.ready + priorities.normal.ready + priorities.low.ready : ready,
+    running: priorities ? priorities.high.running + priorities.normal.running + priorities.low.running : running,
     delayed: Number(delayed),
     dead,
     consumers: consumers.map((c) => ({ name: c.name, pending: c.pending, idleMs: c.idleMs })),
@@ -124,8 +142,33 @@ export async function queueStats(
     oldestReadyAgeMs,
     oldestRunningIdleMs: pend.length ? Math.max(...pend.map((p) => p.idleMs)) : null,
     paused: Number(paused) === 1,
+    ...(priorities ? { priorities } : {}),
     flow: flowCounts(flow),
   };
+}
+
+/** Ready and running entries of one lane's stream (lag, else length - pending). */
+async function streamCounts(exec: RedisExecutor, stream: string): Promise<{ ready: number; running: number }> {
+  const [groups, len] = await Promise.all([
+    xinfoGroups(exec, stream).catch((e) => (isNoSuchKey(e) ? [] : Promise.reject(e))),
+    xlen(exec, stream),
+  ]);
+  const g = groups.find((x) => x.name === GROUP);
+  const running = g?.pending ?? 0;
+  return { ready: g ? (g.lag ?? Math.max(0, len - running)) : len, running };
+}
+
+/** Ready and running jobs of each lane of `k`, and how many grouped jobs wait in the fair set. */
+async function laneCounts(exec: RedisExecutor, k: QueueKeys, lanes: readonly Lane[]) {
+  const none = { ready: 0, running: 0 };
+  const of = (lane: Lane) => (lanes.includes(lane) ? streamCounts(exec, k.inLane(lane).stream) : none);
+  const [high, fair, low, waiting] = await Promise.all([
+    of('high'),
+    of('fair'),
+    of('low'),
+    lanes.includes('fair') ? exec.send(['ZCARD', k.fair], k.fair) : 0,
+  ]);
+  return { high, fair, low, waitingInGroups: Number(waiting) };
 }
 
 /** Stats of the named queues, or of every known queue. */

@@ -7,6 +7,7 @@ import type { RedisExecutor } from './connection.js';
 import { SluiceArgumentError } from './errors.js';
 import { assertJobId } from './jobs.js';
 import { queueKeyPattern, queueKeys, queuesKey } from './keys.js';
+import { queueLanes } from './lanes.js';
 import { DEFAULTS } from './options.js';
 import { emptyQueueChunk, promoteOne, type RemoveOutcome, redriveDead, removeJob } from './scripts/index.js';
 import { queuePresence } from './workers.js';
@@ -54,22 +55,36 @@ export async function retryJob(
   return r === 'moved' ? 'moved' : 'not-found';
 }
 
-/** Remove every ready and delayed job of `queue` (running jobs finish), 500 per script call. Returns how many. */
+/**
+ * Remove every ready and delayed job of `queue` (running jobs finish), 500 per script call: the default stream,
+ * each lane's stream and the grouped jobs waiting in the fair set (lanes.ts; counted as ready). Returns how many.
+ */
 export async function emptyQueue(
   exec: RedisExecutor,
   prefix: string,
   queue: string,
 ): Promise<{ ready: number; delayed: number }> {
   const k = queueKeys(prefix, queue);
+  const lanes = await queueLanes(exec, k);
   const out = { ready: 0, delayed: 0 };
-  let cursor = '';
-  for (;;) {
-    const r = await emptyQueueChunk(exec, k, 500, cursor);
-    out.ready += r.ready;
-    out.delayed += r.delayed;
-    cursor = r.cursor;
-    if (cursor === '-' && r.delayed < 500) return out;
+  for (const lk of [k, ...lanes.map((l) => k.inLane(l))]) {
+    let cursor = '';
+    for (;;) {
+      const r = await emptyQueueChunk(exec, lk, 500, cursor);
+      out.ready += r.ready;
+      out.delayed += r.delayed;
+      cursor = r.cursor;
+      if (cursor === '-' && r.delayed < 500) break;
+    }
   }
+  if (lanes.includes('fair')) {
+    for (;;) {
+      const r = await emptyQueueChunk(exec, k, 500, '-', k.fair);
+      out.ready += r.delayed;
+      if (r.delayed < 500) break;
+    }
+  }
+  return out;
 }
 
 /** A worker live on a queue (docs/decisions.md, "Live workers"). */

@@ -26,6 +26,10 @@ export interface JobInfo {
   firstFailedAt?: number | undefined;
   /** Idempotency key it was enqueued with. */
   key?: string | undefined;
+  /** Its priority when not normal (`high`, `low`). */
+  priority?: 'high' | 'low' | undefined;
+  /** Its fair group key, when it has one. */
+  group?: string | undefined;
   /** Stream entry id (ready, running). */
   entryId?: string | undefined;
   /** Epoch ms it is due (delayed). */
@@ -68,6 +72,8 @@ export function jobFromFields(state: JobState, f: StreamFields, entryId?: string
     enqueuedAt: num(f.enqueuedAt),
     ...(firstFailedAt !== undefined ? { firstFailedAt } : {}),
     ...(f.key !== undefined ? { key: f.key } : {}),
+    ...(f.lane === 'high' || f.lane === 'low' ? { priority: f.lane } : {}),
+    ...(f.group !== undefined ? { group: f.group } : {}),
   };
 }
 
@@ -82,6 +88,8 @@ export function jobFromDead(d: DeadJob): JobInfo {
     enqueuedAt: d.job.enqueuedAt ?? null,
     ...(d.firstFailedAt !== undefined ? { firstFailedAt: d.firstFailedAt } : {}),
     ...(d.job.key !== undefined ? { key: d.job.key } : {}),
+    ...(d.job.lane === 'high' || d.job.lane === 'low' ? { priority: d.job.lane } : {}),
+    ...(d.job.group !== undefined ? { group: d.job.group } : {}),
     dead: d,
   };
 }

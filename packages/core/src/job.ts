@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { JobValidationError } from './errors.js';
+import { LANES, type Lane } from './keys.js';
 
 /** A job as it travels through Redis. Every value is a string on the wire. */
 export interface JobEnvelope {
@@ -24,6 +25,10 @@ export interface JobEnvelope {
   key?: string | undefined;
   /** Epoch ms of the first failed attempt. */
   firstFailedAt?: number | undefined;
+  /** The lane it runs in (`high`, `low`, `fair`); absent = the default stream (priority normal). */
+  lane?: Lane | undefined;
+  /** Its fair group key (lane `fair`). */
+  group?: string | undefined;
 }
 
 /** A new job id for a job that has no stream entry yet (a delayed or cron job): a random UUID. */
@@ -39,6 +44,8 @@ export function envelopeFields(env: JobEnvelope, withId = true): string[] {
   if (env.trace !== undefined) f.push('trace', env.trace);
   if (env.key !== undefined) f.push('key', env.key);
   if (env.firstFailedAt !== undefined) f.push('firstFailedAt', String(env.firstFailedAt));
+  if (env.lane !== undefined) f.push('lane', env.lane);
+  if (env.group !== undefined) f.push('group', env.group);
   return f;
 }
 
@@ -82,6 +89,8 @@ export function decodeEnvelope(fields: Record<string, string>, entryId?: string)
     trace: fields.trace,
     key: fields.key,
     firstFailedAt: intField(fields.firstFailedAt),
+    lane: (LANES as readonly string[]).includes(fields.lane ?? '') ? (fields.lane as Lane) : undefined,
+    group: fields.group,
   };
   const { attempt } = partial;
   if (present(id) && present(fields.name) && present(fields.data) && attempt !== undefined && attempt >= 1) {

@@ -14,7 +14,8 @@ import { decodeDeadEntry } from './dead-entry.js';
 import { SluiceArgumentError } from './errors.js';
 import { type JobInfo, jobFromDead, jobFromFields, jobMatches, memberFields } from './job-view.js';
 import { completedCandidates, keptJob, parseJsonText } from './kept.js';
-import { GROUP, type QueueKeys, queueKeys } from './keys.js';
+import { GROUP, LANES, type Lane, type QueueKeys, queueKeys } from './keys.js';
+import { queueLanes } from './lanes.js';
 import { DEFAULTS } from './options.js';
 import { getDead } from './queue-admin.js';
 import { isWakeMarker } from './scripts/index.js';
@@ -26,9 +27,9 @@ export function assertJobId(id: unknown): asserts id is string {
   }
 }
 
-/** The delayed member of job `id` due at `due`, or null. */
-async function findMember(exec: RedisExecutor, k: QueueKeys, due: string, id: string) {
-  const ms = (await exec.send(['ZRANGEBYSCORE', k.delayed, due, due], k.delayed)) as string[];
+/** The member of job `id` at score `due` of the delayed set (or of `set`, e.g. the fair set), or null. */
+async function findMember(exec: RedisExecutor, k: QueueKeys, due: string, id: string, set = k.delayed) {
+  const ms = (await exec.send(['ZRANGEBYSCORE', set, due, due], set)) as string[];
   for (const m of ms) {
     const f = String(m).includes(id) ? memberFields(String(m)) : null;
     if (f?.id === id) return f;
@@ -96,7 +97,21 @@ async function lookOnce(
   ])) as [string | null, string | null];
   const at = where === null || where === undefined ? '' : String(where);
   const ref = at.slice(1);
-  if (at.startsWith('s')) return (await inStream(exec, k, id, ref)) ?? MOVED;
+  if (at.startsWith('s')) {
+    // the default stream, else the lane whose entry carries this job id (lanes.ts)
+    const j = await inStream(exec, k, id, ref);
+    if (j?.id === id) return j;
+    for (const lane of await queueLanes(exec, k)) {
+      const l = await inStream(exec, k.inLane(lane), id, ref);
+      if (l?.id === id) return l;
+    }
+    return MOVED;
+  }
+  if (at.startsWith('f')) {
+    // a grouped job waiting for its turn in the fair set (score: its round)
+    const f = await findMember(exec, k, ref, id, k.fair);
+    return f ? jobFromFields('ready', f) : MOVED;
+  }
   if (at.startsWith('d')) {
     const f = await findMember(exec, k, ref, id);
     return f ? { ...jobFromFields('delayed', f), dueAt: Number(ref) } : MOVED;
@@ -124,6 +139,11 @@ export interface ListJobsOptions {
   cursor?: string | undefined;
   /** `oldest` first (default) or `newest` first (delayed: by due time). */
   order?: 'oldest' | 'newest' | undefined;
+  /**
+   * Ready or running jobs of this lane's stream (`high`, `low`, `fair`: grouped jobs dispatched; lanes.ts) instead
+   * of the default stream (priority normal). Default: the default stream. Ignored for delayed and dead.
+   */
+  lane?: Lane | undefined;
 }
 
 /** A page of jobs. */
@@ -242,7 +262,10 @@ export async function listJobs(
   queue: string,
   opts: ListJobsOptions,
 ): Promise<JobPage> {
-  const k = queueKeys(prefix, queue);
+  if (opts.lane !== undefined && !LANES.includes(opts.lane)) {
+    throw new SluiceArgumentError(`lane must be one of ${LANES.join(', ')}; got ${JSON.stringify(opts.lane)}`);
+  }
+  const k = queueKeys(prefix, queue).inLane(opts.lane);
   if (!STATES.includes(opts.state)) {
     throw new SluiceArgumentError(`state must be one of ${STATES.join(', ')}; got ${JSON.stringify(opts.state)}`);
   }

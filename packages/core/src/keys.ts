@@ -8,6 +8,15 @@ import { CONTROL_CHARS, hasControlChars } from './text.js';
 /** The consumer group every queue's stream is read through. */
 export const GROUP = 'workers';
 
+/**
+ * A stream of a queue besides the default one: `high` and `low` priority, and `fair` (grouped jobs dispatched
+ * round-robin; fair-groups). Read order: high, the default stream (priority normal), fair, low.
+ */
+export type Lane = 'high' | 'fair' | 'low';
+
+/** Every lane, in the order the streams are read (the default stream sits between `high` and `fair`). */
+export const LANES: readonly Lane[] = ['high', 'fair', 'low'];
+
 /** The key names of one queue. */
 export interface QueueKeys {
   /** The queue's name. */
@@ -34,6 +43,16 @@ export interface QueueKeys {
   readonly history: string;
   /** Hash job id -> epoch ms: cancel requests for running jobs (the worker aborts them); expires 24 h after the last. */
   readonly cancels: string;
+  /** The lanes the queue has had jobs in besides the default stream, comma-separated (`high,fair`); lanes.ts. */
+  readonly lanes: string;
+  /** Sorted set of grouped jobs waiting for their turn (score: the job's round in its group); fair-groups. */
+  readonly fair: string;
+  /** Hash `g:<group>` -> the last round given to that group, `cur` -> the round of the last job dispatched. */
+  readonly fairRounds: string;
+  /** The lane this key set reads and writes (`stream` is that lane's stream); undefined = the default stream. */
+  readonly lane?: Lane | undefined;
+  /** The key set of `lane` (its `stream` is the lane's stream; every other key is the queue's). */
+  inLane(lane: Lane | undefined): QueueKeys;
   /** Record of a cancelled job (JSON, expires after DEFAULTS.cancelledTtl). */
   cancelled(id: string): string;
   /** Hash job id -> JSON: the progress a running job reported (`ctx.progress`); removed when the job finishes. */
@@ -61,9 +80,9 @@ export interface QueueKeys {
 
 /** The flow-control keys of one job of a queue (the job name is length-prefixed, so no two jobs share a key). */
 export interface FlowKeys {
-  /** Sorted set of the entries holding a global concurrency slot (member: entry id). */
+  /** Sorted set of the entries holding a global concurrency slot (member: entry id, `h:`/`f:`/`l:` + id on a lane). */
   readonly slots: string;
-  /** Sorted set of the delayed members waiting for a global slot (score: when they first waited). */
+  /** Sorted set of the delayed members waiting for a global slot (score: when they first waited, ranked by priority). */
   readonly waiting: string;
   /** Slots per concurrency key. */
   keySlots(key: string): string;
@@ -105,7 +124,7 @@ export function queueKeys(prefix: string, queue: string): QueueKeys {
   assertQueueName(queue);
   assertQueueName(prefix, 'prefix');
   const base = `${prefix}:{${queue}}`;
-  return {
+  const keys: QueueKeys = {
     queue,
     stream: `${base}:stream`,
     delayed: `${base}:delayed`,
@@ -123,6 +142,10 @@ export function queueKeys(prefix: string, queue: string): QueueKeys {
     doneChannel: `${base}:ch:done`,
     dedup: (key) => `${base}:dedup:${key}`,
     cron: (job) => `${base}:cron:${job}`,
+    lanes: `${base}:lanes`,
+    fair: `${base}:fair`,
+    fairRounds: `${base}:fair:rounds`,
+    inLane: (lane) => (lane === undefined ? keys : inLane(keys, base, lane)),
     flow: `${base}:flow`,
     flowOf: (job) => {
       const j = `${base}:fc:${job.length}:${job}`;
@@ -137,6 +160,23 @@ export function queueKeys(prefix: string, queue: string): QueueKeys {
       };
     },
   };
+  return keys;
+}
+
+const laneCache = new WeakMap<QueueKeys, Map<Lane, QueueKeys>>();
+
+function inLane(keys: QueueKeys, base: string, lane: Lane): QueueKeys {
+  let m = laneCache.get(keys);
+  if (!m) {
+    m = new Map();
+    laneCache.set(keys, m);
+  }
+  let k = m.get(lane);
+  if (!k) {
+    k = { ...keys, stream: `${base}:stream:${lane}`, lane, inLane: keys.inLane };
+    m.set(lane, k);
+  }
+  return k;
 }
 
 /** The pattern matching every key of `queue` (for deleting a queue). */

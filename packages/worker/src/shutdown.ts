@@ -6,7 +6,7 @@
  * remove this consumer only if its pending list is empty, and close the connection.
  */
 import type { QueueKeys } from '@sluice/core';
-import { GROUP, queueKeys, reapConsumer, streamCommands } from '@sluice/core/internal';
+import { GROUP, queueKeys, queueLanes, reapConsumer, streamCommands } from '@sluice/core/internal';
 import type { Consumer } from './loops/consumer.js';
 import type { LeaseKeeper } from './loops/lease-keeper.js';
 import { sleep } from './loops/redis-resilience.js';
@@ -74,16 +74,24 @@ export async function shutdown(p: ShutdownParts): Promise<void> {
   await p.leaseKeeper.stop();
 
   for (const queue of opts.queues) {
-    const keys = queueKeys(opts.prefix, queue);
+    const base = queueKeys(opts.prefix, queue);
     try {
-      const orphans = await handBackOrphans(rt, keys);
-      if (orphans > 0) log.info({ queue, orphans }, 'handed back entries read while stopping');
-      const reaped = await reapConsumer(rt.conn, keys, rt.consumer);
-      if (!reaped)
-        log.warn({ queue }, 'consumer kept: its pending list is not empty (those jobs are reclaimed after the lease)');
+      // the default stream and every lane's (priorities, fair groups): each has this consumer in its group
+      const lanes = await queueLanes(rt.conn, base);
+      for (const keys of [base, ...lanes.map((l) => base.inLane(l))]) {
+        const orphans = await handBackOrphans(rt, keys);
+        if (orphans > 0) log.info({ queue, orphans }, 'handed back entries read while stopping');
+        const reaped = await reapConsumer(rt.conn, keys, rt.consumer);
+        if (!reaped)
+          log.warn(
+            { queue },
+            'consumer kept: its pending list is not empty (those jobs are reclaimed after the lease)',
+          );
+      }
     } catch (err) {
       log.warn({ err, queue }, 'could not clean up the consumer; its jobs (if any) are reclaimed after the lease');
     }
   }
+
   await p.close();
 }

@@ -16,6 +16,7 @@ import { Consumer } from './loops/consumer.js';
 import { planSchedules, Scheduler } from './loops/cron-scheduler.js';
 import { LeaseKeeper } from './loops/lease-keeper.js';
 import { Promoter } from './loops/promoter.js';
+import { QueueLanes } from './loops/queue-lanes.js';
 import { ensureGroup, registerQueue } from './loops/queue-setup.js';
 import { Reclaimer } from './loops/reclaimer.js';
 import { type ResolvedOptions, resolveOptions, type WorkerOptions } from './options.js';
@@ -92,8 +93,9 @@ export async function createWorker(options: WorkerOptions, role: WorkerRole = {}
         const keys = queueKeys(opts.prefix, queue);
         const promoter = new Promoter(rt, keys);
         promoters.set(queue, promoter);
-        consumers.push(new Consumer(rt, keys, pool, promoter));
-        reclaimers.push(new Reclaimer(rt, keys, pool, { prune: reclaimers.length === 0 }));
+        const lanes = new QueueLanes(conn, keys);
+        consumers.push(new Consumer(rt, keys, pool, promoter, lanes));
+        reclaimers.push(new Reclaimer(rt, keys, pool, { prune: reclaimers.length === 0, lanes }));
       }
       metrics?.attach({
         exec: conn,

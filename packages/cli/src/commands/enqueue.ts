@@ -1,7 +1,14 @@
 /** `sluice enqueue <job> [payload-json]`, and `--ndjson` for one payload a line from stdin. */
 import { createInterface } from 'node:readline';
 import { type AnyJob, EnqueueManyError, type EnqueueOptions } from '@sluice/core';
-import { assertQueueName, DEFAULTS, encodePayload, validatePayload } from '@sluice/core/internal';
+import {
+  assertGroupKey,
+  assertPriority,
+  assertQueueName,
+  DEFAULTS,
+  encodePayload,
+  validatePayload,
+} from '@sluice/core/internal';
 import { type ConnectOptions, withSluice } from '../connect.js';
 import { ExitError, usageError } from '../errors.js';
 import { findJob, loadJobModules } from '../jobs.js';
@@ -24,6 +31,10 @@ export interface EnqueueCommandOptions extends ConnectOptions {
   at?: string | undefined;
   /** Idempotency key (default: none). Not with `ndjson`. */
   key?: string | undefined;
+  /** Priority: high, normal or low (default: the job's, else normal). */
+  priority?: string | undefined;
+  /** Fair group key (default: the job's `group(payload)`, else none). */
+  group?: string | undefined;
   /**
    * Modules that define the jobs; the payload is validated against the job's schema (default: none: the queue and
    * the schema come from the catalogue the workers published).
@@ -41,11 +52,15 @@ export interface EnqueueCommandOptions extends ConnectOptions {
 export const MAX_BAD_LINES_SHOWN = 100;
 
 /** The enqueue options implied by the flags (checked before anything connects). */
-function timing(opts: EnqueueCommandOptions): Pick<EnqueueOptions, 'delay' | 'at' | 'queue'> {
+function timing(opts: EnqueueCommandOptions): Pick<EnqueueOptions, 'delay' | 'at' | 'queue' | 'priority' | 'group'> {
   if (opts.delay !== undefined && opts.at !== undefined) throw usageError('give either --delay or --at, not both');
   if (opts.queue !== undefined) assertQueueName(opts.queue, '--queue');
+  assertPriority(opts.priority, '--priority');
+  if (opts.group !== undefined) assertGroupKey(opts.group, '--group');
   return {
     ...(opts.queue === undefined ? {} : { queue: opts.queue }),
+    ...(opts.priority === undefined ? {} : { priority: opts.priority }),
+    ...(opts.group === undefined ? {} : { group: opts.group }),
     ...(opts.delay === undefined ? {} : { delay: parseDurationFlag(opts.delay, '--delay') }),
     ...(opts.at === undefined ? {} : { at: parseTime(opts.at, '--at') }),
   };
@@ -138,7 +153,7 @@ export async function readPayloadLines(
 async function enqueueLines(
   opts: EnqueueCommandOptions,
   io: Output,
-  when: Pick<EnqueueOptions, 'delay' | 'at' | 'queue'>,
+  when: Pick<EnqueueOptions, 'delay' | 'at' | 'queue' | 'priority' | 'group'>,
   job: AnyJob | undefined,
 ): Promise<void> {
   if (opts.payload !== undefined) throw usageError('give either a payload-json argument or --ndjson (stdin), not both');

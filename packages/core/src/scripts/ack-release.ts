@@ -12,7 +12,8 @@ import { LuaScript } from './lua-script.js';
 /**
  * KEYS[1] -> sluice:{<queue>}:stream, KEYS[2] -> sluice:{<queue>}:index, KEYS[3] -> sluice:{<queue>}:cancels,
  * KEYS[4] -> sluice:{<queue>}:progress, KEYS[5] -> sluice:{<queue>}:history (the job is counted there),
- * KEYS[6] -> sluice:{<queue>}:delayed, then (slots, waiting) key pairs: sluice:{<queue>}:fc:<len>:<job>:slots,
+ * KEYS[6] -> sluice:{<queue>}:delayed, then the four lane streams (fenced.ts laneStreamKeys), then (slots, waiting)
+ * key pairs: sluice:{<queue>}:fc:<len>:<job>:slots,
  * ...:waiting (or :kslots:<key>, :kwaiting:<key>)
  * ARGV[1] group, ARGV[2] consumer, ARGV[3] entry id, ARGV[4] deliveries, ARGV[5] job id ('' = the entry id and no progress
  * reported: nothing kept under it)

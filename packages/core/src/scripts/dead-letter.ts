@@ -14,8 +14,8 @@ import { LuaScript } from './lua-script.js';
  * KEYS[1] -> sluice:{<queue>}:stream, KEYS[2] -> sluice:{<queue>}:dead, KEYS[3] -> sluice:{<queue>}:index,
  * KEYS[4] -> sluice:{<queue>}:cancels, KEYS[5] -> sluice:{<queue>}:history (a failed attempt is counted there),
  * KEYS[6] -> sluice:{<queue>}:progress, KEYS[7] -> sluice:{<queue>}:kept, KEYS[8] -> sluice:{<queue>}:kept:failed;
- * with concurrency slots to release (docs/flow-control.md) KEYS[9] -> sluice:{<queue>}:delayed, then (slots,
- * waiting) key pairs
+ * with concurrency slots to release (docs/flow-control.md) KEYS[9] -> sluice:{<queue>}:delayed, then the four
+ * lane streams (fenced.ts laneStreamKeys), then (slots, waiting) key pairs
  * ARGV[1] group, ARGV[2] consumer, ARGV[3] entry id, ARGV[4] deliveries, ARGV[5] retention limits of failed jobs
  * ("count:ageMs", '' = not kept), ARGV[6] done channel, ARGV[7..] dead entry fields (flat, bounded: deadEntryFields)
  * Returns {1, dead entry id} done, or {LeaseLost code}. The job's index entry (its `id` field, or else the entry

@@ -54,17 +54,17 @@ return {#ids, #ms, cursor}
   ),
 );
 
-/** Remove one chunk (at most `n` ready and `n` delayed jobs). `cursor` '' starts; a returned '-' = ready done. */
+/**
+ * Remove one chunk (at most `n` ready and `n` delayed jobs). `cursor` '' starts; a returned '-' = ready done.
+ * `set` (default the delayed set): the sorted set of JSON members to empty (the fair set, with cursor '-').
+ */
 export async function emptyQueueChunk(
   exec: RedisExecutor,
   keys: QueueKeys,
   n: number,
   cursor: string,
+  set = keys.delayed,
 ): Promise<{ ready: number; delayed: number; cursor: string }> {
-  const r = (await emptyQueueScript.run(
-    exec,
-    [keys.stream, keys.delayed, keys.index],
-    [GROUP, String(n), cursor],
-  )) as unknown[];
+  const r = (await emptyQueueScript.run(exec, [keys.stream, set, keys.index], [GROUP, String(n), cursor])) as unknown[];
   return { ready: code(r[0]), delayed: code(r[1]), cursor: String(r[2]) };
 }

@@ -41,9 +41,21 @@ export interface KeepCompleted {
   result: string;
 }
 
-/** The KEYS tail that makes a finishing script release `d`'s slots: the delayed set, then its hold pairs. */
+/**
+ * The KEYS tail that makes a finishing script release `d`'s slots: the delayed set, the lane streams (default,
+ * high, fair, low: slot members name their lane, and a waiter handed the slot goes back onto its own lane), then
+ * its hold pairs.
+ */
 export const releaseKeys = (keys: QueueKeys, d: Delivery): readonly string[] =>
-  d.hold && d.hold.length > 0 ? [keys.delayed, ...d.hold] : [];
+  d.hold && d.hold.length > 0 ? [keys.delayed, ...laneStreamKeys(keys), ...d.hold] : [];
+
+/** The default, high, fair and low streams of `keys`' queue, in that order (fc_member in lua-helpers.ts). */
+export const laneStreamKeys = (keys: QueueKeys): string[] => [
+  keys.inLane(undefined).stream,
+  keys.inLane('high').stream,
+  keys.inLane('fair').stream,
+  keys.inLane('low').stream,
+];
 
 /** Outcome of a fenced transition: done, or the lease was lost and nothing changed. */
 export type Fenced<T = object> = ({ ok: true } & T) | { ok: false; lost: LeaseLost };

@@ -10,15 +10,17 @@ import type { RedisExecutor } from '../connection.js';
 import type { LeaseLost } from '../errors.js';
 import { envelopeMember, type JobEnvelope } from '../job.js';
 import { GROUP, type QueueKeys } from '../keys.js';
-import { code, type Delivery, landed, lost } from './fenced.js';
+import { code, type Delivery, landed, laneStreamKeys, lost } from './fenced.js';
 import { luaWith } from './lua-helpers.js';
 import { LuaScript } from './lua-script.js';
 
 /**
- * KEYS[1] -> sluice:{<queue>}:stream, KEYS[2] -> sluice:{<queue>}:delayed, KEYS[3] -> sluice:{<queue>}:wakes,
- * KEYS[4] -> sluice:{<queue>}:index, KEYS[5] -> sluice:{<queue>}:flow, then per concurrency scope
- * KEYS[4+2i] -> sluice:{<queue>}:fc:<len>:<job>:slots (or :kslots:<key>), KEYS[5+2i] -> ...:waiting (or
- * :kwaiting:<key>), then optionally KEYS[6+2n] -> sluice:{<queue>}:fc:<len>:<job>:rate:<key>
+ * KEYS[1] -> sluice:{<queue>}:stream (the delivery's lane stream: :stream:high, ...), KEYS[2] ->
+ * sluice:{<queue>}:delayed, KEYS[3] -> sluice:{<queue>}:wakes, KEYS[4] -> sluice:{<queue>}:index, KEYS[5] ->
+ * sluice:{<queue>}:flow, KEYS[6..9] -> sluice:{<queue>}:stream, :stream:high, :stream:fair, :stream:low (slot
+ * members name their lane: fc_member), then per concurrency scope KEYS[8+2i] ->
+ * sluice:{<queue>}:fc:<len>:<job>:slots (or :kslots:<key>), KEYS[9+2i] -> ...:waiting (or :kwaiting:<key>), then
+ * optionally KEYS[10+2n] -> sluice:{<queue>}:fc:<len>:<job>:rate:<key>
  * ARGV[1] group, ARGV[2] consumer, ARGV[3] entry id, ARGV[4] deliveries, ARGV[5] lease ms, ARGV[6] rate member
  * (job id#attempt), ARGV[7] the delayed member to park, ARGV[8] job id, ARGV[9] n scopes, ARGV[10..9+n] their
  * limits, then with a rate key: rate limit, period ms
@@ -27,14 +29,15 @@ import { LuaScript } from './lua-script.js';
 export const flowStartScript = new LuaScript(
   'flow-start',
   luaWith(
-    ['fence', 'now_ms', 'wake_if_first', 'fc_wake'],
+    ['fence', 'now_ms', 'wake_if_first', 'fc_member', 'fc_wake'],
     `
-local function fc_free(stream, group, slots, limit, lease, now)
+local function fc_free(group, slots, limit, lease, now)
   if redis.call('ZCARD', slots) < limit then return true end
   for _, m in ipairs(redis.call('ZRANGEBYSCORE', slots, '-inf', now - lease)) do
-    local e = redis.call('XPENDING', stream, group, m, m, 1)[1]
+    local stream, id = fc_entry(m, 6)
+    local e = redis.call('XPENDING', stream, group, id, id, 1)[1]
     local live
-    if e then live = tonumber(e[3]) < lease else live = redis.call('XRANGE', stream, m, m)[1] ~= nil end
+    if e then live = tonumber(e[3]) < lease else live = redis.call('XRANGE', stream, id, id)[1] ~= nil end
     if live then redis.call('ZADD', slots, now, m) else redis.call('ZREM', slots, m) end
   end
   return redis.call('ZCARD', slots) < limit
@@ -62,24 +65,25 @@ local ok = fence(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4])
 if ok ~= 1 then return {ok} end
 local now = now_ms()
 local me, lease, n = ARGV[3], tonumber(ARGV[5]), tonumber(ARGV[9])
+local slot = fc_member(KEYS[1], 6, me)
 local blocked, due
 for i = 1, n do
-  local slots = KEYS[4 + 2 * i]
-  if not redis.call('ZSCORE', slots, me) and not fc_free(KEYS[1], ARGV[1], slots, tonumber(ARGV[9 + i]), lease, now) then
+  local slots = KEYS[8 + 2 * i]
+  if not redis.call('ZSCORE', slots, slot) and not fc_free(ARGV[1], slots, tonumber(ARGV[9 + i]), lease, now) then
     blocked = i
     break
   end
 end
-local rk = KEYS[6 + 2 * n]
+local rk = KEYS[10 + 2 * n]
 if not blocked and rk then due = fc_rate(rk, ARGV[6], tonumber(ARGV[10 + n]), tonumber(ARGV[11 + n]), now) end
 if not blocked and not due then
-  for i = 1, n do redis.call('ZADD', KEYS[4 + 2 * i], now, me) end
+  for i = 1, n do redis.call('ZADD', KEYS[8 + 2 * i], now, slot) end
   return {1}
 end
 local member, res = ARGV[7], 3
 if blocked then
   due, res = now + lease, 2
-  redis.call('ZADD', KEYS[5 + 2 * blocked], 'NX', now, member)
+  redis.call('ZADD', KEYS[9 + 2 * blocked], 'NX', fc_rank(KEYS[1], 6, now), member)
   redis.call('HINCRBY', KEYS[5], 'queued', 1)
 else
   redis.call('HINCRBY', KEYS[5], 'delayed', 1)
@@ -90,8 +94,8 @@ redis.call('HSET', KEYS[4], ARGV[8], 'd' .. due)
 redis.call('XACK', KEYS[1], ARGV[1], me)
 redis.call('XDEL', KEYS[1], me)
 for i = 1, n do
-  if redis.call('ZREM', KEYS[4 + 2 * i], me) == 1 then
-    fc_wake(KEYS[1], KEYS[2], KEYS[4], KEYS[4 + 2 * i], KEYS[5 + 2 * i], now)
+  if redis.call('ZREM', KEYS[8 + 2 * i], slot) == 1 then
+    fc_wake(6, KEYS[2], KEYS[4], KEYS[8 + 2 * i], KEYS[9 + 2 * i], now)
   end
 end
 return {res, due}
@@ -138,7 +142,7 @@ export async function flowStart(
   rate: StartRate | undefined,
   retried = false,
 ): Promise<FlowStart> {
-  const ks = [keys.stream, keys.delayed, keys.wakes, keys.index, keys.flow];
+  const ks = [keys.stream, keys.delayed, keys.wakes, keys.index, keys.flow, ...laneStreamKeys(keys)];
   const args = [
     GROUP,
     consumer,

@@ -6,13 +6,16 @@
  */
 import type { RedisExecutor } from '../connection.js';
 import { GROUP, type QueueKeys } from '../keys.js';
+import { laneStreams } from './enqueue-lane.js';
 import { code } from './fenced.js';
 import { luaWith } from './lua-helpers.js';
 import { LuaScript } from './lua-script.js';
 
 /**
  * KEYS[1] -> sluice:{<queue>}:stream, KEYS[2] -> sluice:{<queue>}:delayed, KEYS[3] -> sluice:{<queue>}:dead,
- * KEYS[4] -> sluice:{<queue>}:index, KEYS[5] -> sluice:{<queue>}:cancels, KEYS[6] -> sluice:{<queue>}:cancelled:<id>
+ * KEYS[4] -> sluice:{<queue>}:index, KEYS[5] -> sluice:{<queue>}:cancels, KEYS[6] -> sluice:{<queue>}:cancelled:<id>,
+ * KEYS[7..9] -> sluice:{<queue>}:stream:high, :stream:fair, :stream:low, KEYS[10] -> sluice:{<queue>}:fair
+ * (a job in a lane: its entry carries its id; a grouped job waiting for its turn: index `f<round>`)
  * ARGV[1] group, ARGV[2] job id, ARGV[3] 'cancel' | 'delete', ARGV[4] TTL ms of the cancelled record (and of the
  * cancels hash, renewed by each cancel request), ARGV[5] cancel channel, ARGV[6] done channel (sharded pub/sub
  * channels of the queue: the worker running the job, and `waitFor` waiters, are told after the write)
@@ -27,11 +30,19 @@ export const removeJobScript = new LuaScript(
 local at = job_at(KEYS[1], KEYS[4], ARGV[2])
 if not at then return {0} end
 local kind, ref = string.sub(at, 1, 1), string.sub(at, 2)
-local obj, state = {}, nil
+local obj, state, st, fair = {}, nil, nil, false
 if kind == 's' then
-  local e = redis.call('XRANGE', KEYS[1], ref, ref)[1]
+  -- the default stream or a lane's: the entry whose job id (its id field, else its entry id) is this one
+  local e
+  for _, k in ipairs({KEYS[1], KEYS[7], KEYS[8], KEYS[9]}) do
+    local x = redis.call('XRANGE', k, ref, ref)[1]
+    if x and (field_of(x[2], 'id') or ref) == ARGV[2] then
+      e, st = x, k
+      break
+    end
+  end
   if not e then return {0} end
-  local p = redis.pcall('XPENDING', KEYS[1], ARGV[1], ref, ref, 1)
+  local p = redis.pcall('XPENDING', st, ARGV[1], ref, ref, 1)
   p = not p.err and p[1]
   if p and ARGV[3] == 'cancel' then
     redis.call('HSET', KEYS[5], ARGV[2], tostring(now_ms()))
@@ -44,6 +55,10 @@ if kind == 's' then
   for j = 1, #e[2], 2 do obj[e[2][j]] = e[2][j + 1] end
   obj.id = obj.id or ARGV[2]
   state = 'ready'
+elseif kind == 'f' then
+  local m, o = delayed_member(KEYS[10], ref, ARGV[2])
+  if not m then return {0} end
+  obj, state, ref, fair = o, 'ready', m, true
 elseif kind == 'd' then
   local m, o = delayed_member(KEYS[2], ref, ARGV[2])
   if not m then return {0} end
@@ -61,7 +76,8 @@ if ARGV[3] == 'cancel' then
   obj.cancelledFrom = state
   redis.call('SET', KEYS[6], cjson.encode(obj), 'PX', ARGV[4])
 end
-if state == 'ready' then redis.call('XDEL', KEYS[1], ref)
+if fair then redis.call('ZREM', KEYS[10], ref)
+elseif state == 'ready' then redis.call('XDEL', st, ref)
 elseif state == 'delayed' then redis.call('ZREM', KEYS[2], ref)
 else redis.call('XDEL', KEYS[3], ref) end
 redis.call('HDEL', KEYS[4], ARGV[2])
@@ -72,14 +88,15 @@ return {1, state}
 );
 
 /**
- * KEYS[1] -> sluice:{<queue>}:stream, KEYS[2] -> sluice:{<queue>}:delayed, KEYS[3] -> sluice:{<queue>}:index
+ * KEYS[1] -> sluice:{<queue>}:stream, KEYS[2] -> sluice:{<queue>}:delayed, KEYS[3] -> sluice:{<queue>}:index,
+ * KEYS[4..6] -> sluice:{<queue>}:stream:high, :stream:fair, :stream:low (a job with a lane goes to its lane)
  * ARGV[1] job id
  * Returns {1, entry id} moved onto the stream, {0} not found, {-1} not delayed. The stream entry is written first.
  */
 export const promoteJobScript = new LuaScript(
   'promote-job',
   luaWith(
-    ['delayed_member', 'job_at'],
+    ['delayed_member', 'job_at', 'lane_stream'],
     `
 local at = job_at(KEYS[1], KEYS[3], ARGV[1])
 if not at then return {0} end
@@ -93,7 +110,7 @@ for k, v in pairs(obj) do
     fields[#fields + 1] = v
   end
 end
-local id = redis.call('XADD', KEYS[1], '*', unpack(fields))
+local id = redis.call('XADD', lane_stream(obj.lane, 4, KEYS[1]), '*', unpack(fields))
 redis.call('ZREM', KEYS[2], m)
 redis.call('HSET', KEYS[3], ARGV[1], 's' .. id)
 return {1, id}
@@ -116,7 +133,16 @@ export async function removeJob(
   mode: 'cancel' | 'delete',
   cancelledTtlMs: number,
 ): Promise<RemoveOutcome> {
-  const ks = [keys.stream, keys.delayed, keys.dead, keys.index, keys.cancels, keys.cancelled(id)];
+  const ks = [
+    keys.stream,
+    keys.delayed,
+    keys.dead,
+    keys.index,
+    keys.cancels,
+    keys.cancelled(id),
+    ...laneStreams(keys),
+    keys.fair,
+  ];
   const r = (await removeJobScript.run(exec, ks, [
     GROUP,
     id,
@@ -138,7 +164,8 @@ export async function promoteOne(
   keys: QueueKeys,
   id: string,
 ): Promise<{ entryId: string } | 'not-found' | 'not-delayed'> {
-  const r = (await promoteJobScript.run(exec, [keys.stream, keys.delayed, keys.index], [id])) as unknown[];
+  const ks = [keys.stream, keys.delayed, keys.index, ...laneStreams(keys)];
+  const r = (await promoteJobScript.run(exec, ks, [id])) as unknown[];
   const c = code(r[0]);
   return c === 1 ? { entryId: String(r[1]) } : c === -1 ? 'not-delayed' : 'not-found';
 }

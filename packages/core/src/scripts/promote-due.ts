@@ -5,6 +5,7 @@
 import type { RedisExecutor } from '../connection.js';
 import { JOB_FIELDS, MAX_MEMBER_BYTES } from '../dead-entry.js';
 import type { QueueKeys } from '../keys.js';
+import { laneStreams } from './enqueue-lane.js';
 import { code } from './fenced.js';
 import { luaStrings, luaWith } from './lua-helpers.js';
 import { LuaScript } from './lua-script.js';
@@ -14,7 +15,9 @@ export const MAX_MEMBER_FIELDS = 64;
 
 /**
  * KEYS[1] -> sluice:{<queue>}:stream, KEYS[2] -> sluice:{<queue>}:delayed, KEYS[3] -> sluice:{<queue>}:dead,
- * KEYS[4] -> sluice:{<queue>}:paused, KEYS[5] -> sluice:{<queue>}:index
+ * KEYS[4] -> sluice:{<queue>}:paused, KEYS[5] -> sluice:{<queue>}:index, KEYS[6..8] ->
+ * sluice:{<queue>}:stream:high, sluice:{<queue>}:stream:fair, sluice:{<queue>}:stream:low (a member with a
+ * `lane` field goes back to its lane's stream)
  * ARGV[1] most members to move
  * Returns {members taken off the delayed set, ms until the next due member (-1 when none), paused (1/0),
  * members dead-lettered}.
@@ -26,7 +29,7 @@ export const MAX_MEMBER_FIELDS = 64;
 export const promoteDueScript = new LuaScript(
   'promote-due',
   luaWith(
-    ['now_ms'],
+    ['now_ms', 'lane_stream'],
     `
 local now = now_ms()
 local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, tonumber(ARGV[1]))
@@ -50,7 +53,7 @@ for _, m in ipairs(due) do
   end
   local at
   if not why then
-    at = 's' .. redis.call('XADD', KEYS[1], '*', unpack(fields))
+    at = 's' .. redis.call('XADD', lane_stream(obj.lane, 6, KEYS[1]), '*', unpack(fields))
   else
     local d = {'reason', 'invalid', 'error', 'malformed delayed job: ' .. why, 'deadAt', tostring(now)}
     if type(obj) == 'table' then
@@ -98,7 +101,7 @@ export interface PromoteResult {
 export async function promoteDue(exec: RedisExecutor, keys: QueueKeys, limit: number): Promise<PromoteResult> {
   const r = (await promoteDueScript.run(
     exec,
-    [keys.stream, keys.delayed, keys.dead, keys.paused, keys.index],
+    [keys.stream, keys.delayed, keys.dead, keys.paused, keys.index, ...laneStreams(keys)],
     [String(limit)],
   )) as unknown[];
   const wait = code(r[1]);

@@ -2,8 +2,9 @@
 import type { RedisExecutor } from '../connection.js';
 import { JOB_FIELDS } from '../dead-entry.js';
 import type { QueueKeys } from '../keys.js';
+import { laneStreams } from './enqueue-lane.js';
 import { code } from './fenced.js';
-import { luaStrings } from './lua-helpers.js';
+import { luaStrings, luaWith } from './lua-helpers.js';
 import { LuaScript } from './lua-script.js';
 
 /** The job fields a redriven job keeps (attempt is reset to 1). */
@@ -12,7 +13,8 @@ const KEEP = luaStrings(JOB_FIELDS.filter((f) => f !== 'attempt'));
 const CHUNK = 500;
 
 /**
- * KEYS[1] -> sluice:{<queue>}:dead, KEYS[2] -> sluice:{<queue>}:stream, KEYS[3] -> sluice:{<queue>}:index
+ * KEYS[1] -> sluice:{<queue>}:dead, KEYS[2] -> sluice:{<queue>}:stream, KEYS[3] -> sluice:{<queue>}:index,
+ * KEYS[4..6] -> sluice:{<queue>}:stream:high, :stream:fair, :stream:low (a job with a `lane` goes back to its lane)
  * ARGV[1..] dead entry ids (at most 500)
  * Returns one code per id: 1 moved, 0 not in the dead stream, -1 not a job (no id, name or data: a `lost`
  * tombstone, or what a malformed entry held), left where it is. The job is added to the stream before its dead
@@ -20,7 +22,9 @@ const CHUNK = 500;
  */
 export const redriveScript = new LuaScript(
   'redrive',
-  `
+  luaWith(
+    ['lane_stream'],
+    `
 local out = {}
 for i, id in ipairs(ARGV) do
   local e = redis.call('XRANGE', KEYS[1], id, id)[1]
@@ -39,7 +43,8 @@ for i, id in ipairs(ARGV) do
       end
       fields[#fields + 1] = 'attempt'
       fields[#fields + 1] = '1'
-      redis.call('HSET', KEYS[3], got.id, 's' .. redis.call('XADD', KEYS[2], '*', unpack(fields)))
+      local to = lane_stream(got.lane, 4, KEYS[2])
+      redis.call('HSET', KEYS[3], got.id, 's' .. redis.call('XADD', to, '*', unpack(fields)))
       redis.call('XDEL', KEYS[1], id)
       out[i] = 1
     end
@@ -47,6 +52,7 @@ for i, id in ipairs(ARGV) do
 end
 return out
 `,
+  ),
 );
 
 /** What redrive did with one dead entry id. */
@@ -64,7 +70,7 @@ export async function redriveDead(
   for (let i = 0; i < deadIds.length; i += CHUNK) {
     const r = (await redriveScript.run(
       exec,
-      [keys.dead, keys.stream, keys.index],
+      [keys.dead, keys.stream, keys.index, ...laneStreams(keys)],
       deadIds.slice(i, i + CHUNK),
     )) as unknown[];
     for (const c of r) out.push(OUTCOME[code(c)] ?? 'not-found');

@@ -14,7 +14,8 @@ import { LuaScript } from './lua-script.js';
  * KEYS[1] -> sluice:{<queue>}:stream, KEYS[2] -> sluice:{<queue>}:delayed, KEYS[3] -> sluice:{<queue>}:wakes,
  * KEYS[4] -> sluice:{<queue>}:index, KEYS[5] -> sluice:{<queue>}:history, KEYS[6] -> sluice:{<queue>}:progress (the
  * attempt's progress goes); with concurrency slots to release (docs/flow-control.md) KEYS[7] ->
- * sluice:{<queue>}:delayed again, then (slots, waiting) key pairs
+ * sluice:{<queue>}:delayed again, then the four lane streams (fenced.ts laneStreamKeys), then (slots, waiting) key
+ * pairs
  * ARGV[1] group, ARGV[2] consumer, ARGV[3] entry id, ARGV[4] deliveries, ARGV[5] delay ms, ARGV[6] '1' to count
  * a failed attempt in the history ('0': a hand-back or a deferral), ARGV[7..] the next attempt's envelope fields
  * (flat, at most 16 values: envelopeFields; ARGV[8] is the job id)

@@ -1,16 +1,19 @@
 /**
  * Consumer of one queue: one blocking XREADGROUP loop on its own connection (`duplicate()`), reading as many
  * entries as there are free slots, for at most `blockMs` (less when the promoter's next due time is sooner).
+ * A queue with lanes (priorities, fair groups: queue-lanes.ts) is read highest priority first by the read-lanes
+ * script, then with one blocking read of every lane's stream when that found nothing.
  * Before each read it checks the queue's paused key (re-checking every second while paused). A failed read
  * (socket closed, UNBLOCKED, NOGROUP after a FLUSH) is retried with backoff and logged once per outage.
  * Shutdown destroys the connection: no reliance on CLIENT UNBLOCK.
  */
 import type { Connection, QueueKeys } from '@sluice/core';
-import { connectionName, GROUP, streamCommands } from '@sluice/core/internal';
+import { connectionName, GROUP, type LaneRead, queueFlags, readLanes, streamCommands } from '@sluice/core/internal';
 import { Held, type JobPool } from '../run/pool.js';
 import type { WorkerDeps } from '../worker-deps.js';
 import type { Promoter } from './promoter.js';
-import { ensureGroup, isPaused } from './queue-setup.js';
+import { QueueLanes } from './queue-lanes.js';
+import { ensureGroup } from './queue-setup.js';
 import { Outage, retryDelay, sleep } from './redis-resilience.js';
 
 const { isNoGroupError, xreadgroup } = streamCommands;
@@ -31,6 +34,8 @@ export class Consumer {
   private blocking: Connection | undefined;
   private loop: Promise<void> | undefined;
   private ended = false;
+  /** The last read of a queue with lanes was a blocking one that found nothing. */
+  private idle = false;
   private readonly outage: Outage;
   private readonly log;
   /** The name of the blocking connection (CLIENT SETNAME): live-worker listings look for it (core's workers.ts). */
@@ -41,10 +46,36 @@ export class Consumer {
     private readonly keys: QueueKeys,
     private readonly pool: JobPool,
     private readonly promoter: Promoter,
+    private readonly lanes: QueueLanes = new QueueLanes(rt.conn, keys),
   ) {
     this.log = rt.log.child({ queue: keys.queue });
     this.outage = new Outage(this.log, `reading queue "${keys.queue}"`);
     this.clientName = connectionName(rt.consumer, keys.queue);
+  }
+
+  /**
+   * A read of a queue with lanes: one read-lanes script call (non-blocking, highest priority first); when it
+   * finds nothing, one blocking XREADGROUP on every lane's stream. That read may return entries of several
+   * streams (more than `count`): the pool holds the extra ones waiting, with their leases renewed.
+   */
+  private async readLanes(count: number, block: number): Promise<LaneRead[]> {
+    const { order } = this.lanes;
+    // after a blocking read that found nothing, block again at once: anything that came since is returned by it
+    // at once (a grouped job comes with a `wake` marker), so an idle worker sends one read per block, as before
+    if (!this.idle) {
+      const now = await readLanes(this.rt.conn, this.keys, order, this.rt.consumer, count);
+      if (now.some((r) => r.entries.length > 0)) return now;
+    }
+    const byStream = new Map(order.map((k) => [k.stream, k]));
+    const reads = await xreadgroup(
+      this.blocking as Connection,
+      GROUP,
+      this.rt.consumer,
+      order.map((k) => ({ key: k.stream, id: '>' })),
+      { count, block },
+    );
+    this.idle = reads.every((r) => r.entries.length === 0);
+    return reads.map((r) => ({ keys: byStream.get(r.stream) ?? this.keys, entries: r.entries }));
   }
 
   /** Open the blocking connection and start reading. */
@@ -95,7 +126,10 @@ export class Consumer {
         const now = performance.now();
         const check = mayBlock || wasPaused || now - pausedCheckedAt >= PAUSE_RECHECK_MS;
         if (check) pausedCheckedAt = now;
-        if (check && (await isPaused(this.rt.conn, this.keys))) {
+        // the pause flag and the queue's lanes, in one MGET (queue-lanes.ts)
+        const flags = check ? await queueFlags(this.rt.conn, this.keys) : undefined;
+        if (flags) await this.lanes.learn(flags.lanes);
+        if (flags?.paused) {
           if (!wasPaused) this.log.info(`queue "${this.keys.queue}" is paused: taking no new jobs`);
           wasPaused = true;
           this.outage.ok();
@@ -108,21 +142,30 @@ export class Consumer {
         if (count <= 0) continue;
         const block = blockFor(opts.blockMs, this.promoter.msUntilNextDue());
         if (failures > 0) await this.name();
-        const reads = await xreadgroup(
-          this.blocking as Connection,
-          GROUP,
-          consumer,
-          { key: this.keys.stream, id: '>' },
-          { count, block },
-        );
+        await this.lanes.refresh();
+        const reads = this.lanes.any
+          ? await this.readLanes(count, block)
+          : (
+              await xreadgroup(
+                this.blocking as Connection,
+                GROUP,
+                consumer,
+                { key: this.keys.stream, id: '>' },
+                { count, block },
+              )
+            ).map((r) => ({ keys: this.keys, entries: r.entries }));
         this.outage.ok();
         failures = 0;
-        mayBlock = reads.every((r) => r.entries.length === 0);
+        // a read of `wake` markers only counts as empty: the pause flag is checked again before the next read
+        mayBlock = true;
         for (const r of reads) {
-          for (const e of r.entries)
-            this.pool.submit(
-              new Held(this.keys, { entryId: e.id, deliveries: 1, jobId: e.fields?.id }, e.fields ?? {}),
-            );
+          for (const e of r.entries) {
+            const held = new Held(r.keys, { entryId: e.id, deliveries: 1, jobId: e.fields?.id }, e.fields ?? {});
+            // a marker may say a new lane exists (enqueue-lane writes one with the lane's first job)
+            if (held.marker) this.lanes.markStale();
+            else mayBlock = false;
+            this.pool.submit(held);
+          }
         }
       } catch (err) {
         if (stopping.aborted) break;
@@ -130,6 +173,7 @@ export class Consumer {
         if (isNoGroupError(err)) {
           try {
             await ensureGroup(this.rt.conn, this.keys);
+            await this.lanes.ensureGroups();
             this.log.warn(
               `consumer group of queue "${this.keys.queue}" was missing (stream deleted or flushed); re-created`,
             );

@@ -4,9 +4,9 @@
  * run is aborted (`ctx.signal`) and `job:lease-lost` is emitted. Timed-out runs are not renewed. A renewal that
  * reports a cancel request aborts that run as cancelled (the safety net of cancel-watch's pub/sub).
  */
-import { leaseLostMessage, queueKeys, renewLeases } from '@sluice/core/internal';
+import { leaseLostMessage, renewLeases } from '@sluice/core/internal';
 import { jobEventBase } from '../events.js';
-import type { JobPool } from '../run/pool.js';
+import type { Held, JobPool } from '../run/pool.js';
 import type { WorkerDeps } from '../worker-deps.js';
 import { Outage, sleep } from './redis-resilience.js';
 
@@ -48,16 +48,25 @@ export class LeaseKeeper {
     }
   }
 
-  /** One round: one script call per queue that has held deliveries. */
+  /** One round: one script call per stream (a queue's default stream, and each lane it has) with held deliveries. */
   async renewAll(): Promise<void> {
     const { conn, consumer, opts } = this.rt;
+    const groups: { queue: string; held: Held[] }[] = [];
+    for (const queue of opts.queues) {
+      const byStream = new Map<string, Held[]>();
+      for (const h of this.pool.leased(queue)) {
+        const list = byStream.get(h.keys.stream);
+        if (list) list.push(h);
+        else byStream.set(h.keys.stream, [h]);
+      }
+      for (const held of byStream.values()) groups.push({ queue, held });
+    }
     await Promise.all(
-      opts.queues.map(async (queue) => {
-        const held = this.pool.leased(queue);
-        if (held.length === 0) return;
+      groups.map(async ({ queue, held }) => {
+        const first = held[0] as Held;
         const res = await renewLeases(
           conn,
-          queueKeys(opts.prefix, queue),
+          first.keys,
           consumer,
           held.map((h) => h.delivery),
         );

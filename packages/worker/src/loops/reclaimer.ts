@@ -14,6 +14,7 @@
  */
 import type { QueueKeys } from '@sluice/core';
 import {
+  claimLanes,
   type Delivery,
   GROUP,
   lostEntryFields,
@@ -25,9 +26,12 @@ import { jobEventBase } from '../events.js';
 import { Held, type JobPool } from '../run/pool.js';
 import { deadLetterPoison } from '../run/transitions.js';
 import type { WorkerDeps } from '../worker-deps.js';
+import type { QueueLanes } from './queue-lanes.js';
 import { Outage, sleep } from './redis-resilience.js';
 
 const { xautoclaim, xinfoConsumers, xpendingRange } = streamCommands;
+/** One XAUTOCLAIM reply. */
+type AutoClaimResult = Awaited<ReturnType<typeof xautoclaim>>;
 
 /** Most XAUTOCLAIM calls in one sweep. */
 const MAX_CALLS_PER_SWEEP = 50;
@@ -47,7 +51,8 @@ export class Reclaimer {
     private readonly rt: WorkerDeps,
     private readonly keys: QueueKeys,
     private readonly pool: Pick<JobPool, 'free' | 'submit'> & { readonly reclaimRoom?: number },
-    private readonly role: { readonly prune?: boolean } = {},
+    /** `prune`: also forget gone workers' records; `lanes`: the queue's lanes, swept too (queue-lanes.ts). */
+    private readonly role: { readonly prune?: boolean; readonly lanes?: QueueLanes } = {},
   ) {
     this.log = rt.log.child({ queue: keys.queue });
     this.outage = new Outage(this.log, `reclaiming abandoned jobs of queue "${keys.queue}"`);
@@ -87,10 +92,13 @@ export class Reclaimer {
   async reap(): Promise<string[]> {
     const { conn, consumer, opts } = this.rt;
     const gone: string[] = [];
-    for (const c of await xinfoConsumers(conn, this.keys.stream, GROUP)) {
-      if (c.name === consumer || c.idleMs < opts.lease) continue;
-      if (c.pending > 0) this.reapDue = true;
-      else if (await reapConsumer(conn, this.keys, c.name)) gone.push(c.name);
+    // the default stream and each lane's: every stream's group has the consumers that read it
+    for (const keys of this.role.lanes?.order ?? [this.keys]) {
+      for (const c of await xinfoConsumers(conn, keys.stream, GROUP)) {
+        if (c.name === consumer || c.idleMs < opts.lease) continue;
+        if (c.pending > 0) this.reapDue = true;
+        else if (await reapConsumer(conn, keys, c.name)) gone.push(c.name);
+      }
     }
     if (gone.length > 0) this.log.info({ consumers: gone }, `removed ${gone.length} idle consumer(s) holding no jobs`);
     if (this.role.prune) {
@@ -100,40 +108,69 @@ export class Reclaimer {
     return gone;
   }
 
-  /** One sweep; returns how many entries were claimed. */
+  /** One sweep of the queue's stream and of each lane it has (queue-lanes.ts); returns how many were claimed. */
   async sweep(): Promise<number> {
+    let claimed = 0;
+    const order = this.role.lanes?.order ?? [this.keys];
+    if (order.length === 1) claimed = await this.sweepStream(this.keys, '0-0');
+    else {
+      // a queue with lanes: the first claim of every stream in one call, then only where a cursor is left
+      const { conn, consumer, opts } = this.rt;
+      const room = this.pool.reclaimRoom ?? this.pool.free;
+      if (room <= 0) return 0;
+      const first = await claimLanes(conn, order, consumer, opts.lease, Math.min(100, room));
+      for (const [i, keys] of order.entries()) {
+        const r = first[i];
+        if (!r) continue;
+        claimed += await this.handle(keys, r);
+        if (r.nextId !== '0-0') claimed += await this.sweepStream(keys, r.nextId);
+      }
+    }
+    if (claimed > 0) this.log.info({ claimed }, `reclaimed ${claimed} abandoned job(s)`);
+    return claimed;
+  }
+
+  /** XAUTOCLAIM one stream from `cursor` until it wraps (at most MAX_CALLS_PER_SWEEP calls). */
+  private async sweepStream(keys: QueueKeys, from: string): Promise<number> {
     const { conn, consumer, opts, stopping } = this.rt;
-    let cursor = '0-0';
+    let cursor = from;
     let claimed = 0;
     for (let calls = 0; calls < MAX_CALLS_PER_SWEEP && !stopping.aborted; calls++) {
       const room = this.pool.reclaimRoom ?? this.pool.free;
       if (room <= 0) break;
-      const r = await xautoclaim(conn, this.keys.stream, GROUP, consumer, opts.lease, cursor, {
+      const r = await xautoclaim(conn, keys.stream, GROUP, consumer, opts.lease, cursor, {
         count: Math.min(100, room),
       });
-      for (const id of r.deletedIds) {
-        this.log.error(
-          { entryId: id },
-          `job lost: entry ${id} of queue "${this.keys.queue}" was deleted from the stream (trimmed?) while pending`,
-        );
-        this.rt.emit('job:lost', { queue: this.keys.queue, entryId: id, reason: 'trimmed' });
-      }
-      if (r.deletedIds.length > 0) await this.recordLost(r.deletedIds);
-      if (r.entries.length > 0) {
-        const counts = await Promise.all(
-          r.entries.map((e) => xpendingRange(conn, this.keys.stream, GROUP, { start: e.id, end: e.id, count: 1 })),
-        );
-        for (const [i, e] of r.entries.entries()) {
-          const p = counts[i]?.[0];
-          if (!p || p.consumer !== consumer) continue; // acked or claimed by another worker in between
-          claimed++;
-          await this.take({ entryId: e.id, deliveries: p.deliveries, jobId: e.fields.id }, e.fields);
-        }
-      }
+      claimed += await this.handle(keys, r);
       cursor = r.nextId;
       if (cursor === '0-0') break;
     }
-    if (claimed > 0) this.log.info({ claimed }, `reclaimed ${claimed} abandoned job(s)`);
+    return claimed;
+  }
+
+  /** What one XAUTOCLAIM of `keys.stream` gave: report deleted entries, take (or dead-letter) the claimed ones. */
+  private async handle(keys: QueueKeys, r: AutoClaimResult): Promise<number> {
+    const { conn, consumer } = this.rt;
+    let claimed = 0;
+    for (const id of r.deletedIds) {
+      this.log.error(
+        { entryId: id },
+        `job lost: entry ${id} of queue "${this.keys.queue}" was deleted from the stream (trimmed?) while pending`,
+      );
+      this.rt.emit('job:lost', { queue: this.keys.queue, entryId: id, reason: 'trimmed' });
+    }
+    if (r.deletedIds.length > 0) await this.recordLost(r.deletedIds);
+    if (r.entries.length > 0) {
+      const counts = await Promise.all(
+        r.entries.map((e) => xpendingRange(conn, keys.stream, GROUP, { start: e.id, end: e.id, count: 1 })),
+      );
+      for (const [i, e] of r.entries.entries()) {
+        const p = counts[i]?.[0];
+        if (!p || p.consumer !== consumer) continue; // acked or claimed by another worker in between
+        claimed++;
+        await this.take(keys, { entryId: e.id, deliveries: p.deliveries, jobId: e.fields.id }, e.fields);
+      }
+    }
     return claimed;
   }
 
@@ -156,9 +193,9 @@ export class Reclaimer {
     );
   }
 
-  private async take(d: Delivery, fields: Record<string, string>): Promise<void> {
+  private async take(keys: QueueKeys, d: Delivery, fields: Record<string, string>): Promise<void> {
     const { opts } = this.rt;
-    const held = new Held(this.keys, d, fields);
+    const held = new Held(keys, d, fields);
     if (!held.marker && this.rt.listening?.('job:reclaimed') !== false)
       this.rt.emit('job:reclaimed', { ...jobEventBase(this.keys.queue, d.entryId, fields), deliveries: d.deliveries });
     if (d.deliveries <= opts.maxDeliveries || held.marker) {

@@ -30,10 +30,11 @@ export class AckBatcher implements AckSink {
 
   /** Acknowledge one delivery (fenced); `to.acked` gets its own result, or the error that outlasted the retries. */
   add(keys: QueueKeys, d: Delivery, to: AckReceiver): void {
-    let b = this.batches.get(keys.queue);
+    // one batch per stream: a queue with lanes (priorities, fair groups) has one stream per lane
+    let b = this.batches.get(keys.stream);
     if (!b) {
       b = { keys, ds: [], to: [] };
-      this.batches.set(keys.queue, b);
+      this.batches.set(keys.stream, b);
     }
     b.ds.push(d);
     b.to.push(to);

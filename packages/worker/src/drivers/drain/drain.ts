@@ -8,11 +8,20 @@
  * it gracefully: no new job starts, running jobs get the grace period (within the budget), the rest go back.
  */
 import { type QueueKeys, SluiceArgumentError } from '@sluice/core';
-import { DEFAULTS, decodeEnvelope, GROUP, promoteDue, queueKeys, streamCommands } from '@sluice/core/internal';
+import {
+  DEFAULTS,
+  decodeEnvelope,
+  GROUP,
+  promoteDue,
+  queueKeys,
+  readLanes,
+  streamCommands,
+} from '@sluice/core/internal';
 import type { Emit } from '../../events.js';
 import { resolveLogger } from '../../logger.js';
 import { CancelWatch } from '../../loops/cancel-watch.js';
 import { LeaseKeeper } from '../../loops/lease-keeper.js';
+import { QueueLanes } from '../../loops/queue-lanes.js';
 import { ensureGroup, isPaused, registerQueue } from '../../loops/queue-setup.js';
 import { Reclaimer } from '../../loops/reclaimer.js';
 import { sleep } from '../../loops/redis-resilience.js';
@@ -151,7 +160,7 @@ export async function drain(o: DrainOptions): Promise<DrainResult> {
   let leftMs = 0;
   let notStarted: DrainResult['notStarted'] = [];
   const paused: string[] = [];
-  const active: { keys: QueueKeys; cost: QueueCost; reclaimer: Reclaimer }[] = [];
+  const active: { keys: QueueKeys; cost: QueueCost; reclaimer: Reclaimer; lanes: QueueLanes }[] = [];
   let failure: unknown;
   try {
     await announce(rt, 'drain', staleAfter(budgetMs + opts.lease));
@@ -164,10 +173,13 @@ export async function drain(o: DrainOptions): Promise<DrainResult> {
         paused.push(queue);
         continue;
       }
+      const lanes = new QueueLanes(conn, keys);
+      await lanes.refresh();
       active.push({
         keys,
         cost: queueCost(opts.jobs.values(), queue, estimateMs),
-        reclaimer: new Reclaimer(rt, keys, gate),
+        reclaimer: new Reclaimer(rt, keys, gate, { lanes }),
+        lanes,
       });
     }
     leaseKeeper.start();
@@ -196,11 +208,17 @@ export async function drain(o: DrainOptions): Promise<DrainResult> {
           blocked.add(q.keys.queue);
           continue;
         }
-        const r = await xreadgroup(conn, GROUP, consumer, { key: q.keys.stream, id: '>' }, { count });
+        // a queue with lanes (priorities, fair groups) is read highest priority first in one script call
+        const r = q.lanes.any
+          ? await readLanes(conn, q.keys, q.lanes.order, consumer, count)
+          : (await xreadgroup(conn, GROUP, consumer, { key: q.keys.stream, id: '>' }, { count })).map((x) => ({
+              keys: q.keys,
+              entries: x.entries,
+            }));
         for (const s of r) {
           for (const e of s.entries) {
             read++;
-            gate.submit(new Held(q.keys, { entryId: e.id, deliveries: 1, jobId: e.fields?.id }, e.fields ?? {}));
+            gate.submit(new Held(s.keys, { entryId: e.id, deliveries: 1, jobId: e.fields?.id }, e.fields ?? {}));
           }
         }
       }
@@ -213,7 +231,7 @@ export async function drain(o: DrainOptions): Promise<DrainResult> {
         continue;
       }
       if (await sweep()) continue;
-      const blockedKeys = active.filter((q) => blocked.has(q.keys.queue)).map((q) => q.keys);
+      const blockedKeys = active.filter((q) => blocked.has(q.keys.queue)).flatMap((q) => q.lanes.order);
       if (await undelivered(rt, blockedKeys)) stoppedBecause = 'budget';
       else stoppedBecause = paused.length > 0 ? 'paused' : 'empty';
       break;
@@ -246,7 +264,7 @@ export async function drain(o: DrainOptions): Promise<DrainResult> {
           remaining = await countRemaining(rt).catch(() => -1);
           if (stoppedBecause === 'budget') {
             const costOf = (name: string) => jobCostOf(opts.jobs.get(name), estimateMs);
-            const keys = active.map((q) => q.keys);
+            const keys = active.flatMap((q) => q.lanes.order);
             notStarted = await notStartedJobs(rt, keys, costOf, leftMs).catch((err: unknown) => {
               log.warn({ err }, 'could not list the jobs that did not fit');
               return [];

@@ -3,7 +3,7 @@
  * left, whether any is still undelivered, and which ready jobs were not started because they do not fit.
  */
 import type { QueueKeys } from '@sluice/core';
-import { GROUP, isWakeMarker, queueKeys, streamCommands } from '@sluice/core/internal';
+import { GROUP, isWakeMarker, queueKeys, queueLanes, streamCommands } from '@sluice/core/internal';
 import type { WorkerDeps } from '../../worker-deps.js';
 
 const { xinfoGroups, xpending, xrange } = streamCommands;
@@ -56,23 +56,29 @@ export interface DrainResult {
 /** Ready entries of a queue looked at to name the jobs a drain did not start. */
 export const NOT_STARTED_SCAN = 100;
 
-/** True when any of the queues has entries nobody has been handed yet (XLEN minus pending). */
+/** True when any of the queues (key sets of lanes too) has entries nobody has been handed yet (XLEN minus pending). */
 export async function undelivered(rt: WorkerDeps, queues: readonly QueueKeys[]): Promise<boolean> {
   for (const keys of queues) {
     const len = Number(await rt.conn.send(['XLEN', keys.stream], keys.stream));
     const pending = (await xpending(rt.conn, keys.stream, GROUP)).count;
     if (len - pending > 0) return true;
+    // grouped jobs still waiting for their turn in the fair set (core lanes.ts)
+    if (keys.lane === 'fair' && Number(await rt.conn.send(['ZCARD', keys.fair], keys.fair)) > 0) return true;
   }
   return false;
 }
 
-/** Jobs in the queues: stream entries (ready or running) plus delayed jobs. */
+/** Jobs in the queues: stream entries (ready or running, of every lane), delayed and grouped jobs waiting. */
 export async function countRemaining(rt: WorkerDeps): Promise<number> {
   let n = 0;
   for (const queue of rt.opts.queues) {
     const k = queueKeys(rt.opts.prefix, queue);
-    n += Number(await rt.conn.send(['XLEN', k.stream], k.stream));
+    const lanes = await queueLanes(rt.conn, k);
+    for (const lk of [k, ...lanes.map((l) => k.inLane(l))]) {
+      n += Number(await rt.conn.send(['XLEN', lk.stream], lk.stream));
+    }
     n += Number(await rt.conn.send(['ZCARD', k.delayed], k.delayed));
+    if (lanes.includes('fair')) n += Number(await rt.conn.send(['ZCARD', k.fair], k.fair));
   }
   return n;
 }
