@@ -70,6 +70,12 @@ describe('flow control on Redis Cluster', () => {
       );
     const ok = QUEUES.length * 20 - QUEUES.length * 3; // i = 0, 7, 14 die
     await waitFor(async () => done.size === ok, 'every job that can succeed', 30_000);
+    // the three that die per queue take two attempts each: wait until they are dead letters and no run is open
+    await waitFor(
+      async () => (await sluice.stats(QUEUES)).every((s) => s.dead === 3) && spans.every((s) => s.end !== undefined),
+      'three dead letters per queue and every run ended',
+      30_000,
+    );
     for (const q of QUEUES) {
       const mine = spans.filter((s) => s.q === q);
       expect(maxOverlap(mine).max).toBeLessThanOrEqual(2);
@@ -86,12 +92,14 @@ describe('flow control on Redis Cluster', () => {
         id: a.id,
         deduplicated: false,
         skipped: 'throttled',
+        queue: q,
       });
       const b = await sluice.enqueue(debounced, {}, { queue: q });
       expect(await sluice.enqueue(debounced, {}, { queue: q })).toEqual({
         id: b.id,
         deduplicated: false,
         skipped: 'debounced',
+        queue: q,
       });
       expect((await sluice.stats(q))[0]?.flow).toMatchObject({ throttled: 1, debounced: 1 });
     }
