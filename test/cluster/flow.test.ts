@@ -39,6 +39,7 @@ describe('flow control on Redis Cluster', () => {
       concurrency: { global: 2, perKey: 1, key: (p: { q: string; i: number; k: string }) => p.k },
       rateLimit: { limit: 20, period: 200 },
       retry: { attempts: 2, backoff: { type: 'fixed', delay: 10 } },
+      keep: { completed: { count: 100, age: 60_000 } },
       handler: async (p: { q: string; i: number; k: string }, ctx) => {
         const span = { q: p.q, key: `${p.q}/${p.k}`, start: Date.now(), end: undefined as number | undefined };
         spans.push(span);
@@ -47,6 +48,7 @@ describe('flow control on Redis Cluster', () => {
         if (p.i % 5 === 0 && ctx.attempt === 1) throw new Error('retry me');
         if (p.i % 7 === 0) throw new Error('dead');
         done.add(`${p.q}/${p.i}`);
+        return { i: p.i };
       },
     });
     const w = await createWorker({
@@ -62,12 +64,15 @@ describe('flow control on Redis Cluster', () => {
     });
     workers.push(w);
     await w.start();
-    for (const q of QUEUES)
-      await sluice.enqueueMany(
+    const handles = new Map<string, { id: string; queue: string }>();
+    for (const q of QUEUES) {
+      const rs = await sluice.enqueueMany(
         job,
         Array.from({ length: 20 }, (_, i) => ({ q, i, k: `k${i % 3}` })),
         { queue: q },
       );
+      handles.set(q, { id: rs[1]?.id ?? '', queue: q });
+    }
     const ok = QUEUES.length * 20 - QUEUES.length * 3; // i = 0, 7, 14 die
     await waitFor(async () => done.size === ok, 'every job that can succeed', 30_000);
     // the three that die per queue take two attempts each: wait until they are dead letters and no run is open
@@ -82,6 +87,11 @@ describe('flow control on Redis Cluster', () => {
       expect(maxOverlap(mine, { byKey: true }).max).toBe(1);
       const fk = sluice.keys(q).flowOf('limited');
       await waitFor(async () => Number(await sluice.connection.send(['ZCARD', fk.slots], fk.slots)) === 0, 'slots');
+      // ack-release kept the slot holder's result (keep) and published it on the queue's done channel
+      await expect(sluice.waitFor(handles.get(q) ?? { id: '', queue: q }, { timeoutMs: 10_000 })).resolves.toEqual({
+        i: 1,
+      });
+      expect(await sluice.keptCount(q)).toBe(17);
     }
 
     const throttled = defineJob({ name: 't', throttle: { key: 'x', period: 5000 }, handler: () => {} });

@@ -128,4 +128,27 @@ describe('results', () => {
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(86_400_000);
   });
+
+  it('keeps a job that holds a concurrency slot (acked by ack-release): waitFor resolves with its result', async () => {
+    const { s, prefix } = await setUp();
+    const job = defineJob({
+      name: 'one-at-a-time',
+      concurrency: { global: 1 },
+      keep: { completed: { count: 100, age: 3_600_000 } },
+      handler: (p: { n: number }) => ({ squared: p.n * p.n }),
+    });
+    const w = await startWorker(prefix, { jobs: [job], concurrency: 4 });
+    stop.push(() => w.stop());
+    const hs = await Promise.all([3, 4, 5].map((n) => s.enqueue(job, { n })));
+    const results = await Promise.all(hs.map((h) => s.waitFor(h, { timeoutMs: 10_000 })));
+    expect(results).toEqual([{ squared: 9 }, { squared: 16 }, { squared: 25 }]);
+    const j = await s.getJob('one-at-a-time', hs[0]?.id ?? '');
+    expect(j).toMatchObject({ state: 'completed', result: { squared: 9 } });
+    expect(j?.finishedAt).toEqual(expect.any(Number));
+    expect(await s.keptCount('one-at-a-time')).toBe(3);
+    // every slot was given back: nothing holds one and nothing waits
+    const k = s.keys('one-at-a-time');
+    expect(Number(await s.connection.send(['XLEN', k.stream]))).toBe(0);
+    expect(Number(await s.connection.send(['ZCARD', k.delayed]))).toBe(0);
+  });
 });

@@ -38,6 +38,12 @@ export async function keptJob(exec: RedisExecutor, k: QueueKeys, id: string): Pr
   return jobFromKept(c, 'completed') ?? jobFromKept(f, 'failed');
 }
 
+/** How many jobs of `outcome` retention keeps now (one ZCARD of the kept sorted set; 0 when none or retention is off). */
+export async function keptCount(exec: RedisExecutor, k: QueueKeys, outcome: 'completed' | 'failed'): Promise<number> {
+  const z = k.keptBy(outcome);
+  return Number(await exec.send(['ZCARD', z], z)) || 0;
+}
+
 /** One page of kept completed jobs by finish time, the cursor being the rank (as delayed jobs are paged). */
 export async function completedCandidates(
   exec: RedisExecutor,

@@ -19,7 +19,7 @@ import {
 } from './job-control.js';
 import type { JobInfo } from './job-view.js';
 import { getJob, type JobPage, type ListJobsOptions, listJobs } from './jobs.js';
-import { type JobHandle, Waiters, type WaitForOptions, waitForJob } from './kept.js';
+import { type JobHandle, keptCount, Waiters, type WaitForOptions, waitForJob } from './kept.js';
 import { assertQueueName, type QueueKeys, queueKeys } from './keys.js';
 import { DEFAULTS } from './options.js';
 import {
@@ -103,6 +103,8 @@ export interface Sluice {
   getJob(queue: string, id: string): Promise<JobInfo | null>;
   /** A page of jobs in one state (ready, running, delayed, dead), oldest or newest first, with a cursor. */
   listJobs(queue: string, options: ListJobsOptions): Promise<JobPage>;
+  /** How many finished jobs of `outcome` (default completed) retention keeps in `queue` now (one ZCARD; 0 when none). */
+  keptCount(queue: string, outcome?: 'completed' | 'failed'): Promise<number>;
   /** Cancel a ready or delayed job (recorded as cancelled), or request the cancel of a running one. */
   cancelJob(queue: string, id: string): Promise<RemoveOutcome>;
   /** Delete a ready, delayed or dead job. */
@@ -181,6 +183,7 @@ export async function createSluice(options: SluiceOptions = {}): Promise<Sluice>
     },
     getJob: (q, id) => getJob(connection, prefix, q, id),
     listJobs: (q, o) => listJobs(connection, prefix, q, o),
+    keptCount: (q, outcome) => keptCount(connection, queueKeys(prefix, q), outcome ?? 'completed'),
     cancelJob: (q, id) => cancelJob(connection, prefix, q, id),
     deleteJob: (q, id) => deleteJob(connection, prefix, q, id),
     promoteJob: (q, id) => promoteJob(connection, prefix, q, id),

@@ -76,8 +76,10 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   };
   const live = new LiveOverview(
     async () => {
-      const stats = await (await sluice()).stats();
-      return { at: Date.now(), queues: stats.map(queueOverview) };
+      const s = await sluice();
+      const stats = await s.stats();
+      const kept = await Promise.all(stats.map((q) => s.keptCount(q.queue)));
+      return { at: Date.now(), queues: stats.map((q, i) => queueOverview(q, kept[i] ?? 0)) };
     },
     o.pollMs,
     o.heartbeatMs,

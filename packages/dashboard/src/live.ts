@@ -19,7 +19,7 @@ export interface QueueOverview {
   delayed: number;
   /** Dead-lettered jobs. */
   dead: number;
-  /** Completed jobs kept (null: results are not kept). */
+  /** Completed jobs kept by retention (null: none kept, i.e. retention off or nothing kept now). */
   completed: number | null;
   /** Age of the oldest ready job in ms, or null. */
   oldestReadyAgeMs: number | null;
@@ -37,14 +37,14 @@ export interface Overview {
   queues: QueueOverview[];
 }
 
-/** The overview row of one queue's stats. */
-export const queueOverview = (s: QueueStats): QueueOverview => ({
+/** The overview row of one queue's stats and its count of kept completed jobs (0 shows as null). */
+export const queueOverview = (s: QueueStats, kept = 0): QueueOverview => ({
   queue: s.queue,
   ready: s.ready,
   running: s.running,
   delayed: s.delayed,
   dead: s.dead,
-  completed: null,
+  completed: kept > 0 ? kept : null,
   oldestReadyAgeMs: s.oldestReadyAgeMs,
   paused: s.paused,
   workers: s.workers,

@@ -27,12 +27,7 @@ export interface RouteContext {
   jobs: ReadonlyMap<string, AnyJob>;
 }
 
-const LISTED = ['ready', 'running', 'delayed', 'dead'] as const;
-
-/** Answer 501 for a route whose core API is not in this build. */
-const notYet = (what: string): never => {
-  throw new HttpError(501, `${what} are not available in this version of Sluice`);
-};
+const LISTED = ['ready', 'running', 'delayed', 'dead', 'completed'] as const;
 
 /** A query parameter, or undefined when absent or empty. */
 const param = (url: URL, name: string): string | undefined => {
@@ -81,7 +76,10 @@ export async function readRoute(ctx: RouteContext, path: readonly string[]): Pro
     return job ? json(200, job) : json(404, { error: `no job ${JSON.stringify(id)} in queue ${JSON.stringify(q)}` });
   }
   const state = param(ctx.url, 'state') ?? 'ready';
-  if (state === 'completed' || state === 'cancelled') return notYet(`lists of ${state} jobs`);
+  if (state === 'cancelled') {
+    // core keeps a cancelled record per id (getJob finds it) but no index of them: a list would scan the keyspace
+    throw new HttpError(400, 'state=cancelled cannot be listed (look a cancelled job up by its id)');
+  }
   if (!(LISTED as readonly string[]).includes(state)) {
     throw new HttpError(400, `state must be one of ${LISTED.join(', ')}; got ${JSON.stringify(state)}`);
   }

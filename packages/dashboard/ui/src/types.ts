@@ -87,6 +87,10 @@ export interface JobInfo {
   cancelled?: { at: number; from: string };
   progress?: unknown;
   result?: unknown;
+  /** Completed (kept): why the result was not stored (too large, not JSON). */
+  resultError?: string;
+  /** Kept failed job whose dead-letter entry is gone: its final error. */
+  error?: string;
   attempts?: AttemptInfo[];
   worker?: unknown;
   startedAt?: number;

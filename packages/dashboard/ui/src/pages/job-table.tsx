@@ -19,6 +19,14 @@ function Detail({ j }: { j: JobInfo }) {
         <Badge kind="dead">{j.dead.reason}</Badge> <span class="err">{clip(firstLine(j.dead.error), 80)}</span>
       </span>
     );
+  if (j.state === 'completed')
+    return (
+      <span>
+        <Ago t={j.finishedAt ?? null} />
+        {j.result !== undefined && <span class="mono"> · {clip(JSON.stringify(j.result) ?? '', 60)}</span>}
+        {j.resultError !== undefined && <span class="err"> · result not stored</span>}
+      </span>
+    );
   if (j.cancelled)
     return (
       <span>
@@ -33,6 +41,7 @@ const DETAIL: Record<string, string> = {
   delayed: 'Due',
   dead: 'Reason',
   cancelled: 'Cancelled',
+  completed: 'Finished · result',
 };
 
 /** The table; delayed jobs get Run now and Cancel buttons (then `changed()`). */

@@ -108,6 +108,24 @@ function Dead({ d }: { d: NonNullable<JobInfo['dead']> }) {
   );
 }
 
+/** Progress as the handler reported it: a number as a bar with its percent, anything else as JSON. */
+function Progress({ p }: { p: unknown }) {
+  if (typeof p === 'number' && Number.isFinite(p)) {
+    const pct = Math.max(0, Math.min(100, p));
+    return (
+      <div class="progress-row">
+        <progress id="progress-bar" max={100} value={pct} aria-label="Progress" />
+        <span class="progress-pct">{`${Math.round(pct * 10) / 10}%`}</span>
+      </div>
+    );
+  }
+  return (
+    <pre class="code" id="progress-json">
+      {pretty(p)}
+    </pre>
+  );
+}
+
 /** The job page. */
 export function JobPage({ queue, id }: { queue: string; id: string }) {
   const live = useOverview();
@@ -171,7 +189,7 @@ export function JobPage({ queue, id }: { queue: string; id: string }) {
             {j.progress !== undefined && (
               <section class="panel">
                 <h2>Progress</h2>
-                <pre class="code">{pretty(j.progress)}</pre>
+                <Progress p={j.progress} />
               </section>
             )}
           </div>
@@ -182,10 +200,25 @@ export function JobPage({ queue, id }: { queue: string; id: string }) {
                 {prettyJson(j.data) || '(empty)'}
               </pre>
             </section>
-            {j.result !== undefined && (
+            {(j.result !== undefined || j.resultError !== undefined) && (
               <section class="panel">
                 <h2>Result</h2>
-                <pre class="code">{pretty(j.result)}</pre>
+                {j.result !== undefined && (
+                  <pre class="code" id="result">
+                    {pretty(j.result)}
+                  </pre>
+                )}
+                {j.resultError !== undefined && (
+                  <p class="err" id="result-error">
+                    Not stored: {j.resultError}
+                  </p>
+                )}
+              </section>
+            )}
+            {j.error !== undefined && !j.dead && (
+              <section class="panel">
+                <h2>Final error</h2>
+                <pre class="code err">{j.error}</pre>
               </section>
             )}
             {j.dead && <Dead d={j.dead} />}

@@ -13,7 +13,12 @@ import { JobTable } from './job-table.js';
 import { HistoryPanel } from './overview.js';
 import { emptyQueue, setPaused } from './queue-actions.js';
 
-const STATES = ['ready', 'running', 'delayed', 'dead', 'completed', 'cancelled'] as const;
+// No cancelled tab: core has no list of cancelled jobs (the server answers 400); one is found by its id.
+const STATES = ['ready', 'running', 'delayed', 'dead', 'completed'] as const;
+
+/** The tabs to offer: Completed only while retention keeps jobs (or when it is the one open). */
+const tabs = (row: QueueRow | undefined, state: string) =>
+  STATES.filter((s) => s !== 'completed' || (row?.completed ?? null) !== null || state === 'completed');
 
 function stateCount(row: QueueRow | undefined, s: string): string {
   if (!row) return '';
@@ -92,7 +97,7 @@ export function QueuePage({ queue, params }: { queue: string; params: URLSearchP
         )}
       </header>
       <nav class="tabs" aria-label="Job states">
-        {STATES.map((s) => (
+        {tabs(row, state).map((s) => (
           <a
             key={s}
             href={href('queues', queue, { state: s, search, name })}
