@@ -43,7 +43,8 @@ export {
 } from './dead-entry.js';
 export { assertKeep, type ChainEnqueue, isJobDefinition, keepLimits, type LogFn } from './define-job.js';
 export { formatDuration, parseDuration } from './duration.js';
-export { type EnqueueContext, enqueue, enqueueMany, type JobRef, type ReplicaAcks } from './enqueue.js';
+export { type EnqueueContext, enqueue, type JobRef, type ReplicaAcks } from './enqueue.js';
+export { enqueueMany } from './enqueue-many.js';
 export { isLeaseLost, LeaseLost, leaseLostMessage } from './errors.js';
 export { type EnqueueLimit, flowKey, resolveEnqueueLimit, type StartLimits } from './flow.js';
 export { queueHistory } from './history.js';
