@@ -15,6 +15,7 @@ const COLUMNS: ReadonlyArray<[ImplName, string]> = [
   ['sluice-otel', 'Sluice, OTel not sampling'],
   ['sluice-perkey', 'Sluice, per-key concurrency 1 (1,000 keys)'],
   ['sluice-rate', 'Sluice, rate limit 2,000/s'],
+  ['sluice-all', 'Sluice, every wave-2 feature on'],
   ['bullmq', 'BullMQ'],
 ];
 

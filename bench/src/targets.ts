@@ -57,6 +57,8 @@ export function targets(results: Results, concurrencies: number[], rates: number
   out.push(check(`Redis CPU per processed job <= 4 us at c=${top}`, cpu, 4, '<=', 'us'));
   const idle = results.rows.find((r) => r.scenario.startsWith('5.'))?.scenario ?? '5.';
   out.push(check('idle worker <= 0.1 commands/s', med(idle, 'commands/s', 'sluice'), 0.1, '<=', 'cmd/s'));
+  const idleAll = med(idle, 'commands/s', 'sluice-all');
+  out.push(check('idle worker, every wave-2 feature on, <= 0.1 commands/s', idleAll, 0.1, '<=', 'cmd/s'));
   for (const [scenario, label] of [
     ['7. cold start to first job', 'installed'],
     ['7. cold start, esbuild bundle', 'bundled'],
