@@ -50,7 +50,10 @@ async function vendor(dir, deps) {
   rmSync(outdir, { recursive: true, force: true });
   for (const dep of deps) {
     await build({
-      stdin: { contents: `export { ${importedNames(join(dir, 'dist'), dep.name).join(', ')} } from '${dep.name}';`, resolveDir: dir },
+      stdin: {
+        contents: `export { ${importedNames(join(dir, 'dist'), dep.name).join(', ')} } from '${dep.name}';`,
+        resolveDir: dir,
+      },
       outfile: join(outdir, dep.file),
       bundle: true,
       format: 'esm',
