@@ -2,8 +2,8 @@
 // Bundle each library package's built dist (tsc -b output) into a few ESM files: dist/bundle/<entry>.js plus
 // shared chunks (so an entry pair like @sluice/worker and @sluice/worker/fetch shares one copy of common
 // code and `instanceof` keeps working across them). Dependencies, including @sluice/core for the worker,
-// stay external: one copy of each package at run time, except @redis/client, which core vendors (VENDORED
-// below): bundled on its own into dist/vendor/redis-client.js, which core's bundle imports by relative path.
+// stay external: one copy of each package at run time, except @redis/client, which core vendors, and pino, which
+// the worker vendors (VENDORED below): each bundled on its own into dist/vendor/, imported by relative path.
 // Why: Node loads modules file by file; Sluice's own ~90 modules cost ~35-40 ms of every cold start, and
 // @redis/client's ~480 CommonJS files (it requires every command module up front) ~100-150 ms of CPU, more
 // than anything else a worker does before its first job (docs/benchmarks.md, docs/decisions.md).
@@ -22,6 +22,9 @@ const PACKAGES = { core: ['index', 'internal', 'redact'], worker: ['index', 'fet
  */
 const VENDORED = {
   core: [{ name: '@redis/client', file: 'redis-client.js', peers: ['@opentelemetry/api', '@node-rs/xxhash'] }],
+  // ~28 CommonJS files, ~40 ms of CPU installed; its transports (worker threads started from its own files) are
+  // not used through this copy: logger.ts requires the installed pino for pino-pretty
+  worker: [{ name: 'pino', file: 'pino.js', peers: [] }],
 };
 /** Defines `require` for bundled CommonJS (esbuild's ESM output calls it for `require('node:events')` etc.). */
 const REQUIRE_BANNER =
