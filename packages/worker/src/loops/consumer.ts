@@ -120,7 +120,7 @@ export class Consumer {
     let mayBlock = true;
     let pausedCheckedAt = Number.NEGATIVE_INFINITY;
     while (!stopping.aborted) {
-      await this.pool.waitForSlot(stopping);
+      await this.pool.waitForRead(stopping);
       if (stopping.aborted) break;
       try {
         const now = performance.now();
@@ -138,7 +138,7 @@ export class Consumer {
         }
         if (wasPaused) this.log.info(`queue "${this.keys.queue}" resumed`);
         wasPaused = false;
-        const count = this.pool.free;
+        const count = this.pool.readRoom;
         if (count <= 0) continue;
         const block = blockFor(opts.blockMs, this.promoter.msUntilNextDue());
         if (failures > 0) await this.name();
