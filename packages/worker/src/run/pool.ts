@@ -26,7 +26,7 @@ export class Held extends Delivered {
   renew = true;
   /** True once its slot was given up (the handler is over; its ack or retry may still be in flight). */
   released = false;
-  /** performance.now() when the pool took it, and when its handler was called (0: not yet). */
+  /** The clock's monotonic ms when the pool took it, and when its handler was called (0: not yet). */
   heldAt = 0;
   startedAt = 0;
 
@@ -125,7 +125,7 @@ export class JobPool implements RunOwner {
       startJob(this.shared, h);
       return;
     }
-    h.heldAt = performance.now();
+    h.heldAt = this.rt.opts.clock.monotonic();
     this.waiting.push(h);
     this.pump();
   }
@@ -224,12 +224,12 @@ export class JobPool implements RunOwner {
 
   /** The handler of `h` is about to be called. */
   started(h: Held): void {
-    h.startedAt = performance.now();
+    h.startedAt = this.rt.opts.clock.monotonic();
   }
 
   /** The handler of `h` is over: its slot goes to the next job while the outcome is recorded (still fenced). */
   settled(h: Held): void {
-    if (h.startedAt > 0 && !h.released) this.ahead.ran(performance.now() - h.startedAt);
+    if (h.startedAt > 0 && !h.released) this.ahead.ran(this.rt.opts.clock.monotonic() - h.startedAt);
     h.renew = false;
     this.release(h);
   }
@@ -320,7 +320,7 @@ export class JobPool implements RunOwner {
   private checkHeld(): void {
     this.holdTimer = undefined;
     if (this.closed || this.waiting.length === 0) return;
-    const now = performance.now();
+    const now = this.rt.opts.clock.monotonic();
     if (this.running.size >= this.rt.opts.concurrency) {
       const stale = this.waiting.filter((h) => now - h.heldAt >= HOLD_MS);
       if (stale.length > 0) {
