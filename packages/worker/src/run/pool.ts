@@ -5,36 +5,18 @@
  * queues read at once) wait here with their lease renewed; one held {@link HOLD_MS} while every slot is busy is
  * handed back, so a worker never hoards jobs behind long runs.
  */
-import type { QueueKeys } from '@sluice/core';
-import type { Delivery } from '@sluice/core/internal';
 import { successLevel } from '../logger.js';
 import type { WorkerDeps } from '../worker-deps.js';
 import { JobInterrupt } from './errors.js';
+import { Held } from './held.js';
 import { HOLD_MS, ReadAhead } from './read-ahead.js';
-import { RunSignal } from './run-signal.js';
-import { Delivered, type RunOwner, type RunShared } from './run-types.js';
+import type { RunOwner, RunShared } from './run-types.js';
 import { startJob } from './start-job.js';
+
+export { Held };
+
 import { handBack } from './transitions.js';
-
-/**
- * A delivery held by this worker: the pool's record of it (waiting or running, lease renewed or not, slot given
- * up or not). The run reads it as its task; how the run goes is told to the pool itself ({@link RunOwner}).
- */
-export class Held extends Delivered {
-  declare readonly interrupt: RunSignal;
-  /** False once the lease must no longer be renewed (timed out, lost, finishing elsewhere). */
-  renew = true;
-  /** True once its slot was given up (the handler is over; its ack or retry may still be in flight). */
-  released = false;
-  /** The clock's monotonic ms when the pool took it, and when its handler was called (0: not yet). */
-  heldAt = 0;
-  startedAt = 0;
-
-  constructor(keys: QueueKeys, delivery: Delivery, fields: Record<string, string>) {
-    // Interrupted by the pool: shutdown, lease lost.
-    super(keys, delivery, fields, new RunSignal());
-  }
-}
+import { Waiters } from './waiters.js';
 
 /** Runs deliveries within the concurrency limits. */
 export class JobPool implements RunOwner {
@@ -45,8 +27,8 @@ export class JobPool implements RunOwner {
   private readonly perName = new Map<string, number>();
   /** True when some job has its own `concurrency` limit; else per-name counts are not kept. */
   private readonly limited: boolean;
-  private slotWaiters: Array<() => void> = [];
-  private readWaiters: Array<() => void> = [];
+  private readonly slotWaiters = new Waiters(() => this.free > 0);
+  private readonly readWaiters = new Waiters(() => this.readable);
   private readonly ahead: ReadAhead;
   private holdTimer: NodeJS.Timeout | undefined;
   private idleWaiters: Array<() => void> = [];
@@ -180,28 +162,12 @@ export class JobPool implements RunOwner {
 
   /** Resolves when a slot is free or `signal` aborts. */
   waitForSlot(signal: AbortSignal): Promise<void> {
-    if (this.free > 0 || signal.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      this.slotWaiters.push(done);
-      signal.addEventListener('abort', done, { once: true });
-    });
+    return this.slotWaiters.wait(signal);
   }
 
   /** Resolves when a read should go out (see {@link readRoom}) or `signal` aborts. */
   waitForRead(signal: AbortSignal): Promise<void> {
-    if (this.readable || signal.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      this.readWaiters.push(done);
-      signal.addEventListener('abort', done, { once: true });
-    });
+    return this.readWaiters.wait(signal);
   }
 
   /** Stop starting waiting deliveries; returns them (shutdown hands them back). */
@@ -338,15 +304,7 @@ export class JobPool implements RunOwner {
   }
 
   private notifySlots(): void {
-    if (this.slotWaiters.length > 0 && this.free > 0) {
-      const waiters = this.slotWaiters;
-      this.slotWaiters = [];
-      for (const w of waiters) w();
-    }
-    if (this.readWaiters.length > 0 && this.readable) {
-      const waiters = this.readWaiters;
-      this.readWaiters = [];
-      for (const w of waiters) w();
-    }
+    this.slotWaiters.notify();
+    this.readWaiters.notify();
   }
 }
