@@ -43,12 +43,12 @@ export class ReadAhead {
   }
 
   /**
-   * The fewest deliveries a read asks for: half the window (slots plus extra) while reading ahead, so reads (and
-   * the acks of the jobs they replace) go in batches; else 1 (read as soon as a slot frees).
+   * The fewest deliveries a read asks for: half the read-ahead while reading ahead, so reads (and the acks of the
+   * jobs they replace) go in batches while half of it is still held to start during the read; else 1 (read as
+   * soon as a slot frees).
    */
   get lowWater(): number {
-    const extra = this.extra;
-    return extra > 0 ? Math.ceil((this.concurrency + extra) / 2) : 1;
+    return Math.max(1, Math.ceil(this.extra / 2));
   }
 
   /** A handler ran `ms`. */
