@@ -83,10 +83,10 @@ export class JobPool implements RunOwner {
   /**
    * How many abandoned jobs a reclaim sweep may take now: up to `concurrency` waiting deliveries even when every
    * slot is busy, so a dead worker's jobs queue ahead of new reads instead of waiting for a sweep that finds the
-   * worker idle (under a steady backlog it never would be).
+   * worker idle (under a steady backlog it never would be); the deliveries held read-ahead do not take that room.
    */
   get reclaimRoom(): number {
-    return this.rt.opts.concurrency - this.waiting.length;
+    return this.rt.opts.concurrency + this.ahead.extra - this.waiting.length;
   }
 
   /** Jobs not finished yet: handlers running, or outcomes still being recorded. */

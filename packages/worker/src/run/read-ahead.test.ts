@@ -89,6 +89,7 @@ describe('read-ahead', () => {
     expect(t.started).toHaveLength(2);
     expect(t.pool.leased('q')).toHaveLength(5); // the running one and the four held ones are renewed
     expect(t.pool.readRoom).toBe(0);
+    expect(t.pool.reclaimRoom).toBe(1); // a dead worker's jobs still find room (one slot's worth)
     // shutdown takes the held ones back to hand them back; none of them started
     expect(t.pool.close().map((h) => h.fields.id)).toEqual(['j3', 'j4', 'j5', 'j6']);
     expect(t.started).toHaveLength(2);
