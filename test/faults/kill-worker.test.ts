@@ -18,4 +18,20 @@ describe('fault: worker SIGKILL', () => {
     });
     expectSound(r, { faults: 3 });
   });
+
+  it('loses none of the jobs a killed worker held read-ahead (short jobs: read-ahead on)', async () => {
+    const { jobs, faultMs } = size(2000, 7);
+    const r = await runScenario({
+      fsync: 'everysec',
+      jobs,
+      jobMs: [0, 4],
+      produceMs: faultMs * 0.8,
+      faults: ['kill-worker'],
+      faultMs,
+      faultEveryMs: 1000,
+      minFaults: 3,
+      log,
+    });
+    expectSound(r, { faults: 3 });
+  });
 });

@@ -13,10 +13,17 @@ const IMPLS: readonly ImplName[] = ['raw', 'sluice', 'bullmq'];
 /** Worker concurrency of the latency runs. */
 const CONCURRENCY = 10;
 
-export async function latencyScenario(ctx: Ctx, admin: Admin, rates: number[], seconds: number): Promise<void> {
+export async function latencyScenario(
+  ctx: Ctx,
+  admin: Admin,
+  rates: number[],
+  seconds: number,
+  only?: readonly string[],
+): Promise<void> {
+  const impls = only ? IMPLS.filter((i) => only.includes(i)) : IMPLS;
   for (const rate of rates) {
     const scenario = `3. latency at ${rate} jobs/s`;
-    for (const impl of rotated(IMPLS, ctx.rep)) {
+    for (const impl of rotated(impls, ctx.rep)) {
       await admin.reset();
       const jobs = rate * (seconds + 1);
       const worker = new Child({

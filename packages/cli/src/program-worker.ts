@@ -15,6 +15,10 @@ export function registerWorker(program: Command, ctx: ProgramContext): Command {
     .argument('<jobs-module...>', 'modules that export jobs made with defineJob()')
     .option('--queue <queue>', 'consume only this queue (repeatable; default: every queue of the loaded jobs)', collect)
     .option('--concurrency <n>', 'most jobs running at once (default 10)')
+    .option(
+      '--read-ahead <n>',
+      'jobs held leased beyond the free slots while runs are short, 0 for none (default 32 - concurrency, at least 0)',
+    )
     .option('--lease <duration>', 'lease of a running job before another worker may reclaim it (default 30s)')
     .option('--grace <duration>', 'how long running jobs may finish at shutdown (default 10s)')
     .option('--log-level <level>', `log level: ${LOG_LEVELS.join(', ')} (default: LOG_LEVEL or info)`)
@@ -38,6 +42,7 @@ export function registerWorker(program: Command, ctx: ProgramContext): Command {
           modules,
           queues: o.queue as string[] | undefined,
           concurrency: o.concurrency as string | undefined,
+          readAhead: o.readAhead as string | undefined,
           lease: o.lease as string | undefined,
           grace: o.grace as string | undefined,
           logLevel: o.logLevel as string | undefined,

@@ -116,5 +116,8 @@ describe('helpers', () => {
       target: { url: 'redis://127.0.0.1:6379' },
     });
     expect(() => resolveWorkerOptions({ modules: ['j.js'], lease: '10ms' })).toThrow(/--lease expects at least 1s/);
+    expect(resolveWorkerOptions({ modules: ['j.js'], readAhead: '0', env: {} }).readAhead).toBe(0);
+    expect(resolveWorkerOptions({ modules: ['j.js'], env: {} }).readAhead).toBeUndefined();
+    expect(() => resolveWorkerOptions({ modules: ['j.js'], readAhead: '-1', env: {} })).toThrow(/--read-ahead/);
   });
 });

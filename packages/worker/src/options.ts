@@ -14,6 +14,7 @@ import { assertKeep, DEFAULTS, systemClock } from '@sluice/core/internal';
 import type { Logger } from 'pino';
 import type { LoggerSettings } from './logger.js';
 import type { MetricsOptions } from './metrics/options.js';
+import { defaultReadAhead } from './run/read-ahead.js';
 
 /** Options of a worker. */
 export interface WorkerOptions {
@@ -42,6 +43,13 @@ export interface WorkerOptions {
   queues?: readonly string[];
   /** Most handlers running at once in this worker, over all queues (default 10). */
   concurrency?: number;
+  /**
+   * Deliveries this worker may hold leased beyond its free slots, read with the jobs it starts, so the next job
+   * starts without waiting for a read; only while recent runs are short (average handler time <= 10 ms), and a
+   * held job that waits 100 ms behind busy slots is handed back; not on a queue with lanes (docs/decisions.md
+   * "Read-ahead"). 0 turns it off (default: 32 - `concurrency`, at least 0).
+   */
+  readAhead?: number;
   /** Lease in ms: a job idle this long in a dead worker's pending list is reclaimed (default 30000). */
   lease?: number;
   /** Deliveries (crash redeliveries included) after which a job is dead-lettered as poison (default 5). */
@@ -87,6 +95,8 @@ export interface ResolvedOptions {
   jobs: ReadonlyMap<string, AnyJob>;
   queues: readonly string[];
   concurrency: number;
+  /** Deliveries held beyond the free slots (0: off). */
+  readAhead: number;
   lease: number;
   maxDeliveries: number;
   shutdownGrace: number;
@@ -132,12 +142,14 @@ export function resolveOptions(o: WorkerOptions): ResolvedOptions {
   }
   const d = WORKER_DEFAULTS;
   const lease = positive(o.lease ?? d.lease, 'lease', 30);
+  const concurrency = positive(o.concurrency ?? d.concurrency, 'concurrency');
   return {
     prefix: o.prefix ?? d.prefix,
     maxPayloadBytes: positive(o.maxPayloadBytes ?? d.maxPayloadBytes, 'maxPayloadBytes'),
     jobs,
     queues: [...new Set(o.queues ?? [...jobs.values()].map((j) => j.queue))],
-    concurrency: positive(o.concurrency ?? d.concurrency, 'concurrency'),
+    concurrency,
+    readAhead: positive(o.readAhead ?? defaultReadAhead(concurrency), 'readAhead', 0),
     lease,
     maxDeliveries: positive(o.maxDeliveries ?? d.maxDeliveries, 'maxDeliveries'),
     shutdownGrace: positive(o.shutdownGrace ?? d.shutdownGrace, 'shutdownGrace', 0),

@@ -18,6 +18,8 @@ export interface WorkerStartOptions extends ConnectOptions {
   queues?: readonly string[] | undefined;
   /** Most jobs running at once (default: the worker's, 10). */
   concurrency?: number | string | undefined;
+  /** Jobs held beyond the free slots while runs are short (default: the worker's, 32 - concurrency; 0: off). */
+  readAhead?: number | string | undefined;
   /** Lease of a running job, e.g. `30s` (default: the worker's, 30s). */
   lease?: number | string | undefined;
   /** Grace period at shutdown for running jobs, e.g. `10s` (default: the worker's). */
@@ -44,6 +46,8 @@ export interface ResolvedWorkerOptions {
   queues: string[] | undefined;
   /** Most jobs at once (default: the worker's). */
   concurrency: number | undefined;
+  /** Read-ahead (default: the worker's). */
+  readAhead: number | undefined;
   /** Lease in ms (default: the worker's). */
   leaseMs: number | undefined;
   /** Grace period in ms (default: the worker's). */
@@ -74,6 +78,7 @@ export function resolveWorkerOptions(opts: WorkerStartOptions): ResolvedWorkerOp
     prefix: opts.prefix,
     queues: opts.queues?.length ? [...opts.queues] : undefined,
     concurrency: opts.concurrency === undefined ? undefined : parseCount(opts.concurrency, '--concurrency', 1),
+    readAhead: opts.readAhead === undefined ? undefined : parseCount(opts.readAhead, '--read-ahead', 0),
     leaseMs,
     graceMs: opts.grace === undefined ? undefined : parseDurationFlag(opts.grace, '--grace'),
     logLevel: level as (typeof LOG_LEVELS)[number],
@@ -107,6 +112,7 @@ export async function workerStartCommand(opts: WorkerStartOptions, _io: Output):
       ...(r.prefix === undefined ? {} : { prefix: r.prefix }),
       ...(r.queues === undefined ? {} : { queues: r.queues }),
       ...(r.concurrency === undefined ? {} : { concurrency: r.concurrency }),
+      ...(r.readAhead === undefined ? {} : { readAhead: r.readAhead }),
       ...(r.leaseMs === undefined ? {} : { lease: r.leaseMs }),
       ...(r.graceMs === undefined ? {} : { shutdownGrace: r.graceMs }),
       logger: { level: r.logLevel, pretty: r.pretty },

@@ -120,7 +120,8 @@ export class Consumer {
     let mayBlock = true;
     let pausedCheckedAt = Number.NEGATIVE_INFINITY;
     while (!stopping.aborted) {
-      await this.pool.waitForSlot(stopping);
+      // no read-ahead on a queue with lanes: a held job would run before a higher-priority one enqueued after it
+      await (this.lanes.any ? this.pool.waitForSlot(stopping) : this.pool.waitForRead(stopping));
       if (stopping.aborted) break;
       try {
         const now = performance.now();
@@ -138,7 +139,7 @@ export class Consumer {
         }
         if (wasPaused) this.log.info(`queue "${this.keys.queue}" resumed`);
         wasPaused = false;
-        const count = this.pool.free;
+        const count = this.lanes.any ? this.pool.free : this.pool.readRoom;
         if (count <= 0) continue;
         const block = blockFor(opts.blockMs, this.promoter.msUntilNextDue());
         if (failures > 0) await this.name();

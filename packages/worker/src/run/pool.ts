@@ -1,34 +1,22 @@
 /**
  * The local job pool: deliveries this worker holds, waiting for a slot or running. It enforces the worker's
  * concurrency and each job's own `concurrency`, knows which deliveries need their lease renewed, and lets
- * shutdown interrupt the running ones. Deliveries read beyond the free slots (several queues read at once)
- * wait here with their lease renewed.
+ * shutdown interrupt the running ones. Deliveries read beyond the free slots (read-ahead: read-ahead.ts; several
+ * queues read at once) wait here with their lease renewed; one held {@link HOLD_MS} while every slot is busy is
+ * handed back, so a worker never hoards jobs behind long runs.
  */
-import type { QueueKeys } from '@sluice/core';
-import type { Delivery } from '@sluice/core/internal';
 import { successLevel } from '../logger.js';
 import type { WorkerDeps } from '../worker-deps.js';
 import { JobInterrupt } from './errors.js';
-import { RunSignal } from './run-signal.js';
-import { Delivered, type RunOwner, type RunShared } from './run-types.js';
+import { Held } from './held.js';
+import { HOLD_MS, ReadAhead } from './read-ahead.js';
+import type { RunOwner, RunShared } from './run-types.js';
 import { startJob } from './start-job.js';
 
-/**
- * A delivery held by this worker: the pool's record of it (waiting or running, lease renewed or not, slot given
- * up or not). The run reads it as its task; how the run goes is told to the pool itself ({@link RunOwner}).
- */
-export class Held extends Delivered {
-  declare readonly interrupt: RunSignal;
-  /** False once the lease must no longer be renewed (timed out, lost, finishing elsewhere). */
-  renew = true;
-  /** True once its slot was given up (the handler is over; its ack or retry may still be in flight). */
-  released = false;
+export { Held };
 
-  constructor(keys: QueueKeys, delivery: Delivery, fields: Record<string, string>) {
-    // Interrupted by the pool: shutdown, lease lost.
-    super(keys, delivery, fields, new RunSignal());
-  }
-}
+import { handBack } from './transitions.js';
+import { Waiters } from './waiters.js';
 
 /** Runs deliveries within the concurrency limits. */
 export class JobPool implements RunOwner {
@@ -39,7 +27,10 @@ export class JobPool implements RunOwner {
   private readonly perName = new Map<string, number>();
   /** True when some job has its own `concurrency` limit; else per-name counts are not kept. */
   private readonly limited: boolean;
-  private slotWaiters: Array<() => void> = [];
+  private readonly slotWaiters = new Waiters(() => this.free > 0);
+  private readonly readWaiters = new Waiters(() => this.readable);
+  private readonly ahead: ReadAhead;
+  private holdTimer: NodeJS.Timeout | undefined;
   private idleWaiters: Array<() => void> = [];
   private closed = false;
   private pumping = false;
@@ -51,6 +42,7 @@ export class JobPool implements RunOwner {
     hooks: { wake(queue: string, inMs?: number): void },
   ) {
     this.limited = [...rt.opts.jobs.values()].some((j) => j.concurrency !== undefined);
+    this.ahead = new ReadAhead(rt.opts.readAhead ?? 0, rt.opts.concurrency);
     const logSuccess = successLevel(rt.log);
     this.shared = {
       exec: rt.conn,
@@ -78,13 +70,23 @@ export class JobPool implements RunOwner {
     return this.rt.opts.concurrency - this.running.size - this.waiting.length;
   }
 
+  /** Deliveries a read may ask for now: the free slots plus the read-ahead while recent runs are short. */
+  get readRoom(): number {
+    return this.rt.opts.concurrency + this.ahead.extra - this.running.size - this.waiting.length;
+  }
+
+  /** True when the consumer should read now: room for a batch (half the window while reading ahead, else 1). */
+  private get readable(): boolean {
+    return this.readRoom >= this.ahead.lowWater;
+  }
+
   /**
    * How many abandoned jobs a reclaim sweep may take now: up to `concurrency` waiting deliveries even when every
    * slot is busy, so a dead worker's jobs queue ahead of new reads instead of waiting for a sweep that finds the
-   * worker idle (under a steady backlog it never would be).
+   * worker idle (under a steady backlog it never would be); the deliveries held read-ahead do not take that room.
    */
   get reclaimRoom(): number {
-    return this.rt.opts.concurrency - this.waiting.length;
+    return this.rt.opts.concurrency + this.ahead.extra - this.waiting.length;
   }
 
   /** Jobs not finished yet: handlers running, or outcomes still being recorded. */
@@ -105,6 +107,7 @@ export class JobPool implements RunOwner {
       startJob(this.shared, h);
       return;
     }
+    h.heldAt = this.rt.opts.clock.monotonic();
     this.waiting.push(h);
     this.pump();
   }
@@ -136,8 +139,15 @@ export class JobPool implements RunOwner {
   cancel(queue: string, jobId: string): boolean {
     for (const h of this.running)
       if (h.fields.id === jobId && h.keys.queue === queue && h.renew) return this.abortCancelled(h);
-    for (const h of this.waiting) if (h.fields.id === jobId && h.keys.queue === queue) return this.abortCancelled(h);
-    return false;
+    const i = this.waiting.findIndex((h) => h.fields.id === jobId && h.keys.queue === queue);
+    if (i < 0) return false;
+    // a waiting one ends now, as cancelled, without its handler (the run sees the aborted signal first)
+    const [h] = this.waiting.splice(i, 1) as [Held];
+    this.abortCancelled(h);
+    this.running.add(h);
+    if (this.limited) this.perName.set(h.name, (this.perName.get(h.name) ?? 0) + 1);
+    startJob(this.shared, h);
+    return true;
   }
 
   private abortCancelled(h: Held): true {
@@ -152,20 +162,18 @@ export class JobPool implements RunOwner {
 
   /** Resolves when a slot is free or `signal` aborts. */
   waitForSlot(signal: AbortSignal): Promise<void> {
-    if (this.free > 0 || signal.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      this.slotWaiters.push(done);
-      signal.addEventListener('abort', done, { once: true });
-    });
+    return this.slotWaiters.wait(signal);
+  }
+
+  /** Resolves when a read should go out (see {@link readRoom}) or `signal` aborts. */
+  waitForRead(signal: AbortSignal): Promise<void> {
+    return this.readWaiters.wait(signal);
   }
 
   /** Stop starting waiting deliveries; returns them (shutdown hands them back). */
   close(): Held[] {
     this.closed = true;
+    if (this.holdTimer) clearTimeout(this.holdTimer);
     return this.waiting.splice(0);
   }
 
@@ -180,8 +188,14 @@ export class JobPool implements RunOwner {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /** The handler of `h` is about to be called. */
+  started(h: Held): void {
+    h.startedAt = this.rt.opts.clock.monotonic();
+  }
+
   /** The handler of `h` is over: its slot goes to the next job while the outcome is recorded (still fenced). */
   settled(h: Held): void {
+    if (h.startedAt > 0 && !h.released) this.ahead.ran(this.rt.opts.clock.monotonic() - h.startedAt);
     h.renew = false;
     this.release(h);
   }
@@ -257,13 +271,40 @@ export class JobPool implements RunOwner {
     } finally {
       this.pumping = false;
     }
+    if (this.waiting.length > 0 && this.holdTimer === undefined && !this.closed) {
+      this.holdTimer = setTimeout(() => this.checkHeld(), HOLD_MS);
+      this.holdTimer.unref();
+    }
     this.notifySlots();
   }
 
+  /**
+   * Hand back the deliveries held {@link HOLD_MS} or more while every slot is busy (the runs ahead of them are
+   * long: another worker may be idle), and turn read-ahead off until runs are short again. A hand-back that fails
+   * leaves the entry pending: it is reclaimed after the lease (never lost).
+   */
+  private checkHeld(): void {
+    this.holdTimer = undefined;
+    if (this.closed || this.waiting.length === 0) return;
+    const now = this.rt.opts.clock.monotonic();
+    if (this.running.size >= this.rt.opts.concurrency) {
+      const stale = this.waiting.filter((h) => now - h.heldAt >= HOLD_MS);
+      if (stale.length > 0) {
+        this.ahead.heldTooLong();
+        this.waiting = this.waiting.filter((h) => now - h.heldAt < HOLD_MS);
+        for (const h of stale) {
+          h.renew = false;
+          handBack(this.rt, h).catch((err: unknown) =>
+            this.rt.log.warn({ err, entryId: h.delivery.entryId }, 'hand-back failed; reclaimed after the lease'),
+          );
+        }
+      }
+    }
+    this.pump();
+  }
+
   private notifySlots(): void {
-    if (this.free <= 0 || this.slotWaiters.length === 0) return;
-    const waiters = this.slotWaiters;
-    this.slotWaiters = [];
-    for (const w of waiters) w();
+    this.slotWaiters.notify();
+    this.readWaiters.notify();
   }
 }

@@ -1,0 +1,80 @@
+/**
+ * Read-ahead with Redis: a worker whose runs are short reads beyond its slots; when a long run blocks the jobs it
+ * holds, it hands them back and another worker runs them (no hoarding); none is lost or run twice, and shutdown
+ * leaves nothing pending. A crash with held jobs is the fault suite's kill-worker case (default options).
+ */
+import { defineJob } from '@sluice/core';
+import { expect, it } from 'vitest';
+import { uniquePrefix, waitFor } from '../helpers.js';
+import { producer, startWorker, streamState } from './harness.js';
+
+it('a worker hands back the jobs it read ahead behind a long run: a second worker runs them, none lost', async () => {
+  const prefix = uniquePrefix();
+  const s = await producer(prefix);
+  const runs: number[] = [];
+  let release = () => {};
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
+  let longStarted = false;
+  const job = defineJob({
+    name: 'ra',
+    handler: async (p: { n: number; long?: boolean }) => {
+      if (p.long) {
+        longStarted = true;
+        await gate;
+      }
+      runs.push(p.n);
+    },
+  });
+  const a = await startWorker(prefix, { jobs: [job], concurrency: 1, readAhead: 8 });
+  // short runs first: read-ahead turns on
+  await s.enqueueMany(
+    job,
+    [1, 2, 3, 4, 5].map((n) => ({ n })),
+  );
+  await waitFor(() => runs.length === 5, 'the short runs');
+  // a long job, then short ones: the worker reads some of them ahead while the long one runs
+  const short = [7, 8, 9, 10, 11, 12];
+  await s.enqueueMany(job, [{ n: 6, long: true }, ...short.map((n) => ({ n }))]);
+  await waitFor(() => longStarted, 'the long run started');
+  const b = await startWorker(prefix, { jobs: [job], concurrency: 1 });
+  await waitFor(() => short.every((n) => runs.includes(n)), 'the short jobs run by the second worker', 20_000);
+  expect(runs).not.toContain(6); // the long run still goes on: the first worker did not keep them
+  release();
+  await waitFor(() => runs.length === 12, 'every job run');
+  await Promise.all([a.stop(), b.stop()]);
+  expect([...runs].sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]); // each once
+  expect(await streamState(s, s.keys('ra'))).toMatchObject({ pending: 0 });
+  await s.close();
+});
+
+it('shutdown hands back the jobs held ahead: a later worker runs each once', async () => {
+  const prefix = uniquePrefix();
+  const s = await producer(prefix);
+  const runs: number[] = [];
+  let stopNow = () => {};
+  const reached = new Promise<void>((r) => {
+    stopNow = r;
+  });
+  const job = defineJob({
+    name: 'rb',
+    handler: async (p: { n: number }) => {
+      runs.push(p.n);
+      if (p.n === 10) stopNow(); // stop while later jobs are held (read ahead, not started)
+    },
+  });
+  const a = await startWorker(prefix, { jobs: [job], concurrency: 1, readAhead: 16 });
+  await s.enqueueMany(
+    job,
+    Array.from({ length: 40 }, (_, i) => ({ n: i + 1 })),
+  );
+  await reached;
+  await a.stop();
+  expect(await streamState(s, s.keys('rb'))).toMatchObject({ pending: 0 }); // nothing left leased
+  const b = await startWorker(prefix, { jobs: [job], concurrency: 4 });
+  await waitFor(() => new Set(runs).size === 40, 'every job run');
+  await b.stop();
+  expect(runs).toHaveLength(40); // none run twice
+  await s.close();
+});
