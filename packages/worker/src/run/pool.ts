@@ -265,8 +265,10 @@ export class JobPool implements RunOwner {
       this.running.add(h);
       startJob(this.shared, h);
     }
-    // a re-entrant submit appends to `w` (still this.waiting): the splice keeps what was added
-    if (i > 0) w.splice(0, i);
+    // usually every waiting delivery started (no splice call); a re-entrant submit appends to `w` (still
+    // this.waiting), and the splice keeps what was added
+    if (i === w.length) w.length = 0;
+    else if (i > 0) w.splice(0, i);
   }
 
   /** Some job has its own `concurrency`: a delivery over its job's limit keeps its place in line. */
