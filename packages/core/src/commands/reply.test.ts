@@ -73,6 +73,18 @@ describe('reply helpers', () => {
     expect(() => toFields(['a', 1])).toThrow(UnexpectedReplyError);
   });
 
+  it('toFields stores the names of a job entry like any other: reply order kept, the last repeat wins', () => {
+    const raw = ['data', '{}', 'x', '1', 'name', 'a', 'enqueuedAt', '5', 'attempt', '2', 'id', 'j', 'name', 'b'];
+    expect(Object.entries(toFields(raw))).toEqual([
+      ['data', '{}'],
+      ['x', '1'],
+      ['name', 'b'],
+      ['enqueuedAt', '5'],
+      ['attempt', '2'],
+      ['id', 'j'],
+    ]);
+  });
+
   it('toEntries maps [id, fields] and skips nil entries; [id, null] is an error there', () => {
     expect(toEntries([['1-0', ['a', '1']], null, ['2-0', ['b', '2']]])).toEqual([
       { id: '1-0', fields: { a: '1' } },

