@@ -7,7 +7,7 @@
  */
 import type { RedisExecutor } from '../connection.js';
 import { GROUP, type QueueKeys } from '../keys.js';
-import { code, type Delivery, type Fenced, landed, lost } from './fenced.js';
+import { code, type Delivery, type Fenced, idRange, landed, lost } from './fenced.js';
 import { luaWith } from './lua-helpers.js';
 import { LuaScript } from './lua-script.js';
 
@@ -15,7 +15,8 @@ import { LuaScript } from './lua-script.js';
  * KEYS[1] -> sluice:{<queue>}:stream, KEYS[2] -> sluice:{<queue>}:index, KEYS[3] -> sluice:{<queue>}:cancels,
  * KEYS[4] -> sluice:{<queue>}:progress, KEYS[5] -> sluice:{<queue>}:kept, KEYS[6] -> sluice:{<queue>}:kept:completed,
  * KEYS[7] -> sluice:{<queue>}:history (jobs done are counted there)
- * ARGV[1] group, ARGV[2] consumer, ARGV[3] done channel, then groups of 5: entry id, deliveries, job id, limits
+ * ARGV[1] group, ARGV[2] consumer, ARGV[3] done channel, ARGV[4] and ARGV[5] the id range (fenced.ts idRange),
+ * then groups of 5: entry id, deliveries, job id, limits
  * ("count:ageMs", '' = not kept), result ('r' + JSON, or 'e' + why it was not stored)
  * Returns one code per delivery: 1 done, or a LeaseLost code.
  */
@@ -24,12 +25,12 @@ export const ackKeepScript = new LuaScript(
   luaWith(
     ['fence_argv', 'call_chunked', 'now_ms', 'keep_record', 'count_history'],
     `
-local want, out = fence_argv(KEYS[1], ARGV[1], ARGV[2], 4, 5)
+local want, out = fence_argv(KEYS[1], ARGV[1], ARGV[2], ARGV[4], ARGV[5], 6, 5)
 local now = now_ms()
 local ids, jobs = {}, {}
 for i, ok in ipairs(out) do
   if ok == 1 then
-    local a = 4 + 5 * (i - 1)
+    local a = 6 + 5 * (i - 1)
     local eid, job = want[i], ARGV[a + 2]
     ids[#ids + 1] = eid
     jobs[#jobs + 1] = job
@@ -88,7 +89,7 @@ export async function ackKeep(
   ds: readonly Delivery[],
   retried = false,
 ): Promise<Fenced[]> {
-  const args: string[] = [GROUP, consumer, keys.doneChannel];
+  const args: string[] = [GROUP, consumer, keys.doneChannel, ...idRange(ds)];
   for (const d of ds) {
     const k = d.keep;
     args.push(d.entryId, String(d.deliveries), d.jobId ?? d.entryId, k ? `${k.count}:${k.age}` : '', k?.result ?? '');

@@ -15,9 +15,11 @@ import { LuaScript } from './lua-script.js';
  * KEYS[1] -> sluice:{<queue>}:stream; with job ids also KEYS[2] -> sluice:{<queue>}:index, KEYS[3] ->
  * sluice:{<queue>}:cancels, KEYS[4] -> sluice:{<queue>}:progress; last KEYS[#KEYS] -> sluice:{<queue>}:history
  * (jobs done are counted there)
- * ARGV[1] group, ARGV[2] consumer, then pairs: entry id, deliveries the caller was handed; with job ids triples:
- * entry id, deliveries, job id ('' = the entry id is the job id)
- * Returns one code per delivery: 1 done, or a LeaseLost code (-1 not pending, -2 other owner, -3 delivered again).
+ * ARGV[1] group, ARGV[2] consumer, ARGV[3] and ARGV[4] the smallest and largest entry id (fenced.ts idRange), then
+ * pairs: entry id, deliveries the caller was handed; with job ids triples: entry id, deliveries, job id ('' = the
+ * entry id is the job id)
+ * Returns the number of deliveries when every one was done, else one code per delivery: 1 done, or a LeaseLost
+ * code (-1 not pending, -2 other owner, -3 delivered again).
  * Nothing is written elsewhere, so there is no new place to write first; XACK comes before XDEL so that an
  * entry is never deleted while still pending. A job with its own id (it left its first place) loses its index
  * entry, cancel request and progress (a job that reported progress goes with its job id too); a job whose id is its entry id has no index entry, and a cancel request for it
@@ -29,12 +31,12 @@ export const ackScript = new LuaScript(
     ['fence_argv', 'call_chunked', 'count_history'],
     `
 local step = #KEYS == 5 and 3 or 2
-local want, out = fence_argv(KEYS[1], ARGV[1], ARGV[2], 3, step)
+local want, out = fence_argv(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], 5, step)
 local ids, jobs = {}, {}
 for i, ok in ipairs(out) do
   if ok == 1 then
     ids[#ids + 1] = want[i]
-    if step == 3 and ARGV[3 * i + 2] ~= '' then jobs[#jobs + 1] = ARGV[3 * i + 2] end
+    if step == 3 and ARGV[3 * i + 4] ~= '' then jobs[#jobs + 1] = ARGV[3 * i + 4] end
   end
 end
 call_chunked({'XACK', KEYS[1], ARGV[1]}, ids)
@@ -45,6 +47,7 @@ if #jobs > 0 then
   call_chunked({'HDEL', KEYS[4]}, jobs)
 end
 count_history(KEYS[#KEYS], 'c', #ids)
+if #ids == #out then return #ids end
 return out
 `,
   ),

@@ -55,36 +55,22 @@ end
 `;
 
 /**
- * `fence_many(stream, group, consumer, ids, deliveries)`: the fence code of each `ids[i]` with `deliveries[i]`
- * (always exactly what fence gives), from one `XPENDING stream group min max count consumer` over the batch's id
- * range; an id that reply does not list (not pending, another owner, or cut off by the count) gets fence itself.
+ * `fence_many(stream, group, consumer, ids, deliveries, lo, hi)`: the fence code of each `ids[i]` with
+ * `deliveries[i]` (always exactly what fence gives), from one `XPENDING stream group lo hi count consumer`: `lo`
+ * and `hi` are the batch's smallest and largest entry id, which the caller computes (fenced.ts `idRange`; '' = no
+ * range). The range only chooses what that reply lists: an id it does not list (not pending, another owner, out of
+ * the range, or cut off by the count) gets fence itself, so a wrong range costs commands, never a wrong code.
  */
 const fence_many = `
-local function fence_many(stream, group, consumer, ids, deliveries)
+local function fence_many(stream, group, consumer, ids, deliveries, lo, hi)
   local out = {}
   if #ids == 1 then
     out[1] = fence(stream, group, consumer, ids[1], deliveries[1])
     return out
   end
-  -- smallest and largest id of the batch, compared as numbers (ms, then seq), never as strings; seq is parsed
-  -- only when ms is not strictly inside the range so far. An id not of the form "ms-seq" is left out of the range
-  -- (it gets the single-id fence, below).
-  local lo, hi, lo_ms, lo_seq, hi_ms, hi_seq
-  for i = 1, #ids do
-    local id = ids[i]
-    local d = string.find(id, '-', 1, true)
-    local ms = d and tonumber(string.sub(id, 1, d - 1))
-    if ms and (not lo or ms <= lo_ms or ms >= hi_ms) then
-      local seq = tonumber(string.sub(id, d + 1))
-      if seq then
-        if not lo or ms < lo_ms or (ms == lo_ms and seq < lo_seq) then lo, lo_ms, lo_seq = id, ms, seq end
-        if not hi or ms > hi_ms or (ms == hi_ms and seq > hi_seq) then hi, hi_ms, hi_seq = id, ms, seq end
-      end
-    end
-  end
   -- this consumer's pending entries in [lo, hi]: delivery count by entry id
   local mine, text = {}, {}
-  if lo then
+  if lo ~= '' then
     local rows = redis.call('XPENDING', stream, group, lo, hi, 2 * #ids + 16, consumer)
     for _, e in ipairs(rows) do
       if e[2] == consumer then mine[e[1]] = e[4] end
@@ -110,17 +96,17 @@ end
 `;
 
 /**
- * `fence_argv(stream, group, consumer, from, step)`: fence_many over ARGV's (entry id, deliveries, ...) groups of
- * `step` values from index `from`; returns the ids and their codes.
+ * `fence_argv(stream, group, consumer, lo, hi, from, step)`: fence_many over ARGV's (entry id, deliveries, ...)
+ * groups of `step` values from index `from`, with the id range `lo`..`hi`; returns the ids and their codes.
  */
 const fence_argv = `
-local function fence_argv(stream, group, consumer, from, step)
+local function fence_argv(stream, group, consumer, lo, hi, from, step)
   local ids, dels = {}, {}
   for i = from, #ARGV, step do
     ids[#ids + 1] = ARGV[i]
     dels[#dels + 1] = ARGV[i + 1]
   end
-  return ids, fence_many(stream, group, consumer, ids, dels)
+  return ids, fence_many(stream, group, consumer, ids, dels, lo, hi)
 end
 `;
 

@@ -5,13 +5,13 @@
 import type { RedisExecutor } from '../connection.js';
 import type { QueueKeys } from '../keys.js';
 import { GROUP } from '../keys.js';
-import { code, type Delivery, type Fenced, lost } from './fenced.js';
+import { code, type Delivery, type Fenced, idRange, lost } from './fenced.js';
 import { luaWith } from './lua-helpers.js';
 import { LuaScript } from './lua-script.js';
 
 /**
  * KEYS[1] -> sluice:{<queue>}:stream, KEYS[2] -> sluice:{<queue>}:cancels
- * ARGV[1] group, ARGV[2] consumer, then triples: entry id, deliveries the caller was handed, job id ('' = the entry id)
+ * ARGV[1] group, ARGV[2] consumer, ARGV[3] and ARGV[4] the id range (fenced.ts idRange), then triples: entry id, deliveries the caller was handed, job id ('' = the entry id)
  * Returns one code per triple: 1 renewed, 2 renewed and a cancel request waits for the job (the worker aborts it:
  * the safety net for a cancel message it missed), or a LeaseLost code.
  * An owned entry that was deleted from the stream (trimmed) is left out of the XCLAIM (on Redis 7 XCLAIM drops such
@@ -24,7 +24,7 @@ export const renewScript = new LuaScript(
   luaWith(
     ['fence_argv', 'call_chunked'],
     `
-local want, out = fence_argv(KEYS[1], ARGV[1], ARGV[2], 3, 3)
+local want, out = fence_argv(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], 5, 3)
 local ids = {}
 for i, ok in ipairs(out) do
   if ok == 1 and #redis.call('XRANGE', KEYS[1], want[i], want[i]) > 0 then ids[#ids + 1] = want[i] end
@@ -35,7 +35,7 @@ if redis.call('HLEN', KEYS[2]) > 0 then
   for i = 1, #out, 500 do
     local jobs = {}
     for j = i, math.min(i + 499, #out) do
-      local job = ARGV[3 * j + 2]
+      local job = ARGV[3 * j + 4]
       jobs[#jobs + 1] = job == '' and want[j] or job
     end
     local got = redis.call('HMGET', KEYS[2], unpack(jobs))
@@ -63,7 +63,7 @@ export async function renewLeases(
   ds: readonly Delivery[],
 ): Promise<Renewed[]> {
   if (ds.length === 0) return [];
-  const args: string[] = [GROUP, consumer];
+  const args: string[] = [GROUP, consumer, ...idRange(ds)];
   for (const d of ds) args.push(d.entryId, String(d.deliveries), d.jobId === d.entryId ? '' : (d.jobId ?? ''));
   const r = (await renewScript.run(exec, [keys.stream, keys.cancels], args)) as unknown[];
   return r.map((c) => (code(c) === 2 ? { ok: true, cancel: true } : code(c) === 1 ? { ok: true } : lost(code(c))));
