@@ -23,15 +23,15 @@ import { LuaScript } from './lua-script.js';
 export const ackKeepScript = new LuaScript(
   'ack-keep',
   luaWith(
-    ['fence_argv', 'call_chunked', 'now_ms', 'keep_record', 'count_history'],
+    ['fence_many', 'call_chunked', 'now_ms', 'keep_record', 'count_history'],
     `
-local want, out = fence_argv(KEYS[1], ARGV[1], ARGV[2], ARGV[4], ARGV[5], 6, 5)
+local out = fence_many(KEYS[1], ARGV[1], ARGV[2], ARGV[4], ARGV[5], 6, 7, 5, (#ARGV - 5) / 5)
 local now = now_ms()
 local ids, jobs = {}, {}
 for i, ok in ipairs(out) do
   if ok == 1 then
     local a = 6 + 5 * (i - 1)
-    local eid, job = want[i], ARGV[a + 2]
+    local eid, job = ARGV[a], ARGV[a + 2]
     ids[#ids + 1] = eid
     jobs[#jobs + 1] = job
     if ARGV[a + 3] ~= '' then

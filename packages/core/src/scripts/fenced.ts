@@ -75,15 +75,15 @@ export const lost = (c: number): { ok: false; lost: LeaseLost } => ({
   lost: isLeaseLost(c) ? c : LeaseLost.NotPending,
 });
 
-/** The ARGV tail of a batch: entry id, deliveries[, job id ('' = its entry id) with `jobIds`], entry id, ... */
+/** The ARGV tail of a batch: the n entry ids, then the n delivery counts, then with `jobIds` the n job ids ('' = its entry id). */
 function tail(ds: readonly Delivery[], jobIds: boolean): string[] {
-  const step = jobIds ? 3 : 2;
-  const out = new Array<string>(ds.length * step);
-  for (let i = 0; i < ds.length; i++) {
+  const n = ds.length;
+  const out = new Array<string>(n * (jobIds ? 3 : 2));
+  for (let i = 0; i < n; i++) {
     const d = ds[i] as Delivery;
-    out[step * i] = d.entryId;
-    out[step * i + 1] = String(d.deliveries);
-    if (jobIds) out[step * i + 2] = jobIdArg(d);
+    out[i] = d.entryId;
+    out[n + i] = String(d.deliveries);
+    if (jobIds) out[2 * n + i] = jobIdArg(d);
   }
   return out;
 }
@@ -147,7 +147,7 @@ export function idRange(ds: readonly Delivery[]): [string, string] {
 
 /**
  * Run a batched fenced script (ack) over `ds` (KEYS: the stream, then `moreKeys`; ARGV: group, consumer, the id
- * range (idRange), then pairs, or with `jobIds` triples with the job id): one result per delivery, in order; the
+ * range (idRange), then the blocks of {@link tail}): one result per delivery, in order; the
  * script may answer a number (every delivery done) instead of the codes. `retried` (default false): see
  * {@link landed}.
  */

@@ -55,58 +55,58 @@ end
 `;
 
 /**
- * `fence_many(stream, group, consumer, ids, deliveries, lo, hi)`: the fence code of each `ids[i]` with
- * `deliveries[i]` (always exactly what fence gives), from one `XPENDING stream group lo hi count consumer`: `lo`
- * and `hi` are the batch's smallest and largest entry id, which the caller computes (fenced.ts `idRange`; '' = no
- * range). The range only chooses what that reply lists: an id it does not list (not pending, another owner, out of
- * the range, or cut off by the count) gets fence itself, so a wrong range costs commands, never a wrong code.
+ * `fence_many(stream, group, consumer, lo, hi, at, dat, stride, n)`: the fence code of each of `n` deliveries
+ * (always exactly what fence gives) and how many got 1. Delivery i's entry id is `ARGV[at + (i-1)*stride]` and the
+ * delivery count its caller was handed `ARGV[dat + (i-1)*stride]` (read in place: no table of ids is built). One
+ * `XPENDING stream group lo hi count consumer`: `lo` and `hi` are the batch's smallest and largest entry id, which
+ * the caller computes (fenced.ts `idRange`; '' = no range). The range only chooses what that reply lists: an id it
+ * does not list (not pending, another owner, out of the range, or cut off by the count) gets fence itself, so a
+ * wrong range costs commands, never a wrong code.
  */
 const fence_many = `
-local function fence_many(stream, group, consumer, ids, deliveries, lo, hi)
-  local out = {}
-  if #ids == 1 then
-    out[1] = fence(stream, group, consumer, ids[1], deliveries[1])
-    return out
+local function fence_many(stream, group, consumer, lo, hi, at, dat, stride, n)
+  local out, done = {}, 0
+  if n == 1 then
+    out[1] = fence(stream, group, consumer, ARGV[at], ARGV[dat])
+    return out, out[1] == 1 and 1 or 0
   end
   -- this consumer's pending entries in [lo, hi]: delivery count by entry id
   local mine, text = {}, {}
   if lo ~= '' then
-    local rows = redis.call('XPENDING', stream, group, lo, hi, 2 * #ids + 16, consumer)
+    local rows = redis.call('XPENDING', stream, group, lo, hi, 2 * n + 16, consumer)
     for _, e in ipairs(rows) do
       if e[2] == consumer then mine[e[1]] = e[4] end
     end
   end
-  for i = 1, #ids do
-    local n = mine[ids[i]]
-    if n == nil then
+  for i = 1, n do
+    local id, want = ARGV[at + (i - 1) * stride], ARGV[dat + (i - 1) * stride]
+    local c = mine[id]
+    if c == nil then
       -- not listed: not pending, another owner, or cut off by the count
-      out[i] = fence(stream, group, consumer, ids[i], deliveries[i])
+      c = fence(stream, group, consumer, id, want)
     else
       -- the same test as fence's: the delivery count as text against the one the caller was handed
-      local t = text[n]
+      local t = text[c]
       if not t then
-        t = tostring(n)
-        text[n] = t
+        t = tostring(c)
+        text[c] = t
       end
-      out[i] = t == deliveries[i] and 1 or -3
+      c = t == want and 1 or -3
     end
+    out[i] = c
+    if c == 1 then done = done + 1 end
   end
-  return out
+  return out, done
 end
 `;
 
-/**
- * `fence_argv(stream, group, consumer, lo, hi, from, step)`: fence_many over ARGV's (entry id, deliveries, ...)
- * groups of `step` values from index `from`, with the id range `lo`..`hi`; returns the ids and their codes.
- */
-const fence_argv = `
-local function fence_argv(stream, group, consumer, lo, hi, from, step)
-  local ids, dels = {}, {}
-  for i = from, #ARGV, step do
-    ids[#ids + 1] = ARGV[i]
-    dels[#dels + 1] = ARGV[i + 1]
+/** `call_argv(cmd, key, extra, from, to)`: redis.call(cmd, key[, extra], ARGV[from..to]) in chunks of 500 values. */
+const call_argv = `
+local function call_argv(cmd, key, extra, from, to)
+  for i = from, to, 500 do
+    local j = math.min(i + 499, to)
+    if extra then redis.call(cmd, key, extra, unpack(ARGV, i, j)) else redis.call(cmd, key, unpack(ARGV, i, j)) end
   end
-  return ids, fence_many(stream, group, consumer, ids, dels, lo, hi)
 end
 `;
 
@@ -207,7 +207,7 @@ const HELPERS = {
   wake_if_first: { src: wake_if_first, uses: [] },
   fence: { src: fence, uses: [] },
   fence_many: { src: fence_many, uses: ['fence'] },
-  fence_argv: { src: fence_argv, uses: ['fence_many'] },
+  call_argv: { src: call_argv, uses: [] },
   keep_record: { src: keep_record, uses: [] },
   lane_stream: { src: lane_stream, uses: [] },
   member_fields: { src: member_fields, uses: [] },
