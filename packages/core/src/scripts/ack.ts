@@ -13,8 +13,9 @@ import { LuaScript } from './lua-script.js';
 
 /**
  * KEYS[1] -> sluice:{<queue>}:stream; with job ids also KEYS[2] -> sluice:{<queue>}:index, KEYS[3] ->
- * sluice:{<queue>}:cancels, KEYS[4] -> sluice:{<queue>}:progress; last KEYS[#KEYS] -> sluice:{<queue>}:history
- * (jobs done are counted there)
+ * sluice:{<queue>}:cancels, KEYS[4] -> sluice:{<queue>}:progress; last KEYS[#KEYS - 1] ->
+ * sluice:{<queue>}:history (jobs done are counted there) and KEYS[#KEYS] -> sluice:{<queue>}:history:now (its
+ * minute marker: lua-helpers count_history_now)
  * ARGV[1] group, ARGV[2] consumer, ARGV[3] and ARGV[4] the smallest and largest entry id (fenced.ts idRange), then
  * n entry ids, then the n delivery counts the caller was handed, then with job ids the n job ids ('' = the entry id
  * is the job id)
@@ -28,9 +29,9 @@ import { LuaScript } from './lua-script.js';
 export const ackScript = new LuaScript(
   'ack',
   luaWith(
-    ['fence_many', 'call_argv', 'call_chunked', 'count_history'],
+    ['fence_many', 'call_argv', 'call_chunked', 'count_history_now'],
     `
-local step = #KEYS == 5 and 3 or 2
+local step = #KEYS == 6 and 3 or 2
 local n = (#ARGV - 4) / step
 local out, done = fence_many(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], 5, 5 + n, 1, n)
 local jobs = {}
@@ -57,7 +58,7 @@ if #jobs > 0 then
   call_chunked({'HDEL', KEYS[3]}, jobs)
   call_chunked({'HDEL', KEYS[4]}, jobs)
 end
-count_history(KEYS[#KEYS], 'c', done)
+count_history_now(KEYS[#KEYS - 1], KEYS[#KEYS], 'c', done)
 if done == n then return n end
 return out
 `,
@@ -81,7 +82,8 @@ export async function ackDeliveries(
   if (ds.some((d) => d.hold !== undefined)) return ackHolding(exec, keys, consumer, ds, retried);
   if (hasKept(ds)) return ackKeep(exec, keys, consumer, ds, retried);
   const ids = hasJobIds(ds);
-  const more = ids ? [keys.index, keys.cancels, keys.progress, keys.history] : [keys.history];
+  const hist = [keys.history, keys.historyNow];
+  const more = ids ? [keys.index, keys.cancels, keys.progress, ...hist] : hist;
   return runFencedBatch(ackScript, exec, keys, consumer, ds, retried, more, ids);
 }
 

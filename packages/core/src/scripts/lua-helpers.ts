@@ -150,15 +150,16 @@ end
 `;
 
 /**
- * `count_history(key, kind, n)`: add `n` to the `kind` count ('c' completed, 'f' failed) of the current minute and
- * of the current quarter hour in the history hash: rings of 60 minute slots and 96 quarter slots (fields
- * `m<t|c|f><slot>`, `q<t|c|f><slot>`; `t` holds the minute or quarter a slot counts, and a slot of an older one
- * is reset before use), so the hash never holds more than 468 fields. history.ts reads it.
+ * `count_history(key, kind, n[, minute])`: add `n` to the `kind` count ('c' completed, 'f' failed) of the current
+ * minute (default: by the server's TIME) and of the current quarter hour in the history hash: rings of 60 minute
+ * slots and 96 quarter slots (fields `m<t|c|f><slot>`, `q<t|c|f><slot>`; `t` holds the minute or quarter a slot
+ * counts, and a slot of an older one is reset before use), so the hash never holds more than 468 fields.
+ * history.ts reads it.
  */
 const count_history = `
-local function count_history(key, kind, n)
+local function count_history(key, kind, n, minute)
   if n <= 0 then return end
-  local minute = math.floor(tonumber(redis.call('TIME')[1]) / 60)
+  minute = minute or math.floor(tonumber(redis.call('TIME')[1]) / 60)
   local quarter = math.floor(minute / 15)
   for _, r in ipairs({{'m', minute, minute % 60}, {'q', quarter, quarter % 96}}) do
     local p, stamp, slot = r[1], tostring(r[2]), tostring(r[3])
@@ -167,6 +168,31 @@ local function count_history(key, kind, n)
     end
     redis.call('HINCRBY', key, p .. kind .. slot, n)
   end
+end
+`;
+
+/**
+ * `count_history_now(key, now, kind, n)`: count_history with the minute marker `now` (keys.ts `historyNow`): while
+ * it exists it holds the current minute and both slots are stamped for it, so the count is two HINCRBYs (no TIME,
+ * no stamp reads); else count_history by TIME, then the marker is set to expire at the minute's end (from the
+ * script's start time, so never after it: a count never lands in a minute that is over).
+ */
+const count_history_now = `
+local function count_history_now(key, now, kind, n)
+  if n <= 0 then return end
+  local m = redis.call('GET', now)
+  if m then
+    local minute = tonumber(m)
+    redis.call('HINCRBY', key, 'm' .. kind .. tostring(minute % 60), n)
+    redis.call('HINCRBY', key, 'q' .. kind .. tostring(math.floor(minute / 15) % 96), n)
+    return
+  end
+  local t = redis.call('TIME')
+  local sec = tonumber(t[1])
+  local minute = math.floor(sec / 60)
+  count_history(key, kind, n, minute)
+  local left = (60 - sec % 60) * 1000 - math.floor(tonumber(t[2]) / 1000)
+  if left > 0 then redis.call('SET', now, tostring(minute), 'PX', left) end
 end
 `;
 
@@ -204,6 +230,7 @@ const HELPERS = {
   job_at: { src: job_at, uses: ['field_of'] },
   call_chunked: { src: call_chunked, uses: [] },
   count_history: { src: count_history, uses: [] },
+  count_history_now: { src: count_history_now, uses: ['count_history'] },
   wake_if_first: { src: wake_if_first, uses: [] },
   fence: { src: fence, uses: [] },
   fence_many: { src: fence_many, uses: ['fence'] },
