@@ -192,7 +192,9 @@ async function enqueueOne(
     return { ...r, queue: keys.queue };
   }
   if (when.mode === 'now' && env.key === undefined) {
-    const id = String(await ctx.exec.send(['XADD', keys.stream, '*', ...envelopeFields(env, false, false)], keys.stream));
+    const id = String(
+      await ctx.exec.send(['XADD', keys.stream, '*', ...envelopeFields(env, false, false)], keys.stream),
+    );
     await awaitReplicas(ctx, keys.stream, keys.queue);
     ctx.onEnqueued?.(keys.queue, env.name, 1);
     return { id, deduplicated: false, queue: keys.queue };

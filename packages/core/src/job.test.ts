@@ -35,12 +35,22 @@ describe('decodeEnvelope', () => {
     expect(decodeEnvelope({ ...fieldsOf(fresh), id: env.id })).toEqual({ ok: true, job: back });
     // enqueueMany keeps its enqueue time (its failed-batch lookup matches on it); a retry keeps its attempt
     expect(envelopeFields(env, false)).toEqual(['name', 'send', 'data', '{}', 'enqueuedAt', '5']);
-    expect(envelopeFields({ ...env, attempt: 2 }, false, false)).toEqual(['name', 'send', 'data', '{}', 'attempt', '2']);
+    expect(envelopeFields({ ...env, attempt: 2 }, false, false)).toEqual([
+      'name',
+      'send',
+      'data',
+      '{}',
+      'attempt',
+      '2',
+    ]);
     // an entry of an earlier release (attempt and enqueuedAt written) reads as before
     const old = { name: 'send', data: '{}', attempt: '1', enqueuedAt: '5' };
     expect(decodeEnvelope(old, env.id)).toEqual({ ok: true, job: env });
     // no enqueuedAt and an id of its own (not an entry id): 0, as before
-    expect(decodeEnvelope({ id: 'j1', name: 'n', data: '{}' })).toMatchObject({ ok: true, job: { attempt: 1, enqueuedAt: 0 } });
+    expect(decodeEnvelope({ id: 'j1', name: 'n', data: '{}' })).toMatchObject({
+      ok: true,
+      job: { attempt: 1, enqueuedAt: 0 },
+    });
   });
 
   it('names the missing fields and keeps what it could read', () => {

@@ -94,7 +94,16 @@ export async function ackKeep(
     const k = d.keep;
     args.push(d.entryId, String(d.deliveries), d.jobId ?? d.entryId, k ? `${k.count}:${k.age}` : '', k?.result ?? '');
   }
-  const ks = [keys.stream, keys.index, keys.cancels, keys.progress, keys.kept, keys.keptBy('completed'), keys.history, keys.historyNow];
+  const ks = [
+    keys.stream,
+    keys.index,
+    keys.cancels,
+    keys.progress,
+    keys.kept,
+    keys.keptBy('completed'),
+    keys.history,
+    keys.historyNow,
+  ];
   const r = (await ackKeepScript.run(exec, ks, args)) as unknown[];
   return r.map((c) => (landed(code(c), retried) ? { ok: true } : lost(code(c))));
 }
