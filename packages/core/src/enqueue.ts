@@ -92,7 +92,7 @@ async function prepare(ctx: EnqueueContext, ref: JobRef, payload: unknown, opts:
   const job = isJobDefinition(ref) ? ref : undefined;
   const name = job ? job.name : ref;
   assertJobName(name, 'enqueue: job name');
-  if (job) await validatePayload(name, job.schema, payload);
+  if (job?.schema) await validatePayload(name, job.schema, payload);
   const data = encodePayload(name, payload, ctx.maxPayloadBytes);
   const keys = keysOf(ctx.prefix, opts?.queue ?? job?.queue ?? name);
   if (opts?.key !== undefined && (typeof opts.key !== 'string' || opts.key === '')) {
@@ -183,7 +183,7 @@ async function enqueueOne(
   when: EnqueueMode,
   opts: EnqueueOptions | undefined,
 ): Promise<EnqueueResult> {
-  await register(ctx, keys.queue);
+  if (!ctx.known.has(keys.queue)) await register(ctx, keys.queue);
   if (env.lane !== undefined) {
     const dedup = env.key === undefined ? undefined : { key: env.key, ttlMs: keyTtl(opts) };
     const r = await runEnqueueLane(ctx.exec, keys, env, when, dedup);
@@ -195,7 +195,7 @@ async function enqueueOne(
     const id = String(
       await ctx.exec.send(['XADD', keys.stream, '*', ...envelopeFields(env, false, false)], keys.stream),
     );
-    await awaitReplicas(ctx, keys.stream, keys.queue);
+    if (ctx.replicaAcks) await awaitReplicas(ctx, keys.stream, keys.queue);
     ctx.onEnqueued?.(keys.queue, env.name, 1);
     return { id, deduplicated: false, queue: keys.queue };
   }
