@@ -38,12 +38,10 @@ describe('enqueue', () => {
     expect(entries[0]?.id).toBe(r.id);
     expect(entries[0]?.fields.id).toBeUndefined();
     expect(await sluice.connection.send(['EXISTS', sluice.keys('emails').index], sluice.keys('emails').index)).toBe(0);
-    expect(entries[0]?.fields).toMatchObject({
-      name: 'send-email',
-      data: '{"to":"a@b.co"}',
-      attempt: '1',
-      trace: '00-abc-def-01',
-    });
+    // a fresh entry carries no attempt (1) and no enqueuedAt (its entry id's ms): docs/decisions.md
+    expect(entries[0]?.fields).toEqual({ name: 'send-email', data: '{"to":"a@b.co"}', trace: '00-abc-def-01' });
+    const job = await sluice.getJob('emails', r.id);
+    expect(job).toMatchObject({ attempt: 1, enqueuedAt: Number(r.id.split('-')[0]) });
     expect(await sluice.queues()).toEqual(['emails']);
   });
 

@@ -72,6 +72,20 @@ describe('queue history counters', () => {
     expect(sum(h)).toEqual({ completed: 1, failed: 0 });
   });
 
+  it('leaves a minute marker that expires within the minute, and counts by the marker alone while it exists', async () => {
+    await ackDeliveries(conn, k, 'c1', [{ entryId: await delivered('c1'), deliveries: 1 }]);
+    const ttl = Number(await send('PTTL', k.historyNow));
+    // -2: the minute ended between the ack and this read
+    expect(ttl === -2 || (ttl > 0 && ttl <= 60_000)).toBe(true);
+    // a marker naming a minute half an hour from now makes the batched ack count in its slots, without TIME
+    const minute = Math.floor(Number(((await send('TIME')) as [string, string])[0]) / 60) + 30;
+    await send('SET', k.historyNow, String(minute), 'PX', '600000');
+    const ds = [await delivered('c1'), await delivered('c1')].map((entryId) => ({ entryId, deliveries: 1 }));
+    await ackDeliveries(conn, k, 'c1', ds);
+    const slots = [`mc${minute % 60}`, `qc${Math.floor(minute / 15) % 96}`];
+    expect(await send('HMGET', k.history, ...slots)).toEqual(['2', '2']);
+  });
+
   it('keeps the hash bounded: at most 60 + 96 slots of 3 fields whatever the number of jobs', async () => {
     for (let i = 0; i < 50; i++) {
       await ackDeliveries(conn, k, 'c1', [{ entryId: await delivered('c1'), deliveries: 1 }]);

@@ -62,6 +62,16 @@ describe('dead-letter entry format', () => {
     expect(d.redrivable).toBe(false);
   });
 
+  it('reads a fresh job (no attempt, no enqueuedAt in its entry) as attempt 1 enqueued at its entry id ms', () => {
+    const fresh = { name: 'email', data: '{}' };
+    const f = deadEntryFields(letter(fresh, { attempts: 1 }));
+    // the dead-letter script writes the entry id as the job's id
+    const d = decodeDeadEntry({ id: '9-0', fields: { ...flat(f), id: '1700000000123-4', entryId: '1700000000123-4' } });
+    expect(d.job).toEqual({ id: '1700000000123-4', name: 'email', data: '{}', attempt: 1, enqueuedAt: 1700000000123 });
+    // a tombstone has no job fields: no attempt is made up
+    expect(decodeDeadEntry({ id: '9-1', fields: flat(lostEntryFields('5-0', 7)) }).job).toEqual({});
+  });
+
   it('decodes the lost tombstone: not redrivable, its time from deadAt', () => {
     const d = decodeDeadEntry({ id: '9-0', fields: flat(lostEntryFields('7-0', 1700000000000)) });
     expect(d).toMatchObject({ reason: 'lost', entryId: '7-0', deadAt: 1700000000000, job: {}, redrivable: false });

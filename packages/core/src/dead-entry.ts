@@ -11,7 +11,7 @@
  * {@link MAX_OTHER_CHARS} characters) with a `truncated` note saying what was cut.
  */
 import type { StreamEntry } from './commands/types.js';
-import type { JobEnvelope } from './job.js';
+import { entryIdMs, type JobEnvelope } from './job.js';
 
 /** Why a job was dead-lettered by a worker. */
 export type DeadReason = 'failed' | 'unrecoverable' | 'invalid' | 'poison' | 'no-handler' | 'rejected';
@@ -135,8 +135,11 @@ export function decodeDeadEntry(e: StreamEntry): DeadJob {
   const job: DeadJobFields = {};
   for (const k of ['id', 'name', 'data', 'trace', 'key', 'lane', 'group'] as const)
     if (f[k] !== undefined) job[k] = f[k];
-  const attempt = int(f.attempt);
-  const enqueuedAt = int(f.enqueuedAt);
+  // a fresh job's entry has no attempt (1) and maybe no enqueuedAt (its entry id's ms): job.ts envelopeFields
+  const fresh = f.name !== undefined && f.attempt === undefined;
+  const attempt = fresh ? 1 : int(f.attempt);
+  const enqueuedAt =
+    f.enqueuedAt === undefined ? (fresh ? entryIdMs(f.id ?? f.entryId) : undefined) : int(f.enqueuedAt);
   if (attempt !== undefined) job.attempt = attempt;
   if (enqueuedAt !== undefined) job.enqueuedAt = enqueuedAt;
   const other: Record<string, string> = {};

@@ -4,11 +4,11 @@
  */
 import type { EnqueueOptions, EnqueueResult } from './define-job.js';
 import { isJobDefinition } from './define-job.js';
-import { awaitReplicas, type EnqueueContext, type JobRef, laneFields, register, whenOf } from './enqueue.js';
+import { awaitReplicas, type EnqueueContext, type JobRef, keysOf, laneFields, register, whenOf } from './enqueue.js';
 import { EnqueueManyError, recoverBatch, settleWithin } from './enqueue-recover.js';
 import { SluiceArgumentError } from './errors.js';
 import { encodePayload, envelopeFields, type JobEnvelope, newJobId } from './job.js';
-import { assertJobName, queueKeys } from './keys.js';
+import { assertJobName, type queueKeys } from './keys.js';
 import { DEFAULTS } from './options.js';
 import { type EnqueueMode, runEnqueue, runEnqueueLane } from './scripts/index.js';
 import { sendUnder, startSend } from './telemetry.js';
@@ -71,7 +71,7 @@ export async function enqueueMany(
   if (job?.debounce || job?.throttle || o?.debounce || o?.throttle) {
     throw new SluiceArgumentError(`enqueueMany: job "${name}" is debounced or throttled per enqueue; use enqueue`);
   }
-  const keys = queueKeys(ctx.prefix, opts?.queue ?? job?.queue ?? name);
+  const keys = keysOf(ctx.prefix, opts?.queue ?? job?.queue ?? name);
   const when = whenOf(opts);
   const enqueuedAt = Date.now();
   // Validate and encode everything first (nothing is written when one payload is bad); no await per payload
@@ -83,7 +83,9 @@ export async function enqueueMany(
       if (checked instanceof Promise) await checked;
       const data = encodePayload(name, payloads[i], ctx.maxPayloadBytes);
       const lane = laneFields(job, payloads[i], opts);
-      envs[i] = { id: newJobId(), name, data, attempt: 1, enqueuedAt, trace: opts?.trace, ...lane };
+      // an immediate job in the default stream takes its entry id as id: no UUID for it
+      const id = when.mode === 'now' && lane.lane === undefined ? '' : newJobId();
+      envs[i] = { id, name, data, attempt: 1, enqueuedAt, trace: opts?.trace, ...lane };
     } catch (e) {
       if (e instanceof Error) e.message = `payloads[${i}]: ${e.message}`;
       throw e;

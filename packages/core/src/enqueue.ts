@@ -11,7 +11,7 @@ import { enqueueFlowOf } from './enqueue-limits.js';
 import { retryIdempotent } from './enqueue-recover.js';
 import { SluiceArgumentError } from './errors.js';
 import { encodePayload, envelopeFields, type JobEnvelope, newJobId } from './job.js';
-import { assertJobName, queueKeys, queuesKey } from './keys.js';
+import { assertJobName, type QueueKeys, queueKeys, queuesKey } from './keys.js';
 import { assertGroupKey, assertPriority, laneOf } from './lanes.js';
 import { DEFAULTS } from './options.js';
 import { type EnqueueFlow, type EnqueueMode, runEnqueue, runEnqueueFlow, runEnqueueLane } from './scripts/index.js';
@@ -53,6 +53,21 @@ export async function awaitReplicas(ctx: EnqueueContext, key: string, queue: str
   }
 }
 
+/** Queue keys by prefix and queue, built once (queueKeys checks both names and builds ~20 strings). */
+const KEYS_CACHE = new Map<string, QueueKeys>();
+
+/** `queueKeys(prefix, queue)`, cached: an enqueue needs them every time (at most 1000 queues are kept). */
+export function keysOf(prefix: string, queue: string): QueueKeys {
+  const id = `${prefix}\n${queue}`;
+  let k = KEYS_CACHE.get(id);
+  if (k === undefined) {
+    k = queueKeys(prefix, queue);
+    if (KEYS_CACHE.size >= 1000) KEYS_CACHE.clear();
+    KEYS_CACHE.set(id, k);
+  }
+  return k;
+}
+
 /** A job definition or, untyped, a job name. */
 export type JobRef = AnyJob | string;
 
@@ -77,14 +92,15 @@ async function prepare(ctx: EnqueueContext, ref: JobRef, payload: unknown, opts:
   const job = isJobDefinition(ref) ? ref : undefined;
   const name = job ? job.name : ref;
   assertJobName(name, 'enqueue: job name');
-  if (job) await validatePayload(name, job.schema, payload);
+  if (job?.schema) await validatePayload(name, job.schema, payload);
   const data = encodePayload(name, payload, ctx.maxPayloadBytes);
-  const keys = queueKeys(ctx.prefix, opts?.queue ?? job?.queue ?? name);
+  const keys = keysOf(ctx.prefix, opts?.queue ?? job?.queue ?? name);
   if (opts?.key !== undefined && (typeof opts.key !== 'string' || opts.key === '')) {
     throw new SluiceArgumentError('key (idempotency key) must be a non-empty string');
   }
   const env: JobEnvelope = {
-    id: newJobId(),
+    // a job added straight to the stream takes its entry id as id: no UUID for it (set below when one is needed)
+    id: '',
     name,
     data,
     attempt: 1,
@@ -95,6 +111,7 @@ async function prepare(ctx: EnqueueContext, ref: JobRef, payload: unknown, opts:
   };
   const when = whenOf(opts);
   const flow = enqueueFlowOf(keys, job, name, payload, opts, when);
+  if (flow || when.mode !== 'now' || env.key !== undefined || env.lane !== undefined) env.id = newJobId();
   if (flow && env.lane !== undefined) {
     const lane = env.lane === 'fair' ? 'group' : 'priority';
     throw new SluiceArgumentError(`enqueue: ${flow.kind} and ${lane} cannot be combined (docs/flow-control.md)`);
@@ -166,7 +183,7 @@ async function enqueueOne(
   when: EnqueueMode,
   opts: EnqueueOptions | undefined,
 ): Promise<EnqueueResult> {
-  await register(ctx, keys.queue);
+  if (!ctx.known.has(keys.queue)) await register(ctx, keys.queue);
   if (env.lane !== undefined) {
     const dedup = env.key === undefined ? undefined : { key: env.key, ttlMs: keyTtl(opts) };
     const r = await runEnqueueLane(ctx.exec, keys, env, when, dedup);
@@ -175,8 +192,10 @@ async function enqueueOne(
     return { ...r, queue: keys.queue };
   }
   if (when.mode === 'now' && env.key === undefined) {
-    const id = String(await ctx.exec.send(['XADD', keys.stream, '*', ...envelopeFields(env, false)], keys.stream));
-    await awaitReplicas(ctx, keys.stream, keys.queue);
+    const id = String(
+      await ctx.exec.send(['XADD', keys.stream, '*', ...envelopeFields(env, false, false)], keys.stream),
+    );
+    if (ctx.replicaAcks) await awaitReplicas(ctx, keys.stream, keys.queue);
     ctx.onEnqueued?.(keys.queue, env.name, 1);
     return { id, deduplicated: false, queue: keys.queue };
   }

@@ -4,6 +4,7 @@
  */
 import type { StreamFields } from './commands/types.js';
 import type { DeadJob } from './dead-entry.js';
+import { entryIdMs } from './job.js';
 
 /** Where a job is; `completed` only for jobs kept by retention (`keep.completed`). */
 export type JobState = 'ready' | 'running' | 'delayed' | 'dead' | 'cancelled' | 'completed';
@@ -68,8 +69,9 @@ export function jobFromFields(state: JobState, f: StreamFields, entryId?: string
     state,
     name: f.name ?? '',
     data: f.data ?? '',
-    attempt: num(f.attempt),
-    enqueuedAt: num(f.enqueuedAt),
+    // a fresh entry (and what was copied from one) has no attempt (1) and maybe no enqueuedAt (its entry id's ms)
+    attempt: f.attempt === undefined ? 1 : num(f.attempt),
+    enqueuedAt: f.enqueuedAt === undefined ? (entryIdMs(f.id ?? entryId) ?? null) : num(f.enqueuedAt),
     ...(firstFailedAt !== undefined ? { firstFailedAt } : {}),
     ...(f.key !== undefined ? { key: f.key } : {}),
     ...(f.lane === 'high' || f.lane === 'low' ? { priority: f.lane } : {}),

@@ -25,6 +25,34 @@ describe('decodeEnvelope', () => {
     expect(decodeEnvelope(fieldsOf(f))).toMatchObject({ ok: false, reason: 'malformed entry: missing field(s) id' });
   });
 
+  it('writes a fresh entry as name and data only; reads attempt 1 and the entry id ms back, or the old fields', () => {
+    const env = { id: '1732450000000-3', name: 'send', data: '{}', attempt: 1, enqueuedAt: 5 };
+    const fresh = envelopeFields(env, false, false);
+    expect(fresh).toEqual(['name', 'send', 'data', '{}']);
+    const back = { ...env, enqueuedAt: 1_732_450_000_000 };
+    expect(decodeEnvelope(fieldsOf(fresh), env.id)).toEqual({ ok: true, job: back });
+    // the worker puts the entry id in as `id`
+    expect(decodeEnvelope({ ...fieldsOf(fresh), id: env.id })).toEqual({ ok: true, job: back });
+    // enqueueMany keeps its enqueue time (its failed-batch lookup matches on it); a retry keeps its attempt
+    expect(envelopeFields(env, false)).toEqual(['name', 'send', 'data', '{}', 'enqueuedAt', '5']);
+    expect(envelopeFields({ ...env, attempt: 2 }, false, false)).toEqual([
+      'name',
+      'send',
+      'data',
+      '{}',
+      'attempt',
+      '2',
+    ]);
+    // an entry of an earlier release (attempt and enqueuedAt written) reads as before
+    const old = { name: 'send', data: '{}', attempt: '1', enqueuedAt: '5' };
+    expect(decodeEnvelope(old, env.id)).toEqual({ ok: true, job: env });
+    // no enqueuedAt and an id of its own (not an entry id): 0, as before
+    expect(decodeEnvelope({ id: 'j1', name: 'n', data: '{}' })).toMatchObject({
+      ok: true,
+      job: { attempt: 1, enqueuedAt: 0 },
+    });
+  });
+
   it('names the missing fields and keeps what it could read', () => {
     const d = decodeEnvelope({ id: 'j1', data: '', attempt: '1' });
     expect(d).toMatchObject({ ok: false, reason: 'malformed entry: missing field(s) name, data' });

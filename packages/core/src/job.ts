@@ -36,11 +36,20 @@ export const newJobId = (): string => randomUUID();
 
 /**
  * Stream entry fields of an envelope, as a flat `[field, value, ...]` list. `withId` (default true): false for a
- * job added straight to the stream, whose job id is then its entry id (decodeEnvelope's `entryId`).
+ * job added straight to the stream (a fresh entry), whose job id is then its entry id (decodeEnvelope's
+ * `entryId`); such an entry also leaves out `attempt` when it is 1, and `enqueuedAt` unless `keepTime` (default
+ * true): the entry id's ms is then its enqueue time (docs/decisions.md, "Fresh entries carry two fields").
  */
-export function envelopeFields(env: JobEnvelope, withId = true): string[] {
-  const f = ['name', env.name, 'data', env.data, 'attempt', String(env.attempt), 'enqueuedAt', String(env.enqueuedAt)];
-  if (withId) f.unshift('id', env.id);
+export function envelopeFields(env: JobEnvelope, withId = true, keepTime = true): string[] {
+  let f: string[];
+  if (withId) {
+    f = ['id', env.id, 'name', env.name, 'data', env.data, 'attempt', String(env.attempt)];
+    f.push('enqueuedAt', String(env.enqueuedAt));
+  } else {
+    f = ['name', env.name, 'data', env.data];
+    if (env.attempt !== 1) f.push('attempt', String(env.attempt));
+    if (keepTime) f.push('enqueuedAt', String(env.enqueuedAt));
+  }
   if (env.trace !== undefined) f.push('trace', env.trace);
   if (env.key !== undefined) f.push('key', env.key);
   if (env.firstFailedAt !== undefined) f.push('firstFailedAt', String(env.firstFailedAt));
@@ -75,8 +84,22 @@ function intField(v: string | undefined): number | undefined {
 const present = (v: string | undefined): v is string => typeof v === 'string' && v !== '';
 
 /**
+ * The ms part of an entry id (`<ms>-<seq>`), or undefined when `id` is not one (a job id of its own). A fresh
+ * entry's enqueue time (it carries no `enqueuedAt`: envelopeFields).
+ */
+export function entryIdMs(id: string | undefined): number | undefined {
+  if (id === undefined) return undefined;
+  const d = id.indexOf('-');
+  return d > 0 && id.indexOf('-', d + 1) < 0 && intField(id.slice(d + 1)) !== undefined
+    ? intField(id.slice(0, d))
+    : undefined;
+}
+
+/**
  * Decode the fields of a stream entry. Never throws: a malformed entry comes back with the reason. The job id is
  * the `id` field, or else `entryId` (a job added straight to the stream has no `id` field: its entry id is its id).
+ * A fresh entry leaves out `attempt` (1) and `enqueuedAt` (its entry id's ms); entries of earlier releases carry
+ * both, and a field that is present must be valid.
  */
 export function decodeEnvelope(fields: Record<string, string>, entryId?: string): DecodedEnvelope {
   const id = fields.id ?? entryId;
@@ -84,8 +107,8 @@ export function decodeEnvelope(fields: Record<string, string>, entryId?: string)
     id,
     name: fields.name,
     data: fields.data,
-    attempt: intField(fields.attempt),
-    enqueuedAt: intField(fields.enqueuedAt),
+    attempt: fields.attempt === undefined ? 1 : intField(fields.attempt),
+    enqueuedAt: fields.enqueuedAt === undefined ? entryIdMs(entryId ?? id) : intField(fields.enqueuedAt),
     trace: fields.trace,
     key: fields.key,
     firstFailedAt: intField(fields.firstFailedAt),

@@ -41,6 +41,11 @@ export interface QueueKeys {
    * attempts: a ring of fixed slots, so its size is bounded (history.ts).
    */
   readonly history: string;
+  /**
+   * String: the server's current minute (epoch minutes), expiring at the minute's end; set by the first count of
+   * the minute once it stamped the history's slots, so the batched acks count with one GET (lua-helpers.ts).
+   */
+  readonly historyNow: string;
   /** Hash job id -> epoch ms: cancel requests for running jobs (the worker aborts them); expires 24 h after the last. */
   readonly cancels: string;
   /** The lanes the queue has had jobs in besides the default stream, comma-separated (`high,fair`); lanes.ts. */
@@ -134,6 +139,7 @@ export function queueKeys(prefix: string, queue: string): QueueKeys {
     index: `${base}:index`,
     cancels: `${base}:cancels`,
     history: `${base}:history`,
+    historyNow: `${base}:history:now`,
     cancelled: (id) => `${base}:cancelled:${id}`,
     progress: `${base}:progress`,
     kept: `${base}:kept`,

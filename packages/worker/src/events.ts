@@ -33,7 +33,8 @@ export function jobEventBase(
     queue,
     name: job.name ?? '',
     jobId: job.id ?? '',
-    attempt: typeof attempt === 'number' ? attempt : Number(attempt) || 0,
+    // an entry's raw fields: a fresh entry has no attempt field (it is attempt 1: core job.ts envelopeFields)
+    attempt: typeof attempt === 'number' ? attempt : attempt === undefined ? 1 : Number(attempt) || 0,
     entryId,
   };
 }

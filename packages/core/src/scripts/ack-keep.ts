@@ -7,30 +7,31 @@
  */
 import type { RedisExecutor } from '../connection.js';
 import { GROUP, type QueueKeys } from '../keys.js';
-import { code, type Delivery, type Fenced, landed, lost } from './fenced.js';
+import { code, type Delivery, type Fenced, idRange, landed, lost } from './fenced.js';
 import { luaWith } from './lua-helpers.js';
 import { LuaScript } from './lua-script.js';
 
 /**
  * KEYS[1] -> sluice:{<queue>}:stream, KEYS[2] -> sluice:{<queue>}:index, KEYS[3] -> sluice:{<queue>}:cancels,
  * KEYS[4] -> sluice:{<queue>}:progress, KEYS[5] -> sluice:{<queue>}:kept, KEYS[6] -> sluice:{<queue>}:kept:completed,
- * KEYS[7] -> sluice:{<queue>}:history (jobs done are counted there)
- * ARGV[1] group, ARGV[2] consumer, ARGV[3] done channel, then groups of 5: entry id, deliveries, job id, limits
+ * KEYS[7] -> sluice:{<queue>}:history (jobs done are counted there), KEYS[8] -> sluice:{<queue>}:history:now
+ * ARGV[1] group, ARGV[2] consumer, ARGV[3] done channel, ARGV[4] and ARGV[5] the id range (fenced.ts idRange),
+ * then groups of 5: entry id, deliveries, job id, limits
  * ("count:ageMs", '' = not kept), result ('r' + JSON, or 'e' + why it was not stored)
  * Returns one code per delivery: 1 done, or a LeaseLost code.
  */
 export const ackKeepScript = new LuaScript(
   'ack-keep',
   luaWith(
-    ['fence_argv', 'call_chunked', 'now_ms', 'keep_record', 'count_history'],
+    ['fence_many', 'call_chunked', 'now_ms', 'keep_record', 'count_history_now'],
     `
-local want, out = fence_argv(KEYS[1], ARGV[1], ARGV[2], 4, 5)
+local out = fence_many(KEYS[1], ARGV[1], ARGV[2], ARGV[4], ARGV[5], 6, 7, 5, (#ARGV - 5) / 5)
 local now = now_ms()
 local ids, jobs = {}, {}
 for i, ok in ipairs(out) do
   if ok == 1 then
-    local a = 4 + 5 * (i - 1)
-    local eid, job = want[i], ARGV[a + 2]
+    local a = 6 + 5 * (i - 1)
+    local eid, job = ARGV[a], ARGV[a + 2]
     ids[#ids + 1] = eid
     jobs[#jobs + 1] = job
     if ARGV[a + 3] ~= '' then
@@ -54,7 +55,7 @@ call_chunked({'XDEL', KEYS[1]}, ids)
 call_chunked({'HDEL', KEYS[2]}, jobs)
 call_chunked({'HDEL', KEYS[3]}, jobs)
 call_chunked({'HDEL', KEYS[4]}, jobs)
-count_history(KEYS[7], 'c', #ids)
+count_history_now(KEYS[7], KEYS[8], 'c', #ids)
 return out
 `,
   ),
@@ -88,12 +89,21 @@ export async function ackKeep(
   ds: readonly Delivery[],
   retried = false,
 ): Promise<Fenced[]> {
-  const args: string[] = [GROUP, consumer, keys.doneChannel];
+  const args: string[] = [GROUP, consumer, keys.doneChannel, ...idRange(ds)];
   for (const d of ds) {
     const k = d.keep;
     args.push(d.entryId, String(d.deliveries), d.jobId ?? d.entryId, k ? `${k.count}:${k.age}` : '', k?.result ?? '');
   }
-  const ks = [keys.stream, keys.index, keys.cancels, keys.progress, keys.kept, keys.keptBy('completed'), keys.history];
+  const ks = [
+    keys.stream,
+    keys.index,
+    keys.cancels,
+    keys.progress,
+    keys.kept,
+    keys.keptBy('completed'),
+    keys.history,
+    keys.historyNow,
+  ];
   const r = (await ackKeepScript.run(exec, ks, args)) as unknown[];
   return r.map((c) => (landed(code(c), retried) ? { ok: true } : lost(code(c))));
 }

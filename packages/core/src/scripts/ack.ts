@@ -13,11 +13,14 @@ import { LuaScript } from './lua-script.js';
 
 /**
  * KEYS[1] -> sluice:{<queue>}:stream; with job ids also KEYS[2] -> sluice:{<queue>}:index, KEYS[3] ->
- * sluice:{<queue>}:cancels, KEYS[4] -> sluice:{<queue>}:progress; last KEYS[#KEYS] -> sluice:{<queue>}:history
- * (jobs done are counted there)
- * ARGV[1] group, ARGV[2] consumer, then pairs: entry id, deliveries the caller was handed; with job ids triples:
- * entry id, deliveries, job id ('' = the entry id is the job id)
- * Returns one code per delivery: 1 done, or a LeaseLost code (-1 not pending, -2 other owner, -3 delivered again).
+ * sluice:{<queue>}:cancels, KEYS[4] -> sluice:{<queue>}:progress; last KEYS[#KEYS - 1] ->
+ * sluice:{<queue>}:history (jobs done are counted there) and KEYS[#KEYS] -> sluice:{<queue>}:history:now (its
+ * minute marker: lua-helpers count_history_now)
+ * ARGV[1] group, ARGV[2] consumer, ARGV[3] and ARGV[4] the smallest and largest entry id (fenced.ts idRange), then
+ * n entry ids, then the n delivery counts the caller was handed, then with job ids the n job ids ('' = the entry id
+ * is the job id)
+ * Returns the number of deliveries when every one was done, else one code per delivery: 1 done, or a LeaseLost
+ * code (-1 not pending, -2 other owner, -3 delivered again).
  * Nothing is written elsewhere, so there is no new place to write first; XACK comes before XDEL so that an
  * entry is never deleted while still pending. A job with its own id (it left its first place) loses its index
  * entry, cancel request and progress (a job that reported progress goes with its job id too); a job whose id is its entry id has no index entry, and a cancel request for it
@@ -26,25 +29,37 @@ import { LuaScript } from './lua-script.js';
 export const ackScript = new LuaScript(
   'ack',
   luaWith(
-    ['fence_argv', 'call_chunked', 'count_history'],
+    ['fence_many', 'call_argv', 'call_chunked', 'count_history_now'],
     `
-local step = #KEYS == 5 and 3 or 2
-local want, out = fence_argv(KEYS[1], ARGV[1], ARGV[2], 3, step)
-local ids, jobs = {}, {}
-for i, ok in ipairs(out) do
-  if ok == 1 then
-    ids[#ids + 1] = want[i]
-    if step == 3 and ARGV[3 * i + 2] ~= '' then jobs[#jobs + 1] = ARGV[3 * i + 2] end
+local step = #KEYS == 6 and 3 or 2
+local n = (#ARGV - 4) / step
+local out, done = fence_many(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], 5, 5 + n, 1, n)
+local jobs = {}
+if step == 3 then
+  for i = 1, n do
+    local job = ARGV[4 + 2 * n + i]
+    if out[i] == 1 and job ~= '' then jobs[#jobs + 1] = job end
   end
 end
-call_chunked({'XACK', KEYS[1], ARGV[1]}, ids)
-call_chunked({'XDEL', KEYS[1]}, ids)
+if done == n then
+  -- the common batch: every delivery still owned, so the ids go to XACK and XDEL straight from ARGV
+  call_argv('XACK', KEYS[1], ARGV[1], 5, 4 + n)
+  call_argv('XDEL', KEYS[1], nil, 5, 4 + n)
+else
+  local ids = {}
+  for i = 1, n do
+    if out[i] == 1 then ids[#ids + 1] = ARGV[4 + i] end
+  end
+  call_chunked({'XACK', KEYS[1], ARGV[1]}, ids)
+  call_chunked({'XDEL', KEYS[1]}, ids)
+end
 if #jobs > 0 then
   call_chunked({'HDEL', KEYS[2]}, jobs)
   call_chunked({'HDEL', KEYS[3]}, jobs)
   call_chunked({'HDEL', KEYS[4]}, jobs)
 end
-count_history(KEYS[#KEYS], 'c', #ids)
+count_history_now(KEYS[#KEYS - 1], KEYS[#KEYS], 'c', done)
+if done == n then return n end
 return out
 `,
   ),
@@ -67,7 +82,8 @@ export async function ackDeliveries(
   if (ds.some((d) => d.hold !== undefined)) return ackHolding(exec, keys, consumer, ds, retried);
   if (hasKept(ds)) return ackKeep(exec, keys, consumer, ds, retried);
   const ids = hasJobIds(ds);
-  const more = ids ? [keys.index, keys.cancels, keys.progress, keys.history] : [keys.history];
+  const hist = [keys.history, keys.historyNow];
+  const more = ids ? [keys.index, keys.cancels, keys.progress, ...hist] : hist;
   return runFencedBatch(ackScript, exec, keys, consumer, ds, retried, more, ids);
 }
 

@@ -67,7 +67,7 @@ export async function runEnqueue(
     String(Math.round(ms)),
     String(Math.round(dedup?.ttlMs ?? 0)),
     env.id,
-    ...envelopeFields(env, when.mode !== 'now'),
+    ...(when.mode === 'now' ? envelopeFields(env, false, false) : envelopeFields(env)),
   ];
   const r = (await enqueueScript.run(exec, ks, args)) as [string, number];
   return { id: String(r[0]), deduplicated: code(r[1]) === 1 };

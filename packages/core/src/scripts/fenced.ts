@@ -75,15 +75,15 @@ export const lost = (c: number): { ok: false; lost: LeaseLost } => ({
   lost: isLeaseLost(c) ? c : LeaseLost.NotPending,
 });
 
-/** The ARGV tail of a batch: entry id, deliveries[, job id ('' = its entry id) with `jobIds`], entry id, ... */
+/** The ARGV tail of a batch: the n entry ids, then the n delivery counts, then with `jobIds` the n job ids ('' = its entry id). */
 function tail(ds: readonly Delivery[], jobIds: boolean): string[] {
-  const step = jobIds ? 3 : 2;
-  const out = new Array<string>(ds.length * step);
-  for (let i = 0; i < ds.length; i++) {
+  const n = ds.length;
+  const out = new Array<string>(n * (jobIds ? 3 : 2));
+  for (let i = 0; i < n; i++) {
     const d = ds[i] as Delivery;
-    out[step * i] = d.entryId;
-    out[step * i + 1] = String(d.deliveries);
-    if (jobIds) out[step * i + 2] = jobIdArg(d);
+    out[i] = d.entryId;
+    out[n + i] = String(d.deliveries);
+    if (jobIds) out[2 * n + i] = jobIdArg(d);
   }
   return out;
 }
@@ -98,9 +98,57 @@ const jobIdArg = (d: Delivery): string =>
 /** True when a delivery of `ds` has something kept under its job id (an index entry, progress). */
 export const hasJobIds = (ds: readonly Delivery[]): boolean => ds.some((d) => jobIdArg(d) !== '');
 
+/** The split point of an entry id `<ms>-<seq>` (digits, at most 19 each: always a valid XPENDING bound), or -1. */
+function idDash(id: string): number {
+  const d = id.indexOf('-');
+  if (d < 1 || d > 19 || id.length - d - 1 < 1 || id.length - d - 1 > 19) return -1;
+  for (let i = 0; i < id.length; i++) {
+    const c = id.charCodeAt(i);
+    if (i !== d && (c < 48 || c > 57)) return -1;
+  }
+  return d;
+}
+
 /**
- * Run a batched fenced script (ack, renew) over `ds` (KEYS: the stream, then `moreKeys`; ARGV: pairs, or with
- * `jobIds` triples with the job id): one result per delivery, in order. `retried` (default false): see
+ * Negative, 0 or positive as entry id `a` (split at `da`) is below, equal to or above `b` (at `db`): ms, then seq,
+ * as numbers written without leading zeros (as Redis writes them; another spelling only widens or narrows the
+ * range, which costs single-id fences, never a wrong code).
+ */
+function compareIds(a: string, da: number, b: string, db: number): number {
+  if (da !== db) return da - db;
+  for (let i = 0; i < da; i++) {
+    const x = a.charCodeAt(i) - b.charCodeAt(i);
+    if (x !== 0) return x;
+  }
+  const la = a.length - da;
+  const lb = b.length - db;
+  if (la !== lb) return la - lb;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The smallest and largest entry id of `ds` (compared as numbers), the range of fence_many's one XPENDING; ['', '']
+ * when none is of the form `<ms>-<seq>`. Only which entries that reply lists depends on it (lua-helpers.ts).
+ */
+export function idRange(ds: readonly Delivery[]): [string, string] {
+  let lo = '';
+  let hi = '';
+  let dlo = -1;
+  let dhi = -1;
+  for (const d of ds) {
+    const id = d.entryId;
+    const di = idDash(id);
+    if (di < 0) continue;
+    if (dlo < 0 || compareIds(id, di, lo, dlo) < 0) [lo, dlo] = [id, di];
+    if (dhi < 0 || compareIds(id, di, hi, dhi) > 0) [hi, dhi] = [id, di];
+  }
+  return [lo, hi];
+}
+
+/**
+ * Run a batched fenced script (ack) over `ds` (KEYS: the stream, then `moreKeys`; ARGV: group, consumer, the id
+ * range (idRange), then the blocks of {@link tail}): one result per delivery, in order; the
+ * script may answer a number (every delivery done) instead of the codes. `retried` (default false): see
  * {@link landed}.
  */
 export async function runFencedBatch(
@@ -114,6 +162,9 @@ export async function runFencedBatch(
   jobIds = false,
 ): Promise<Fenced[]> {
   if (ds.length === 0) return [];
-  const r = (await script.run(exec, [keys.stream, ...moreKeys], [GROUP, consumer, ...tail(ds, jobIds)])) as unknown[];
+  const args = [GROUP, consumer, ...idRange(ds), ...tail(ds, jobIds)];
+  const r = await script.run(exec, [keys.stream, ...moreKeys], args);
+  // the script answers the count alone when every delivery was done (the common batch: no array to build)
+  if (!Array.isArray(r)) return ds.map(() => ({ ok: true }));
   return r.map((c) => (landed(code(c), retried) ? { ok: true } : lost(code(c))));
 }

@@ -55,72 +55,58 @@ end
 `;
 
 /**
- * `fence_many(stream, group, consumer, ids, deliveries)`: the fence code of each `ids[i]` with `deliveries[i]`
- * (always exactly what fence gives), from one `XPENDING stream group min max count consumer` over the batch's id
- * range; an id that reply does not list (not pending, another owner, or cut off by the count) gets fence itself.
+ * `fence_many(stream, group, consumer, lo, hi, at, dat, stride, n)`: the fence code of each of `n` deliveries
+ * (always exactly what fence gives) and how many got 1. Delivery i's entry id is `ARGV[at + (i-1)*stride]` and the
+ * delivery count its caller was handed `ARGV[dat + (i-1)*stride]` (read in place: no table of ids is built). One
+ * `XPENDING stream group lo hi count consumer`: `lo` and `hi` are the batch's smallest and largest entry id, which
+ * the caller computes (fenced.ts `idRange`; '' = no range). The range only chooses what that reply lists: an id it
+ * does not list (not pending, another owner, out of the range, or cut off by the count) gets fence itself, so a
+ * wrong range costs commands, never a wrong code.
  */
 const fence_many = `
-local function fence_many(stream, group, consumer, ids, deliveries)
-  local out = {}
-  if #ids == 1 then
-    out[1] = fence(stream, group, consumer, ids[1], deliveries[1])
-    return out
-  end
-  -- smallest and largest id of the batch, compared as numbers (ms, then seq), never as strings; seq is parsed
-  -- only when ms is not strictly inside the range so far. An id not of the form "ms-seq" is left out of the range
-  -- (it gets the single-id fence, below).
-  local lo, hi, lo_ms, lo_seq, hi_ms, hi_seq
-  for i = 1, #ids do
-    local id = ids[i]
-    local d = string.find(id, '-', 1, true)
-    local ms = d and tonumber(string.sub(id, 1, d - 1))
-    if ms and (not lo or ms <= lo_ms or ms >= hi_ms) then
-      local seq = tonumber(string.sub(id, d + 1))
-      if seq then
-        if not lo or ms < lo_ms or (ms == lo_ms and seq < lo_seq) then lo, lo_ms, lo_seq = id, ms, seq end
-        if not hi or ms > hi_ms or (ms == hi_ms and seq > hi_seq) then hi, hi_ms, hi_seq = id, ms, seq end
-      end
-    end
+local function fence_many(stream, group, consumer, lo, hi, at, dat, stride, n)
+  local out, done = {}, 0
+  if n == 1 then
+    out[1] = fence(stream, group, consumer, ARGV[at], ARGV[dat])
+    return out, out[1] == 1 and 1 or 0
   end
   -- this consumer's pending entries in [lo, hi]: delivery count by entry id
   local mine, text = {}, {}
-  if lo then
-    local rows = redis.call('XPENDING', stream, group, lo, hi, 2 * #ids + 16, consumer)
+  if lo ~= '' then
+    local rows = redis.call('XPENDING', stream, group, lo, hi, 2 * n + 16, consumer)
     for _, e in ipairs(rows) do
       if e[2] == consumer then mine[e[1]] = e[4] end
     end
   end
-  for i = 1, #ids do
-    local n = mine[ids[i]]
-    if n == nil then
+  for i = 1, n do
+    local id, want = ARGV[at + (i - 1) * stride], ARGV[dat + (i - 1) * stride]
+    local c = mine[id]
+    if c == nil then
       -- not listed: not pending, another owner, or cut off by the count
-      out[i] = fence(stream, group, consumer, ids[i], deliveries[i])
+      c = fence(stream, group, consumer, id, want)
     else
       -- the same test as fence's: the delivery count as text against the one the caller was handed
-      local t = text[n]
+      local t = text[c]
       if not t then
-        t = tostring(n)
-        text[n] = t
+        t = tostring(c)
+        text[c] = t
       end
-      out[i] = t == deliveries[i] and 1 or -3
+      c = t == want and 1 or -3
     end
+    out[i] = c
+    if c == 1 then done = done + 1 end
   end
-  return out
+  return out, done
 end
 `;
 
-/**
- * `fence_argv(stream, group, consumer, from, step)`: fence_many over ARGV's (entry id, deliveries, ...) groups of
- * `step` values from index `from`; returns the ids and their codes.
- */
-const fence_argv = `
-local function fence_argv(stream, group, consumer, from, step)
-  local ids, dels = {}, {}
-  for i = from, #ARGV, step do
-    ids[#ids + 1] = ARGV[i]
-    dels[#dels + 1] = ARGV[i + 1]
+/** `call_argv(cmd, key, extra, from, to)`: redis.call(cmd, key[, extra], ARGV[from..to]) in chunks of 500 values. */
+const call_argv = `
+local function call_argv(cmd, key, extra, from, to)
+  for i = from, to, 500 do
+    local j = math.min(i + 499, to)
+    if extra then redis.call(cmd, key, extra, unpack(ARGV, i, j)) else redis.call(cmd, key, unpack(ARGV, i, j)) end
   end
-  return ids, fence_many(stream, group, consumer, ids, dels)
 end
 `;
 
@@ -164,15 +150,16 @@ end
 `;
 
 /**
- * `count_history(key, kind, n)`: add `n` to the `kind` count ('c' completed, 'f' failed) of the current minute and
- * of the current quarter hour in the history hash: rings of 60 minute slots and 96 quarter slots (fields
- * `m<t|c|f><slot>`, `q<t|c|f><slot>`; `t` holds the minute or quarter a slot counts, and a slot of an older one
- * is reset before use), so the hash never holds more than 468 fields. history.ts reads it.
+ * `count_history(key, kind, n[, minute])`: add `n` to the `kind` count ('c' completed, 'f' failed) of the current
+ * minute (default: by the server's TIME) and of the current quarter hour in the history hash: rings of 60 minute
+ * slots and 96 quarter slots (fields `m<t|c|f><slot>`, `q<t|c|f><slot>`; `t` holds the minute or quarter a slot
+ * counts, and a slot of an older one is reset before use), so the hash never holds more than 468 fields.
+ * history.ts reads it.
  */
 const count_history = `
-local function count_history(key, kind, n)
+local function count_history(key, kind, n, minute)
   if n <= 0 then return end
-  local minute = math.floor(tonumber(redis.call('TIME')[1]) / 60)
+  minute = minute or math.floor(tonumber(redis.call('TIME')[1]) / 60)
   local quarter = math.floor(minute / 15)
   for _, r in ipairs({{'m', minute, minute % 60}, {'q', quarter, quarter % 96}}) do
     local p, stamp, slot = r[1], tostring(r[2]), tostring(r[3])
@@ -181,6 +168,31 @@ local function count_history(key, kind, n)
     end
     redis.call('HINCRBY', key, p .. kind .. slot, n)
   end
+end
+`;
+
+/**
+ * `count_history_now(key, now, kind, n)`: count_history with the minute marker `now` (keys.ts `historyNow`): while
+ * it exists it holds the current minute and both slots are stamped for it, so the count is two HINCRBYs (no TIME,
+ * no stamp reads); else count_history by TIME, then the marker is set to expire at the minute's end (from the
+ * script's start time, so never after it: a count never lands in a minute that is over).
+ */
+const count_history_now = `
+local function count_history_now(key, now, kind, n)
+  if n <= 0 then return end
+  local m = redis.call('GET', now)
+  if m then
+    local minute = tonumber(m)
+    redis.call('HINCRBY', key, 'm' .. kind .. tostring(minute % 60), n)
+    redis.call('HINCRBY', key, 'q' .. kind .. tostring(math.floor(minute / 15) % 96), n)
+    return
+  end
+  local t = redis.call('TIME')
+  local sec = tonumber(t[1])
+  local minute = math.floor(sec / 60)
+  count_history(key, kind, n, minute)
+  local left = (60 - sec % 60) * 1000 - math.floor(tonumber(t[2]) / 1000)
+  if left > 0 then redis.call('SET', now, tostring(minute), 'PX', left) end
 end
 `;
 
@@ -218,10 +230,11 @@ const HELPERS = {
   job_at: { src: job_at, uses: ['field_of'] },
   call_chunked: { src: call_chunked, uses: [] },
   count_history: { src: count_history, uses: [] },
+  count_history_now: { src: count_history_now, uses: ['count_history'] },
   wake_if_first: { src: wake_if_first, uses: [] },
   fence: { src: fence, uses: [] },
   fence_many: { src: fence_many, uses: ['fence'] },
-  fence_argv: { src: fence_argv, uses: ['fence_many'] },
+  call_argv: { src: call_argv, uses: [] },
   keep_record: { src: keep_record, uses: [] },
   lane_stream: { src: lane_stream, uses: [] },
   member_fields: { src: member_fields, uses: [] },

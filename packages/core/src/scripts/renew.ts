@@ -5,13 +5,14 @@
 import type { RedisExecutor } from '../connection.js';
 import type { QueueKeys } from '../keys.js';
 import { GROUP } from '../keys.js';
-import { code, type Delivery, type Fenced, lost } from './fenced.js';
+import { code, type Delivery, type Fenced, idRange, lost } from './fenced.js';
 import { luaWith } from './lua-helpers.js';
 import { LuaScript } from './lua-script.js';
 
 /**
  * KEYS[1] -> sluice:{<queue>}:stream, KEYS[2] -> sluice:{<queue>}:cancels
- * ARGV[1] group, ARGV[2] consumer, then triples: entry id, deliveries the caller was handed, job id ('' = the entry id)
+ * ARGV[1] group, ARGV[2] consumer, ARGV[3] and ARGV[4] the id range (fenced.ts idRange), then the n entry ids, the
+ * n delivery counts the caller was handed, the n job ids ('' = the entry id)
  * Returns one code per triple: 1 renewed, 2 renewed and a cancel request waits for the job (the worker aborts it:
  * the safety net for a cancel message it missed), or a LeaseLost code.
  * An owned entry that was deleted from the stream (trimmed) is left out of the XCLAIM (on Redis 7 XCLAIM drops such
@@ -22,12 +23,14 @@ import { LuaScript } from './lua-script.js';
 export const renewScript = new LuaScript(
   'renew',
   luaWith(
-    ['fence_argv', 'call_chunked'],
+    ['fence_many', 'call_chunked'],
     `
-local want, out = fence_argv(KEYS[1], ARGV[1], ARGV[2], 3, 3)
+local n = (#ARGV - 4) / 3
+local out = fence_many(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], 5, 5 + n, 1, n)
 local ids = {}
-for i, ok in ipairs(out) do
-  if ok == 1 and #redis.call('XRANGE', KEYS[1], want[i], want[i]) > 0 then ids[#ids + 1] = want[i] end
+for i = 1, n do
+  local id = ARGV[4 + i]
+  if out[i] == 1 and #redis.call('XRANGE', KEYS[1], id, id) > 0 then ids[#ids + 1] = id end
 end
 call_chunked({'XCLAIM', KEYS[1], ARGV[1], ARGV[2], '0'}, ids, 'JUSTID')
 -- cancel requests: nothing to read when the hash is empty (the common case)
@@ -35,8 +38,8 @@ if redis.call('HLEN', KEYS[2]) > 0 then
   for i = 1, #out, 500 do
     local jobs = {}
     for j = i, math.min(i + 499, #out) do
-      local job = ARGV[3 * j + 2]
-      jobs[#jobs + 1] = job == '' and want[j] or job
+      local job = ARGV[4 + 2 * n + j]
+      jobs[#jobs + 1] = job == '' and ARGV[4 + j] or job
     end
     local got = redis.call('HMGET', KEYS[2], unpack(jobs))
     for j = i, math.min(i + 499, #out) do
@@ -63,8 +66,10 @@ export async function renewLeases(
   ds: readonly Delivery[],
 ): Promise<Renewed[]> {
   if (ds.length === 0) return [];
-  const args: string[] = [GROUP, consumer];
-  for (const d of ds) args.push(d.entryId, String(d.deliveries), d.jobId === d.entryId ? '' : (d.jobId ?? ''));
+  const args: string[] = [GROUP, consumer, ...idRange(ds)];
+  for (const d of ds) args.push(d.entryId);
+  for (const d of ds) args.push(String(d.deliveries));
+  for (const d of ds) args.push(d.jobId === d.entryId ? '' : (d.jobId ?? ''));
   const r = (await renewScript.run(exec, [keys.stream, keys.cancels], args)) as unknown[];
   return r.map((c) => (code(c) === 2 ? { ok: true, cancel: true } : code(c) === 1 ? { ok: true } : lost(code(c))));
 }
