@@ -34,7 +34,7 @@ export interface BenchArgs {
 const HELP = `pnpm bench [--quick] [--reps N] [--jobs N] [--concurrency 1,10,100] [--rates 200,2000]
            [--latency-seconds S] [--idle-seconds S] [--cold-runs N] [--only enqueue,process,latency,idle,cold,flow]
            [--impls sluice,sluice-metrics,sluice-otel] [--out FILE]
-  --impls   only these implementations in the processing scenario (side-by-side costs of one variant)
+  --impls   only these implementations in the processing and idle scenarios (side-by-side costs of one variant)
   --quick   smoke run: 5000 jobs, 1 rep, 2 s latency runs, 5 s idle, 1 cold start each`;
 
 const list = (v: string, what: string): number[] =>
