@@ -13,12 +13,7 @@ const IMPLS: readonly ImplName[] = ['raw', 'sluice', 'sluice-all', 'bullmq'];
 /** Seconds between the worker being ready and the start of the window. */
 const SETTLE_S = 2;
 
-export async function idleScenario(
-  ctx: Ctx,
-  admin: Admin,
-  seconds: number,
-  only?: readonly string[],
-): Promise<void> {
+export async function idleScenario(ctx: Ctx, admin: Admin, seconds: number, only?: readonly string[]): Promise<void> {
   const scenario = `5. idle worker, ${seconds} s`;
   const impls = only ? IMPLS.filter((i) => only.includes(i)) : IMPLS;
   for (const impl of rotated(impls, ctx.rep)) {
