@@ -5,7 +5,7 @@
  * script, then with one blocking read of every lane's stream when that found nothing.
  * It reads the queue's paused key and lanes (one MGET) when told they changed: a pause, a resume or a new lane is
  * published on the queue's channel (cancel-watch.ts), and a blocking read in progress is ended (CLIENT UNBLOCK) so
- * the worker takes no job enqueued after a pause; and every FLAGS_RECHECK_MS anyway (what a lost message costs).
+ * the worker takes no job enqueued after a pause; and every FLAGS_RECHECK_BLOCKS blocks anyway (what a lost message costs).
  * Without that subscription it reads them before every read that may block and every second while busy or paused,
  * as before. A failed read
  * (socket closed, UNBLOCKED, NOGROUP after a FLUSH) is retried with backoff and logged once per outage.
@@ -24,8 +24,11 @@ const { isNoGroupError, xreadgroup } = streamCommands;
 
 /** Re-check interval of a paused or busy queue whose flags changes this worker cannot hear, in ms. */
 export const PAUSE_RECHECK_MS = 1000;
-/** Re-check interval of the flags of a queue whose changes this worker hears on its channel, in ms (2 min). */
-export const FLAGS_RECHECK_MS = 120_000;
+/**
+ * Re-check interval of the flags of a queue whose changes this worker hears on its channel, in blocks (`blockMs`):
+ * 4, two minutes at the default 30 s block. What a lost message costs at most.
+ */
+export const FLAGS_RECHECK_BLOCKS = 4;
 
 /** Whether the queue's flags changes are heard at once (the cancel watcher's subscription is up). */
 export interface FlagsHeard {
@@ -161,7 +164,7 @@ export class Consumer {
     const { stopping, consumer, opts } = this.rt;
     let failures = 0;
     let wasPaused = false;
-    // Hearing flag changes (cancel-watch.ts): read on a message and every FLAGS_RECHECK_MS. Otherwise before every
+    // Hearing flag changes (cancel-watch.ts): read on a message and every FLAGS_RECHECK_BLOCKS. Otherwise before every
     // read that may block (the last one found nothing), and at most once a second while jobs keep coming or paused.
     let mayBlock = true;
     let pausedCheckedAt = Number.NEGATIVE_INFINITY;
@@ -171,7 +174,7 @@ export class Consumer {
       try {
         const now = performance.now();
         const { live } = this.heard;
-        const every = live ? FLAGS_RECHECK_MS : PAUSE_RECHECK_MS;
+        const every = live ? FLAGS_RECHECK_BLOCKS * opts.blockMs : PAUSE_RECHECK_MS;
         const check = this.hinted || wasPaused || (mayBlock && !live) || now - pausedCheckedAt >= every;
         if (check) {
           pausedCheckedAt = now;
