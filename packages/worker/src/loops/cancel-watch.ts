@@ -97,6 +97,8 @@ export class CancelWatch {
         client.on('error', lost);
       }
       this.subscribed = true;
+      // a change published before the subscription was up was not heard: the consumers read the flags again
+      this.flagsChanged();
       await this.check();
     } catch (err) {
       if (this.closed) return;
