@@ -59,6 +59,8 @@ export class Consumer {
   private blockingId: string | undefined;
   /** A read on the blocking connection is in flight. */
   private inRead = false;
+  /** Reads started (which read `inRead` is about). */
+  private reads = 0;
   private readonly log;
   /** The name of the blocking connection (CLIENT SETNAME): live-worker listings look for it (core's workers.ts). */
   readonly clientName: string;
@@ -130,14 +132,18 @@ export class Consumer {
     await Promise.all([
       // a name is for operators only; a server that refuses CLIENT SETNAME still works
       b?.send(['CLIENT', 'SETNAME', this.clientName], this.keys.stream).catch(() => {}),
-      b?.send(['CLIENT', 'ID'], this.keys.stream).then(
-        (id) => {
-          this.blockingId = String(id);
-        },
-        () => {
-          this.blockingId = undefined;
-        },
-      ),
+      // not on a cluster: there the reply came from another node's connection than the read's (seen on 7.0), so a
+      // pause reaches a blocked reader when its block ends, as without CLIENT UNBLOCK
+      b?.isCluster
+        ? undefined
+        : b?.send(['CLIENT', 'ID'], this.keys.stream).then(
+            (id) => {
+              this.blockingId = String(id);
+            },
+            () => {
+              this.blockingId = undefined;
+            },
+          ),
     ]);
   }
 
@@ -148,15 +154,23 @@ export class Consumer {
     if (this.inRead) void this.unblock();
   }
 
-  /** CLIENT UNBLOCK the read in flight (it returns as if timed out); again for a while if it is not blocked yet. */
+  /**
+   * CLIENT UNBLOCK the read in flight (it returns as if timed out). The read may not have reached the server yet
+   * (a busy or cluster client): tried again, 10 ms apart doubling up to 500 ms, while that same read is in flight.
+   */
   private async unblock(): Promise<void> {
-    for (let i = 0; i < 20 && this.inRead && this.blockingId !== undefined; i++) {
+    const read = this.reads;
+    for (
+      let i = 0;
+      this.inRead && this.reads === read && this.blockingId !== undefined && !this.rt.stopping.aborted;
+      i++
+    ) {
       const done = await this.rt.conn.send(['CLIENT', 'UNBLOCK', this.blockingId], this.keys.stream).then(
         (n) => Number(n) === 1,
-        () => true,
-      ); // refused: the read ends at its block's end
+        () => true, // refused: the read ends at its block's end
+      );
       if (done) return;
-      await sleep(10, this.rt.stopping);
+      await sleep(Math.min(500, 10 * 2 ** i), this.rt.stopping);
     }
   }
 
@@ -200,6 +214,7 @@ export class Consumer {
         await this.lanes.refresh();
         if (this.hinted) continue; // changed since read: read them again first
         this.inRead = true;
+        this.reads++;
         const reads = this.lanes.any
           ? await this.readLanes(count, block)
           : (
