@@ -44,8 +44,6 @@ export class Reclaimer {
   private loop: Promise<void> | undefined;
   private readonly outage: Outage;
   private sweeps = 0;
-  /** How many streams the last full sweep covered: a stream learned since (a new lane) is swept in full once. */
-  private fullyKnown = 0;
   private reapDue = false;
   private readonly log;
 
@@ -114,20 +112,19 @@ export class Reclaimer {
 
   /**
    * One sweep of the queue's stream and of each lane it has (queue-lanes.ts); returns how many were claimed.
-   * With lanes and `full` false, only the streams that hold an entry are swept (see {@link withEntries}), unless the
-   * queue has a lane the last full sweep did not cover.
+   * With lanes and `full` false, only the streams that hold an entry are swept (see {@link withEntries}).
    */
   async sweep({ full = true }: { full?: boolean } = {}): Promise<number> {
     let claimed = 0;
+    // a full sweep covers the lanes the queue has now (at start: before the consumer's first read learned them)
+    if (full) await this.role.lanes?.refresh();
     const all = this.role.lanes?.order ?? [this.keys];
     if (all.length === 1) claimed = await this.sweepStream(this.keys, '0-0');
     else {
       const { conn, consumer, opts } = this.rt;
       const room = this.pool.reclaimRoom ?? this.pool.free;
       if (room <= 0) return 0;
-      const whole = full || all.length > this.fullyKnown;
-      if (whole) this.fullyKnown = all.length;
-      const order = whole ? all : await this.withEntries(all);
+      const order = full ? all : await this.withEntries(all);
       if (order.length === 1) claimed = await this.sweepStream(order[0] as QueueKeys, '0-0');
       if (order.length <= 1) return this.claimed(claimed);
       // the first claim of every stream in one call, then only where a cursor is left
