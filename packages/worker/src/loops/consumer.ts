@@ -4,12 +4,11 @@
  * A queue with lanes (priorities, fair groups: queue-lanes.ts) is read highest priority first by the read-lanes
  * script, then with one blocking read of every lane's stream when that found nothing.
  * It reads the queue's paused key and lanes (one MGET) when told they changed: a pause, a resume or a new lane is
- * published on the queue's channel (cancel-watch.ts), and a blocking read in progress is ended (CLIENT UNBLOCK) so
- * the worker takes no job enqueued after a pause; and every FLAGS_RECHECK_BLOCKS blocks anyway (what a lost message costs).
- * Without that subscription it reads them before every read that may block and every second while busy or paused,
- * as before. A failed read
- * (socket closed, UNBLOCKED, NOGROUP after a FLUSH) is retried with backoff and logged once per outage.
- * Shutdown destroys the connection: no reliance on CLIENT UNBLOCK.
+ * published on the queue's channel (cancel-watch.ts), and a blocking read in progress is ended (CLIENT UNBLOCK, not
+ * on a cluster) so the worker takes no job enqueued after a pause; and every FLAGS_RECHECK_BLOCKS blocks anyway
+ * (what a lost message costs). Without that subscription it reads them before every read that may block and every
+ * second while busy or paused, as before. A failed read (socket closed, UNBLOCKED, NOGROUP after a FLUSH) is
+ * retried with backoff and logged once per outage. Shutdown destroys the connection: no reliance on CLIENT UNBLOCK.
  */
 import type { Connection, QueueKeys } from '@sluice/core';
 import { connectionName, GROUP, type LaneRead, queueFlags, readLanes, streamCommands } from '@sluice/core/internal';
