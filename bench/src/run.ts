@@ -75,7 +75,7 @@ async function main(): Promise<void> {
           if (s === 'enqueue') await enqueueScenario(ctx, admin, args.jobs);
           else if (s === 'process') await processScenario(ctx, admin, args.jobs, args.concurrency, args.impls);
           else if (s === 'latency') await latencyScenario(ctx, admin, args.rates, args.latencySeconds, args.impls);
-          else if (s === 'idle') await idleScenario(ctx, admin, args.idleSeconds);
+          else if (s === 'idle') await idleScenario(ctx, admin, args.idleSeconds, args.impls);
           else if (s === 'flow') await flowScenario(ctx, admin, args.jobs, Math.max(...args.concurrency));
           else await coldScenario(ctx, admin, args.coldRuns, args.coldCompileCache);
         } catch (e) {

@@ -46,9 +46,12 @@ describe('fault: flow order (priorities, fair groups)', () => {
     try {
       await run.ctx.admin.pause(QUEUE);
       await backlog(run, 600, (n) => ({ n, ms: 5 + (n % 10), prio: n % 2 === 0 ? 'high' : 'low' }));
-      await run.ctx.admin.resume(QUEUE);
-      await sleep(400);
+      // the SIGKILL comes before the resume: a worker killed while it holds high jobs it has not started gives
+      // them back only after its lease, when the live workers may have started low ones (docs/flow-control.md);
+      // workers hear the resume at once, so a kill after it would land mid-backlog
       await run.inject.killWorker();
+      await sleep(400);
+      await run.ctx.admin.resume(QUEUE);
       const { r, starts } = await settle(run);
       expectSound({ ...r }, { faults: 1 });
       const p = priorityInversions(starts);

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { buildProgram, captureOutput, runCli } from '@sluice/cli';
 import { createSluice, defineJob, type Sluice } from '@sluice/core';
+import { connectionName } from '@sluice/core/internal';
 import { createPushDispatcher, createWorker, drain } from '@sluice/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOBS_FIXTURE, run, startSluice } from '../cli/cli-helpers.js';
@@ -127,6 +128,8 @@ describe('the documented ACL user', () => {
     await s.enqueue('ok', {}, { delay: 50 });
     await s.enqueueMany('flaky', [{}]);
     await s.enqueue('slow', {});
+    // a lane: the reclaimer then checks which of the queue's streams hold entries (XREAD)
+    await s.enqueue('chained', {}, { priority: 'high' });
     const started = record('job:started', w);
     const cancelled = record('job:cancelled', w);
     const heard = await s.enqueue('cancelme', {});
@@ -144,13 +147,26 @@ describe('the documented ACL user', () => {
       () =>
         dead.length === 1 &&
         done.filter((d) => d === 'ok').length === 3 &&
-        done.filter((d) => d === 'chained').length === 4 &&
+        done.filter((d) => d === 'chained').length === 5 &&
         done.filter((d) => d === 'limited').length === 3 &&
         done.includes('slow') &&
         done.includes('tick'),
       'every job path under the ACL user',
       20_000,
     );
+    // a pause heard while the queue's reader is blocked ends that read (CLIENT UNBLOCK of its CLIENT ID)
+    const reader = ` name=${connectionName(w.consumer, 'ok')} `;
+    await waitFor(
+      async () =>
+        String(await admin.connection.send(['CLIENT', 'LIST']))
+          .split('\n')
+          .some((l) => l.includes(reader) && /\bflags=\S*b/.test(l)),
+      'the reader of ok to block',
+    );
+    await s.pause('ok');
+    await s.resume('ok');
+    await s.enqueue('ok', {});
+    await waitFor(() => done.filter((d) => d === 'ok').length === 4, 'ok to run after the resume');
     await w.stop();
 
     await s.enqueue('ok', {});

@@ -13,9 +13,10 @@ const IMPLS: readonly ImplName[] = ['raw', 'sluice', 'sluice-all', 'bullmq'];
 /** Seconds between the worker being ready and the start of the window. */
 const SETTLE_S = 2;
 
-export async function idleScenario(ctx: Ctx, admin: Admin, seconds: number): Promise<void> {
+export async function idleScenario(ctx: Ctx, admin: Admin, seconds: number, only?: readonly string[]): Promise<void> {
   const scenario = `5. idle worker, ${seconds} s`;
-  for (const impl of rotated(IMPLS, ctx.rep)) {
+  const impls = only ? IMPLS.filter((i) => only.includes(i)) : IMPLS;
+  for (const impl of rotated(impls, ctx.rep)) {
     await admin.reset();
     const w = new Child({ role: 'idle', impl, url: ctx.url, concurrency: 10 });
     try {

@@ -97,6 +97,8 @@ export {
 } from './lanes.js';
 export { DEFAULTS } from './options.js';
 export {
+  announceFlags,
+  FLAGS_CHANGED,
   getDead,
   listDead,
   type NotRedriven,

@@ -5,22 +5,39 @@ import { xrange, xrevrange } from './commands/xrange.js';
 import type { RedisExecutor } from './connection.js';
 import { type DeadJob, decodeDeadEntry } from './dead-entry.js';
 import { SluiceArgumentError } from './errors.js';
-import { queueKeys, queuesKey } from './keys.js';
+import { type QueueKeys, queueKeys, queuesKey } from './keys.js';
 import { type RedriveOutcome, redriveDead } from './scripts/redrive.js';
 
-/** Stop workers taking new jobs from `queue` (running jobs finish). */
+/**
+ * The message on a queue's cancel channel that says its flags (the paused key, its lanes) changed: its workers
+ * read them again at once. Not a job id (those have no white space), so the cancel watcher tells them apart.
+ */
+export const FLAGS_CHANGED = 'flags changed';
+
+/**
+ * Tell the workers of a queue to read its flags again now (one SPUBLISH on its cancel channel, after the write).
+ * Never rejects: a server without sharded pub/sub (Redis < 7) refuses it, and workers there read the flags before
+ * every read that may block; a lost message costs a worker at most its periodic re-check (worker consumer.ts).
+ */
+export async function announceFlags(exec: RedisExecutor, k: QueueKeys): Promise<void> {
+  await exec.send(['SPUBLISH', k.cancelChannel, FLAGS_CHANGED], k.paused).catch(() => {});
+}
+
+/** Stop workers taking new jobs from `queue` (running jobs finish); its workers hear of it at once. */
 export async function pauseQueue(exec: RedisExecutor, prefix: string, queue: string): Promise<void> {
   const k = queueKeys(prefix, queue);
   await Promise.all([
     exec.send(['SET', k.paused, '1'], k.paused),
     exec.send(['SADD', queuesKey(prefix), queue], queuesKey(prefix)),
   ]);
+  await announceFlags(exec, k);
 }
 
-/** Let workers take jobs from `queue` again. */
+/** Let workers take jobs from `queue` again; its workers hear of it at once. */
 export async function resumeQueue(exec: RedisExecutor, prefix: string, queue: string): Promise<void> {
   const k = queueKeys(prefix, queue);
   await exec.send(['DEL', k.paused], k.paused);
+  await announceFlags(exec, k);
 }
 
 /** The newest `limit` dead-lettered jobs of `queue` (default 20), newest first. */

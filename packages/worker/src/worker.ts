@@ -93,8 +93,11 @@ export async function createWorker(options: WorkerOptions, role: WorkerRole = {}
         const keys = queueKeys(opts.prefix, queue);
         const promoter = new Promoter(rt, keys);
         promoters.set(queue, promoter);
-        const lanes = new QueueLanes(conn, keys);
-        consumers.push(new Consumer(rt, keys, pool, promoter, lanes));
+        // pause, resume and new lanes are heard on the queue's channel (cancel-watch.ts), and told there
+        const lanes = new QueueLanes(conn, keys, () => watch.announce(queue));
+        const consumer = new Consumer(rt, keys, pool, promoter, lanes, watch);
+        watch.onFlags(queue, () => consumer.flagsChanged());
+        consumers.push(consumer);
         reclaimers.push(new Reclaimer(rt, keys, pool, { prune: reclaimers.length === 0, lanes }));
       }
       metrics?.attach({

@@ -3,9 +3,12 @@
  * entries as there are free slots, for at most `blockMs` (less when the promoter's next due time is sooner).
  * A queue with lanes (priorities, fair groups: queue-lanes.ts) is read highest priority first by the read-lanes
  * script, then with one blocking read of every lane's stream when that found nothing.
- * Before each read it checks the queue's paused key (re-checking every second while paused). A failed read
- * (socket closed, UNBLOCKED, NOGROUP after a FLUSH) is retried with backoff and logged once per outage.
- * Shutdown destroys the connection: no reliance on CLIENT UNBLOCK.
+ * It reads the queue's paused key and lanes (one MGET) when told they changed: a pause, a resume or a new lane is
+ * published on the queue's channel (cancel-watch.ts), and a blocking read in progress is ended (CLIENT UNBLOCK, not
+ * on a cluster) so the worker takes no job enqueued after a pause; and every FLAGS_RECHECK_BLOCKS blocks anyway
+ * (what a lost message costs). Without that subscription it reads them before every read that may block and every
+ * second while busy or paused, as before. A failed read (socket closed, UNBLOCKED, NOGROUP after a FLUSH) is
+ * retried with backoff and logged once per outage. Shutdown destroys the connection: no reliance on CLIENT UNBLOCK.
  */
 import type { Connection, QueueKeys } from '@sluice/core';
 import { connectionName, GROUP, type LaneRead, queueFlags, readLanes, streamCommands } from '@sluice/core/internal';
@@ -18,8 +21,18 @@ import { Outage, retryDelay, sleep } from './redis-resilience.js';
 
 const { isNoGroupError, xreadgroup } = streamCommands;
 
-/** Re-check interval of a paused queue, in ms. */
+/** Re-check interval of a paused or busy queue whose flags changes this worker cannot hear, in ms. */
 export const PAUSE_RECHECK_MS = 1000;
+/**
+ * Re-check interval of the flags of a queue whose changes this worker hears on its channel, in blocks (`blockMs`):
+ * 4, two minutes at the default 30 s block. What a lost message costs at most.
+ */
+export const FLAGS_RECHECK_BLOCKS = 4;
+
+/** Whether the queue's flags changes are heard at once (the cancel watcher's subscription is up). */
+export interface FlagsHeard {
+  readonly live: boolean;
+}
 /** Shortest block of a read, in ms. */
 const MIN_BLOCK_MS = 50;
 
@@ -37,6 +50,16 @@ export class Consumer {
   /** The last read of a queue with lanes was a blocking one that found nothing. */
   private idle = false;
   private readonly outage: Outage;
+  /** Told the flags changed since they were last read. */
+  private hinted = false;
+  /** Ends the sleep of a paused queue when its flags change. */
+  private nap: AbortController | undefined;
+  /** The blocking connection's CLIENT ID (for CLIENT UNBLOCK), when the server tells it. */
+  private blockingId: string | undefined;
+  /** A read on the blocking connection is in flight. */
+  private inRead = false;
+  /** Reads started (which read `inRead` is about). */
+  private reads = 0;
   private readonly log;
   /** The name of the blocking connection (CLIENT SETNAME): live-worker listings look for it (core's workers.ts). */
   readonly clientName: string;
@@ -47,6 +70,7 @@ export class Consumer {
     private readonly pool: JobPool,
     private readonly promoter: Promoter,
     private readonly lanes: QueueLanes = new QueueLanes(rt.conn, keys),
+    private readonly heard: FlagsHeard = { live: false },
   ) {
     this.log = rt.log.child({ queue: keys.queue });
     this.outage = new Outage(this.log, `reading queue "${keys.queue}"`);
@@ -64,7 +88,7 @@ export class Consumer {
     // at once (a grouped job comes with a `wake` marker), so an idle worker sends one read per block, as before
     if (!this.idle) {
       const now = await readLanes(this.rt.conn, this.keys, order, this.rt.consumer, count);
-      if (now.some((r) => r.entries.length > 0)) return now;
+      if (now.some((r) => r.entries.length > 0) || this.hinted) return now;
     }
     const byStream = new Map(order.map((k) => [k.stream, k]));
     const reads = await xreadgroup(
@@ -103,10 +127,49 @@ export class Consumer {
   }
 
   private async name(): Promise<void> {
-    try {
-      await this.blocking?.send(['CLIENT', 'SETNAME', this.clientName], this.keys.stream);
-    } catch {
-      // A name is for operators only; a server that refuses CLIENT SETNAME still works.
+    const b = this.blocking;
+    await Promise.all([
+      // a name is for operators only; a server that refuses CLIENT SETNAME still works
+      b?.send(['CLIENT', 'SETNAME', this.clientName], this.keys.stream).catch(() => {}),
+      // not on a cluster: there the reply came from another node's connection than the read's (seen on 7.0), so a
+      // pause reaches a blocked reader when its block ends, as without CLIENT UNBLOCK
+      b?.isCluster
+        ? undefined
+        : b?.send(['CLIENT', 'ID'], this.keys.stream).then(
+            (id) => {
+              this.blockingId = String(id);
+            },
+            () => {
+              this.blockingId = undefined;
+            },
+          ),
+    ]);
+  }
+
+  /** The queue's flags changed (heard on its channel): read them before the next read, ending a blocking one. */
+  flagsChanged(): void {
+    this.hinted = true;
+    this.nap?.abort();
+    if (this.inRead) void this.unblock();
+  }
+
+  /**
+   * CLIENT UNBLOCK the read in flight (it returns as if timed out). The read may not have reached the server yet
+   * (a busy or cluster client): tried again, 10 ms apart doubling up to 500 ms, while that same read is in flight.
+   */
+  private async unblock(): Promise<void> {
+    const read = this.reads;
+    for (
+      let i = 0;
+      this.inRead && this.reads === read && this.blockingId !== undefined && !this.rt.stopping.aborted;
+      i++
+    ) {
+      const done = await this.rt.conn.send(['CLIENT', 'UNBLOCK', this.blockingId], this.keys.stream).then(
+        (n) => Number(n) === 1,
+        () => true, // refused: the read ends at its block's end
+      );
+      if (done) return;
+      await sleep(Math.min(500, 10 * 2 ** i), this.rt.stopping);
     }
   }
 
@@ -114,9 +177,8 @@ export class Consumer {
     const { stopping, consumer, opts } = this.rt;
     let failures = 0;
     let wasPaused = false;
-    // The pause flag is read before every read that may block (the last one found nothing), and at most once
-    // a second while jobs keep coming: a busy worker sees a pause within PAUSE_RECHECK_MS, with no extra
-    // round trip per read.
+    // Hearing flag changes (cancel-watch.ts): read on a message and every FLAGS_RECHECK_BLOCKS. Otherwise before every
+    // read that may block (the last one found nothing), and at most once a second while jobs keep coming or paused.
     let mayBlock = true;
     let pausedCheckedAt = Number.NEGATIVE_INFINITY;
     while (!stopping.aborted) {
@@ -125,8 +187,13 @@ export class Consumer {
       if (stopping.aborted) break;
       try {
         const now = performance.now();
-        const check = mayBlock || wasPaused || now - pausedCheckedAt >= PAUSE_RECHECK_MS;
-        if (check) pausedCheckedAt = now;
+        const { live } = this.heard;
+        const every = live ? FLAGS_RECHECK_BLOCKS * opts.blockMs : PAUSE_RECHECK_MS;
+        const check = this.hinted || wasPaused || (mayBlock && !live) || now - pausedCheckedAt >= every;
+        if (check) {
+          pausedCheckedAt = now;
+          this.hinted = false;
+        }
         // the pause flag and the queue's lanes, in one MGET (queue-lanes.ts)
         const flags = check ? await queueFlags(this.rt.conn, this.keys) : undefined;
         if (flags) await this.lanes.learn(flags.lanes);
@@ -134,7 +201,8 @@ export class Consumer {
           if (!wasPaused) this.log.info(`queue "${this.keys.queue}" is paused: taking no new jobs`);
           wasPaused = true;
           this.outage.ok();
-          await sleep(PAUSE_RECHECK_MS, stopping);
+          this.nap = new AbortController();
+          await sleep(every, AbortSignal.any([stopping, this.nap.signal]));
           continue;
         }
         if (wasPaused) this.log.info(`queue "${this.keys.queue}" resumed`);
@@ -144,6 +212,9 @@ export class Consumer {
         const block = blockFor(opts.blockMs, this.promoter.msUntilNextDue());
         if (failures > 0) await this.name();
         await this.lanes.refresh();
+        if (this.hinted) continue; // changed since read: read them again first
+        this.inRead = true;
+        this.reads++;
         const reads = this.lanes.any
           ? await this.readLanes(count, block)
           : (
@@ -155,6 +226,7 @@ export class Consumer {
                 { count, block },
               )
             ).map((r) => ({ keys: this.keys, entries: r.entries }));
+        this.inRead = false;
         this.outage.ok();
         failures = 0;
         // a read of `wake` markers only counts as empty: the pause flag is checked again before the next read
@@ -169,6 +241,7 @@ export class Consumer {
           }
         }
       } catch (err) {
+        this.inRead = false;
         if (stopping.aborted) break;
         this.outage.fail(err);
         if (isNoGroupError(err)) {

@@ -1,9 +1,10 @@
 /**
  * What one worker knows of a queue's lanes (core lanes.ts: priority high/low streams, the fair stream): the key
  * sets to read in priority order and to reclaim from. Read from the queue's `lanes` key with the pause flag (one
- * MGET instead of the EXISTS the consumer sent anyway), before every read that may block and at least once a
- * second while busy, and after a `wake` marker (the first enqueue into a new lane writes one); so a queue without
- * lanes costs nothing more, and every worker learns a new lane whichever of them read the marker. The consumer group of each lane's stream is created when learned.
+ * MGET instead of the EXISTS the consumer sent anyway: consumer.ts says when), and after a `wake` marker (the first
+ * enqueue into a new lane writes one); the worker that learns a new lane from a marker announces it on the queue's
+ * channel (cancel-watch.ts), so a queue without lanes costs nothing more, and every worker learns a new lane
+ * whichever of them read the marker. The consumer group of each lane's stream is created when learned.
  */
 import type { QueueKeys } from '@sluice/core';
 import { type Lane, queueLanes, type RedisExecutor, readOrder } from '@sluice/core/internal';
@@ -19,6 +20,8 @@ export class QueueLanes {
   constructor(
     private readonly exec: RedisExecutor,
     readonly keys: QueueKeys,
+    /** Called when a `wake` marker's re-read found a new lane (the worker tells the queue's other workers). */
+    private readonly onNew: () => void = () => {},
   ) {
     this.order = [keys];
   }
@@ -36,7 +39,9 @@ export class QueueLanes {
   /** Re-read the lanes if marked stale (one GET) and create the group of each new one. */
   async refresh(): Promise<void> {
     if (!this.stale) return;
+    const before = this.known.length;
     await this.learn(await queueLanes(this.exec, this.keys));
+    if (this.known.length > before) this.onNew();
   }
 
   /** Take the lanes read elsewhere (the consumer's MGET with the pause flag); creates the group of each new one. */

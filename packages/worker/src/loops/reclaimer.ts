@@ -29,7 +29,7 @@ import type { WorkerDeps } from '../worker-deps.js';
 import type { QueueLanes } from './queue-lanes.js';
 import { Outage, sleep } from './redis-resilience.js';
 
-const { xautoclaim, xinfoConsumers, xpendingRange } = streamCommands;
+const { xautoclaim, xinfoConsumers, xpendingRange, xread } = streamCommands;
 /** One XAUTOCLAIM reply. */
 type AutoClaimResult = Awaited<ReturnType<typeof xautoclaim>>;
 
@@ -72,8 +72,10 @@ export class Reclaimer {
     const { stopping, opts } = this.rt;
     while (!stopping.aborted) {
       try {
-        const claimed = await this.sweep();
-        const due = this.reapDue || claimed > 0 || this.sweeps++ % REAP_EVERY_SWEEPS === 0;
+        // every REAP_EVERY_SWEEPS sweeps (and the first), every stream is swept, even one that holds no entry
+        const round = this.sweeps++ % REAP_EVERY_SWEEPS === 0;
+        const claimed = await this.sweep({ full: round });
+        const due = this.reapDue || claimed > 0 || round;
         this.reapDue = claimed > 0; // once more on the next sweep: the dead worker's consumer is idle by then
         if (due && !stopping.aborted) await this.reap();
         this.outage.ok();
@@ -108,16 +110,24 @@ export class Reclaimer {
     return gone;
   }
 
-  /** One sweep of the queue's stream and of each lane it has (queue-lanes.ts); returns how many were claimed. */
-  async sweep(): Promise<number> {
+  /**
+   * One sweep of the queue's stream and of each lane it has (queue-lanes.ts); returns how many were claimed.
+   * With lanes and `full` false, only the streams that hold an entry are swept (see {@link withEntries}).
+   */
+  async sweep({ full = true }: { full?: boolean } = {}): Promise<number> {
     let claimed = 0;
-    const order = this.role.lanes?.order ?? [this.keys];
-    if (order.length === 1) claimed = await this.sweepStream(this.keys, '0-0');
+    // a full sweep covers the lanes the queue has now (at start: before the consumer's first read learned them)
+    if (full) await this.role.lanes?.refresh();
+    const all = this.role.lanes?.order ?? [this.keys];
+    if (all.length === 1) claimed = await this.sweepStream(this.keys, '0-0');
     else {
-      // a queue with lanes: the first claim of every stream in one call, then only where a cursor is left
       const { conn, consumer, opts } = this.rt;
       const room = this.pool.reclaimRoom ?? this.pool.free;
       if (room <= 0) return 0;
+      const order = full ? all : await this.withEntries(all);
+      if (order.length === 1) claimed = await this.sweepStream(order[0] as QueueKeys, '0-0');
+      if (order.length <= 1) return this.claimed(claimed);
+      // the first claim of every stream in one call, then only where a cursor is left
       const first = await claimLanes(conn, order, consumer, opts.lease, Math.min(100, room));
       for (const [i, keys] of order.entries()) {
         const r = first[i];
@@ -126,8 +136,28 @@ export class Reclaimer {
         if (r.nextId !== '0-0') claimed += await this.sweepStream(keys, r.nextId);
       }
     }
-    if (claimed > 0) this.log.info({ claimed }, `reclaimed ${claimed} abandoned job(s)`);
-    return claimed;
+    return this.claimed(claimed);
+  }
+
+  private claimed(n: number): number {
+    if (n > 0) this.log.info({ claimed: n }, `reclaimed ${n} abandoned job(s)`);
+    return n;
+  }
+
+  /**
+   * The streams of `order` that hold at least one entry, by one XREAD (COUNT 1, from 0) of them all instead of an
+   * XAUTOCLAIM each: every finish (ack, retry, dead letter, cancel) deletes the job's entry with its XACK, so only a
+   * stream holding entries can hold a pending job. What this skips is an entry trimmed while pending from a stream
+   * now empty: reported by the next full sweep (every REAP_EVERY_SWEEPS) or once the stream holds an entry again.
+   */
+  private async withEntries(order: readonly QueueKeys[]): Promise<QueueKeys[]> {
+    const reads = await xread(
+      this.rt.conn,
+      order.map((k) => ({ key: k.stream, id: '0-0' })),
+      { count: 1 },
+    );
+    const held = new Set(reads.filter((r) => r.entries.length > 0).map((r) => r.stream));
+    return order.filter((k) => held.has(k.stream));
   }
 
   /** XAUTOCLAIM one stream from `cursor` until it wraps (at most MAX_CALLS_PER_SWEEP calls). */
