@@ -154,7 +154,8 @@ function templateOf(t: Telemetry, queue: string, job: string, group: string | un
 export function startProcess(t: Telemetry, p: ProcessInfo): ProcessOp {
   const template = templateOf(t, p.queue, p.job, p.group);
   const startedAt = t.metrics ? performance.now() : 0;
-  if (!t.tracer) return { span: undefined, dropped: false, dropParent: undefined, context: undefined, startedAt, template };
+  if (!t.tracer)
+    return { span: undefined, dropped: false, dropParent: undefined, context: undefined, startedAt, template };
   const { api } = t;
   const asParent = t.useProducerAsParent && !p.parent;
   const creation = asParent ? parseTraceparent(p.trace) : undefined;
@@ -169,7 +170,14 @@ export function startProcess(t: Telemetry, p: ProcessInfo): ProcessOp {
       if (!t.propagates)
         return { span: undefined, dropped: true, dropParent: creation, context: undefined, startedAt, template };
       span = t.drops.unsampled(creation);
-      return { span, dropped: true, dropParent: creation, context: api.trace.setSpan(parent, span), startedAt, template };
+      return {
+        span,
+        dropped: true,
+        dropParent: creation,
+        context: api.trace.setSpan(parent, span),
+        startedAt,
+        template,
+      };
     }
   } else span = t.tracer.startSpan(template.name, template.options, parent);
   if (span.isRecording()) {
