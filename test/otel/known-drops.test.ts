@@ -162,6 +162,23 @@ describe('known drops', () => {
   });
 });
 
+describe('the span made in place of a dropped one', () => {
+  it('has the SDK shape: valid ids seen by a spread, JSON and a child span; the parent trace state', () => {
+    const t = register(new AlwaysOffSampler());
+    const drops = t.drops as NonNullable<Telemetry['drops']>;
+    const made = drops.unsampled(undefined).spanContext();
+    const first = { traceId: made.traceId, spanId: made.spanId };
+    expect(api.isSpanContextValid(made)).toBe(true);
+    expect({ traceId: made.traceId, spanId: made.spanId }).toEqual(first);
+    expect({ ...made }).toEqual({ ...first, traceFlags: 0 });
+    expect(JSON.parse(JSON.stringify(made))).toEqual({ ...first, traceFlags: 0 });
+    const child = trace.getTracer('user').startSpan('child', {}, trace.setSpan(ROOT_CONTEXT, drops.unsampled(made)));
+    expect(child.spanContext().traceId).toBe(first.traceId);
+    const remote = { ...sc(TraceFlags.NONE, true), traceState: api.createTraceState('k=v') };
+    expect(drops.unsampled(remote).spanContext().traceState?.get('k')).toBe('v');
+  });
+});
+
 describe('process spans known to be dropped', () => {
   const info = { queue: 'q', group: 'workers', job: 'j', id: '1-0', attempt: 1 };
   const sampledCreation = `00-${TRACE_ID}-b7ad6b7169203331-01`;
