@@ -2,10 +2,13 @@
 // Bundle each library package's built dist (tsc -b output) into a few ESM files: dist/bundle/<entry>.js plus
 // shared chunks (so an entry pair like @sluice/worker and @sluice/worker/fetch shares one copy of common
 // code and `instanceof` keeps working across them). Dependencies, including @sluice/core for the worker,
-// stay external: one copy of each package at run time. Why: Node loads ESM file by file, and Sluice's own
-// ~90 modules cost ~35-40 ms of every cold start (docs/benchmarks.md); one file per entry costs a few.
+// stay external: one copy of each package at run time, except @redis/client, which core vendors, and pino, which
+// the worker vendors (VENDORED below): each bundled on its own into dist/vendor/, imported by relative path.
+// Why: Node loads modules file by file; Sluice's own ~90 modules cost ~35-40 ms of every cold start, and
+// @redis/client's ~480 CommonJS files (it requires every command module up front) ~100-150 ms of CPU, more
+// than anything else a worker does before its first job (docs/benchmarks.md, docs/decisions.md).
 // Usage: node scripts/bundle-dist.mjs [core|worker ...] (default: both). Run after `tsc -b` (pnpm build).
-import { readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -13,6 +16,58 @@ import { build } from 'esbuild';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Package folder -> entry names (dist/<name>.js, as tsc emits them). */
 const PACKAGES = { core: ['index', 'internal', 'redact'], worker: ['index', 'fetch', 'internal'] };
+/**
+ * Dependencies a package bundles into dist/vendor/<file> rather than leaving external, with their optional peers
+ * (left external: @redis/client loads them only for features Sluice does not use, inside a try).
+ */
+const VENDORED = {
+  core: [{ name: '@redis/client', file: 'redis-client.js', peers: ['@opentelemetry/api', '@node-rs/xxhash'] }],
+  // ~28 CommonJS files, ~40 ms of CPU installed; its transports (worker threads started from its own files) are
+  // not used through this copy: logger.ts requires the installed pino for pino-pretty
+  worker: [{ name: 'pino', file: 'pino.js', peers: [] }],
+};
+/** Defines `require` for bundled CommonJS (esbuild's ESM output calls it for `require('node:events')` etc.). */
+const REQUIRE_BANNER =
+  "import { createRequire as __sluiceCreateRequire } from 'node:module'; const require = __sluiceCreateRequire(import.meta.url);";
+
+/** The names the package's tsc output imports from `dep` (what its vendored copy must export). */
+function importedNames(distDir, dep) {
+  const names = new Set();
+  const walk = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory() && e.name !== 'bundle' && e.name !== 'vendor') walk(join(d, e.name));
+      else if (e.name.endsWith('.js')) {
+        const text = readFileSync(join(d, e.name), 'utf8');
+        for (const [, list = ''] of text.matchAll(new RegExp(`import\\s*\\{([^}]*)\\}\\s*from\\s*['"]${dep}['"]`, 'g')))
+          for (const n of list.split(',')) if (n.trim()) names.add(n.trim().split(/\s+as\s+/)[0]);
+      }
+    }
+  };
+  walk(distDir);
+  return [...names].sort();
+}
+
+/** Bundle each vendored dependency into dist/vendor/<file> (ESM re-exporting the names the package uses). */
+async function vendor(dir, deps) {
+  const outdir = join(dir, 'dist', 'vendor');
+  rmSync(outdir, { recursive: true, force: true });
+  for (const dep of deps) {
+    await build({
+      stdin: {
+        contents: `export { ${importedNames(join(dir, 'dist'), dep.name).join(', ')} } from '${dep.name}';`,
+        resolveDir: dir,
+      },
+      outfile: join(outdir, dep.file),
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      external: dep.peers,
+      banner: { js: REQUIRE_BANNER },
+      logLevel: 'warning',
+    });
+  }
+}
 
 async function bundle(pkg) {
   const entries = PACKAGES[pkg];
@@ -20,7 +75,15 @@ async function bundle(pkg) {
     throw new Error(`bundle-dist: unknown package "${pkg}" (expected: ${Object.keys(PACKAGES).join(', ')})`);
   const dir = join(ROOT, 'packages', pkg);
   const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-  const external = Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies });
+  const vendored = VENDORED[pkg] ?? [];
+  await vendor(dir, vendored);
+  const toVendor = {
+    name: 'vendored',
+    setup(b) {
+      for (const dep of vendored)
+        b.onResolve({ filter: new RegExp(`^${dep.name}$`) }, () => ({ path: `../vendor/${dep.file}`, external: true }));
+    },
+  };
   const outdir = join(dir, 'dist', 'bundle');
   rmSync(outdir, { recursive: true, force: true });
   await build({
@@ -31,7 +94,10 @@ async function bundle(pkg) {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    external,
+    external: Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies }).filter(
+      (d) => !vendored.some((v) => v.name === d),
+    ),
+    plugins: [toVendor],
     sourcemap: true,
     logLevel: 'warning',
   });

@@ -21,6 +21,8 @@ export interface BenchArgs {
   idleSeconds: number;
   /** Cold starts per implementation per repetition. */
   coldRuns: number;
+  /** Cold starts with Node's module compile cache (NODE_COMPILE_CACHE, Node >= 22.1) for every implementation. */
+  coldCompileCache: boolean;
   /** Scenarios to run. */
   only: ScenarioName[];
   /** Implementations of the processing scenario (default all; e.g. `sluice,sluice-metrics,sluice-otel`). */
@@ -33,8 +35,10 @@ export interface BenchArgs {
 
 const HELP = `pnpm bench [--quick] [--reps N] [--jobs N] [--concurrency 1,10,100] [--rates 200,2000]
            [--latency-seconds S] [--idle-seconds S] [--cold-runs N] [--only enqueue,process,latency,idle,cold,flow]
-           [--impls sluice,sluice-metrics,sluice-otel] [--out FILE]
+           [--impls sluice,sluice-metrics,sluice-otel] [--cold-compile-cache on|off] [--out FILE]
   --impls   only these implementations in the processing scenario (side-by-side costs of one variant)
+  --cold-compile-cache on: every cold start (all implementations) runs with NODE_COMPILE_CACHE set to a bench
+            directory, warmed by one unrecorded start each (Node >= 22.1; default off)
   --quick   smoke run: 5000 jobs, 1 rep, 2 s latency runs, 5 s idle, 1 cold start each`;
 
 const list = (v: string, what: string): number[] =>
@@ -54,6 +58,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     latencySeconds: 10,
     idleSeconds: 30,
     coldRuns: 3,
+    coldCompileCache: false,
     only: [...SCENARIOS],
     impls: undefined,
     out: 'results/latest.json',
@@ -79,7 +84,10 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     else if (flag === '--idle-seconds') a.idleSeconds = int();
     else if (flag === '--cold-runs') a.coldRuns = int();
     else if (flag === '--out') a.out = v;
-    else if (flag === '--impls') {
+    else if (flag === '--cold-compile-cache') {
+      if (v !== 'on' && v !== 'off') throw new Error(`--cold-compile-cache: expected on or off, got "${v}"`);
+      a.coldCompileCache = v === 'on';
+    } else if (flag === '--impls') {
       a.impls = v.split(',');
       for (const n of a.impls)
         if (!(ALL_IMPLS as readonly string[]).includes(n))

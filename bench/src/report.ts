@@ -2,7 +2,10 @@
 import type { BenchArgs } from './args.js';
 import type { ImplName } from './impl/types.js';
 import { type Results, Results as ResultsClass, type Row } from './results.js';
-import { fmt, median, spread } from './stats.js';
+import { median, spread } from './stats.js';
+import type { Target } from './targets.js';
+
+export { type Target, targets } from './targets.js';
 
 const COLUMNS: ReadonlyArray<[ImplName, string]> = [
   ['raw', 'raw loop'],
@@ -12,6 +15,7 @@ const COLUMNS: ReadonlyArray<[ImplName, string]> = [
   ['sluice-otel', 'Sluice, OTel not sampling'],
   ['sluice-perkey', 'Sluice, per-key concurrency 1 (1,000 keys)'],
   ['sluice-rate', 'Sluice, rate limit 2,000/s'],
+  ['sluice-all', 'Sluice, every wave-2 feature on'],
   ['bullmq', 'BullMQ'],
 ];
 
@@ -37,92 +41,6 @@ export function table(results: Results): string {
     lines.push(`| ${s} | ${m} (${unit}) | ${cells.join(' | ')} | ${ratios.join(' | ')} |`);
   }
   return lines.join('\n');
-}
-
-/** One target of the issue, checked on medians. */
-export interface Target {
-  name: string;
-  met: boolean | undefined;
-  detail: string;
-}
-
-/** Every target of issue 8 that the collected figures can answer. */
-export function targets(results: Results, concurrencies: number[], rates: number[]): Target[] {
-  const med = (s: string, m: string, i: ImplName) => median(results.values(s, m, i));
-  const check = (name: string, value: number, limit: number, cmp: '>=' | '<=', detail: string): Target => ({
-    name,
-    met:
-      Number.isFinite(value) && Number.isFinite(limit) ? (cmp === '>=' ? value >= limit : value <= limit) : undefined,
-    detail: `${detail}: ${fmt(value)} ${cmp} ${fmt(limit)}`,
-  });
-  const out: Target[] = [];
-  const top = Math.max(...concurrencies);
-  const proc = (c: number) => `2. process, concurrency ${c}`;
-  const bullBest = Math.max(...concurrencies.map((c) => med(proc(c), 'throughput', 'bullmq')).filter(Number.isFinite));
-  const sTop = med(proc(top), 'throughput', 'sluice');
-  out.push(
-    check('processing >= 5x BullMQ best', sTop, 5 * bullBest, '>=', `Sluice c=${top} vs 5 x BullMQ best (jobs/s)`),
-  );
-  out.push(check('processing >= 55% raw', sTop, 0.55 * med(proc(top), 'throughput', 'raw'), '>=', `c=${top} (jobs/s)`));
-  const metrics = med(proc(top), 'throughput', 'sluice-metrics');
-  out.push(check('metrics on: >= 95% of Sluice', metrics, 0.95 * sTop, '>=', `c=${top} (jobs/s)`));
-  const otel = med(proc(top), 'throughput', 'sluice-otel');
-  out.push(check('OTel registered, not sampling: >= 98% of Sluice', otel, 0.98 * sTop, '>=', `c=${top} (jobs/s)`));
-  // The same costs as worker CPU per job (noise-resistant: other processes on the machine barely move it).
-  const cpuOf = (impl: ImplName) => med(proc(top), 'worker CPU per job', impl);
-  const sCpu = cpuOf('sluice');
-  out.push(
-    check(
-      'metrics on: worker CPU per job <= 105% of Sluice',
-      cpuOf('sluice-metrics'),
-      1.05 * sCpu,
-      '<=',
-      `c=${top} (us)`,
-    ),
-  );
-  out.push(
-    check(
-      'OTel not sampling: worker CPU per job <= 102% of Sluice',
-      cpuOf('sluice-otel'),
-      1.02 * sCpu,
-      '<=',
-      `c=${top} (us)`,
-    ),
-  );
-  const batch = '1. enqueue, batches of 1000';
-  const sBatch = med(batch, 'throughput', 'sluice');
-  out.push(
-    check('enqueue >= 4x addBulk', sBatch, 4 * med(batch, 'throughput', 'bullmq'), '>=', 'enqueueMany (jobs/s)'),
-  );
-  out.push(
-    check('enqueue >= 50% raw XADD', sBatch, 0.5 * med(batch, 'throughput', 'raw'), '>=', 'enqueueMany (jobs/s)'),
-  );
-  const lat = `3. latency at ${rates[0]} jobs/s`;
-  out.push(check(`latency p50 at ${rates[0]}/s <= 0.6 ms`, med(lat, 'p50', 'sluice'), 0.6, '<=', 'ms'));
-  out.push(check(`latency p99 at ${rates[0]}/s <= 2.5 ms`, med(lat, 'p99', 'sluice'), 2.5, '<=', 'ms'));
-  const cpu = med(proc(top), 'Redis CPU per job', 'sluice');
-  out.push(check('Redis CPU per processed job <= 10 us', cpu, 10, '<=', `c=${top} (us)`));
-  const memWorst = Math.max(
-    ...concurrencies.map((c) => Math.abs(med(proc(c), 'Redis memory after / before', 'sluice') - 100)),
-  );
-  out.push(check('Redis memory back to baseline +/- 1%', memWorst, 1, '<=', 'worst |after/before - 100%| (%)'));
-  const idle = results.rows.find((r) => r.scenario.startsWith('5.'))?.scenario ?? '5.';
-  out.push(check('idle worker <= 0.1 commands/s', med(idle, 'commands/s', 'sluice'), 0.1, '<=', 'cmd/s'));
-  const cold = '7. cold start to first job';
-  out.push(
-    check('cold start <= 0.7x BullMQ', med(cold, 'time', 'sluice'), 0.7 * med(cold, 'time', 'bullmq'), '<=', 'ms'),
-  );
-  const bundled = '7. cold start, esbuild bundle';
-  out.push(
-    check(
-      'cold start <= 0.7x BullMQ, both bundled (not the target, for reference)',
-      med(bundled, 'time', 'sluice'),
-      0.7 * med(bundled, 'time', 'bullmq'),
-      '<=',
-      'ms',
-    ),
-  );
-  return out;
 }
 
 /** Targets as markdown bullets. */

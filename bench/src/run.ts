@@ -77,7 +77,7 @@ async function main(): Promise<void> {
           else if (s === 'latency') await latencyScenario(ctx, admin, args.rates, args.latencySeconds);
           else if (s === 'idle') await idleScenario(ctx, admin, args.idleSeconds);
           else if (s === 'flow') await flowScenario(ctx, admin, args.jobs, Math.max(...args.concurrency));
-          else await coldScenario(ctx, admin, args.coldRuns);
+          else await coldScenario(ctx, admin, args.coldRuns, args.coldCompileCache);
         } catch (e) {
           const msg = `rep ${rep + 1} ${s}: ${(e as Error).message}`;
           results.errors.push(msg);

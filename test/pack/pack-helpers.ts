@@ -103,7 +103,9 @@ export function undeclaredImports(app: string, name: string): string[] {
   const { manifest, files } = installed(app, name);
   const declared = new Set([name, ...Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies })]);
   const found = new Set<string>();
-  for (const f of files.filter((f) => /\.(js|d\.ts)$/.test(f))) {
+  // dist/vendor/ holds a dependency bundled in whole (core's @redis/client, scripts/bundle-dist.mjs): its text names
+  // its own optional peers, dev dependencies and examples; the package imports it by relative path.
+  for (const f of files.filter((f) => /\.(js|d\.ts)$/.test(f) && !f.startsWith('dist/vendor/'))) {
     const text = readFileSync(join(app, 'node_modules', name, f), 'utf8');
     for (const [, spec = ''] of text.matchAll(SPECIFIER)) {
       const pkg = PACKAGE_NAME.exec(spec)?.[0];

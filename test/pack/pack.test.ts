@@ -139,6 +139,21 @@ describe('the packed packages, installed with npm outside the workspace', () => 
     for (const p of PACKAGES) expect(undeclaredImports(app, `@sluice/${p}`), `@sluice/${p}`).toEqual([]);
   });
 
+  it('load @redis/client as the one file core vendors: no shipped bundle imports the package itself', () => {
+    // importing @redis/client from node_modules loads ~480 CommonJS files, most of a cold start (docs/benchmarks.md)
+    const imports = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*)["']@redis\/client["']/;
+    for (const p of ['core', 'worker']) {
+      const bundles = installed(app, `@sluice/${p}`).files.filter((f) => /^dist\/bundle\/.*\.js$/.test(f));
+      expect(bundles.length, p).toBeGreaterThan(0);
+      for (const f of bundles)
+        expect(
+          imports.test(readFileSync(join(app, 'node_modules', '@sluice', p, f), 'utf8')),
+          `@sluice/${p}/${f}`,
+        ).toBe(false);
+    }
+    expect(installed(app, '@sluice/core').files).toContain('dist/vendor/redis-client.js');
+  });
+
   it("sluice worker start runs the app's own jobs module: an enqueued job and a cron schedule", async () => {
     const g = ['--redis', redisUrl(), '--prefix', uniquePrefix()];
     const worker = startInApp(['worker', 'start', './jobs.mjs', ...g]);

@@ -1,4 +1,5 @@
-// Cold start of the raw loop: import, connect, XREADGROUP, first handler. Prints ms since process start.
+// Cold start of the raw loop: import, connect, XREADGROUP, first handler. Prints ms since process start and the
+// process's CPU time (user + system) so far.
 import { createClient } from '@redis/client';
 
 const [url, stream] = process.argv.slice(2);
@@ -25,5 +26,6 @@ const entry = r?.[stream]?.[0];
 if (!entry) throw new Error('no job within 10 s');
 const handler = async (data) => JSON.parse(data);
 await handler(entry[1][1]);
-process.stdout.write(`${JSON.stringify({ ms: performance.now() })}\n`);
+const cpu = process.cpuUsage();
+process.stdout.write(`${JSON.stringify({ ms: performance.now(), cpuMs: (cpu.user + cpu.system) / 1000 })}\n`);
 process.exit(0);

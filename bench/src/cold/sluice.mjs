@@ -1,5 +1,5 @@
 // Cold start of a Sluice worker (built dist, as a user runs it): import, connect, start, first handler.
-// Prints ms since process start.
+// Prints ms since process start and the process's CPU time (user + system) so far.
 import { defineJob } from '@sluice/core';
 import { createWorker } from '@sluice/worker';
 
@@ -7,7 +7,8 @@ const [url, queue] = process.argv.slice(2);
 const job = defineJob({
   name: queue,
   handler: async () => {
-    process.stdout.write(`${JSON.stringify({ ms: performance.now() })}\n`);
+    const cpu = process.cpuUsage();
+    process.stdout.write(`${JSON.stringify({ ms: performance.now(), cpuMs: (cpu.user + cpu.system) / 1000 })}\n`);
     process.exit(0);
   },
 });

@@ -6,6 +6,9 @@
  * with a 1 s interval would (queue gauges read from Redis at most every 5 s, the default cache). `otel` registers
  * an OpenTelemetry tracer provider that samples nothing (the `sluice-otel` variant), before the producer and the
  * worker start: Sluice then makes its send and process spans (non-recording), as with an SDK whose sampler drops.
+ * `all` (the `sluice-all` variant, idle scenario) turns every wave-2 feature on at once: metrics served (not scraped:
+ * a scrape's commands are the scraper's), OpenTelemetry registered, retention (`keep`), a concurrency and a rate limit, a cron schedule, and the
+ * high, low and fair lanes, each made to exist by one job handled before the worker reports ready.
  */
 import { createSluice, defineJob, type RedisClientLike } from '@sluice/core';
 import { createSluiceClient } from '@sluice/core/internal';
@@ -37,20 +40,69 @@ async function registerNonSamplingSdk(): Promise<void> {
   trace.setGlobalTracerProvider(new BasicTracerProvider({ sampler: new AlwaysOffSampler() }));
 }
 
-export function sluice(commandTimeout?: number, metrics = false, otel = false, flow?: 'perkey' | 'rate'): Impl {
+/** Which Sluice variant to run (types.ts's names); every field defaults to off. */
+export interface SluiceVariant {
+  /** @redis/client's per-command timeout, in ms (default: Sluice's, none). */
+  commandTimeout?: number;
+  /** Prometheus metrics on, scraped every second (default off). */
+  metrics?: boolean;
+  /** An OpenTelemetry SDK that samples nothing (default off). */
+  otel?: boolean;
+  /** A flow-control option on the job (default none). */
+  flow?: 'perkey' | 'rate';
+  /** Every wave-2 feature on (default off). */
+  all?: boolean;
+}
+
+/** The `sluice-all` job options: retention, a concurrency and a rate limit, a yearly cron schedule. */
+const allOptions = {
+  keep: { completed: { count: 100, age: 3_600_000 }, failed: { count: 100, age: 3_600_000 } },
+  concurrency: { global: 1000 },
+  rateLimit: { limit: 100_000, period: 1000 },
+  schedule: { cron: '0 0 1 1 *', tz: 'UTC' },
+};
+
+/** Make the high, low and fair lanes of the queue exist: one job in each, handled before the worker is ready. */
+async function fillLanes(
+  url: string,
+  job: ReturnType<typeof defineJob<typeof QUEUE, BenchPayload>>,
+  seen: () => number,
+) {
+  const s = await createSluice({ url });
+  try {
+    const before = seen();
+    await s.enqueue(job, { i: -1, t: 0, pad: '' }, { priority: 'high' });
+    await s.enqueue(job, { i: -2, t: 0, pad: '' }, { priority: 'low' });
+    await s.enqueue(job, { i: -3, t: 0, pad: '' }, { group: 'g' });
+    const until = Date.now() + 10_000;
+    while (seen() < before + 3) {
+      if (Date.now() > until) throw new Error('sluice-all: the lane jobs were not handled within 10 s');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  } finally {
+    await s.close();
+  }
+}
+
+export function sluice(v: SluiceVariant = {}): Impl {
+  const { commandTimeout, flow, all = false } = v;
+  const metrics = v.metrics === true || all;
+  const otel = v.otel === true || all;
   const ready = otel ? registerNonSamplingSdk() : Promise.resolve();
   const clientFor = (url: string): { url?: string; client?: RedisClientLike } =>
     commandTimeout === undefined ? { url } : { client: createSluiceClient(url, 5000, commandTimeout) };
   return {
-    name: flow
-      ? `sluice-${flow}`
-      : otel
-        ? 'sluice-otel'
-        : metrics
-          ? 'sluice-metrics'
-          : commandTimeout === undefined
-            ? 'sluice'
-            : 'sluice-timer',
+    name: all
+      ? 'sluice-all'
+      : flow
+        ? `sluice-${flow}`
+        : otel
+          ? 'sluice-otel'
+          : metrics
+            ? 'sluice-metrics'
+            : commandTimeout === undefined
+              ? 'sluice'
+              : 'sluice-timer',
     producer: async (url) => {
       await ready;
       const s = await createSluice(clientFor(url));
@@ -66,11 +118,14 @@ export function sluice(commandTimeout?: number, metrics = false, otel = false, f
     },
     worker: async (url, spec: WorkerSpec) => {
       await ready;
+      let seen = 0;
       const job = defineJob({
         name: QUEUE,
         ...flowOptions(flow),
+        ...(all ? allOptions : {}),
         handler: async (p: BenchPayload) => {
-          spec.onJob(p);
+          seen++;
+          if (p.i >= 0) spec.onJob(p);
         },
       });
       const opts = clientFor(url);
@@ -83,7 +138,9 @@ export function sluice(commandTimeout?: number, metrics = false, otel = false, f
         ...(registry ? { metrics: { port: 0, host: '127.0.0.1', registry } } : {}),
       });
       await w.start();
-      const stopScraping = registry ? scrapeEverySecond(registry) : () => {};
+      if (all) await fillLanes(url, job, () => seen);
+      // sluice-all counts the worker's own commands: a scrape's are the scraper's, bounded per scrape (observability.md)
+      const stopScraping = registry && !all ? scrapeEverySecond(registry) : () => {};
       return {
         close: async () => {
           stopScraping();

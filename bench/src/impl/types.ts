@@ -6,7 +6,8 @@ import type { BenchPayload } from '../payload.js';
  * `sluice-metrics` is Sluice with Prometheus metrics on, its registry collected every second; `sluice-otel` is
  * Sluice with an OpenTelemetry SDK registered that samples nothing. Flow control (docs/flow-control.md):
  * `sluice-perkey` runs the job with `concurrency: { perKey: 1 }` over 1,000 keys (`i % 1000`); `sluice-rate` with
- * a global `rateLimit` of {@link FLOW_RATE} starts per second.
+ * a global `rateLimit` of {@link FLOW_RATE} starts per second. `sluice-all` (idle scenario) has every wave-2 feature
+ * on at once: metrics, OpenTelemetry, retention, concurrency and rate limits, a cron schedule, priority and fair lanes.
  */
 export const IMPLS = ['raw', 'sluice', 'bullmq'] as const;
 /** Every implementation name, the Sluice variants included. */
@@ -17,6 +18,7 @@ export const ALL_IMPLS = [
   'sluice-otel',
   'sluice-perkey',
   'sluice-rate',
+  'sluice-all',
 ] as const;
 export type ImplName = (typeof ALL_IMPLS)[number];
 
@@ -61,5 +63,11 @@ export async function loadImpl(name: ImplName): Promise<Impl> {
   if (name === 'bullmq') return (await import('./bullmq.js')).bullmq;
   const { sluice } = await import('./sluice.js');
   const flow = name === 'sluice-perkey' ? 'perkey' : name === 'sluice-rate' ? 'rate' : undefined;
-  return sluice(name === 'sluice-timer' ? 5000 : undefined, name === 'sluice-metrics', name === 'sluice-otel', flow);
+  return sluice({
+    commandTimeout: name === 'sluice-timer' ? 5000 : undefined,
+    metrics: name === 'sluice-metrics',
+    otel: name === 'sluice-otel',
+    flow,
+    all: name === 'sluice-all',
+  });
 }

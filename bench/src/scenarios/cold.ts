@@ -2,10 +2,13 @@
  * Scenario 7: cold start, from process start to the first job handled (import + connect + read), with one
  * job waiting. Each run is a fresh plain `node` process on built JavaScript (Sluice's dist, as users run it;
  * no tsx), so the time is what a deployed worker pays. Twice: as installed (node_modules, one file per module)
- * and bundled into one file by esbuild, as serverless deployments usually ship (all three bundled alike).
+ * and bundled into one file by esbuild, as serverless deployments usually ship (all three bundled alike). Each
+ * start reports its wall time and its CPU time (steadier on a busy machine); `--cold-compile-cache on` runs them all
+ * with Node's module compile cache (Node >= 22.1).
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
+import module from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { EnqueueResult } from '../child.js';
@@ -56,14 +59,38 @@ export async function bundleColdScripts(): Promise<void> {
   }
 }
 
-function coldOnce(impl: ImplName, url: string, bundled: boolean): Promise<number> {
+/** What one cold start printed: ms since process start and the process's CPU time (user + system) at its handler. */
+interface ColdRun {
+  ms: number;
+  cpuMs: number;
+}
+
+/** Where the compile cache of `--cold-compile-cache on` lives (gitignored, emptied at each scenario start). */
+const COMPILE_CACHE = fileURLToPath(new URL('../../.cold-compile-cache/', import.meta.url));
+
+/** True when this Node has the module compile cache (22.1+). */
+export const hasCompileCache = (): boolean =>
+  typeof (module as { enableCompileCache?: unknown }).enableCompileCache === 'function';
+
+function coldOnce(impl: ImplName, url: string, bundled: boolean, compileCache: boolean): Promise<ColdRun> {
   const file = bundled ? `${BUNDLES}${impl}.mjs` : fileURLToPath(new URL(`../cold/${impl}.mjs`, import.meta.url));
   const name = impl === 'raw' ? `raw:${QUEUE}` : QUEUE;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_COMPILE_CACHE: undefined,
+    NODE_DISABLE_COMPILE_CACHE: undefined,
+  };
+  if (compileCache) env.NODE_COMPILE_CACHE = `${COMPILE_CACHE}${impl}${bundled ? '-bundled' : ''}`;
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [file, url, name], { timeout: 20_000, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
-      if (err) return reject(new Error(`cold start of ${impl} failed: ${err.message} ${stderr.slice(-1000)}`));
-      resolve((JSON.parse(stdout.trim().split('\n').at(-1) as string) as { ms: number }).ms);
-    });
+    execFile(
+      process.execPath,
+      [file, url, name],
+      { timeout: 20_000, killSignal: 'SIGKILL', env },
+      (err, stdout, stderr) => {
+        if (err) return reject(new Error(`cold start of ${impl} failed: ${err.message} ${stderr.slice(-1000)}`));
+        resolve(JSON.parse(stdout.trim().split('\n').at(-1) as string) as ColdRun);
+      },
+    );
   });
 }
 
@@ -71,19 +98,31 @@ function coldOnce(impl: ImplName, url: string, bundled: boolean): Promise<number
 export const COLD = '7. cold start to first job';
 export const COLD_BUNDLED = '7. cold start, esbuild bundle';
 
-export async function coldScenario(ctx: Ctx, admin: Admin, runs: number): Promise<void> {
+/**
+ * Cold starts of each implementation, installed then bundled, `runs` times each (implementations rotated), with
+ * one job waiting. `compileCache`: every start runs with NODE_COMPILE_CACHE (Node >= 22.1), after one unrecorded
+ * start per implementation and variant fills the cache.
+ */
+export async function coldScenario(ctx: Ctx, admin: Admin, runs: number, compileCache = false): Promise<void> {
+  const cache = compileCache && hasCompileCache();
+  if (compileCache && !cache) ctx.log(`--cold-compile-cache on: Node ${process.version} has no compile cache; ignored`);
+  if (cache) rmSync(COMPILE_CACHE, { recursive: true, force: true });
+  ctx.log(`cold starts on Node ${process.version}${cache ? ', module compile cache on' : ''}`);
+  const once = async (impl: ImplName, bundled: boolean): Promise<ColdRun> => {
+    await admin.reset();
+    await runChild<EnqueueResult>({ role: 'enqueue', impl, url: ctx.url, jobs: 1, mode: 'single', window: 1 }, 60_000);
+    return coldOnce(impl, ctx.url, bundled, cache);
+  };
   for (const bundled of [false, true]) {
     const scenario = bundled ? COLD_BUNDLED : COLD;
+    if (cache) for (const impl of IMPLS) await once(impl, bundled);
     for (let i = 0; i < runs; i++) {
       for (const impl of rotated(IMPLS, ctx.rep + i)) {
-        await admin.reset();
-        await runChild<EnqueueResult>(
-          { role: 'enqueue', impl, url: ctx.url, jobs: 1, mode: 'single', window: 1 },
-          60_000,
-        );
-        const ms = await coldOnce(impl, ctx.url, bundled);
-        ctx.results.add({ scenario, metric: 'time', unit: 'ms', better: 'lower', impl, rep: ctx.rep, value: ms });
-        ctx.log(`${scenario} ${impl}: ${ms.toFixed(0)} ms`);
+        const { ms, cpuMs } = await once(impl, bundled);
+        const row = { scenario, better: 'lower', impl, rep: ctx.rep } as const;
+        ctx.results.add({ ...row, metric: 'time', unit: 'ms', value: ms });
+        ctx.results.add({ ...row, metric: 'CPU time', unit: 'ms', value: cpuMs });
+        ctx.log(`${scenario} ${impl}: ${ms.toFixed(0)} ms (CPU ${cpuMs.toFixed(0)} ms)`);
       }
     }
   }

@@ -8,7 +8,8 @@ import { type Ctx, rotated } from '../results.js';
 import { Child } from '../spawn.js';
 import { sleep } from './common.js';
 
-const IMPLS: readonly ImplName[] = ['raw', 'sluice', 'bullmq'];
+/** `sluice-all`: the same worker with every wave-2 feature on (issue 19: still <= 0.1 commands/s). */
+const IMPLS: readonly ImplName[] = ['raw', 'sluice', 'sluice-all', 'bullmq'];
 /** Seconds between the worker being ready and the start of the window. */
 const SETTLE_S = 2;
 

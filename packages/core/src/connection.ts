@@ -4,7 +4,7 @@
  * dedicated connections of blocking reads. Commands go through {@link RedisExecutor}, which works the same on
  * a single client and on a Redis Cluster (routed by the first key).
  */
-import { createCluster, RedisClient } from '@redis/client';
+import { createCluster, ErrorReply, RedisClient } from '@redis/client';
 import { SluiceArgumentError } from './errors.js';
 import { DEFAULTS } from './options.js';
 import { redactSecrets, redactUrl } from './redact.js';
@@ -81,6 +81,20 @@ export interface ConnectionOptions {
    * command itself on the hot path (docs/benchmarks.md); a sent command is never timed out either way.
    */
   commandTimeout?: number;
+}
+
+/**
+ * True when `err` is an error reply from Redis (@redis/client's `ErrorReply` or a subclass): from the copy of
+ * @redis/client bundled into core's dist, or from an application's own client (another copy, matched by class
+ * name along its prototype chain).
+ */
+export function isErrorReply(err: unknown): err is Error {
+  if (err instanceof ErrorReply) return true;
+  if (!(err instanceof Error)) return false;
+  for (let p: unknown = Object.getPrototypeOf(err); p && p !== Error.prototype; p = Object.getPrototypeOf(p)) {
+    if ((p as { constructor?: { name?: string } }).constructor?.name === 'ErrorReply') return true;
+  }
+  return false;
 }
 
 type AnyRedis = RedisClientLike | RedisClusterLike;

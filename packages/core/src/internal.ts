@@ -31,6 +31,7 @@ export {
   Connection,
   createSluiceClient,
   createSluiceCluster,
+  isErrorReply,
   type RedisExecutor,
 } from './connection.js';
 export {

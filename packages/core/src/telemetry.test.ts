@@ -1,10 +1,21 @@
 import * as api from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
-import { errorType, formatTraceparent, telemetryFrom } from './telemetry.js';
+import { errorType, formatTraceparent, loadTelemetry, telemetryFrom } from './telemetry.js';
 
 afterEach(() => {
   api.trace.disable();
   api.metrics.disable();
+});
+
+describe('loadTelemetry', () => {
+  // Runs first in this file: no SDK has registered anything in this process yet.
+  it('is undefined before any SDK registers (without loading the API), and finds one registered later', async () => {
+    expect(await loadTelemetry()).toBeUndefined();
+    const tracer = api.trace.getTracer('fake');
+    api.trace.setGlobalTracerProvider({ getTracer: () => tracer });
+    expect((await loadTelemetry())?.tracer).toBeDefined();
+    expect(await loadTelemetry(false)).toBeUndefined();
+  });
 });
 
 describe('telemetryFrom', () => {

@@ -109,12 +109,18 @@ function instruments(meter: OtelApi.Meter): TelemetryMetrics {
   };
 }
 
+/** Where `@opentelemetry/api` 1.x keeps what an SDK registers (tracer/meter providers, context manager). */
+const OTEL_GLOBAL = Symbol.for('opentelemetry.js.api.1');
+
 /**
  * Load `@opentelemetry/api` lazily and resolve {@link Telemetry}; undefined when `opts` is false, the package is
  * not installed, or no SDK is registered. Register the SDK before calling this (createSluice, worker start).
  */
 export async function loadTelemetry(opts?: TracingOptions | false): Promise<Telemetry | undefined> {
   if (opts === false) return undefined;
+  // No SDK registered yet in this process (the API keeps its registrations on this global): nothing to resolve,
+  // so skip loading the API (~45 modules of a cold start, docs/benchmarks.md).
+  if ((globalThis as Record<symbol, unknown>)[OTEL_GLOBAL] === undefined) return undefined;
   let api: OtelApiModule;
   try {
     api = await import('@opentelemetry/api');

@@ -39,7 +39,10 @@ export function createLogger(settings: LoggerSettings = {}): Logger {
   const inTerminal = process.stdout.isTTY === true && process.env.NODE_ENV !== 'production' && !settings.destination;
   const pretty = settings.pretty ?? inTerminal;
   if (pretty && prettyAvailable()) {
-    const log = pino(opts, pino.transport({ target: 'pino-pretty', options: { ignore: 'pid,hostname' } }));
+    // the installed pino: its transport runs in a worker thread started from pino's own files, which the copy
+    // bundled into the worker's dist (scripts/bundle-dist.mjs) does not have
+    const installed = createRequire(import.meta.url)('pino') as typeof pino;
+    const log = installed(opts, installed.transport({ target: 'pino-pretty', options: { ignore: 'pid,hostname' } }));
     Object.defineProperty(log, PRETTY, { value: true });
     return log;
   }

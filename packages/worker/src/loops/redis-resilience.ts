@@ -2,12 +2,12 @@
  * Resilience helpers of the background loops: which errors are worth retrying, a bounded retry with backoff,
  * an abortable sleep, and an outage tracker that logs a failure once per outage and the recovery once.
  */
-import { ErrorReply } from '@redis/client';
+import { isErrorReply } from '@sluice/core/internal';
 import type { Logger } from 'pino';
 
 /** True for errors that a retry may cure: lost connections, timeouts, TRYAGAIN/LOADING/CLUSTERDOWN replies. */
 export function isTransient(err: unknown): boolean {
-  if (err instanceof ErrorReply) return /^(TRYAGAIN|LOADING|CLUSTERDOWN|MASTERDOWN|BUSY )/.test(err.message);
+  if (isErrorReply(err)) return /^(TRYAGAIN|LOADING|CLUSTERDOWN|MASTERDOWN|BUSY )/.test(err.message);
   return err instanceof Error;
 }
 
