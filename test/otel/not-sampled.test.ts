@@ -5,7 +5,13 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { type Context, type ContextManager, context, ROOT_CONTEXT, type SpanContext, trace } from '@opentelemetry/api';
-import { AlwaysOffSampler, BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import {
+  AlwaysOffSampler,
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  ParentBasedSampler,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { defineJob } from '@sluice/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers.js';
@@ -120,5 +126,40 @@ describe('OpenTelemetry registered, sampling nothing', () => {
     const seen = await runOne('otel-off-no-cm');
     expect(seen.active).toBeUndefined();
     expect(seen.childRecording).toBe(false);
+  });
+
+  it('ParentBased(root AlwaysOff), useProducerAsParent: a job sent under a sampled remote parent is traced', async () => {
+    // the spans Sluice skips as known drops are exactly the ones this sampler drops: the root enqueue and its job
+    const exporter = new InMemorySpanExporter();
+    const sampler = new ParentBasedSampler({ root: new AlwaysOffSampler() });
+    context.setGlobalContextManager(new AlsContextManager());
+    trace.setGlobalTracerProvider(
+      new BasicTracerProvider({ sampler, spanProcessors: [new SimpleSpanProcessor(exporter)] }),
+    );
+    const job = defineJob({ name: 'otel-parent-based', handler: async (_p: object) => {} });
+    const s = await producer();
+    const w = await startWorker(s.prefix, { jobs: [job], tracing: { useProducerAsParent: true } });
+    const done = record('job:succeeded', w);
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const remote = trace.setSpanContext(ROOT_CONTEXT, {
+      traceId,
+      spanId: '00f067aa0ba902b7',
+      traceFlags: 1,
+      isRemote: true,
+    });
+    const traced = await context.with(remote, () => s.enqueue(job, {}));
+    const untraced = await s.enqueue(job, {});
+    await waitFor(() => done.length === 2, 'both jobs to succeed');
+    await w.stop();
+    await s.close();
+    const spans = exporter.getFinishedSpans();
+    expect(spans.map((x) => x.name.split(' ')[0]).sort()).toEqual(['process', 'send']);
+    const send = spans.find((x) => x.name.startsWith('send'));
+    const proc = spans.find((x) => x.name.startsWith('process'));
+    expect(send?.spanContext().traceId).toBe(traceId);
+    expect(proc?.spanContext().traceId).toBe(traceId);
+    expect(proc?.parentSpanContext?.spanId).toBe(send?.spanContext().spanId);
+    expect(proc?.attributes['messaging.message.id']).toBe(traced.id);
+    expect(untraced.id).not.toBe(traced.id);
   });
 });

@@ -173,6 +173,7 @@ export {
   type TelemetryMetrics,
   telemetryFrom,
 } from './telemetry.js';
+export { dropMask, type KnownDrops, knownDrops } from './telemetry-sampling.js';
 export { CONTROL_CHARS, escapeControl, hasControlChars } from './text.js';
 export { checkPayload, validatePayload } from './validate.js';
 export {

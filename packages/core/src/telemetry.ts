@@ -7,6 +7,7 @@
  * The worker's process spans are in the worker (telemetry/process-span.ts, edge-safe for the push fetch handler).
  */
 import type * as OtelApi from '@opentelemetry/api';
+import { type KnownDrops, knownDrops } from './telemetry-sampling.js';
 
 /** The OpenTelemetry API module (`@opentelemetry/api`). */
 export type OtelApiModule = typeof OtelApi;
@@ -32,6 +33,11 @@ export interface Telemetry {
   readonly api: OtelApiModule;
   /** Undefined when no tracer provider is registered. */
   readonly tracer: OtelApi.Tracer | undefined;
+  /**
+   * The spans of `tracer` known to be dropped before they start (an SDK sampler that records nothing for their
+   * kind of parent): they are not started. Undefined when no such decision can be known (telemetry-sampling.ts).
+   */
+  readonly drops: KnownDrops | undefined;
   /** Instruments; undefined when no meter provider is registered. */
   readonly metrics: TelemetryMetrics | undefined;
   readonly useProducerAsParent: boolean;
@@ -67,6 +73,7 @@ export function telemetryFrom(api: OtelApiModule, opts: TracingOptions | undefin
   return {
     api,
     tracer,
+    drops: tracer ? knownDrops(api, tracer) : undefined,
     metrics,
     useProducerAsParent: opts?.useProducerAsParent === true,
     propagates: contextPropagates(api),
@@ -155,7 +162,15 @@ export function startSend(t: Telemetry, queue: string, job: string, messageId?: 
   };
   if (messageId !== undefined) attributes['messaging.message.id'] = messageId;
   if (count !== undefined) attributes['messaging.batch.message_count'] = count;
-  const span = t.tracer.startSpan(`send ${queue}`, { kind: t.api.SpanKind.PRODUCER, attributes });
+  const options = { kind: t.api.SpanKind.PRODUCER, attributes };
+  let span: OtelApi.Span | undefined;
+  if (t.drops) {
+    // A send known to be dropped makes no span; the job still carries its unsampled context (as the SDK's would).
+    const ctx = t.api.context.active();
+    const parent = t.api.trace.getSpanContext(ctx);
+    span = t.drops.start(`send ${queue}`, options, ctx, parent);
+    if (!span) return { span, traceparent: formatTraceparent(t.drops.unsampled(parent).spanContext()), startedAt };
+  } else span = t.tracer.startSpan(`send ${queue}`, options);
   const sc = span.spanContext();
   return { span, traceparent: t.api.isSpanContextValid(sc) ? formatTraceparent(sc) : undefined, startedAt };
 }

@@ -8,7 +8,9 @@
  * (span name, start options, metric attributes); the span starts with those (what a sampler is given), and the
  * per-job parts (message id, attempt, the link to the creation context) are added only when the span records: a
  * job whose span is not sampled parses no traceparent and builds no object for it. When no context manager is
- * registered (nothing could see the span as active), no context is made per job. See docs/observability.md.
+ * registered (nothing could see the span as active), no context is made per job. A span the SDK's sampler is
+ * known to drop (core's KnownDrops: AlwaysOff, or ParentBased choosing AlwaysOff for this parent) is not started
+ * at all; its ids are made only when something can see them. See docs/observability.md.
  */
 import type { Attributes, Context, Span, SpanContext, SpanOptions } from '@opentelemetry/api';
 import type { Telemetry } from '@sluice/core/internal';
@@ -46,7 +48,12 @@ interface Template {
 
 /** A started process operation. */
 export interface ProcessOp {
-  readonly span: Span | undefined;
+  /** The span; undefined when not traced, or dropped and its ids not needed yet (see `dropped`). */
+  span: Span | undefined;
+  /** True when the span was known to be dropped and not started (core's KnownDrops); its ids are made on demand. */
+  readonly dropped: boolean;
+  /** The span's parent when dropped (the creation context with `useProducerAsParent`), for its ids. */
+  readonly dropParent: SpanContext | undefined;
   /** The context with the span active (run the handler in it); undefined when not traced or nothing propagates. */
   readonly context: Context | undefined;
   /** performance.now() at the start, when OTel metrics are on (else 0). */
@@ -147,12 +154,32 @@ function templateOf(t: Telemetry, queue: string, job: string, group: string | un
 export function startProcess(t: Telemetry, p: ProcessInfo): ProcessOp {
   const template = templateOf(t, p.queue, p.job, p.group);
   const startedAt = t.metrics ? performance.now() : 0;
-  if (!t.tracer) return { span: undefined, context: undefined, startedAt, template };
+  if (!t.tracer)
+    return { span: undefined, dropped: false, dropParent: undefined, context: undefined, startedAt, template };
   const { api } = t;
   const asParent = t.useProducerAsParent && !p.parent;
   const creation = asParent ? parseTraceparent(p.trace) : undefined;
   const parent = creation ? api.trace.setSpanContext(template.root, creation) : (p.parent ?? template.root);
-  const span = t.tracer.startSpan(template.name, template.options, parent);
+  let span: Span | undefined;
+  if (t.drops && !p.parent) {
+    // A worker's span has no ambient parent: root (links) or the creation context (useProducerAsParent).
+    span = t.drops.start(template.name, template.options, parent, creation);
+    if (!span) {
+      // Known to be dropped: not started. It is made (ids only) when something can see it: a context manager
+      // here, or processTraceparent for a push POST.
+      if (!t.propagates)
+        return { span: undefined, dropped: true, dropParent: creation, context: undefined, startedAt, template };
+      span = t.drops.unsampled(creation);
+      return {
+        span,
+        dropped: true,
+        dropParent: creation,
+        context: api.trace.setSpan(parent, span),
+        startedAt,
+        template,
+      };
+    }
+  } else span = t.tracer.startSpan(template.name, template.options, parent);
   if (span.isRecording()) {
     span.setAttributes({ 'messaging.message.id': p.id, 'sluice.attempt': p.attempt });
     // The link to the creation context is added once the span records (a sampler does not see it: the head
@@ -162,7 +189,8 @@ export function startProcess(t: Telemetry, p: ProcessInfo): ProcessOp {
   }
   // A non-recording span is still made active (when something can see it): a span the handler starts is then its
   // child, and follows its sampling decision.
-  return { span, context: t.propagates ? api.trace.setSpan(parent, span) : undefined, startedAt, template };
+  const context = t.propagates ? api.trace.setSpan(parent, span) : undefined;
+  return { span, dropped: false, dropParent: undefined, context, startedAt, template };
 }
 
 /** Run `fn` with the process span active (when traced and a context manager is registered). */
@@ -172,6 +200,7 @@ export function inProcess<R>(t: Telemetry, op: ProcessOp, fn: () => R): R {
 
 /** The span's context as a traceparent (for a push POST); undefined when not traced. */
 export function processTraceparent(t: Telemetry, op: ProcessOp | undefined): string | undefined {
+  if (op && !op.span && op.dropped && t.drops) op.span = t.drops.unsampled(op.dropParent);
   const sc = op?.span?.spanContext();
   return sc && t.api.isSpanContextValid(sc) ? t.formatTraceparent(sc) : undefined;
 }
