@@ -22,9 +22,11 @@ function fakeRedis(answer: (ids: string[], call: number) => number[]) {
   const calls: AckCall[] = [];
   const exec: RedisExecutor = {
     send: async (args: ReadonlyArray<string>) => {
-      // EVALSHA sha <n keys> <stream> <other keys...> <group> <consumer> id1 count1 id2 count2 ...
+      // EVALSHA sha <n keys> <stream> <other keys...> <group> <consumer> <lowest id> <highest id> id1 id2 ... count1
+      // count2 ... (core's fenced.ts: the ids, then the delivery counts, as blocks)
       const stream = args[3] as string;
-      const ids = args.slice(3 + Number(args[2]) + 2).filter((_, i) => i % 2 === 0);
+      const blocks = args.slice(3 + Number(args[2]) + 4);
+      const ids = blocks.slice(0, blocks.length / 2);
       calls.push({ stream, ids });
       return answer(ids, calls.length);
     },
