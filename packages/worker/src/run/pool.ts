@@ -273,8 +273,8 @@ export class JobPool implements RunOwner {
   }
 
   /**
-   * Hand back the deliveries held {@link HOLD_MS} or more while every slot is busy (the runs ahead of them are
-   * long: another worker may be idle), and turn read-ahead off until runs are short again. A hand-back that fails
+   * Hand back the fresh deliveries held {@link HOLD_MS} or more while every slot is busy (the runs ahead of them
+   * are long: another worker may be idle; reclaimed ones stay, as they go ahead of the backlog), and turn read-ahead off until runs are short again. A hand-back that fails
    * leaves the entry pending: it is reclaimed after the lease (never lost).
    */
   private checkHeld(): void {
@@ -282,10 +282,12 @@ export class JobPool implements RunOwner {
     if (this.closed || this.waiting.length === 0) return;
     const now = this.rt.opts.clock.monotonic();
     if (this.running.size >= this.rt.opts.concurrency) {
-      const stale = this.waiting.filter((h) => now - h.heldAt >= HOLD_MS);
+      // only fresh reads (first delivery) go back: a reclaimed job waits for a slot, ahead of new reads
+      const isStale = (h: Held) => h.delivery.deliveries === 1 && now - h.heldAt >= HOLD_MS;
+      const stale = this.waiting.filter(isStale);
       if (stale.length > 0) {
         this.ahead.heldTooLong();
-        this.waiting = this.waiting.filter((h) => now - h.heldAt < HOLD_MS);
+        this.waiting = this.waiting.filter((h) => !isStale(h));
         for (const h of stale) {
           h.renew = false;
           handBack(this.rt, h).catch((err: unknown) =>
