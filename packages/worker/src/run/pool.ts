@@ -9,6 +9,7 @@ import { successLevel } from '../logger.js';
 import type { WorkerDeps } from '../worker-deps.js';
 import { JobInterrupt } from './errors.js';
 import { Held } from './held.js';
+import { startInOrder, startWithinLimits } from './pool-start.js';
 import { HOLD_MS, ReadAhead } from './read-ahead.js';
 import type { RunOwner, RunShared } from './run-types.js';
 import { startJob } from './start-job.js';
@@ -239,9 +240,8 @@ export class JobPool implements RunOwner {
     }
   }
 
-  private limitOf(name: string): number {
-    return this.rt.opts.jobs.get(name)?.concurrency ?? Number.POSITIVE_INFINITY;
-  }
+  private readonly limitOf = (name: string): number =>
+    this.rt.opts.jobs.get(name)?.concurrency ?? Number.POSITIVE_INFINITY;
 
   /**
    * Start waiting deliveries while slots (and per-job limits) allow, in order. Re-entrant calls (a handler that
@@ -259,8 +259,17 @@ export class JobPool implements RunOwner {
         if (this.closed) break;
         const w = this.waiting;
         if (w.length === 0) break; // every release of a slot pumps: most find nothing waiting
-        if (!this.limited) this.startInOrder(w);
-        else this.startWithinLimits(w);
+        const start = (h: Held) => startJob(this.shared, h);
+        if (!this.limited) startInOrder(w, this.running, this.rt.opts.concurrency, start);
+        else
+          this.waiting = startWithinLimits(
+            w,
+            this.running,
+            this.rt.opts.concurrency,
+            this.perName,
+            this.limitOf,
+            start,
+          );
       } while (this.pumpAgain);
     } finally {
       this.pumping = false;
@@ -297,38 +306,6 @@ export class JobPool implements RunOwner {
       }
     }
     this.pump();
-  }
-
-  /** No per-job limits: start the first waiting deliveries while slots allow (no array per pass). */
-  private startInOrder(w: Held[]): void {
-    const max = this.rt.opts.concurrency;
-    let i = 0;
-    while (i < w.length && this.running.size < max) {
-      const h = w[i++] as Held;
-      this.running.add(h);
-      startJob(this.shared, h);
-    }
-    // usually every waiting delivery started (no splice call); a re-entrant submit appends to `w` (still
-    // this.waiting), and the splice keeps what was added
-    if (i === w.length) w.length = 0;
-    else if (i > 0) w.splice(0, i);
-  }
-
-  /** Some job has its own `concurrency`: a delivery over its job's limit keeps its place in line. */
-  private startWithinLimits(w: Held[]): void {
-    const max = this.rt.opts.concurrency;
-    const kept: Held[] = [];
-    let i = 0;
-    for (; i < w.length && this.running.size < max; i++) {
-      const h = w[i] as Held;
-      if ((this.perName.get(h.name) ?? 0) >= this.limitOf(h.name)) kept.push(h);
-      else {
-        this.running.add(h);
-        this.perName.set(h.name, (this.perName.get(h.name) ?? 0) + 1);
-        startJob(this.shared, h);
-      }
-    }
-    if (i > 0) this.waiting = i >= w.length ? kept : kept.concat(w.slice(i));
   }
 
   private notifySlots(): void {
