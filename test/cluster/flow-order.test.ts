@@ -3,26 +3,12 @@
  * lane-aware promote-due, redrive, remove-job, promote-job, empty-queue) run on each queue's slot; a worker serves
  * queues on several masters high first and groups round-robin.
  */
-import { createSluice, defineJob, type Sluice } from '@sluice/core';
-import { createWorker, type Worker } from '@sluice/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uniquePrefix, waitFor } from '../helpers.js';
-import { type LocalCluster, startCluster } from './harness.js';
+import { defineJob } from '@sluice/core';
+import { describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers.js';
+import { useCluster } from './fixture.js';
 
-let cluster: LocalCluster;
-let sluice: Sluice;
-const workers: Worker[] = [];
-const prefix = uniquePrefix();
-
-beforeAll(async () => {
-  cluster = await startCluster(3, 0);
-  sluice = await createSluice({ cluster: { rootNodes: cluster.rootNodes }, prefix });
-}, 30_000);
-afterAll(async () => {
-  for (const w of workers) await w.stop();
-  await sluice?.close();
-  await cluster?.stop();
-});
+const fx = useCluster();
 
 type P = { q: string; k: string };
 
@@ -31,7 +17,7 @@ describe('priorities and fair groups on Redis Cluster', () => {
     const queues = Array.from({ length: 6 }, (_, i) => `fo${i}`);
     const slots = new Set<string>();
     for (const q of queues)
-      slots.add(String(await sluice.connection.send(['CLUSTER', 'KEYSLOT', sluice.keys(q).stream])));
+      slots.add(String(await fx.sluice.connection.send(['CLUSTER', 'KEYSLOT', fx.sluice.keys(q).stream])));
     expect(slots.size).toBeGreaterThan(1);
     const ran = new Map<string, string[]>();
     const job = defineJob({
@@ -41,27 +27,23 @@ describe('priorities and fair groups on Redis Cluster', () => {
       },
     });
     for (const q of queues) {
-      await sluice.enqueue(job, { q, k: 'low' }, { queue: q, priority: 'low' });
-      await sluice.enqueue(job, { q, k: 'normal' }, { queue: q });
-      for (let i = 0; i < 3; i++) await sluice.enqueue(job, { q, k: 'a' }, { queue: q, group: 'a' });
-      await sluice.enqueue(job, { q, k: 'b' }, { queue: q, group: 'b' });
-      await sluice.enqueue(job, { q, k: 'high' }, { queue: q, priority: 'high' });
-      await sluice.enqueue(job, { q, k: 'later' }, { queue: q, priority: 'high', delay: 1 });
+      await fx.sluice.enqueue(job, { q, k: 'low' }, { queue: q, priority: 'low' });
+      await fx.sluice.enqueue(job, { q, k: 'normal' }, { queue: q });
+      for (let i = 0; i < 3; i++) await fx.sluice.enqueue(job, { q, k: 'a' }, { queue: q, group: 'a' });
+      await fx.sluice.enqueue(job, { q, k: 'b' }, { queue: q, group: 'b' });
+      await fx.sluice.enqueue(job, { q, k: 'high' }, { queue: q, priority: 'high' });
+      await fx.sluice.enqueue(job, { q, k: 'later' }, { queue: q, priority: 'high', delay: 1 });
     }
-    const [st] = await sluice.stats(queues[0]);
+    const [st] = await fx.sluice.stats(queues[0]);
     expect(st).toMatchObject({ ready: 7, delayed: 1 });
     expect(st?.priorities?.waitingInGroups).toBe(4);
-    const w = await createWorker({
-      cluster: { rootNodes: cluster.rootNodes },
-      prefix,
+    const w = await fx.worker({
       jobs: [job],
       queues,
       concurrency: 1,
       lease: 1000,
       blockMs: 1000,
-      logger: { level: process.env.TEST_LOG_LEVEL ?? 'silent' },
     });
-    workers.push(w);
     await w.start();
     await waitFor(() => queues.every((q) => ran.get(q)?.length === 8), 'every job ran');
     for (const q of queues) {
@@ -77,19 +59,19 @@ describe('priorities and fair groups on Redis Cluster', () => {
 
   it('finds, cancels, promotes and empties lane jobs on each queue slot', async () => {
     for (const q of ['foc-a', 'foc-b', 'foc-c']) {
-      const g = await sluice.enqueue('x', {}, { queue: q, group: 't' });
-      const h = await sluice.enqueue('x', {}, { queue: q, priority: 'high' });
-      const d = await sluice.enqueue('x', {}, { queue: q, priority: 'low', delay: 60_000 });
-      expect(await sluice.getJob(q, g.id)).toMatchObject({ state: 'ready', group: 't' });
-      expect(await sluice.getJob(q, h.id)).toMatchObject({ state: 'ready', priority: 'high' });
-      expect(await sluice.cancelJob(q, g.id)).toEqual({ done: 'removed', from: 'ready' });
-      expect(await sluice.getJob(q, g.id)).toMatchObject({ state: 'cancelled' });
-      const moved = await sluice.promoteJob(q, d.id);
+      const g = await fx.sluice.enqueue('x', {}, { queue: q, group: 't' });
+      const h = await fx.sluice.enqueue('x', {}, { queue: q, priority: 'high' });
+      const d = await fx.sluice.enqueue('x', {}, { queue: q, priority: 'low', delay: 60_000 });
+      expect(await fx.sluice.getJob(q, g.id)).toMatchObject({ state: 'ready', group: 't' });
+      expect(await fx.sluice.getJob(q, h.id)).toMatchObject({ state: 'ready', priority: 'high' });
+      expect(await fx.sluice.cancelJob(q, g.id)).toEqual({ done: 'removed', from: 'ready' });
+      expect(await fx.sluice.getJob(q, g.id)).toMatchObject({ state: 'cancelled' });
+      const moved = await fx.sluice.promoteJob(q, d.id);
       expect(moved).toHaveProperty('entryId');
-      expect(await sluice.getJob(q, d.id)).toMatchObject({ state: 'ready', priority: 'low' });
-      await sluice.enqueue('x', {}, { queue: q, group: 'u' });
-      expect(await sluice.emptyQueue(q)).toEqual({ ready: 3, delayed: 0 });
-      const [st] = await sluice.stats(q);
+      expect(await fx.sluice.getJob(q, d.id)).toMatchObject({ state: 'ready', priority: 'low' });
+      await fx.sluice.enqueue('x', {}, { queue: q, group: 'u' });
+      expect(await fx.sluice.emptyQueue(q)).toEqual({ ready: 3, delayed: 0 });
+      const [st] = await fx.sluice.stats(q);
       expect(st).toMatchObject({ ready: 0, running: 0, delayed: 0 });
     }
   });
@@ -114,28 +96,18 @@ describe('priorities and groups with concurrency on Redis Cluster', () => {
       },
     });
     for (const q of queues) {
-      for (let i = 0; i < 3; i++) await sluice.enqueue(job, { q }, { queue: q, priority: 'low' });
-      for (let i = 0; i < 3; i++) await sluice.enqueue(job, { q }, { queue: q, group: `g${i % 2}` });
-      for (let i = 0; i < 3; i++) await sluice.enqueue(job, { q }, { queue: q, priority: 'high' });
+      for (let i = 0; i < 3; i++) await fx.sluice.enqueue(job, { q }, { queue: q, priority: 'low' });
+      for (let i = 0; i < 3; i++) await fx.sluice.enqueue(job, { q }, { queue: q, group: `g${i % 2}` });
+      for (let i = 0; i < 3; i++) await fx.sluice.enqueue(job, { q }, { queue: q, priority: 'high' });
     }
-    const opts = {
-      cluster: { rootNodes: cluster.rootNodes },
-      prefix,
-      jobs: [job],
-      queues,
-      concurrency: 3,
-      lease: 2000,
-      blockMs: 1000,
-      logger: { level: process.env.TEST_LOG_LEVEL ?? 'silent' },
-    };
-    const ws = [await createWorker(opts), await createWorker(opts)];
-    workers.push(...ws);
+    const opts = { jobs: [job], queues, concurrency: 3, lease: 2000 };
+    const ws = [await fx.worker(opts), await fx.worker(opts)];
     for (const w of ws) await w.start();
     await waitFor(() => done === queues.length * 9, 'every job ran');
     for (const q of queues) expect(most.get(q)).toBe(1);
     for (const q of queues) {
-      const slots = sluice.keys(q).flowOf('fol').slots;
-      await waitFor(async () => Number(await sluice.connection.send(['ZCARD', slots], slots)) === 0, `${q} slots`);
+      const slots = fx.sluice.keys(q).flowOf('fol').slots;
+      await waitFor(async () => Number(await fx.sluice.connection.send(['ZCARD', slots], slots)) === 0, `${q} slots`);
     }
     for (const w of ws) await w.stop();
   });

@@ -4,33 +4,20 @@
  * per-key concurrency hold (checked over the handlers' timestamps), rate-limited jobs all run, debounce and throttle
  * answer `skipped`.
  */
-import { createSluice, defineJob, type Sluice } from '@sluice/core';
-import { createWorker, type Worker } from '@sluice/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defineJob } from '@sluice/core';
+import { describe, expect, it } from 'vitest';
 import { maxOverlap, type Span } from '../flow/checker.js';
-import { sleep, uniquePrefix, waitFor } from '../helpers.js';
-import { type LocalCluster, startCluster } from './harness.js';
+import { sleep, waitFor } from '../helpers.js';
+import { useCluster } from './fixture.js';
 import { slotOwner } from './slots.js';
 
-let cluster: LocalCluster;
-let sluice: Sluice;
-const workers: Worker[] = [];
-const prefix = uniquePrefix();
-const QUEUES = ['fa', 'fb', 'fc', 'fd', 'fe', 'ff'];
+const fx = useCluster();
 
-beforeAll(async () => {
-  cluster = await startCluster(3, 0);
-  sluice = await createSluice({ cluster: { rootNodes: cluster.rootNodes }, prefix });
-}, 30_000);
-afterAll(async () => {
-  for (const w of workers) await w.stop();
-  await sluice?.close();
-  await cluster?.stop();
-});
+const QUEUES = ['fa', 'fb', 'fc', 'fd', 'fe', 'ff'];
 
 describe('flow control on Redis Cluster', () => {
   it('concurrency, rate limit, retries and dead letters release slots on every master; debounce and throttle skip', async () => {
-    const owners = new Set(await Promise.all(QUEUES.map((q) => slotOwner(cluster, `${prefix}:{${q}}:stream`))));
+    const owners = new Set(await Promise.all(QUEUES.map((q) => slotOwner(fx.cluster, `${fx.prefix}:{${q}}:stream`))));
     expect(owners.size).toBeGreaterThan(1);
     const spans: Array<Span & { q: string }> = [];
     const done = new Set<string>();
@@ -51,22 +38,18 @@ describe('flow control on Redis Cluster', () => {
         return { i: p.i };
       },
     });
-    const w = await createWorker({
-      cluster: { rootNodes: cluster.rootNodes },
-      prefix,
+    const w = await fx.worker({
       jobs: [job],
       queues: QUEUES,
       concurrency: 12,
       lease: 1000,
       blockMs: 1000,
       shutdownGrace: 1000,
-      logger: { level: process.env.TEST_LOG_LEVEL ?? 'silent' },
     });
-    workers.push(w);
     await w.start();
     const handles = new Map<string, { id: string; queue: string }>();
     for (const q of QUEUES) {
-      const rs = await sluice.enqueueMany(
+      const rs = await fx.sluice.enqueueMany(
         job,
         Array.from({ length: 20 }, (_, i) => ({ q, i, k: `k${i % 3}` })),
         { queue: q },
@@ -77,7 +60,7 @@ describe('flow control on Redis Cluster', () => {
     await waitFor(async () => done.size === ok, 'every job that can succeed', 30_000);
     // the three that die per queue take two attempts each: wait until they are dead letters and no run is open
     await waitFor(
-      async () => (await sluice.stats(QUEUES)).every((s) => s.dead === 3) && spans.every((s) => s.end !== undefined),
+      async () => (await fx.sluice.stats(QUEUES)).every((s) => s.dead === 3) && spans.every((s) => s.end !== undefined),
       'three dead letters per queue and every run ended',
       30_000,
     );
@@ -85,33 +68,33 @@ describe('flow control on Redis Cluster', () => {
       const mine = spans.filter((s) => s.q === q);
       expect(maxOverlap(mine).max).toBeLessThanOrEqual(2);
       expect(maxOverlap(mine, { byKey: true }).max).toBe(1);
-      const fk = sluice.keys(q).flowOf('limited');
-      await waitFor(async () => Number(await sluice.connection.send(['ZCARD', fk.slots], fk.slots)) === 0, 'slots');
+      const fk = fx.sluice.keys(q).flowOf('limited');
+      await waitFor(async () => Number(await fx.sluice.connection.send(['ZCARD', fk.slots], fk.slots)) === 0, 'slots');
       // ack-release kept the slot holder's result (keep) and published it on the queue's done channel
-      await expect(sluice.waitFor(handles.get(q) ?? { id: '', queue: q }, { timeoutMs: 10_000 })).resolves.toEqual({
+      await expect(fx.sluice.waitFor(handles.get(q) ?? { id: '', queue: q }, { timeoutMs: 10_000 })).resolves.toEqual({
         i: 1,
       });
-      expect(await sluice.keptCount(q)).toBe(17);
+      expect(await fx.sluice.keptCount(q)).toBe(17);
     }
 
     const throttled = defineJob({ name: 't', throttle: { key: 'x', period: 5000 }, handler: () => {} });
     const debounced = defineJob({ name: 'd', debounce: { key: 'x', period: 5000 }, handler: () => {} });
     for (const q of QUEUES) {
-      const a = await sluice.enqueue(throttled, {}, { queue: q });
-      expect(await sluice.enqueue(throttled, {}, { queue: q })).toEqual({
+      const a = await fx.sluice.enqueue(throttled, {}, { queue: q });
+      expect(await fx.sluice.enqueue(throttled, {}, { queue: q })).toEqual({
         id: a.id,
         deduplicated: false,
         skipped: 'throttled',
         queue: q,
       });
-      const b = await sluice.enqueue(debounced, {}, { queue: q });
-      expect(await sluice.enqueue(debounced, {}, { queue: q })).toEqual({
+      const b = await fx.sluice.enqueue(debounced, {}, { queue: q });
+      expect(await fx.sluice.enqueue(debounced, {}, { queue: q })).toEqual({
         id: b.id,
         deduplicated: false,
         skipped: 'debounced',
         queue: q,
       });
-      expect((await sluice.stats(q))[0]?.flow).toMatchObject({ throttled: 1, debounced: 1 });
+      expect((await fx.sluice.stats(q))[0]?.flow).toMatchObject({ throttled: 1, debounced: 1 });
     }
   });
 });

@@ -1,29 +1,14 @@
 /**
- * The registry on a 3-master Redis Cluster: the catalogue (one key per prefix) is read by name whatever node holds
+ * The registry on a 3-master Redis Cluster: the catalogue (one key per fx.prefix) is read by name whatever node holds
  * the queues; a worker reading queues on every master is live on each (its connections are found by CLIENT LIST on
  * each queue's node), stats count it, and it is gone after stop.
  */
-import { createSluice, defineJob, type Sluice } from '@sluice/core';
-import { createWorker, type Worker } from '@sluice/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defineJob } from '@sluice/core';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { uniquePrefix } from '../helpers.js';
-import { type LocalCluster, startCluster } from './harness.js';
+import { useCluster } from './fixture.js';
 
-let cluster: LocalCluster;
-let sluice: Sluice;
-let worker: Worker | undefined;
-const prefix = uniquePrefix();
-
-beforeAll(async () => {
-  cluster = await startCluster(3, 0);
-  sluice = await createSluice({ cluster: { rootNodes: cluster.rootNodes }, prefix });
-}, 30_000);
-afterAll(async () => {
-  await worker?.stop();
-  await sluice?.close();
-  await cluster?.stop();
-});
+const fx = useCluster();
 
 describe('registry on Redis Cluster', () => {
   it('publishes the catalogue and lists the worker live on queues of every master', async () => {
@@ -31,33 +16,30 @@ describe('registry on Redis Cluster', () => {
     const jobs = queues.map((q) =>
       defineJob({ name: `job-${q}`, queue: q, schema: z.object({ n: z.number() }), handler: async () => {} }),
     );
-    worker = await createWorker({
-      cluster: { rootNodes: cluster.rootNodes },
-      prefix,
+    const worker = await fx.worker({
       jobs,
-      logger: { level: process.env.TEST_LOG_LEVEL ?? 'silent' },
     });
     await worker.start();
     const slots = new Set<string>();
     for (const q of queues)
-      slots.add(String(await sluice.connection.send(['CLUSTER', 'KEYSLOT', sluice.keys(q).stream])));
+      slots.add(String(await fx.sluice.connection.send(['CLUSTER', 'KEYSLOT', fx.sluice.keys(q).stream])));
     expect(slots.size).toBeGreaterThan(1);
 
-    const found = await sluice.findJobDefinition('job-r7');
+    const found = await fx.sluice.findJobDefinition('job-r7');
     expect(found).toEqual([
       expect.objectContaining({ queue: 'r7', schema: expect.objectContaining({ type: 'object' }) }),
     ]);
-    expect(await sluice.listCatalogue()).toHaveLength(9);
+    expect(await fx.sluice.listCatalogue()).toHaveLength(9);
 
-    const [live] = await sluice.listWorkers();
+    const [live] = await fx.sluice.listWorkers();
     expect(live).toMatchObject({ consumer: worker.consumer, queues });
-    for (const s of await sluice.stats(queues))
+    for (const s of await fx.sluice.stats(queues))
       expect({ queue: s.queue, workers: s.workers }).toEqual({ queue: s.queue, workers: 1 });
-    const r = await sluice.runSchedule('r1', 'job-r1'); // not a cron job
+    const r = await fx.sluice.runSchedule('r1', 'job-r1'); // not a cron job
     expect(r).toBeNull();
 
     await worker.stop();
-    expect(await sluice.listWorkers()).toEqual([]);
-    for (const s of await sluice.stats(queues)) expect(s.workers).toBe(0);
+    expect(await fx.sluice.listWorkers()).toEqual([]);
+    for (const s of await fx.sluice.stats(queues)) expect(s.workers).toBe(0);
   });
 });

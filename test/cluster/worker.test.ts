@@ -3,40 +3,23 @@
  * the CLI's stats work against the cluster; a live slot migration of a busy queue loses no job.
  */
 import { statsCommand } from '@sluice/cli';
-import { createSluice, defineJob, type Sluice, UnrecoverableError } from '@sluice/core';
-import { createWorker, type Worker } from '@sluice/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sleep, uniquePrefix, waitFor } from '../helpers.js';
-import { type LocalCluster, startCluster } from './harness.js';
+import { defineJob, UnrecoverableError } from '@sluice/core';
+import type { createWorker, Worker } from '@sluice/worker';
+import { describe, expect, it } from 'vitest';
+import { sleep, waitFor } from '../helpers.js';
+import { useCluster } from './fixture.js';
 import { migrateSlot, slotOwner } from './slots.js';
 
-let cluster: LocalCluster;
-let sluice: Sluice;
-const workers: Worker[] = [];
-const prefix = uniquePrefix();
-
-beforeAll(async () => {
-  cluster = await startCluster(3, 0);
-  sluice = await createSluice({ cluster: { rootNodes: cluster.rootNodes }, prefix });
-}, 30_000);
-afterAll(async () => {
-  for (const w of workers) await w.stop();
-  await sluice?.close();
-  await cluster?.stop();
-});
+const fx = useCluster();
 
 async function startWorker(jobs: Parameters<typeof createWorker>[0]['jobs'], queues: string[]): Promise<Worker> {
-  const w = await createWorker({
-    cluster: { rootNodes: cluster.rootNodes },
-    prefix,
+  const w = await fx.worker({
     jobs,
     queues,
     lease: 1000,
     blockMs: 1000,
     shutdownGrace: 1000,
-    logger: { level: process.env.TEST_LOG_LEVEL ?? 'silent' },
   });
-  workers.push(w);
   await w.start();
   return w;
 }
@@ -59,29 +42,34 @@ describe('worker on Redis Cluster', () => {
       },
     });
     const queues = Array.from({ length: 6 }, (_, i) => `cq${i}`);
-    const masters = new Set(await Promise.all(queues.map((q) => slotOwner(cluster, sluice.keys(q).stream))));
+    const masters = new Set(await Promise.all(queues.map((q) => slotOwner(fx.cluster, fx.sluice.keys(q).stream))));
     expect(masters.size).toBeGreaterThan(1);
     await startWorker([job], queues);
     for (const q of queues) {
-      await sluice.enqueueMany(
+      await fx.sluice.enqueueMany(
         job,
         Array.from({ length: 20 }, (_, i) => ({ q, i })),
         { queue: q },
       );
-      await sluice.enqueue(job, { q, i: 100, mode: 'flaky' }, { queue: q });
-      await sluice.enqueue(job, { q, i: 101, mode: 'fatal' }, { queue: q });
-      await sluice.enqueue(job, { q, i: 102 }, { queue: q, delay: 300 });
+      await fx.sluice.enqueue(job, { q, i: 100, mode: 'flaky' }, { queue: q });
+      await fx.sluice.enqueue(job, { q, i: 101, mode: 'fatal' }, { queue: q });
+      await fx.sluice.enqueue(job, { q, i: 102 }, { queue: q, delay: 300 });
     }
     await waitFor(() => done.size === queues.length * 22, 'every job on every queue', 20_000);
     expect(flaky.size).toBe(queues.length);
     const stats = await waitFor(async () => {
-      const s = await sluice.stats(queues);
+      const s = await fx.sluice.stats(queues);
       return s.every((x) => x.ready === 0 && x.running === 0 && x.delayed === 0) ? s : undefined;
     }, 'quiet queues');
     expect(stats.map((s) => s.dead)).toEqual(queues.map(() => 1));
     const out: string[] = [];
     const code = await statsCommand(
-      { redisCluster: cluster.nodes.map((n) => `127.0.0.1:${n.port}`).join(','), prefix, queues, json: true },
+      {
+        redisCluster: fx.cluster.nodes.map((n) => `127.0.0.1:${n.port}`).join(','),
+        prefix: fx.prefix,
+        queues,
+        json: true,
+      },
       { out: (l) => out.push(l), err: () => {} },
     ).catch((e: { code?: number }) => e.code ?? 2);
     expect(code === undefined || code === 0).toBe(true);
@@ -108,7 +96,7 @@ describe('worker on Redis Cluster', () => {
       for (let i = 0; i < 5000 && !stop; i++) {
         for (let tries = 0; tries < 50; tries++) {
           try {
-            await sluice.enqueue(job, { i }, { key: `m-${i}` });
+            await fx.sluice.enqueue(job, { i }, { key: `m-${i}` });
             acked.push(i);
             break;
           } catch {
@@ -120,16 +108,16 @@ describe('worker on Redis Cluster', () => {
     })();
     await waitFor(() => acked.length > 200, 'some jobs enqueued');
     const before = acked.length;
-    const moved = await migrateSlot(cluster, sluice.keys(queue).stream);
+    const moved = await migrateSlot(fx.cluster, fx.sluice.keys(queue).stream);
     const during = acked.length - before;
     await waitFor(() => acked.length > before + during + 200 || acked.length >= 5000, 'jobs after the move', 20_000);
     stop = true;
     await produce;
     expect(moved.from).not.toBe(moved.to);
-    expect(await slotOwner(cluster, sluice.keys(queue).stream)).toBe(moved.to);
+    expect(await slotOwner(fx.cluster, fx.sluice.keys(queue).stream)).toBe(moved.to);
     await waitFor(() => acked.every((i) => seen.has(i)), 'every acknowledged job done', 30_000);
     const [s] = await waitFor(async () => {
-      const st = await sluice.stats(queue);
+      const st = await fx.sluice.stats(queue);
       return st[0]?.ready === 0 && st[0].running === 0 ? st : undefined;
     }, 'quiet queue');
     expect(s?.dead).toBe(0);
