@@ -8,24 +8,8 @@ export interface Session {
   queues: string[];
 }
 
-/** One queue's row of the overview. */
-export interface QueueRow {
-  queue: string;
-  ready: number;
-  running: number;
-  delayed: number;
-  dead: number;
-  completed: number | null;
-  oldestReadyAgeMs: number | null;
-  paused: boolean;
-  workers: number;
-}
-
-/** GET api/overview and the `overview` event. */
-export interface Overview {
-  at: number;
-  queues: QueueRow[];
-}
+// The overview's shapes are the server's own (type-only: nothing of the server's code reaches the page).
+export type { Overview, QueueOverview as QueueRow } from '../../src/live.js';
 
 /** One step of a queue's history. */
 export interface HistoryPoint {
