@@ -1,6 +1,7 @@
 /**
  * The other pages in a real browser: enqueue a job from the form (the server checks its schema and the page shows
- * the field it names), a read-only dashboard shows no action, schedules and workers. Writes their screenshots.
+ * the field it names), paging through a long queue, a read-only dashboard shows no action, schedules and workers.
+ * Writes their screenshots.
  */
 import { join } from 'node:path';
 import { defineJob } from '@sluice/core';
@@ -71,6 +72,47 @@ describe('dashboard pages in the browser', () => {
     await page.goto(`${dash.base}#/queues/mail/jobs/${id}`);
     await page.waitForSelector('#payload');
     expect(await page.locator('.page-head button').count()).toBe(0);
+
+    expect(cspViolations(b.problems)).toEqual([]);
+    await b.close();
+    await dash.close();
+    await s.close();
+  });
+
+  it('pages through a long queue with Next, Previous and First', async () => {
+    const prefix = uniquePrefix();
+    const s = await producer(prefix);
+    const job = defineJob({ name: 'noop', queue: 'mail', handler: () => {} });
+    const ids = (
+      await s.enqueueMany(
+        job,
+        Array.from({ length: 120 }, (_, i) => ({ i })),
+      )
+    ).map((r) => r.id);
+    const dash = await serveDashboard(prefix, { readOnly: true });
+    const b = await launchBrowser();
+    const page = await b.newPage();
+    const shown = () =>
+      page.locator('#jobs tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-job-id')));
+    const button = (name: string) => page.locator(`.pager button:has-text("${name}")`);
+
+    await signIn(page, dash.base, '#/queues/mail');
+    // 50 a page, oldest first: pages of 50, 50 and 20
+    await expect.poll(shown).toEqual(ids.slice(0, 50));
+    expect(await button('Previous').isDisabled()).toBe(true);
+    expect(await button('First').isDisabled()).toBe(true);
+    await button('Next').click();
+    await expect.poll(shown).toEqual(ids.slice(50, 100));
+    await page.waitForSelector('.pager:has-text("page 2")');
+    await button('Next').click();
+    await expect.poll(shown).toEqual(ids.slice(100));
+    await page.waitForSelector('.pager:has-text("page 3")');
+    expect(await button('Next').isDisabled()).toBe(true);
+    await button('Previous').click();
+    await expect.poll(shown).toEqual(ids.slice(50, 100));
+    await button('First').click();
+    await expect.poll(shown).toEqual(ids.slice(0, 50));
+    await page.waitForSelector('.pager:has-text("page 1")');
 
     expect(cspViolations(b.problems)).toEqual([]);
     await b.close();

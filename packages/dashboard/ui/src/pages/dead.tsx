@@ -9,6 +9,7 @@ import { clip, count, firstLine } from '../format.js';
 import { useOverview } from '../live.js';
 import { href } from '../router.js';
 import type { JobPage } from '../types.js';
+import { Pager } from './pager.js';
 import { deadAction } from './queue-actions.js';
 
 /** The dead letters page. */
@@ -162,19 +163,7 @@ export function DeadPage({ queue }: { queue: string }) {
           </tbody>
         </table>
       )}
-      <div class="pager">
-        <button type="button" disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>
-          Previous
-        </button>
-        <button
-          type="button"
-          disabled={!page.data?.cursor}
-          onClick={() => page.data?.cursor && setCursors([...cursors, page.data.cursor])}
-        >
-          Next
-        </button>
-        <span class="muted">page {cursors.length + 1}</span>
-      </div>
+      <Pager cursors={cursors} setCursors={setCursors} next={page.data?.cursor} />
     </div>
   );
 }

@@ -11,6 +11,7 @@ import { href, navigate } from '../router.js';
 import type { JobInfo, JobPage, QueueRow } from '../types.js';
 import { JobTable } from './job-table.js';
 import { HistoryPanel } from './overview.js';
+import { Pager } from './pager.js';
 import { emptyQueue, setPaused } from './queue-actions.js';
 
 // No cancelled tab: core has no list of cancelled jobs (the server answers 400); one is found by its id.
@@ -148,26 +149,10 @@ export function QueuePage({ queue, params }: { queue: string; params: URLSearchP
       {page.data && page.data.jobs.length === 0 && (
         <p class="empty">{search || name ? `No ${state} job matches.` : `No ${state} jobs.`}</p>
       )}
-      <div class="pager">
-        <button type="button" disabled={cursors.length === 0} onClick={() => setCursors([])}>
-          First
-        </button>
-        <button type="button" disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>
-          Previous
-        </button>
-        <button
-          type="button"
-          disabled={!page.data?.cursor}
-          onClick={() => page.data?.cursor && setCursors([...cursors, page.data.cursor])}
-        >
-          Next
-        </button>
-        <span class="muted">
-          page {cursors.length + 1}
-          {page.data?.scanned !== undefined ? ` · scanned ${count(page.data.scanned)} entries` : ''}
-          {page.loading ? ' · loading…' : ''}
-        </span>
-      </div>
+      <Pager cursors={cursors} setCursors={setCursors} next={page.data?.cursor}>
+        {page.data?.scanned !== undefined ? ` · scanned ${count(page.data.scanned)} entries` : ''}
+        {page.loading ? ' · loading…' : ''}
+      </Pager>
       <HistoryPanel queues={[queue]} title="Throughput" />
     </div>
   );
