@@ -1,79 +1,39 @@
 /**
  * The ACL line of docs/security.md is enough, and exactly enough: a private redis-server gets that user (read
- * from the page, so page and test cannot drift); a worker (success, retry, dead letter, delay, cron, lease
- * renewal, ctx.enqueue), drain, the push dispatcher and every `sluice` command (`sluice metrics` scraped) run
- * under it; then Redis's ACL LOG must hold no refused command or key, except the CONFIG GET the page leaves out on
- * purpose.
+ * from the page, so page and test cannot drift: acl-harness.ts); a worker (success, retry, dead letter, delay,
+ * cron, lease renewal, ctx.enqueue), drain, the push dispatcher and every `sluice` command (`sluice metrics`
+ * scraped) run under it; then Redis's ACL LOG must hold no refused command or key, except the CONFIG GET the page
+ * leaves out on purpose.
  */
-import { readFileSync } from 'node:fs';
 import { buildProgram, captureOutput, runCli } from '@sluice/cli';
-import { createSluice, defineJob, type Sluice } from '@sluice/core';
+import { createSluice, defineJob } from '@sluice/core';
 import { connectionName } from '@sluice/core/internal';
 import { createPushDispatcher, createWorker, drain } from '@sluice/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { JOBS_FIXTURE, run, startSluice } from '../cli/cli-helpers.js';
 import { handlerServer, recordingJob } from '../drivers/push-harness.js';
 import { sleep, waitFor } from '../helpers.js';
 import { get } from '../metrics/metrics-helpers.js';
 import { deliveredTo, groupCreated } from '../queue-fixtures.js';
-import { freePort, type StartedRedis, startRedisServer } from '../redis-server.js';
+import { freePort } from '../redis-server.js';
 import { record, startTracked } from '../worker/harness.js';
+import { leafCommands, useAclServer } from './acl-harness.js';
 
-const PASSWORD = 'acl-test-pw';
-let redis: StartedRedis;
-let url: string;
-let admin: Sluice;
-
-/** The `ACL SETUSER` line of docs/security.md, as arguments, with the test's password. */
-function aclLineFromDocs(): string[] {
-  const page = readFileSync(new URL('../../docs/security.md', import.meta.url), 'utf8');
-  const lines = page.split('\n').filter((l) => l.startsWith('ACL SETUSER '));
-  expect(lines).toHaveLength(1);
-  return (lines[0] as string).replace('>CHANGE-ME', `>${PASSWORD}`).trim().split(/\s+/);
-}
-
-/** Every ACL LOG entry (what was refused, and why) except the CONFIG GET the page leaves out on purpose. */
-async function refused(): Promise<{ reason: string; object: string }[]> {
-  const raw = (await admin.connection.send(['ACL', 'LOG', '128'])) as unknown[];
-  const entries = raw.map((e) => {
-    if (!Array.isArray(e)) return e as Record<string, unknown>;
-    const m: Record<string, unknown> = {};
-    for (let i = 0; i + 1 < e.length; i += 2) m[String(e[i])] = e[i + 1];
-    return m;
-  });
-  return entries
-    .map((m) => ({ reason: String(m.reason), object: String(m.object) }))
-    .filter((e) => !(e.reason === 'command' && e.object === 'config|get'));
-}
-
-beforeAll(async () => {
-  redis = await startRedisServer();
-  admin = await createSluice({ url: redis.url });
-  const reply = await admin.connection.send(aclLineFromDocs());
-  expect(reply).toBe('OK');
-  await admin.connection.send(['ACL', 'LOG', 'RESET']);
-  await admin.connection.send(['CONFIG', 'RESETSTAT']);
-  url = `redis://sluice:${PASSWORD}@127.0.0.1:${redis.port}`;
-}, 30_000);
-
-afterAll(async () => {
-  await admin?.close();
-  await redis?.stop();
-});
+const acl = useAclServer();
 
 const quiet = { level: process.env.TEST_LOG_LEVEL ?? 'silent' };
 
 describe('the documented ACL user', () => {
   it('the user is denied what the rule leaves out (the rule is really applied)', async () => {
-    const s = await createSluice({ url });
+    const s = await createSluice({ url: acl.url });
     await expect(s.connection.send(['SET', 'other:key', '1'], 'other:key')).rejects.toThrow(/NOPERM/);
     await expect(s.connection.send(['FLUSHALL'])).rejects.toThrow(/NOPERM/);
     await s.close();
-    await admin.connection.send(['ACL', 'LOG', 'RESET']);
+    await acl.admin.connection.send(['ACL', 'LOG', 'RESET']);
   });
 
   it('runs a worker, drain and the push dispatcher: every path of a job', { timeout: 60_000 }, async () => {
-    const s = await createSluice({ url });
+    const s = await createSluice({ url: acl.url });
     const done: string[] = [];
     const chained = defineJob({ name: 'chained', handler: () => void done.push('chained') });
     const jobs = [
@@ -120,7 +80,7 @@ describe('the documented ACL user', () => {
       chained,
     ];
     const w = await startTracked(
-      await createWorker({ url, jobs, lease: 300, blockMs: 200, shutdownGrace: 1000, logger: quiet }),
+      await createWorker({ url: acl.url, jobs, lease: 300, blockMs: 200, shutdownGrace: 1000, logger: quiet }),
     );
     const dead = record('job:dead', w);
     await expect(s.waitFor(await s.enqueue('ok', {}, { key: 'once' }))).resolves.toBeNull();
@@ -136,7 +96,7 @@ describe('the documented ACL user', () => {
     const unheard = await s.enqueue('cancelme', {});
     await waitFor(() => started.filter((e) => e.name === 'cancelme').length === 2, 'both cancelme jobs to start');
     expect(await s.cancelJob('cancelme', heard.id)).toMatchObject({ done: 'cancel-requested' });
-    await admin.connection.send(['HSET', s.keys('cancelme').cancels, unheard.id, '1']);
+    await acl.admin.connection.send(['HSET', s.keys('cancelme').cancels, unheard.id, '1']);
     await waitFor(() => cancelled.length === 2, 'both running jobs to be cancelled');
     await s.enqueueMany('limited', [{}, {}, {}]);
     await s.enqueue('ok', {}, { throttle: { key: 't', period: 5000 } });
@@ -158,7 +118,7 @@ describe('the documented ACL user', () => {
     const reader = ` name=${connectionName(w.consumer, 'ok')} `;
     await waitFor(
       async () =>
-        String(await admin.connection.send(['CLIENT', 'LIST']))
+        String(await acl.admin.connection.send(['CLIENT', 'LIST']))
           .split('\n')
           .some((l) => l.includes(reader) && /\bflags=\S*b/.test(l)),
       'the reader of ok to block',
@@ -170,13 +130,20 @@ describe('the documented ACL user', () => {
     await w.stop();
 
     await s.enqueue('ok', {});
-    const drained = await drain({ url, jobs, queues: ['ok', 'chained'], budgetMs: 5000, logger: quiet });
+    const drained = await drain({ url: acl.url, jobs, queues: ['ok', 'chained'], budgetMs: 5000, logger: quiet });
     expect(drained).toMatchObject({ succeeded: 2, dead: 0 });
 
     const { job, calls } = recordingJob<object>('pushed');
     const srv = await handlerServer({ jobs: [job], secrets: 'k' });
     const d = await startTracked(
-      await createPushDispatcher({ url, to: srv.url, secrets: 'k', queues: ['pushed'], blockMs: 200, logger: quiet }),
+      await createPushDispatcher({
+        url: acl.url,
+        to: srv.url,
+        secrets: 'k',
+        queues: ['pushed'],
+        blockMs: 200,
+        logger: quiet,
+      }),
     );
     await s.enqueue('pushed', {});
     await waitFor(() => calls.length === 1, 'the push');
@@ -191,12 +158,12 @@ describe('the documented ACL user', () => {
     await s.pause('flaky');
     await s.resume('flaky');
     await s.close();
-    expect(await refused()).toEqual([]);
+    expect(await acl.refused()).toEqual([]);
   });
 
   it('runs every sluice command', { timeout: 90_000 }, async () => {
-    const g = ['--redis', url];
-    const s = await createSluice({ url });
+    const g = ['--redis', acl.url];
+    const s = await createSluice({ url: acl.url });
     await s.enqueue('flaky', {});
     await s.enqueue('flaky', {});
     const ready = await s.enqueue('ops', {});
@@ -206,7 +173,7 @@ describe('the documented ACL user', () => {
     await groupCreated(s.connection, s.keys('held'));
     await deliveredTo(s.connection, s.keys('held'), 'acl:1:a', 1);
     const dead = await createWorker({
-      url,
+      url: acl.url,
       jobs: [
         defineJob({ name: 'flaky', retry: { attempts: 1 }, handler: () => Promise.reject(new Error('no')) }),
         // published to the catalogue for `schedule ls|run` (yearly: it never ticks during the test)
@@ -302,26 +269,20 @@ describe('the documented ACL user', () => {
       expect({ name, code: r.code }).toEqual({ name, code: 0 });
     }
     await srv.close();
-    const waiting = await createSluice({ url, replicaAcks: { replicas: 0, timeoutMs: 10 } });
+    const waiting = await createSluice({ url: acl.url, replicaAcks: { replicas: 0, timeoutMs: 10 } });
     await waiting.enqueue('report', {});
     await waiting.close();
     await s.close();
-    expect(await refused()).toEqual([]);
+    expect(await acl.refused()).toEqual([]);
   });
 
   it('lists only commands Sluice sent: every one in the rule was called (INFO commandstats)', async () => {
-    const info = String(await admin.connection.send(['INFO', 'commandstats']));
+    const info = String(await acl.admin.connection.send(['INFO', 'commandstats']));
     const called = new Set([...info.matchAll(/^cmdstat_([a-z|-]+):calls=(\d+)/gm)].map((m) => m[1] as string));
-    const allowed = aclLineFromDocs()
+    const allowed = acl
+      .ruleFromDocs()
       .filter((a) => a.startsWith('+'))
       .map((a) => a.slice(1));
     expect(allowed.filter((c) => !called.has(c))).toEqual([]);
   });
 });
-
-/** Every runnable command of the program, by its full name (`dead list`). */
-type Program = ReturnType<typeof buildProgram>;
-function leafCommands(cmd: Program, path: string[] = []): string[] {
-  if (cmd.commands.length === 0) return [path.join(' ')];
-  return cmd.commands.flatMap((c) => leafCommands(c, [...path, c.name()]));
-}
