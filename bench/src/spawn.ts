@@ -1,15 +1,38 @@
 /**
- * Child processes of the bench: forked with the tsx loader (the child script is TypeScript) but WITHOUT the
- * `@sluice/source` condition, so `@sluice/*` resolve to their built dist, as in production; bounded in time,
- * killed by pid. A child talks to the runner over IPC (see child.ts for the messages).
+ * Child processes of the bench: the child script (TypeScript) is compiled once per run into one JavaScript file
+ * with every package left external, and forked with plain `node`: no loader, and WITHOUT the `@sluice/source`
+ * condition, so `@sluice/*`, BullMQ and @redis/client load from their built files, as in production. (Under the tsx
+ * loader, a child also paid tsx's transform of every file outside node_modules, such as core's vendored
+ * @redis/client: ~110 MiB more RSS for Sluice than for the others.) Bounded in time, killed by pid. A child talks to
+ * the runner over IPC (see child.ts for the messages).
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { buildSync } from 'esbuild';
 import type { ChildConfig, ChildMessage } from './child.js';
 
-const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
-/** Node flags of every TypeScript child. */
-export const TS_EXEC_ARGV = ['--import', 'tsx'];
+const SOURCE = fileURLToPath(new URL('./child.ts', import.meta.url));
+/** Where the compiled child goes: inside bench/, so its external imports resolve from bench/node_modules. */
+const COMPILED = fileURLToPath(new URL('../.child-build/child.mjs', import.meta.url));
+let compiled = false;
+
+/** Compile child.ts and what it imports (not packages) into {@link COMPILED}, once per run. */
+function childScript(): string {
+  if (!compiled) {
+    buildSync({
+      entryPoints: [SOURCE],
+      outfile: COMPILED,
+      bundle: true,
+      packages: 'external',
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      logLevel: 'warning',
+    });
+    compiled = true;
+  }
+  return COMPILED;
+}
 
 /** A running child. */
 export class Child {
@@ -20,8 +43,8 @@ export class Child {
   private stderr = '';
 
   constructor(config: ChildConfig) {
-    this.proc = fork(CHILD, [JSON.stringify(config)], {
-      execArgv: TS_EXEC_ARGV,
+    this.proc = fork(childScript(), [JSON.stringify(config)], {
+      execArgv: [],
       stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
     });
     this.proc.stderr?.on('data', (d: Buffer) => {
