@@ -143,8 +143,11 @@ export class Reclaimer {
     return this.claimed(claimed);
   }
 
-  private claimed(n: number): number {
-    if (n > 0) this.log.info({ claimed: n }, `reclaimed ${n} abandoned job(s)`);
+  /** Log a sweep that claimed; it marked their owners, so the marks older than a day go too (prune-stolen). */
+  private async claimed(n: number): Promise<number> {
+    if (n === 0) return n;
+    this.log.info({ claimed: n }, `reclaimed ${n} abandoned job(s)`);
+    await pruneStolen(this.rt.conn, this.keys);
     return n;
   }
 
