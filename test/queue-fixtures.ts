@@ -69,8 +69,20 @@ export async function abandonedJob(c: Sender, k: QueueKeys, fields: Fields, cons
   return id;
 }
 
-/** `consumer` claims pending entry `id` at once (XCLAIM min-idle 0, as a reclaimer would): one more delivery. */
+/**
+ * `consumer` claims pending entry `id` at once (XCLAIM min-idle 0, as a reclaimer would): one more delivery. Like
+ * the reclaimer's claim-lanes script, it first marks the entry's owner in the queue's stolen hash (the fence fast
+ * path's log); {@link claimedByHand} leaves it out.
+ */
 export async function claimedBy(c: Sender, k: QueueKeys, consumer: string, id: string): Promise<void> {
+  const rows = (await c.send(['XPENDING', k.stream, GROUP, id, id, '1'], k.stream)) as [string, string][];
+  const owner = rows[0]?.[1];
+  if (owner !== undefined) await c.send(['HSET', k.stolen, owner, String(Date.now())], k.stolen);
+  await claimedByHand(c, k, consumer, id);
+}
+
+/** A bare XCLAIM of `id` for `consumer` (min-idle 0), as an operator could type it: no stolen mark. */
+export async function claimedByHand(c: Sender, k: QueueKeys, consumer: string, id: string): Promise<void> {
   await c.send(['XCLAIM', k.stream, GROUP, consumer, '0', id], k.stream);
 }
 

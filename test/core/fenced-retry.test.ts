@@ -6,14 +6,13 @@ import {
   ackDeliveries,
   type Delivery,
   deadLetter,
-  GROUP,
   type JobEnvelope,
   LeaseLost,
   retryLater,
 } from '@sluice/core/internal';
 import { describe, expect, it } from 'vitest';
-import { deliveredTo, jobFields, rawEntry } from '../queue-fixtures.js';
-import { conn, k, send, useScriptQueue } from './script-harness.js';
+import { claimedBy, deliveredTo, jobFields, rawEntry } from '../queue-fixtures.js';
+import { conn, k, useScriptQueue } from './script-harness.js';
 
 useScriptQueue();
 
@@ -47,7 +46,7 @@ describe('a retried fenced call', () => {
 
   it('another owner stays a rejection on a retry', async () => {
     const d = await delivered('c1');
-    await send('XCLAIM', k.stream, GROUP, 'c2', '0', d.entryId);
+    await claimedBy(conn, k, 'c2', d.entryId);
     expect(await ackDeliveries(conn, k, 'c1', [d], true)).toEqual([{ ok: false, lost: LeaseLost.WrongOwner }]);
     expect(await deadLetter(conn, k, 'c1', d, dead, true)).toEqual({ ok: false, lost: LeaseLost.WrongOwner });
   });

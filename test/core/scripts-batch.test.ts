@@ -158,8 +158,9 @@ describe('batched fence (fence_many: one XPENDING per batch, the single-id fence
     expect(await pendingCount()).toBe(n - done.size - 1);
   });
 
-  it('a batch of one id runs only the single-id fence', async () => {
+  it('a batch of one id runs only the single-id fence (a consumer with a stolen mark: no fast path)', async () => {
     const id = await delivered('c1');
+    await send('HSET', k.stolen, 'c1', '1');
     const { result, calls } = await scriptXpendings(() =>
       ackDeliveries(conn, k, 'c1', [{ entryId: id, deliveries: 1 }]),
     );

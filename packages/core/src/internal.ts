@@ -135,6 +135,7 @@ export {
   type PromoteResult,
   promoteDue,
   promoteOne,
+  pruneStolen,
   type RedriveOutcome,
   type Renewed,
   readLanes,
@@ -147,6 +148,7 @@ export {
   runEnqueue,
   runEnqueueLane,
   SCRIPTS,
+  STOLEN_KEEP_MS,
   type StartRate,
   type StartScope,
 } from './scripts/index.js';

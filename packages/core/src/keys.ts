@@ -46,6 +46,13 @@ export interface QueueKeys {
    * the minute once it stamped the history's slots, so the batched acks count with one GET (lua-helpers.ts).
    */
   readonly historyNow: string;
+  /**
+   * Hash consumer -> server ms of the last time a pending entry of that consumer was changed by anything but its
+   * own fenced scripts (claimed by the reclaimer, its own included). A consumer without a field still holds every
+   * delivery it was handed, so the batched ack and renew skip the XPENDING rows (docs/decisions.md, "Fence fast
+   * path"). Fields older than a day are pruned by the reclaimer.
+   */
+  readonly stolen: string;
   /** Hash job id -> epoch ms: cancel requests for running jobs (the worker aborts them); expires 24 h after the last. */
   readonly cancels: string;
   /** The lanes the queue has had jobs in besides the default stream, comma-separated (`high,fair`); lanes.ts. */
@@ -140,6 +147,7 @@ export function queueKeys(prefix: string, queue: string): QueueKeys {
     cancels: `${base}:cancels`,
     history: `${base}:history`,
     historyNow: `${base}:history:now`,
+    stolen: `${base}:stolen`,
     cancelled: (id) => `${base}:cancelled:${id}`,
     progress: `${base}:progress`,
     kept: `${base}:kept`,

@@ -15,7 +15,8 @@ import { LuaScript } from './lua-script.js';
  * KEYS[1] -> sluice:{<queue>}:stream; with job ids also KEYS[2] -> sluice:{<queue>}:index, KEYS[3] ->
  * sluice:{<queue>}:cancels, KEYS[4] -> sluice:{<queue>}:progress; last KEYS[#KEYS - 1] ->
  * sluice:{<queue>}:history (jobs done are counted there) and KEYS[#KEYS] -> sluice:{<queue>}:history:now (its
- * minute marker: lua-helpers count_history_now)
+ * minute marker: lua-helpers count_history_now), then KEYS[#KEYS] -> sluice:{<queue>}:stolen (taken off KEYS first:
+ * the fence fast path, docs/decisions.md)
  * ARGV[1] group, ARGV[2] consumer, ARGV[3] and ARGV[4] the smallest and largest entry id (fenced.ts idRange), then
  * n entry ids, then the n delivery counts the caller was handed, then with job ids the n job ids ('' = the entry id
  * is the job id)
@@ -31,27 +32,45 @@ export const ackScript = new LuaScript(
   luaWith(
     ['fence_many', 'call_argv', 'call_chunked', 'count_history_now'],
     `
+local stolen = table.remove(KEYS)
 local step = #KEYS == 6 and 3 or 2
 local n = (#ARGV - 4) / step
-local out, done = fence_many(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], 5, 5 + n, 1, n)
+local out, done
+if redis.call('HEXISTS', stolen, ARGV[2]) == 0 then
+  -- fast path: nothing but this consumer's own fenced scripts ever changed its pending entries, so an id still
+  -- pending is its own with the count it was handed (docs/decisions.md, "Fence fast path"); XACK's count proves
+  -- every id was still pending
+  local k = 0
+  for i = 5, 4 + n, 500 do k = k + redis.call('XACK', KEYS[1], ARGV[1], unpack(ARGV, i, math.min(i + 499, 4 + n))) end
+  if k == n then
+    call_argv('XDEL', KEYS[1], nil, 5, 4 + n)
+    out, done = nil, n
+  else
+    -- a repeated call: an id no longer pending was finished (acked and deleted) by this consumer before
+    out, done = {}, k
+    for i = 1, n do out[i] = redis.call('XDEL', KEYS[1], ARGV[4 + i]) == 1 and 1 or -1 end
+  end
+else
+  out, done = fence_many(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], 5, 5 + n, 1, n)
+  if done == n then
+    -- the common batch: every delivery still owned, so the ids go to XACK and XDEL straight from ARGV
+    call_argv('XACK', KEYS[1], ARGV[1], 5, 4 + n)
+    call_argv('XDEL', KEYS[1], nil, 5, 4 + n)
+  else
+    local ids = {}
+    for i = 1, n do
+      if out[i] == 1 then ids[#ids + 1] = ARGV[4 + i] end
+    end
+    call_chunked({'XACK', KEYS[1], ARGV[1]}, ids)
+    call_chunked({'XDEL', KEYS[1]}, ids)
+  end
+end
 local jobs = {}
 if step == 3 then
   for i = 1, n do
     local job = ARGV[4 + 2 * n + i]
-    if out[i] == 1 and job ~= '' then jobs[#jobs + 1] = job end
+    if (done == n or out[i] == 1) and job ~= '' then jobs[#jobs + 1] = job end
   end
-end
-if done == n then
-  -- the common batch: every delivery still owned, so the ids go to XACK and XDEL straight from ARGV
-  call_argv('XACK', KEYS[1], ARGV[1], 5, 4 + n)
-  call_argv('XDEL', KEYS[1], nil, 5, 4 + n)
-else
-  local ids = {}
-  for i = 1, n do
-    if out[i] == 1 then ids[#ids + 1] = ARGV[4 + i] end
-  end
-  call_chunked({'XACK', KEYS[1], ARGV[1]}, ids)
-  call_chunked({'XDEL', KEYS[1]}, ids)
 end
 if #jobs > 0 then
   call_chunked({'HDEL', KEYS[2]}, jobs)
@@ -82,7 +101,7 @@ export async function ackDeliveries(
   if (ds.some((d) => d.hold !== undefined)) return ackHolding(exec, keys, consumer, ds, retried);
   if (hasKept(ds)) return ackKeep(exec, keys, consumer, ds, retried);
   const ids = hasJobIds(ds);
-  const hist = [keys.history, keys.historyNow];
+  const hist = [keys.history, keys.historyNow, keys.stolen];
   const more = ids ? [keys.index, keys.cancels, keys.progress, ...hist] : hist;
   return runFencedBatch(ackScript, exec, keys, consumer, ds, retried, more, ids);
 }

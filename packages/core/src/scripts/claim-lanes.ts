@@ -1,42 +1,87 @@
 /**
- * claim-lanes: the first XAUTOCLAIM of a reclaim sweep on every stream of a queue with lanes (core lanes.ts), in
- * one call, so a sweep costs one command however many lanes a queue has (an idle worker's budget). The reclaimer
- * goes on stream by stream only where a cursor is left.
+ * claim-lanes: the reclaimer's XAUTOCLAIM (the first of a sweep on every stream of a queue with lanes (core
+ * lanes.ts) in one call, or the next from a cursor on one stream), marking the previous owners. One call per sweep
+ * however many lanes a queue has (an idle worker's budget); the reclaimer goes on stream by stream only where a
+ * cursor is left.
  */
 import { type AutoClaimResult, xautoclaimReply } from '../commands/xautoclaim.js';
 import type { RedisExecutor } from '../connection.js';
 import { GROUP, type QueueKeys } from '../keys.js';
+import { luaWith } from './lua-helpers.js';
 import { LuaScript } from './lua-script.js';
 
 /**
- * KEYS[1..n] -> the streams of one queue (sluice:{<queue>}:stream, sluice:{<queue>}:stream:high, ...)
- * ARGV[1] group, ARGV[2] consumer, ARGV[3] min idle ms, ARGV[4] most entries per stream
+ * KEYS[1..n] -> the streams of one queue (sluice:{<queue>}:stream, sluice:{<queue>}:stream:high, ...), then
+ * KEYS[n + 1] -> sluice:{<queue>}:stolen (taken off KEYS first)
+ * ARGV[1] group, ARGV[2] consumer, ARGV[3] min idle ms, ARGV[4] most entries per stream, ARGV[5] start cursor
  * Returns one XAUTOCLAIM reply per stream, in KEYS order ({next cursor, entries, deleted ids}). Claims change
- * nothing but the pending list (owner, idle, delivery count), as XAUTOCLAIM does.
+ * nothing but the pending list (owner, idle, delivery count), as XAUTOCLAIM does; in the same script every previous
+ * owner of an entry claimed or dropped (deleted from the stream) is marked in the stolen hash (the fence fast path
+ * relies on it: docs/decisions.md, "Fence fast path"). The owners come from `XPENDING ... IDLE` over the same range
+ * first; an entry it did not list (its idle time crossed the lease between the two commands) marks every consumer
+ * of the group.
  */
 export const claimLanesScript = new LuaScript(
   'claim-lanes',
-  `
+  luaWith(
+    ['now_ms'],
+    `
+local stolen = table.remove(KEYS)
+local now = tostring(now_ms())
 local out = {}
 for i, key in ipairs(KEYS) do
-  out[i] = redis.call('XAUTOCLAIM', key, ARGV[1], ARGV[2], ARGV[3], '0-0', 'COUNT', ARGV[4])
+  local owner = {}
+  for _, e in ipairs(redis.call('XPENDING', key, ARGV[1], 'IDLE', ARGV[3], ARGV[5], '+', ARGV[4])) do
+    owner[e[1]] = e[2]
+  end
+  local r = redis.call('XAUTOCLAIM', key, ARGV[1], ARGV[2], ARGV[3], ARGV[5], 'COUNT', ARGV[4])
+  local marks, seen, all = {}, {}, false
+  local function mark(id)
+    local c = owner[id]
+    if c == nil then all = true
+    elseif not seen[c] then
+      seen[c] = true
+      marks[#marks + 1] = c
+      marks[#marks + 1] = now
+    end
+  end
+  for _, e in ipairs(r[2]) do
+    if type(e) == 'table' and e[1] then mark(e[1]) end
+  end
+  for _, id in ipairs(r[3] or {}) do mark(id) end
+  if all then
+    for _, c in ipairs(redis.call('XINFO', 'CONSUMERS', key, ARGV[1])) do
+      for j = 1, #c, 2 do
+        if c[j] == 'name' then marks[#marks + 1] = c[j + 1]; marks[#marks + 1] = now end
+      end
+    end
+  end
+  if #marks > 0 then redis.call('HSET', stolen, unpack(marks)) end
+  out[i] = r
 end
 return out
 `,
+  ),
 );
 
-/** The first XAUTOCLAIM (cursor 0-0) of each of `order`'s streams, in one script call; one result per stream. */
+/**
+ * One XAUTOCLAIM from `start` (default `0-0`) of each of `order`'s streams, in one script call, marking the
+ * previous owners in the queue's stolen hash; one result per stream.
+ */
 export async function claimLanes(
   exec: RedisExecutor,
   order: readonly QueueKeys[],
   consumer: string,
   minIdleMs: number,
   count: number,
+  start = '0-0',
 ): Promise<AutoClaimResult[]> {
+  const first = order[0];
+  if (!first) return [];
   const raw = (await claimLanesScript.run(
     exec,
-    order.map((k) => k.stream),
-    [GROUP, consumer, String(Math.max(0, Math.round(minIdleMs))), String(count)],
+    [...order.map((k) => k.stream), first.stolen],
+    [GROUP, consumer, String(Math.max(0, Math.round(minIdleMs))), String(count), start],
   )) as unknown[];
   return raw.map((r) => xautoclaimReply(r));
 }

@@ -21,7 +21,7 @@ import { promoteJobScript, removeJobScript } from './job-control.js';
 import { progressScript } from './progress.js';
 import { promoteDueScript } from './promote-due.js';
 import { readLanesScript } from './read-lanes.js';
-import { reapConsumerScript } from './reap-consumer.js';
+import { pruneStolenScript, reapConsumerScript } from './reap-consumer.js';
 import { redriveScript } from './redrive.js';
 import { renewScript } from './renew.js';
 import { retryLaterScript } from './retry-later.js';
@@ -44,7 +44,7 @@ export { promoteOne, type RemoveOutcome, removeJob } from './job-control.js';
 export { encodeProgress, type ProgressValue, reportProgress } from './progress.js';
 export { type PromoteResult, promoteDue } from './promote-due.js';
 export { type LaneRead, readLanes } from './read-lanes.js';
-export { reapConsumer } from './reap-consumer.js';
+export { pruneStolen, reapConsumer, STOLEN_KEEP_MS } from './reap-consumer.js';
 export { type RedriveOutcome, redriveDead } from './redrive.js';
 export { type Renewed, renewLeases } from './renew.js';
 export { retryLater } from './retry-later.js';
@@ -69,6 +69,7 @@ export const SCRIPTS = {
   promoteJob: promoteJobScript,
   readLanes: readLanesScript,
   reapConsumer: reapConsumerScript,
+  pruneStolen: pruneStolenScript,
   redrive: redriveScript,
   removeJob: removeJobScript,
   renew: renewScript,

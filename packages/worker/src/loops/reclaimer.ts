@@ -1,5 +1,6 @@
 /**
- * Reclaimer of one queue: every lease interval, XAUTOCLAIM the entries idle in the pending list longer than
+ * Reclaimer of one queue: every lease interval, XAUTOCLAIM (claim-lanes: it marks the previous owners for the fence
+ * fast path) the entries idle in the pending list longer than
  * the lease (their worker died or hangs), looping on the cursor, as many as the pool may hold waiting (up to
  * `concurrency`, even while every slot is busy, so abandoned jobs go ahead of new reads). The
  * delivery count of each claimed entry (the fencing token) comes from XPENDING. An entry delivered more than
@@ -18,6 +19,7 @@ import {
   type Delivery,
   GROUP,
   lostEntryFields,
+  pruneStolen,
   pruneWorkerRecords,
   reapConsumer,
   streamCommands,
@@ -29,9 +31,9 @@ import type { WorkerDeps } from '../worker-deps.js';
 import type { QueueLanes } from './queue-lanes.js';
 import { Outage, sleep } from './redis-resilience.js';
 
-const { xautoclaim, xinfoConsumers, xpendingRange, xread } = streamCommands;
+const { xinfoConsumers, xpendingRange, xread } = streamCommands;
 /** One XAUTOCLAIM reply. */
-type AutoClaimResult = Awaited<ReturnType<typeof xautoclaim>>;
+type AutoClaimResult = Awaited<ReturnType<typeof claimLanes>>[number];
 
 /** Most XAUTOCLAIM calls in one sweep. */
 const MAX_CALLS_PER_SWEEP = 50;
@@ -103,6 +105,8 @@ export class Reclaimer {
       }
     }
     if (gone.length > 0) this.log.info({ consumers: gone }, `removed ${gone.length} idle consumer(s) holding no jobs`);
+    // a deleted consumer keeps its mark (its worker may only hang and come back): marks go by age only
+    await pruneStolen(conn, this.keys);
     if (this.role.prune) {
       const pruned = await pruneWorkerRecords(conn, opts.prefix);
       if (pruned.length > 0) this.log.info({ workers: pruned }, `forgot ${pruned.length} worker(s) that are gone`);
@@ -139,8 +143,11 @@ export class Reclaimer {
     return this.claimed(claimed);
   }
 
-  private claimed(n: number): number {
-    if (n > 0) this.log.info({ claimed: n }, `reclaimed ${n} abandoned job(s)`);
+  /** Log a sweep that claimed; it marked their owners, so the marks older than a day go too (prune-stolen). */
+  private async claimed(n: number): Promise<number> {
+    if (n === 0) return n;
+    this.log.info({ claimed: n }, `reclaimed ${n} abandoned job(s)`);
+    await pruneStolen(this.rt.conn, this.keys);
     return n;
   }
 
@@ -168,9 +175,9 @@ export class Reclaimer {
     for (let calls = 0; calls < MAX_CALLS_PER_SWEEP && !stopping.aborted; calls++) {
       const room = this.pool.reclaimRoom ?? this.pool.free;
       if (room <= 0) break;
-      const r = await xautoclaim(conn, keys.stream, GROUP, consumer, opts.lease, cursor, {
-        count: Math.min(100, room),
-      });
+      // claim-lanes on this one stream: the XAUTOCLAIM marks the previous owners (the fence fast path)
+      const [r] = await claimLanes(conn, [keys], consumer, opts.lease, Math.min(100, room), cursor);
+      if (!r) break;
       claimed += await this.handle(keys, r);
       cursor = r.nextId;
       if (cursor === '0-0') break;
