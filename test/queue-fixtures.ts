@@ -5,7 +5,7 @@
  * `Sluice`'s `connection`, and the queue's keys.
  */
 import type { QueueKeys } from '@sluice/core';
-import { GROUP } from '@sluice/core/internal';
+import { GROUP, streamCommands } from '@sluice/core/internal';
 import { waitFor } from './wait.js';
 
 /** Something that sends a raw command (`Connection`, `sluice.connection`). */
@@ -159,8 +159,7 @@ export function readEntries(reply: unknown): Entry[] {
   const streams = Array.isArray(reply) ? reply : Object.entries(reply as Record<string, unknown>);
   const first = streams[0] as [string, [string, string[] | null][]] | undefined;
   return (first?.[1] ?? []).map(([id, flat]) => {
-    const fields: Fields = {};
-    for (let i = 0; i < (flat?.length ?? 0); i += 2) fields[String(flat?.[i])] = String(flat?.[i + 1]);
-    return { id: String(id), fields };
+    // as every reader in core sees them: a fresh entry's one pair `<U+001F><job name> <data>` is name and data
+    return { id: String(id), fields: streamCommands.toFields((flat ?? []).map(String)) };
   });
 }

@@ -71,7 +71,8 @@ it('finishes once the replica of the dead master takes over; every line is writt
   const newOwner = await slotOwner(cluster, stream);
   expect(newOwner).not.toBe(owner);
   const raw = (await cluster.cli(newOwner, 'xrange', stream, '-', '+')).split('\n');
-  const data = raw.filter((_, k) => raw[k - 1] === 'data').map((d) => (JSON.parse(d) as { i: number }).i);
+  // a fresh entry's payload follows its one field key, `<U+001F><job name>` (core job.ts envelopeFields)
+  const data = raw.filter((_, k) => raw[k - 1]?.charCodeAt(0) === 31).map((d) => (JSON.parse(d) as { i: number }).i);
   expect(data.sort((a, b) => a - b)).toEqual(Array.from({ length: 2000 }, (_, i) => i + 1));
   console.log(`[cluster] enqueue --ndjson: master :${owner} killed; the CLI finished ${ms} ms later on :${newOwner}`);
 }, 60_000);

@@ -30,4 +30,29 @@ describe('hostile entries', () => {
     await w.stop();
     await s.close();
   });
+
+  it('one-pair entries with an empty name, an empty payload or a name without a handler are dead-lettered with the reason', async () => {
+    const prefix = uniquePrefix();
+    const s = await producer(prefix);
+    const job = defineJob({ name: 'pair', handler: () => {} });
+    const w = await startWorker(prefix, { jobs: [job] });
+    const dead = record('job:dead', w);
+    const k = s.keys('pair');
+    const bare = await rawEntry(s.connection, k, { '\u001f': '{}' });
+    const empty = await rawEntry(s.connection, k, { '\u001fpair': '' });
+    const ghost = await rawEntry(s.connection, k, { '\u001fghost': '{}' });
+    await waitFor(() => dead.length === 3, 'three dead-lettered');
+    const byEntry = new Map((await deadEntries(s, 'pair')).map((e) => [e.id, e]));
+    expect(byEntry.get(bare)).toMatchObject({ reason: 'invalid', error: 'malformed entry: missing field(s) name' });
+    expect(byEntry.get(empty)).toMatchObject({
+      reason: 'invalid',
+      name: 'pair',
+      error: 'malformed entry: missing field(s) data',
+    });
+    // no handler: retried (written with its id and name) up to its attempts, then dead-lettered under its name
+    expect(byEntry.get(ghost)).toMatchObject({ name: 'ghost', data: '{}', reason: 'no-handler', attempts: '3' });
+    expect(await streamState(s, k)).toEqual({ len: 0, pending: 0 });
+    await w.stop();
+    await s.close();
+  });
 });

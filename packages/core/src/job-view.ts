@@ -2,6 +2,8 @@
  * The operator's view of one job, as getJob and listJobs return it, and how it is decoded from a stream entry,
  * a delayed member, a dead entry or a cancelled record.
  */
+
+import { setField } from './commands/reply.js';
 import type { StreamFields } from './commands/types.js';
 import type { DeadJob } from './dead-entry.js';
 import { entryIdMs } from './job.js';
@@ -96,13 +98,14 @@ export function jobFromDead(d: DeadJob): JobInfo {
   };
 }
 
-/** The fields of a delayed member (a JSON object of strings), or null when it is not one. */
+/** The fields of a delayed member, a kept or a cancelled record (a JSON object of strings), or null when it is not one. */
 export function memberFields(member: string): StreamFields | null {
   try {
     const o: unknown = JSON.parse(member);
     if (o === null || typeof o !== 'object' || Array.isArray(o)) return null;
     const out: StreamFields = {};
-    for (const [k, v] of Object.entries(o)) if (typeof v === 'string') out[k] = v;
+    // a kept or cancelled record copies a fresh entry's fields: its `<mark><job name>` pair is name and data
+    for (const [k, v] of Object.entries(o)) if (typeof v === 'string') setField(out, k, v);
     return out;
   } catch {
     return null;

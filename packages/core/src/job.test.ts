@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { toFields } from './commands/reply.js';
 import { decodeEnvelope, envelopeFields } from './job.js';
 
-const fieldsOf = (list: string[]): Record<string, string> => {
-  const o: Record<string, string> = {};
-  for (let i = 0; i < list.length; i += 2) o[list[i] as string] = list[i + 1] as string;
-  return o;
-};
+/** The fields as every reader gets them from a reply (toFields: a fresh entry's one pair is name and data). */
+const fieldsOf = (list: string[]): Record<string, string> => toFields(list);
 
 describe('decodeEnvelope', () => {
   it('decodes what envelopeFields wrote, optional fields included', () => {
@@ -25,27 +23,22 @@ describe('decodeEnvelope', () => {
     expect(decodeEnvelope(fieldsOf(f))).toMatchObject({ ok: false, reason: 'malformed entry: missing field(s) id' });
   });
 
-  it('writes a fresh entry as name and data only; reads attempt 1 and the entry id ms back, or the old fields', () => {
+  it('writes a fresh entry as one pair (job name in the key); reads attempt 1 and the entry id ms back, or the old fields', () => {
     const env = { id: '1732450000000-3', name: 'send', data: '{}', attempt: 1, enqueuedAt: 5 };
     const fresh = envelopeFields(env, false, false);
-    expect(fresh).toEqual(['name', 'send', 'data', '{}']);
+    expect(fresh).toEqual(['\u001fsend', '{}']);
+    expect(fieldsOf(fresh)).toEqual({ name: 'send', data: '{}' });
     const back = { ...env, enqueuedAt: 1_732_450_000_000 };
     expect(decodeEnvelope(fieldsOf(fresh), env.id)).toEqual({ ok: true, job: back });
     // the worker puts the entry id in as `id`
     expect(decodeEnvelope({ ...fieldsOf(fresh), id: env.id })).toEqual({ ok: true, job: back });
     // enqueueMany keeps its enqueue time (its failed-batch lookup matches on it); a retry keeps its attempt
-    expect(envelopeFields(env, false)).toEqual(['name', 'send', 'data', '{}', 'enqueuedAt', '5']);
-    expect(envelopeFields({ ...env, attempt: 2 }, false, false)).toEqual([
-      'name',
-      'send',
-      'data',
-      '{}',
-      'attempt',
-      '2',
-    ]);
-    // an entry of an earlier release (attempt and enqueuedAt written) reads as before
+    expect(envelopeFields(env, false)).toEqual(['\u001fsend', '{}', 'enqueuedAt', '5']);
+    expect(envelopeFields({ ...env, attempt: 2 }, false, false)).toEqual(['\u001fsend', '{}', 'attempt', '2']);
+    // an entry of an earlier release (attempt and enqueuedAt written) reads as before, and so does the two-field form
     const old = { name: 'send', data: '{}', attempt: '1', enqueuedAt: '5' };
     expect(decodeEnvelope(old, env.id)).toEqual({ ok: true, job: env });
+    expect(decodeEnvelope(fieldsOf(['name', 'send', 'data', '{}']), env.id)).toEqual({ ok: true, job: back });
     // no enqueuedAt and an id of its own (not an entry id): 0, as before
     expect(decodeEnvelope({ id: 'j1', name: 'n', data: '{}' })).toMatchObject({
       ok: true,

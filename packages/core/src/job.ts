@@ -4,6 +4,7 @@
  * cjson never re-encodes the payload).
  */
 import { randomUUID } from 'node:crypto';
+import { NAMED_DATA_MARK } from './commands/reply.js';
 import { JobValidationError } from './errors.js';
 import { LANES, type Lane } from './keys.js';
 
@@ -37,8 +38,10 @@ export const newJobId = (): string => randomUUID();
 /**
  * Stream entry fields of an envelope, as a flat `[field, value, ...]` list. `withId` (default true): false for a
  * job added straight to the stream (a fresh entry), whose job id is then its entry id (decodeEnvelope's
- * `entryId`); such an entry also leaves out `attempt` when it is 1, and `enqueuedAt` unless `keepTime` (default
- * true): the entry id's ms is then its enqueue time (docs/decisions.md, "Fresh entries carry two fields").
+ * `entryId`); such an entry carries its name and payload as one pair `<U+001F><job name> <data>`
+ * (NAMED_DATA_MARK: every reader's toFields turns it back into `name` and `data`), leaves out `attempt` when it
+ * is 1, and `enqueuedAt` unless `keepTime` (default true): the entry id's ms is then its enqueue time
+ * (docs/decisions.md, "Fresh entries carry two fields" and "one field pair").
  */
 export function envelopeFields(env: JobEnvelope, withId = true, keepTime = true): string[] {
   let f: string[];
@@ -46,7 +49,7 @@ export function envelopeFields(env: JobEnvelope, withId = true, keepTime = true)
     f = ['id', env.id, 'name', env.name, 'data', env.data, 'attempt', String(env.attempt)];
     f.push('enqueuedAt', String(env.enqueuedAt));
   } else {
-    f = ['name', env.name, 'data', env.data];
+    f = [NAMED_DATA_MARK + env.name, env.data];
     if (env.attempt !== 1) f.push('attempt', String(env.attempt));
     if (keepTime) f.push('enqueuedAt', String(env.enqueuedAt));
   }

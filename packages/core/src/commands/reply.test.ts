@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   mapOrPairs,
+  NAMED_DATA_MARK,
   num,
   pairsOf,
   str,
@@ -83,6 +84,21 @@ describe('reply helpers', () => {
       ['attempt', '2'],
       ['id', 'j'],
     ]);
+  });
+
+  it("toFields reads a fresh entry's one pair <U+001F><job name> as name and data, on both paths", () => {
+    expect(toFields(['\u001fsend-email', '{"a":1}', 'trace', 't'])).toEqual({
+      name: 'send-email',
+      data: '{"a":1}',
+      trace: 't',
+    });
+    // the slow path (a Buffer value) reads it the same; a bare mark is an empty name (decodeEnvelope: malformed)
+    expect(toFields([Buffer.from('\u001fa:b'), Buffer.from('{}')])).toEqual({ name: 'a:b', data: '{}' });
+    expect(toFields(['\u001f', 'x'])).toEqual({ name: '', data: 'x' });
+    // with an explicit field too, the last one in the entry wins, as for any repeated field
+    expect(toFields(['\u001fa', '1', 'name', 'b'])).toEqual({ name: 'b', data: '1' });
+    expect(toFields(['name', 'b', '\u001fa', '1'])).toEqual({ name: 'a', data: '1' });
+    expect(NAMED_DATA_MARK).toBe('\u001f');
   });
 
   it('toEntries maps [id, fields] and skips nil entries; [id, null] is an error there', () => {

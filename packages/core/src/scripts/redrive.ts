@@ -18,7 +18,8 @@ const CHUNK = 500;
  * ARGV[1..] dead entry ids (at most 500)
  * Returns one code per id: 1 moved, 0 not in the dead stream, -1 not a job (no id, name or data: a `lost`
  * tombstone, or what a malformed entry held), left where it is. The job is added to the stream before its dead
- * entry is deleted; each of its fields is copied once (a repeated field keeps its last value).
+ * entry is deleted; each of its fields is copied once (a repeated field keeps its last value; a pair
+ * `<U+001F><job name> <data>` is the name and data fields, as toFields reads it).
  */
 export const redriveScript = new LuaScript(
   'redrive',
@@ -31,7 +32,10 @@ for i, id in ipairs(ARGV) do
   out[i] = 0
   if e then
     local got, f = {}, e[2]
-    for j = 1, #f, 2 do got[f[j]] = f[j + 1] end
+    for j = 1, #f, 2 do
+      -- a fresh entry's one pair <U+001F><job name> <data> (job.ts envelopeFields), as an earlier worker copied it
+      if string.byte(f[j], 1) == 31 then got.name, got.data = string.sub(f[j], 2), f[j + 1] else got[f[j]] = f[j + 1] end
+    end
     out[i] = -1
     if got.id and got.id ~= '' and got.name and got.name ~= '' and got.data then
       local fields = {}
