@@ -56,8 +56,6 @@ export class Consumer {
   private nap: AbortController | undefined;
   /** The blocking connection's CLIENT ID (for CLIENT UNBLOCK), when the server tells it. */
   private blockingId: string | undefined;
-  /** The last read returned as many entries as it asked for: the next one goes without BLOCK (see run). */
-  private full = false;
   /** A read on the blocking connection is in flight. */
   private inRead = false;
   /** Reads started (which read `inRead` is about). */
@@ -215,24 +213,20 @@ export class Consumer {
         if (failures > 0) await this.name();
         await this.lanes.refresh();
         if (this.hinted) continue; // changed since read: read them again first
-        // after a full read a backlog is likely: read without BLOCK on the command connection, in the same write
-        // as the acks of the jobs that freed the slots (never a BLOCK read there: it would hold renewals and acks)
-        const backlog = this.full && !this.lanes.any;
-        this.inRead = !backlog;
+        this.inRead = true;
         this.reads++;
         const reads = this.lanes.any
           ? await this.readLanes(count, block)
           : (
               await xreadgroup(
-                backlog ? this.rt.conn : (this.blocking as Connection),
+                this.blocking as Connection,
                 GROUP,
                 consumer,
                 { key: this.keys.stream, id: '>' },
-                backlog ? { count } : { count, block },
+                { count, block },
               )
             ).map((r) => ({ keys: this.keys, entries: r.entries }));
         this.inRead = false;
-        this.full = reads.length === 1 && (reads[0] as { entries: unknown[] }).entries.length >= count;
         this.outage.ok();
         failures = 0;
         // a read of `wake` markers only counts as empty: the pause flag is checked again before the next read
@@ -248,7 +242,6 @@ export class Consumer {
         }
       } catch (err) {
         this.inRead = false;
-        this.full = false;
         if (stopping.aborted) break;
         this.outage.fail(err);
         if (isNoGroupError(err)) {
