@@ -12,6 +12,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { leanCommandTable } from './lean-redis-commands.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Package folder -> entry names (dist/<name>.js, as tsc emits them). */
@@ -21,7 +22,15 @@ const PACKAGES = { core: ['index', 'internal', 'redact'], worker: ['index', 'fet
  * (left external: @redis/client loads them only for features Sluice does not use, inside a try).
  */
 const VENDORED = {
-  core: [{ name: '@redis/client', file: 'redis-client.js', peers: ['@opentelemetry/api', '@node-rs/xxhash'] }],
+  core: [
+    {
+      name: '@redis/client',
+      file: 'redis-client.js',
+      peers: ['@opentelemetry/api', '@node-rs/xxhash'],
+      // only the commands the client library sends by itself (scripts/lean-redis-commands.mjs)
+      plugins: [leanCommandTable()],
+    },
+  ],
   // ~28 CommonJS files, ~40 ms of CPU installed; its transports (worker threads started from its own files) are
   // not used through this copy: logger.ts requires the installed pino for pino-pretty
   worker: [{ name: 'pino', file: 'pino.js', peers: [] }],
@@ -64,6 +73,7 @@ async function vendor(dir, deps) {
       target: 'node20',
       external: dep.peers,
       banner: { js: REQUIRE_BANNER },
+      plugins: dep.plugins ?? [],
       logLevel: 'warning',
     });
   }
