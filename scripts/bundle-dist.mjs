@@ -12,7 +12,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { leanCommandTable } from './lean-redis-commands.mjs';
+import { leanCommandTable, leanEntrySource } from './lean-redis-commands.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Package folder -> entry names (dist/<name>.js, as tsc emits them). */
@@ -29,6 +29,7 @@ const VENDORED = {
       peers: ['@opentelemetry/api', '@node-rs/xxhash'],
       // only the commands the client library sends by itself (scripts/lean-redis-commands.mjs)
       plugins: [leanCommandTable()],
+      entry: leanEntrySource,
     },
   ],
   // ~28 CommonJS files, ~40 ms of CPU installed; its transports (worker threads started from its own files) are
@@ -61,9 +62,10 @@ async function vendor(dir, deps) {
   const outdir = join(dir, 'dist', 'vendor');
   rmSync(outdir, { recursive: true, force: true });
   for (const dep of deps) {
+    const names = importedNames(join(dir, 'dist'), dep.name);
     await build({
       stdin: {
-        contents: `export { ${importedNames(join(dir, 'dist'), dep.name).join(', ')} } from '${dep.name}';`,
+        contents: dep.entry ? dep.entry(names) : `export { ${names.join(', ')} } from '${dep.name}';`,
         resolveDir: dir,
       },
       outfile: join(outdir, dep.file),

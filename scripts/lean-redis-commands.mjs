@@ -20,6 +20,28 @@ export const LEAN_COMMANDS = ['AUTH', 'CLIENT_SETNAME', 'READONLY', 'CLUSTER_SLO
 
 const NAMESPACE = 'lean-redis-commands';
 
+/**
+ * Where each name core imports from @redis/client is defined ([file under the package, export, property]): the
+ * vendored copy starts from these modules, not the package's index, which also loads the sentinel, the client
+ * pool, GEO constants and the OpenTelemetry set-up (none of which a client or cluster needs to run).
+ */
+export const REDIS_CLIENT_EXPORTS = {
+  RedisClient: ['dist/lib/client/index.js', 'default'],
+  createCluster: ['dist/lib/cluster/index.js', 'default', 'create'],
+  ErrorReply: ['dist/lib/errors.js', 'ErrorReply'],
+};
+
+/** The vendored copy's entry: `names` (what core imports) re-exported from their own modules. */
+export function leanEntrySource(names) {
+  const lines = names.map((name, i) => {
+    const where = REDIS_CLIENT_EXPORTS[name];
+    if (!where) throw new Error(`lean-redis-commands: add "${name}" (imported by core) to REDIS_CLIENT_EXPORTS`);
+    const [file, exported, prop] = where;
+    return `import { ${exported} as m${i} } from '@redis/client/${file}';\nexport const ${name} = m${i}${prop ? `.${prop}` : ''};`;
+  });
+  return lines.join('\n');
+}
+
 /** True for a file of @redis/client's compiled library (the importer whose `../commands` is replaced). */
 function inRedisClient(file) {
   return file.includes(`${sep}@redis${sep}client${sep}dist${sep}`);

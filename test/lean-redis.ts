@@ -17,15 +17,16 @@ export type LeanRedis = Pick<typeof Redis, 'RedisClient' | 'createCluster' | 'Er
 /** The lean copy, imported, and `remove` for its temp dir. */
 export async function buildLeanRedis(): Promise<{ lean: LeanRedis; remove: () => void }> {
   const scripts = new URL('../scripts/', import.meta.url);
-  const { leanCommandTable } = (await import(new URL('lean-redis-commands.mjs', scripts).href)) as {
+  const { leanCommandTable, leanEntrySource } = (await import(new URL('lean-redis-commands.mjs', scripts).href)) as {
     leanCommandTable: () => Plugin;
+    leanEntrySource: (names: readonly string[]) => string;
   };
   const dir = mkdtempSync(join(tmpdir(), 'sluice-lean-redis-'));
   const outfile = join(dir, 'redis-client.mjs');
   // the options of vendor() in scripts/bundle-dist.mjs
   await build({
     stdin: {
-      contents: "export { createCluster, ErrorReply, RedisClient } from '@redis/client';",
+      contents: leanEntrySource(['createCluster', 'ErrorReply', 'RedisClient']),
       resolveDir: fileURLToPath(new URL('../packages/core/', import.meta.url)),
     },
     outfile,
