@@ -17,7 +17,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { leanCommandTable, leanEntrySource } from './lean-redis-commands.mjs';
+import { lazyCommandMetadata, leanCommandTable, leanEntrySource } from './lean-redis-commands.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Package folder -> entry names (dist/<name>.js, as tsc emits them). */
@@ -33,7 +33,7 @@ const VENDORED = {
       file: 'redis-client.js',
       peers: ['@opentelemetry/api', '@node-rs/xxhash'],
       // only the commands the client library sends by itself (scripts/lean-redis-commands.mjs)
-      plugins: [leanCommandTable()],
+      plugins: [leanCommandTable(), lazyCommandMetadata()],
       entry: leanEntrySource,
     },
   ],

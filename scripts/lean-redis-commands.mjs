@@ -109,3 +109,49 @@ export function leanCommandTable(keep = LEAN_COMMANDS) {
     },
   };
 }
+
+/**
+ * Text edits of @redis/client's command metadata (dist/lib/command-metadata/): its ~165 KB table of request and
+ * response policies and the resolver over it (built at import, with a lower-cased copy of the table) become lazy,
+ * made on first use. The client reads it only with client-side caching (which Sluice does not use), the cluster
+ * when one is created (to route); same object, same behaviour, later. ~5 ms of CPU of every start otherwise.
+ */
+const METADATA_EDITS = {
+  'index.js': [
+    ['var command_metadata_data_1 = require("./command-metadata-data");\n', ''],
+    ['return command_metadata_data_1.COMMAND_METADATA;', 'return require("./command-metadata-data").COMMAND_METADATA;'],
+    ['const command_metadata_data_2 = require("./command-metadata-data");\n', ''],
+    [
+      'exports.defaultCommandMetadata = new static_metadata_resolver_2.StaticMetadataResolver(command_metadata_data_2.COMMAND_METADATA);',
+      'let defaultCommandMetadata;\nObject.defineProperty(exports, "defaultCommandMetadata", { enumerable: true, get: function () { return defaultCommandMetadata ??= new static_metadata_resolver_2.StaticMetadataResolver(require("./command-metadata-data").COMMAND_METADATA); } });',
+    ],
+  ],
+  'static-metadata-resolver.js': [
+    ['const command_metadata_data_1 = require("./command-metadata-data");\n', ''],
+    [
+      'policies = command_metadata_data_1.COMMAND_METADATA',
+      'policies = require("./command-metadata-data").COMMAND_METADATA',
+    ],
+  ],
+};
+
+/** The esbuild plugin: @redis/client's command metadata built on first use (METADATA_EDITS; fails on a new layout). */
+export function lazyCommandMetadata() {
+  return {
+    name: 'lazy-redis-command-metadata',
+    setup(b) {
+      b.onLoad({ filter: /[/\\]command-metadata[/\\](index|static-metadata-resolver)\.js$/ }, (args) => {
+        if (!inRedisClient(args.path)) return undefined;
+        let text = readFileSync(args.path, 'utf8');
+        for (const [from, to] of METADATA_EDITS[basename(args.path)]) {
+          if (!text.includes(from))
+            throw new Error(`lazy-redis-command-metadata: ${args.path} no longer has "${from}"`);
+          text = text.replace(from, to);
+        }
+        if (/command_metadata_data_\d\./.test(text))
+          throw new Error(`lazy-redis-command-metadata: ${args.path} still reads the table eagerly`);
+        return { contents: text, loader: 'js' };
+      });
+    },
+  };
+}

@@ -17,7 +17,10 @@ export type LeanRedis = Pick<typeof Redis, 'RedisClient' | 'createCluster' | 'Er
 /** The lean copy, imported, and `remove` for its temp dir. */
 export async function buildLeanRedis(): Promise<{ lean: LeanRedis; remove: () => void }> {
   const scripts = new URL('../scripts/', import.meta.url);
-  const { leanCommandTable, leanEntrySource } = (await import(new URL('lean-redis-commands.mjs', scripts).href)) as {
+  const { lazyCommandMetadata, leanCommandTable, leanEntrySource } = (await import(
+    new URL('lean-redis-commands.mjs', scripts).href
+  )) as {
+    lazyCommandMetadata: () => Plugin;
     leanCommandTable: () => Plugin;
     leanEntrySource: (names: readonly string[]) => string;
   };
@@ -38,7 +41,7 @@ export async function buildLeanRedis(): Promise<{ lean: LeanRedis; remove: () =>
     banner: {
       js: "import { createRequire as __sluiceCreateRequire } from 'node:module'; const require = __sluiceCreateRequire(import.meta.url);",
     },
-    plugins: [leanCommandTable()],
+    plugins: [leanCommandTable(), lazyCommandMetadata()],
     logLevel: 'silent',
   });
   const lean = (await import(/* @vite-ignore */ pathToFileURL(outfile).href)) as LeanRedis;
