@@ -9,9 +9,10 @@
 // than anything else a worker does before its first job (docs/benchmarks.md, docs/decisions.md). The vendored
 // @redis/client also leaves out what Sluice never reaches: its command table (~450 command modules, and a method
 // each on every client class) becomes the four commands the library sends through it by itself, and the copy
-// starts from the client, cluster and errors modules instead of the package index (scripts/lean-redis-commands.mjs;
-// safe because Sluice sends everything through `sendCommand`; guarded at build time and by test/*/vendored-client).
-// Bundled, that took the vendored file's import from 40-46 to 24-30 ms of CPU (Node 20).
+// starts from the client, cluster and errors modules instead of the package index, and builds its command metadata
+// on first use (scripts/lean-redis-commands.mjs; safe because Sluice sends everything through `sendCommand`;
+// guarded at build time and by test/*/vendored-client). That took the vendored file's import from 40-46 to 20-22 ms
+// of CPU (Node 20).
 // Usage: node scripts/bundle-dist.mjs [core|worker ...] (default: both). Run after `tsc -b` (pnpm build).
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
