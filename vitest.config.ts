@@ -1,8 +1,30 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig, defineProject } from 'vitest/config';
 
+/**
+ * SLUICE_VENDORED_REDIS=1 (after `pnpm build`): core's sources import the @redis/client copy core ships
+ * (packages/core/dist/vendor/redis-client.js, with its lean command table: scripts/lean-redis-commands.mjs) instead of
+ * node_modules' one, so the whole suite runs the clients Sluice creates on what users run. Tests' own clients keep
+ * node_modules' @redis/client. Default off: the suite needs no build step.
+ */
+const vendoredRedis =
+  process.env.SLUICE_VENDORED_REDIS === '1'
+    ? [
+        {
+          name: 'sluice-vendored-redis',
+          enforce: 'pre' as const,
+          resolveId(id: string, importer: string | undefined) {
+            if (id !== '@redis/client' || !importer || !/[/\\]packages[/\\]core[/\\]src[/\\]/.test(importer))
+              return null;
+            if (importer.endsWith('.test.ts')) return null;
+            return fileURLToPath(new URL('./packages/core/dist/vendor/redis-client.js', import.meta.url));
+          },
+        },
+      ]
+    : [];
+
 /** Resolve workspace packages to their TypeScript sources, so tests need no build step. */
-const sourceConditions = { ssr: { resolve: { conditions: ['@sluice/source'] } } };
+const sourceConditions = { ssr: { resolve: { conditions: ['@sluice/source'] } }, plugins: vendoredRedis };
 
 const unit = (name: string) =>
   defineProject({

@@ -6,12 +6,19 @@
 // the worker vendors (VENDORED below): each bundled on its own into dist/vendor/, imported by relative path.
 // Why: Node loads modules file by file; Sluice's own ~90 modules cost ~35-40 ms of every cold start, and
 // @redis/client's ~480 CommonJS files (it requires every command module up front) ~100-150 ms of CPU, more
-// than anything else a worker does before its first job (docs/benchmarks.md, docs/decisions.md).
+// than anything else a worker does before its first job (docs/benchmarks.md, docs/decisions.md). The vendored
+// @redis/client also leaves out what Sluice never reaches: its command table (~450 command modules, and a method
+// each on every client class) becomes the four commands the library sends through it by itself, and the copy
+// starts from the client, cluster and errors modules instead of the package index, and builds its command metadata
+// on first use (scripts/lean-redis-commands.mjs; safe because Sluice sends everything through `sendCommand`;
+// guarded at build time and by test/*/vendored-client). That took the vendored file's import from 40-46 to 20-22 ms
+// of CPU (Node 20).
 // Usage: node scripts/bundle-dist.mjs [core|worker ...] (default: both). Run after `tsc -b` (pnpm build).
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { lazyCommandMetadata, leanCommandTable, leanEntrySource } from './lean-redis-commands.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Package folder -> entry names (dist/<name>.js, as tsc emits them). */
@@ -21,7 +28,16 @@ const PACKAGES = { core: ['index', 'internal', 'redact'], worker: ['index', 'fet
  * (left external: @redis/client loads them only for features Sluice does not use, inside a try).
  */
 const VENDORED = {
-  core: [{ name: '@redis/client', file: 'redis-client.js', peers: ['@opentelemetry/api', '@node-rs/xxhash'] }],
+  core: [
+    {
+      name: '@redis/client',
+      file: 'redis-client.js',
+      peers: ['@opentelemetry/api', '@node-rs/xxhash'],
+      // only the commands the client library sends by itself (scripts/lean-redis-commands.mjs)
+      plugins: [leanCommandTable(), lazyCommandMetadata()],
+      entry: leanEntrySource,
+    },
+  ],
   // ~28 CommonJS files, ~40 ms of CPU installed; its transports (worker threads started from its own files) are
   // not used through this copy: logger.ts requires the installed pino for pino-pretty
   worker: [{ name: 'pino', file: 'pino.js', peers: [] }],
@@ -52,9 +68,10 @@ async function vendor(dir, deps) {
   const outdir = join(dir, 'dist', 'vendor');
   rmSync(outdir, { recursive: true, force: true });
   for (const dep of deps) {
+    const names = importedNames(join(dir, 'dist'), dep.name);
     await build({
       stdin: {
-        contents: `export { ${importedNames(join(dir, 'dist'), dep.name).join(', ')} } from '${dep.name}';`,
+        contents: dep.entry ? dep.entry(names) : `export { ${names.join(', ')} } from '${dep.name}';`,
         resolveDir: dir,
       },
       outfile: join(outdir, dep.file),
@@ -64,6 +81,7 @@ async function vendor(dir, deps) {
       target: 'node20',
       external: dep.peers,
       banner: { js: REQUIRE_BANNER },
+      plugins: dep.plugins ?? [],
       logLevel: 'warning',
     });
   }
