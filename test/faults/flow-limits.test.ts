@@ -2,11 +2,13 @@
  * Fault suite: flow control under repeated worker SIGKILLs (3 worker processes of test/flow/flow-app.ts, each
  * killed one is replaced). Checked over the handlers' timestamps (test/flow/checker.ts): global and per-key
  * concurrency never exceeded, every job finishes (a dead worker's slots come back after its lease), and a rate
- * limit still holds within 10% per second.
+ * limit holds: checked over the limiter's own grants (server times, read from the AOF: test/flow/grants.ts), not
+ * over handler start times, which bunch when the machine is busy.
  */
 import { createSluice, defineJob, type Sluice } from '@sluice/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { countsPerWindow, maxInSlidingWindow, maxOverlap } from '../flow/checker.js';
+import { maxInSlidingWindow, maxOverlap } from '../flow/checker.js';
+import { grantsOf, startLoggedRedis } from '../flow/grants.js';
 import { type FlowProc, FlowProcs, spansOf } from '../flow/procs.js';
 import { type StartedRedis, startRedisServer } from '../redis-server.js';
 import { sleep, waitFor } from '../wait.js';
@@ -26,9 +28,9 @@ afterEach(async () => {
   redis = undefined;
 });
 
-/** A private server, a producer on it, and 3 flow workers with `env`. */
-async function setUp(env: Record<string, string>): Promise<{ s: Sluice; p: FlowProcs }> {
-  redis = await startRedisServer();
+/** A private server (logging every write when `logged`), a producer on it, and 3 flow workers with `env`. */
+async function setUp(env: Record<string, string>, logged = false): Promise<{ s: Sluice; p: FlowProcs }> {
+  redis = await (logged ? startLoggedRedis() : startRedisServer());
   sluice = await createSluice({ url: redis.url, prefix: 'faults' });
   procs = new FlowProcs({ REDIS_URL: redis.url, PREFIX: 'faults', LEASE: '800', ...env });
   await Promise.all([procs.spawn(), procs.spawn(), procs.spawn()]);
@@ -107,9 +109,9 @@ describe('flow control under worker SIGKILLs', () => {
     }
   });
 
-  it('a rate limit of 20/s holds within 10% per second across SIGKILLs; no job is dropped', async () => {
+  it('a rate limit of 20/s is never over-granted across SIGKILLs; every job is granted and runs', async () => {
     const R = 20;
-    const { s, p } = await setUp({ RATE: String(R), CONCURRENCY: '10' });
+    const { s, p } = await setUp({ RATE: String(R), CONCURRENCY: '10' }, true);
     const total = R * 12;
     await s.enqueueMany(
       rl,
@@ -124,12 +126,12 @@ describe('flow control under worker SIGKILLs', () => {
     }
     const runs = () => new Set(p.records().map((r) => r.n));
     await waitFor(() => runs().size === total, `all ${total} ran`, 90_000, 100);
-    const at = p
-      .records()
-      .map((r) => r.at)
-      .sort((x, y) => x - y);
-    // windows centred on the bursts a saturated log grants once a second (see test/flow/processes.test.ts)
-    for (const n of countsPerWindow(at, (at[0] as number) - 500, 1000, 10)) expect(n).toBeLessThanOrEqual(R * 1.1);
-    expect(maxInSlidingWindow(at, 10_000)).toBeLessThanOrEqual(R * 10 * 1.1);
+    // The limiter's grants (server times from TIME in flow-start): no window of one period holds more than R, and
+    // every job had one (a run starts only on a grant; a job re-run after its worker was killed reuses its own).
+    const grants = grantsOf(redis as StartedRedis, s.keys('rl').flowOf('rl').rate(''));
+    const at = grants.map((g) => g.at);
+    expect(maxInSlidingWindow(at, 1000)).toBeLessThanOrEqual(R);
+    expect(new Set(grants.map((g) => g.member.slice(0, g.member.lastIndexOf('#')))).size).toBe(total);
+    expect((await s.stats('rl'))[0]?.flow.delayed).toBeGreaterThan(0);
   });
 });
