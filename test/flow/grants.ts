@@ -83,6 +83,9 @@ export function zaddsTo(commands: readonly string[][], key: string): Grant[] {
   return grants;
 }
 
+/** Every write the server of `redis` has logged so far, in the server's order. */
+export const aofCommands = (redis: StartedRedis): string[][] =>
+  aofFiles(redis.dir).flatMap((f) => (existsSync(f) ? parseAof(readFileSync(f)) : []));
+
 /** Every `ZADD` to `key` the server of `redis` has logged so far, in the server's order. */
-export const grantsOf = (redis: StartedRedis, key: string): Grant[] =>
-  aofFiles(redis.dir).flatMap((f) => (existsSync(f) ? zaddsTo(parseAof(readFileSync(f)), key) : []));
+export const grantsOf = (redis: StartedRedis, key: string): Grant[] => zaddsTo(aofCommands(redis), key);
