@@ -37,17 +37,42 @@ async function setUp(env: Record<string, string>, logged = false): Promise<{ s: 
   return { s: sluice, p: procs };
 }
 
-/** SIGKILL a worker that is running a job, `times` times, replacing each; returns pid -> kill time. */
-async function killRunning(p: FlowProcs, times: number): Promise<Map<number, number>> {
+/** The `fc` jobs of a test: how many were enqueued (n = 0 .. total - 1), and how to enqueue more. */
+interface Backlog {
+  total: number;
+  enqueue: (from: number, count: number) => Promise<void>;
+}
+
+const payload = (n: number) => ({ n, k: `k${n % 8}`, ms: 100 + (n % 5) * 40 });
+
+/** The `n` of every `fc` job that ran to the end. */
+const ended = (p: FlowProcs) =>
+  new Set(
+    spansOf(p.records())
+      .filter((x) => x.end !== undefined)
+      .map((x) => x.n),
+  );
+
+/**
+ * SIGKILL a worker that is running a job, `times` times, replacing each; returns pid -> kill time. When every
+ * job has ended before a kill (a busy machine starts a replacement worker slowly), 40 more are enqueued, so a
+ * kill always finds a running job.
+ */
+async function killRunning(p: FlowProcs, times: number, jobs: Backlog): Promise<Map<number, number>> {
   const killed = new Map<number, number>();
   for (let i = 0; i < times; i++) {
     const busy = await waitFor(
-      () => {
+      async () => {
         const open = spansOf(p.records()).filter((x) => x.end === undefined && !killed.has(x.pid));
-        return p.procs.find((q: FlowProc) => !killed.has(q.pid) && open.some((x) => x.pid === q.pid));
+        const q = p.procs.find((q: FlowProc) => !killed.has(q.pid) && open.some((x) => x.pid === q.pid));
+        if (!q && ended(p).size === jobs.total) {
+          await jobs.enqueue(jobs.total, 40);
+          jobs.total += 40;
+        }
+        return q;
       },
       'a worker running a job',
-      30_000,
+      60_000,
       5,
     );
     killed.set(busy.pid, await p.kill(busy));
@@ -60,19 +85,18 @@ async function killRunning(p: FlowProcs, times: number): Promise<Map<number, num
 describe('flow control under worker SIGKILLs', () => {
   it('global and per-key concurrency hold and every job finishes', async () => {
     const { s, p } = await setUp({ GLOBAL: '5', CONCURRENCY: '6' });
-    const total = 300;
-    await s.enqueueMany(
-      fc,
-      Array.from({ length: total }, (_, n) => ({ n, k: `k${n % 8}`, ms: 100 + (n % 5) * 40 })),
-    );
-    const killed = await killRunning(p, 3);
-    const ended = () =>
-      new Set(
-        spansOf(p.records())
-          .filter((x) => x.end !== undefined)
-          .map((x) => x.n),
-      );
-    await waitFor(() => ended().size === total, `all ${total} jobs ran to the end`, 90_000, 100);
+    const jobs: Backlog = {
+      total: 300,
+      enqueue: async (from, count) => {
+        await s.enqueueMany(
+          fc,
+          Array.from({ length: count }, (_, i) => payload(from + i)),
+        );
+      },
+    };
+    await jobs.enqueue(0, jobs.total);
+    const killed = await killRunning(p, 3, jobs);
+    await waitFor(() => ended(p).size === jobs.total, 'every job ran to the end', 90_000, 100);
     const spans = spansOf(p.records()).map((x) => ({ ...x, end: x.end ?? killed.get(x.pid) }));
     expect(spans.filter((x) => x.end === undefined)).toEqual([]);
     expect(spans.some((x) => killed.has(x.pid) && x.end === killed.get(x.pid))).toBe(true);
@@ -85,20 +109,19 @@ describe('flow control under worker SIGKILLs', () => {
 
   it('with high, low and grouped jobs (lanes): the limits hold, every job finishes, lane slots come back', async () => {
     const { s, p } = await setUp({ GLOBAL: '5', CONCURRENCY: '6' });
-    const total = 240;
-    const payload = (n: number) => ({ n, k: `k${n % 8}`, ms: 100 + (n % 5) * 40 });
-    const ns = Array.from({ length: total }, (_, n) => n);
-    await s.enqueueMany(fc, ns.filter((n) => n % 3 === 0).map(payload), { priority: 'low' });
-    await s.enqueueMany(fc, ns.filter((n) => n % 3 === 1).map(payload), { priority: 'high' });
-    for (const n of ns.filter((n) => n % 3 === 2)) await s.enqueue(fc, payload(n), { group: `t${n % 4}` });
-    const killed = await killRunning(p, 3);
-    const ended = () =>
-      new Set(
-        spansOf(p.records())
-          .filter((x) => x.end !== undefined)
-          .map((x) => x.n),
-      );
-    await waitFor(() => ended().size === total, `all ${total} jobs ran to the end`, 90_000, 100);
+    const jobs: Backlog = {
+      total: 240,
+      // a third low, a third high, a third grouped
+      enqueue: async (from, count) => {
+        const ns = Array.from({ length: count }, (_, i) => from + i);
+        await s.enqueueMany(fc, ns.filter((n) => n % 3 === 0).map(payload), { priority: 'low' });
+        await s.enqueueMany(fc, ns.filter((n) => n % 3 === 1).map(payload), { priority: 'high' });
+        for (const n of ns.filter((n) => n % 3 === 2)) await s.enqueue(fc, payload(n), { group: `t${n % 4}` });
+      },
+    };
+    await jobs.enqueue(0, jobs.total);
+    const killed = await killRunning(p, 3, jobs);
+    await waitFor(() => ended(p).size === jobs.total, 'every job ran to the end', 90_000, 100);
     const spans = spansOf(p.records()).map((x) => ({ ...x, end: x.end ?? killed.get(x.pid) }));
     expect(spans.filter((x) => x.end === undefined)).toEqual([]);
     const held = spans.filter((x) => !x.leaseLost); // see spansOf
