@@ -1,6 +1,6 @@
 /** Unit tests of the priority and fairness checkers (pure, small tables). */
 import { describe, expect, it } from 'vitest';
-import { fairness, firstStarts, priorityInversions, type Start } from './flow-checker.js';
+import { appended, deliveryInversions, fairness, firstDeliveries, firstStarts, type Start } from './flow-checker.js';
 
 const s = (n: number, at: number, more: Partial<Start> = {}): Start => ({ n, at, ...more });
 
@@ -12,18 +12,40 @@ describe('flow checkers', () => {
     ]);
   });
 
-  it('counts low jobs that started before the last high one', () => {
-    const clean = [s(1, 1, { prio: 'high' }), s(2, 2, { prio: 'high' }), s(3, 3, { prio: 'low' })];
-    expect(priorityInversions(clean)).toEqual({ highs: 2, lows: 1, lowsBeforeLastHigh: 0 });
-    const bad = [
-      s(1, 1, { prio: 'low' }),
-      s(2, 2, { prio: 'high' }),
-      s(3, 3, { prio: 'low' }),
-      s(4, 4, { prio: 'high' }),
+  it('reads first deliveries from logged XCLAIMs (reads, reclaims; a renewal is not a delivery)', () => {
+    const claim = (k: string, id: string) => [
+      'XCLAIM',
+      k,
+      'g',
+      'c',
+      '0',
+      id,
+      'TIME',
+      '1',
+      'RETRYCOUNT',
+      '1',
+      'FORCE',
+      'JUSTID',
+      'LASTID',
+      id,
     ];
-    expect(priorityInversions(bad).lowsBeforeLastHigh).toBe(2);
-    // a retried high job's second start does not count: its first one does
-    expect(priorityInversions([...clean, s(1, 9, { prio: 'high' })]).lowsBeforeLastHigh).toBe(0);
+    const aof = [
+      claim('hi', '1-0'),
+      ['XADD', 'lo', '5-0', 'name', 'x', 'data', '{"n":1}'],
+      claim('lo', '1-0'),
+      ['XCLAIM', 'hi', 'g', 'c', '0', '1-0', '2-0', 'JUSTID'],
+      claim('hi', '3-0'),
+    ];
+    expect(firstDeliveries(aof)).toEqual([
+      { stream: 'hi', id: '1-0' },
+      { stream: 'lo', id: '1-0' },
+      { stream: 'hi', id: '2-0' },
+      { stream: 'hi', id: '3-0' },
+    ]);
+    const lane = (x: string) => (x === 'hi' ? 'high' : x === 'lo' ? 'low' : undefined);
+    expect(deliveryInversions(firstDeliveries(aof), lane)).toEqual({ highs: 3, lows: 1, lowsBeforeLastHigh: 1 });
+    expect(deliveryInversions(firstDeliveries(aof.slice(0, 2)), lane).lowsBeforeLastHigh).toBe(0);
+    expect(appended(aof, 'lo')).toEqual([{ name: 'x', data: '{"n":1}' }]);
   });
 
   it('counts the big key jobs started by the time the small key finished', () => {

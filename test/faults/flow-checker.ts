@@ -1,10 +1,13 @@
 /**
- * Checkers of priorities and fair groups over the start times handlers record (app.ts `start` lines): pure
- * functions, unit-tested in flow-checker.test.ts. A job may start more than once (a killed worker's job is
- * reclaimed); each checker looks at every job's first start.
+ * Checkers of priorities and fair groups: pure functions, unit-tested in flow-checker.test.ts. The fault suite
+ * checks the server's order (the writes of its AOF, test/flow/grants.ts `aofCommands`): which entry of which lane
+ * stream was delivered first (`firstDeliveries`), and in what order grouped jobs were dispatched onto the fair
+ * stream (`appended`). Handler start times (`firstStarts`) are taken in worker processes, so a busy machine can
+ * reorder them: one worker stalled after a read lets the others start many later jobs first. A job may be
+ * delivered and start more than once (a killed worker's job is reclaimed); each checker looks at the first.
  */
 
-/** One recorded handler start. */
+/** One start or dispatch of a job; `at` orders them (a time, or a position in the server's log). */
 export interface Start {
   n: number;
   prio?: 'high' | 'low' | undefined;
@@ -22,24 +25,7 @@ export function firstStarts(starts: readonly Start[]): Start[] {
   return [...first.values()].sort((a, b) => a.at - b.at);
 }
 
-/**
- * Priorities over a backlog that was all ready at once: how many low jobs started before the last high job
- * started (docs/flow-control.md: a worker reads a low job only when no high job is undelivered, so only the
- * jobs read in the same instant as the last high ones can start before them: at most the slots of all workers).
- */
-export function priorityInversions(starts: readonly Start[]): {
-  highs: number;
-  lows: number;
-  lowsBeforeLastHigh: number;
-} {
-  const first = firstStarts(starts);
-  const highs = first.filter((s) => s.prio === 'high');
-  const lows = first.filter((s) => s.prio === 'low');
-  const lastHigh = highs.reduce((m, s) => Math.max(m, s.at), Number.NEGATIVE_INFINITY);
-  return { highs: highs.length, lows: lows.length, lowsBeforeLastHigh: lows.filter((s) => s.at < lastHigh).length };
-}
-
-/** Fairness: how many of `big`'s jobs had started when the last job of `small` started. */
+/** Fairness: how many of `big`'s jobs had started (been dispatched) when the last job of `small` did. */
 export function fairness(
   starts: readonly Start[],
   small: string,
@@ -54,4 +40,62 @@ export function fairness(
     bigJobs: bigs.length,
     bigStartedWhenSmallDone: bigs.filter((s) => s.at <= smallDone).length,
   };
+}
+
+/** The first delivery of each entry of every stream, in the server's order. */
+export interface Delivered {
+  stream: string;
+  id: string;
+}
+
+const XCLAIM_OPTION = /^(IDLE|TIME|RETRYCOUNT|FORCE|JUSTID|LASTID)$/i;
+
+/**
+ * The first delivery of each stream entry among `commands` (an AOF): a read (XREADGROUP, also inside a script)
+ * and a reclaim (XAUTOCLAIM) are logged as `XCLAIM <stream> <group> <consumer> <min-idle> <id>... <options>`; a
+ * lease renewal's XCLAIM comes after the entry's first delivery, so only the first XCLAIM of an entry counts.
+ */
+export function firstDeliveries(commands: readonly string[][]): Delivered[] {
+  const seen = new Set<string>();
+  const out: Delivered[] = [];
+  for (const c of commands) {
+    if (c[0]?.toUpperCase() !== 'XCLAIM') continue;
+    const stream = c[1] as string;
+    for (let i = 5; i < c.length && !XCLAIM_OPTION.test(c[i] as string); i++) {
+      const key = `${stream} ${c[i]}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ stream, id: c[i] as string });
+    }
+  }
+  return out;
+}
+
+/** Priorities in the server's order: how many low-lane entries were first delivered before the last high one. */
+export function deliveryInversions(
+  delivered: readonly Delivered[],
+  lane: (stream: string) => 'high' | 'low' | undefined,
+): { highs: number; lows: number; lowsBeforeLastHigh: number } {
+  const lanes = delivered.map((d) => lane(d.stream));
+  const last = lanes.lastIndexOf('high');
+  return {
+    highs: lanes.filter((l) => l === 'high').length,
+    lows: lanes.filter((l) => l === 'low').length,
+    lowsBeforeLastHigh: lanes.slice(0, Math.max(0, last)).filter((l) => l === 'low').length,
+  };
+}
+
+/**
+ * The fields of every `XADD <stream> <id> <field> <value>...` among `commands`, in the server's order (a script's
+ * XADD is logged with the id it got; the job streams are never written with options such as MAXLEN).
+ */
+export function appended(commands: readonly string[][], stream: string): Record<string, string>[] {
+  const out: Record<string, string>[] = [];
+  for (const c of commands) {
+    if (c[0]?.toUpperCase() !== 'XADD' || c[1] !== stream) continue;
+    const f: Record<string, string> = {};
+    for (let i = 3; i + 1 < c.length; i += 2) f[c[i] as string] = c[i + 1] as string;
+    out.push(f);
+  }
+  return out;
 }

@@ -72,8 +72,9 @@ export class Injectors {
   }
 
   /**
-   * SIGSTOP the worker holding the most jobs for `ms` (longer than the lease), then SIGCONT. Returns what it held
-   * (entry id -> key) so a test can check that each of those jobs was finished once, by another worker.
+   * SIGSTOP the worker holding the most jobs for `ms` (longer than the lease) and until other workers took its jobs
+   * over, then SIGCONT. Returns what it held (entry id -> key) so a test can check that each of those jobs was
+   * finished once, by another worker.
    */
   async stopWorker(
     ms = 2.5 * this.ctx.opts.lease,
@@ -100,10 +101,13 @@ export class Injectors {
         return [...held.keys()].every((id) => !now.has(id));
       }, 60_000),
     );
-    await sleep(ms); // the length of the fault
+    await sleep(ms); // the shortest length of the fault
+    // wake it only once its jobs were taken over (bounded: null after 60 s): on a busy machine the other workers'
+    // sweeps may come later than `ms`, and a worker woken before them still owns its jobs, so there is no zombie
+    rec.recoveredMs = await taken;
+    rec.endAt = this.ctx.now();
     process.kill(p.pid, 'SIGCONT');
     p.stopped = false;
-    rec.recoveredMs = await taken;
     this.ctx.say(`SIGCONT pid ${p.pid}; its jobs were taken over after ${rec.recoveredMs} ms`);
     return { rec, pid: p.pid, held };
   }

@@ -1,7 +1,7 @@
 /**
  * Checkers of flow control over the timestamps handlers record (pure, unit-tested in checker.test.ts):
  * - concurrency: the most runs open at once, overall or per key, from [start, end] spans;
- * - rate: starts per window of `periodMs`, and the most starts in any sliding window.
+ * - rate: the most events (the limiter's grant times: grants.ts) in any sliding window of `periodMs`.
  * Timestamps come from one machine's clock (all workers run on this host). At an equal millisecond an end is
  * counted before a start: a slot is given back before the next run can take it.
  */
@@ -39,17 +39,7 @@ export function maxOverlap(
   return best;
 }
 
-/** Starts in each window [from + i * periodMs, from + (i + 1) * periodMs) for i < n. */
-export function countsPerWindow(starts: readonly number[], from: number, periodMs: number, n: number): number[] {
-  const out = new Array<number>(n).fill(0);
-  for (const t of starts) {
-    const i = Math.floor((t - from) / periodMs);
-    if (i >= 0 && i < n) out[i] = (out[i] as number) + 1;
-  }
-  return out;
-}
-
-/** The most starts in any window of `periodMs` (half-open, (t - periodMs, t]). */
+/** The most of `starts` (e.g. grant times) in any window of `periodMs` (half-open, (t - periodMs, t]). */
 export function maxInSlidingWindow(starts: readonly number[], periodMs: number): number {
   const s = [...starts].sort((a, b) => a - b);
   let best = 0;

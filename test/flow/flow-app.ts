@@ -4,7 +4,8 @@
  * PER_KEY (default 1), RATE (starts/s, default 30), LOG_LEVEL (default silent).
  * Jobs: `fc` (global and per-key concurrency; payload `{ n, k, ms }`: sleeps `ms`) and `rl` (rate limit; `{ n }`).
  * Each run is recorded in RECORD_DIR/<pid>.jsonl with one write(2) per line on an O_APPEND descriptor (kept by the
- * page cache across a SIGKILL): `{"t":"start"|"end","job","n","k","attempt","pid","at"}`.
+ * page cache across a SIGKILL): `{"t":"start"|"end","job","n","k","id","attempt","pid","at"}`, and
+ * `{"t":"lease-lost","job","id","attempt","pid","at"}` when the fence rejected a run's renewal or finish.
  * Prints `ready <consumer>` once started.
  */
 import { openSync, writeSync } from 'node:fs';
@@ -24,9 +25,9 @@ const fc = defineJob({
     key: (p: { n: number; k: string; ms: number }) => p.k,
   },
   handler: async (p: { n: number; k: string; ms: number }, ctx) => {
-    record({ t: 'start', job: 'fc', n: p.n, k: p.k, attempt: ctx.attempt });
+    record({ t: 'start', job: 'fc', n: p.n, k: p.k, id: ctx.jobId, attempt: ctx.attempt });
     await new Promise((resolve) => setTimeout(resolve, p.ms));
-    record({ t: 'end', job: 'fc', n: p.n, k: p.k, attempt: ctx.attempt });
+    record({ t: 'end', job: 'fc', n: p.n, k: p.k, id: ctx.jobId, attempt: ctx.attempt });
   },
 });
 
@@ -34,7 +35,7 @@ const rl = defineJob({
   name: 'rl',
   rateLimit: { limit: Number(process.env.RATE ?? 30), period: 1000 },
   handler: (p: { n: number }, ctx) => {
-    record({ t: 'start', job: 'rl', n: p.n, attempt: ctx.attempt });
+    record({ t: 'start', job: 'rl', n: p.n, id: ctx.jobId, attempt: ctx.attempt });
   },
 });
 
@@ -47,6 +48,9 @@ const code = await runWorkerProcess({
   shutdownGrace: 300,
   blockMs: 1000,
   logger: { level: process.env.LOG_LEVEL ?? 'silent' },
-  onStarted: (w) => console.log(`ready ${w.consumer}`),
+  onStarted: (w) => {
+    w.on('job:lease-lost', (e) => record({ t: 'lease-lost', job: e.name, id: e.jobId, attempt: e.attempt }));
+    console.log(`ready ${w.consumer}`);
+  },
 });
 process.exit(code);

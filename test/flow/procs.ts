@@ -21,12 +21,13 @@ export interface FlowProc {
   exited: Promise<unknown>;
 }
 
-/** One recorded line of flow-app.ts. */
+/** One recorded line of flow-app.ts (`n` and `k` are absent from a `lease-lost` line). */
 export interface FlowRecord {
-  t: 'start' | 'end';
+  t: 'start' | 'end' | 'lease-lost';
   job: 'fc' | 'rl';
   n: number;
   k?: string;
+  id: string;
   attempt: number;
   pid: number;
   at: number;
@@ -102,12 +103,28 @@ export class FlowProcs {
   }
 }
 
-/** The runs of job `fc` as spans (one per start, closed by the matching end of the same pid, n and attempt). */
-export function spansOf(records: readonly FlowRecord[]): Array<Span & { pid: number; n: number }> {
+/**
+ * The runs of job `fc` as spans (one per start, closed by the matching end of the same pid, job and attempt).
+ * `leaseLost`: the fence rejected the run's renewal or finish: its worker had stalled past the lease, so another
+ * worker could take the job and its slots while it still ran (docs/reliability.md); a concurrency limit holds
+ * only among runs that kept their lease, so the checks leave these out.
+ */
+export function spansOf(records: readonly FlowRecord[]): Array<Span & { pid: number; n: number; leaseLost: boolean }> {
   const ends = new Map<string, number>();
-  const id = (r: FlowRecord) => `${r.pid}:${r.n}:${r.attempt}`;
-  for (const r of records) if (r.job === 'fc' && r.t === 'end') ends.set(id(r), r.at);
+  const lost = new Set<string>();
+  const run = (r: FlowRecord) => `${r.pid}:${r.id}:${r.attempt}`;
+  for (const r of records) {
+    if (r.job === 'fc' && r.t === 'end') ends.set(run(r), r.at);
+    if (r.job === 'fc' && r.t === 'lease-lost') lost.add(run(r));
+  }
   return records
     .filter((r) => r.job === 'fc' && r.t === 'start')
-    .map((r) => ({ key: r.k ?? '', start: r.at, end: ends.get(id(r)), pid: r.pid, n: r.n }));
+    .map((r) => ({
+      key: r.k ?? '',
+      start: r.at,
+      end: ends.get(run(r)),
+      pid: r.pid,
+      n: r.n,
+      leaseLost: lost.has(run(r)),
+    }));
 }

@@ -93,10 +93,9 @@ describe('worker processes', () => {
     const a = await spawnWorker(prefix, { GRACE: '300', LEASE: '5000' });
     await s.enqueueMany(work, [{ ms: 100 }, { ms: 4000 }, { ms: 4000 }]);
     await waitFor(async () => (await pendingOf(s, a.consumer)) === 2, 'A runs the long jobs');
-    const t0 = performance.now();
     process.kill(a.child.pid as number, 'SIGTERM');
     expect((await a.exit).code).toBe(0);
-    expect(performance.now() - t0).toBeLessThan(3000);
+    // the two 4 s jobs were not waited for (grace 300 ms): handed back unfinished, only the short job is done
     const k = s.keys('work');
     expect(await streamState(s, k)).toEqual({ len: 2, pending: 0 });
     expect((await s.connection.send(['LRANGE', `${prefix}:done`, '0', '-1'])) as string[]).toHaveLength(1);
@@ -112,10 +111,10 @@ describe('worker processes', () => {
     await waitFor(async () => (await pendingOf(s, a.consumer)) === 1, 'A runs the job');
     process.kill(a.child.pid as number, 'SIGTERM');
     await waitFor(() => a.stdout().includes('stopping gracefully'), 'the first signal to be handled');
-    const t0 = performance.now();
     process.kill(a.child.pid as number, 'SIGTERM');
+    // 143: the second signal's exit, not the graceful one (0), which would have waited for the 8 s job
     expect((await a.exit).code).toBe(143);
-    expect(performance.now() - t0).toBeLessThan(1500);
+    expect((await s.connection.send(['LRANGE', `${prefix}:done`, '0', '-1'])) as string[]).toEqual([]);
     await s.close();
   });
 });
