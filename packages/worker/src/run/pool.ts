@@ -102,13 +102,16 @@ export class JobPool implements RunOwner {
     return out;
   }
 
-  /** Take a delivery: run it when a slot (and its job's limit) allows; a `wake` marker is finished at once. */
-  submit(h: Held): void {
+  /**
+   * Take a delivery: run it when a slot (and its job's limit) allows; a `wake` marker is finished at once. `at`: the
+   * clock's monotonic ms it was taken (default now; a read's deliveries share one).
+   */
+  submit(h: Held, at?: number): void {
     if (h.marker) {
       startJob(this.shared, h);
       return;
     }
-    h.heldAt = this.rt.opts.clock.monotonic();
+    h.heldAt = at ?? this.rt.opts.clock.monotonic();
     this.waiting.push(h);
     this.pump();
   }
@@ -189,14 +192,17 @@ export class JobPool implements RunOwner {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** The handler of `h` is about to be called. */
-  started(h: Held): void {
-    h.startedAt = this.rt.opts.clock.monotonic();
+  /** The handler of `h` is about to be called, at monotonic ms `at`. */
+  started(h: Held, at: number): void {
+    h.startedAt = at;
   }
 
-  /** The handler of `h` is over: its slot goes to the next job while the outcome is recorded (still fenced). */
-  settled(h: Held): void {
-    if (h.startedAt > 0 && !h.released) this.ahead.ran(this.rt.opts.clock.monotonic() - h.startedAt);
+  /**
+   * The handler of `h` is over (at monotonic ms `endedAt`; default now): its slot goes to the next job while the
+   * outcome is recorded (still fenced).
+   */
+  settled(h: Held, endedAt?: number): void {
+    if (h.startedAt > 0 && !h.released) this.ahead.ran((endedAt ?? this.rt.opts.clock.monotonic()) - h.startedAt);
     h.renew = false;
     this.release(h);
   }
