@@ -60,6 +60,9 @@ export const laneStreamKeys = (keys: QueueKeys): string[] => [
 /** Outcome of a fenced transition: done, or the lease was lost and nothing changed. */
 export type Fenced<T = object> = ({ ok: true } & T) | { ok: false; lost: LeaseLost };
 
+/** The outcome "done" of a batched call, shared by every delivery of the batch (frozen: one object, not one per job). */
+const DONE: Fenced = Object.freeze({ ok: true });
+
 /** A script's integer reply as a number. */
 export const code = (raw: unknown): number => Number(raw);
 
@@ -185,6 +188,6 @@ export async function runFencedBatch(
   const args = [GROUP, consumer, ...idRange(ds), ...tail(ds, jobIds)];
   const r = await script.run(exec, [keys.stream, ...moreKeys], args);
   // the script answers the count alone when every delivery was done (the common batch: no array to build)
-  if (!Array.isArray(r)) return ds.map(() => ({ ok: true }));
-  return r.map((c) => (landed(code(c), retried) ? { ok: true } : lost(code(c))));
+  if (!Array.isArray(r)) return new Array<Fenced>(ds.length).fill(DONE);
+  return r.map((c) => (landed(code(c), retried) ? DONE : lost(code(c))));
 }

@@ -246,6 +246,9 @@ export class JobPool implements RunOwner {
     }
   }
 
+  /** Start the run of `h` (one function for every pass of the pump, not one per pass). */
+  private readonly start = (h: Held): void => startJob(this.shared, h);
+
   private readonly limitOf = (name: string): number =>
     this.rt.opts.jobs.get(name)?.concurrency ?? Number.POSITIVE_INFINITY;
 
@@ -265,8 +268,7 @@ export class JobPool implements RunOwner {
         if (this.closed) break;
         const w = this.waiting;
         if (w.length === 0) break; // every release of a slot pumps: most find nothing waiting
-        const start = (h: Held) => startJob(this.shared, h);
-        if (!this.limited) startInOrder(w, this.running, this.rt.opts.concurrency, start);
+        if (!this.limited) startInOrder(w, this.running, this.rt.opts.concurrency, this.start);
         else
           this.waiting = startWithinLimits(
             w,
@@ -274,7 +276,7 @@ export class JobPool implements RunOwner {
             this.rt.opts.concurrency,
             this.perName,
             this.limitOf,
-            start,
+            this.start,
           );
       } while (this.pumpAgain);
     } finally {
