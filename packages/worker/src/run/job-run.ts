@@ -102,14 +102,15 @@ export class JobRun implements AckReceiver, ContextSource {
       );
     }
     if (listens(shared, 'job:started')) shared.emit?.('job:started', runEvent(this));
-    const at = shared.clock.monotonic();
-    shared.owner.started?.(task, at);
-    if (
+    const measured =
       shared.durations !== false ||
       listens(shared, 'job:succeeded') ||
       listens(shared, 'job:retrying') ||
-      listens(shared, 'job:dead')
-    ) {
+      listens(shared, 'job:dead');
+    // the clock is read only when someone uses the time (0: not taken)
+    const at = measured || shared.owner.timesRuns ? shared.clock.monotonic() : 0;
+    shared.owner.started?.(task, at);
+    if (measured) {
       this.startedAt = at;
       this.startedAtMs = shared.clock.now();
     }
@@ -198,6 +199,7 @@ export class JobRun implements AckReceiver, ContextSource {
     if (this.timer) clearTimeout(this.timer);
     if (this.otel) endProcess(this.shared.enqueueCtx.telemetry as Telemetry, this.otel, !ok, error);
     if (this.interrupt.owner === this) this.interrupt.owner = undefined;
+    if (this.startedAt < 0 && !this.shared.owner.timesRuns) return;
     const end = this.shared.clock.monotonic();
     this.endedAt = end;
     if (this.startedAt >= 0) this.durationMs = end - this.startedAt;

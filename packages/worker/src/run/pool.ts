@@ -37,6 +37,8 @@ export class JobPool implements RunOwner {
   private pumping = false;
   private pumpAgain = false;
   private readonly shared: RunShared;
+  /** True when read-ahead is on (the `readAhead` option): it averages handler times, so runs are timed. */
+  readonly timesRuns: boolean;
 
   constructor(
     private readonly rt: WorkerDeps,
@@ -44,6 +46,7 @@ export class JobPool implements RunOwner {
   ) {
     this.limited = [...rt.opts.jobs.values()].some((j) => j.concurrency !== undefined);
     this.ahead = new ReadAhead(rt.opts.readAhead ?? 0, rt.opts.concurrency);
+    this.timesRuns = (rt.opts.readAhead ?? 0) > 0;
     const logSuccess = successLevel(rt.log);
     this.shared = {
       exec: rt.conn,
@@ -192,7 +195,7 @@ export class JobPool implements RunOwner {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** The handler of `h` is about to be called, at monotonic ms `at`. */
+  /** The handler of `h` is about to be called, at monotonic ms `at` (0: not timed, see `timesRuns`). */
   started(h: Held, at: number): void {
     h.startedAt = at;
   }
