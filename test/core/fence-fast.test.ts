@@ -99,6 +99,24 @@ describe('fence fast path', () => {
     expect(await state()).toMatchObject({ ids: [], pending: [] });
   });
 
+  it('a marked consumer expands the counts sent as one value: all 1, or a list with a redelivered job', async () => {
+    const ds = await delivered('c1', 5);
+    await send('HSET', k.stolen, 'c1', '1');
+    // all counts 1 (sent as '') on the slow path: each is checked against its row
+    expect(await ackDeliveries(conn, k, 'c1', ds.slice(0, 2))).toEqual([{ ok: true }, { ok: true }]);
+    const [c, d, e] = ds.slice(2) as [Delivery, Delivery, Delivery];
+    await claimedByHand(conn, k, 'c1', d.entryId); // d and e delivered twice now
+    await claimedByHand(conn, k, 'c1', e.entryId);
+    // sent as '1,2': both match their rows
+    expect(await ackDeliveries(conn, k, 'c1', [c, { ...d, deliveries: 2 }])).toEqual([{ ok: true }, { ok: true }]);
+    // sent as '' (the stale count 1) and as '3': the row says 2, so neither is done
+    const stale = { ok: false, lost: LeaseLost.WrongDelivery };
+    expect(await ackDeliveries(conn, k, 'c1', [e])).toEqual([stale]);
+    expect(await ackDeliveries(conn, k, 'c1', [{ ...e, deliveries: 3 }])).toEqual([stale]);
+    expect(await ackDeliveries(conn, k, 'c1', [{ ...e, deliveries: 2 }])).toEqual([{ ok: true }]);
+    expect((await state()).ids).toEqual([]);
+  });
+
   it('a repeated ack on the fast path: the ids already finished are not pending, the rest are done', async () => {
     const [a, b] = (await delivered('c1', 2)) as [Delivery, Delivery];
     expect(await ackDeliveries(conn, k, 'c1', [a])).toEqual([{ ok: true }]);

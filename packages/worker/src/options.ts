@@ -132,7 +132,8 @@ function checkedKeep(keep: KeepOptions | undefined): KeepOptions | undefined {
 export function resolveOptions(o: WorkerOptions): ResolvedOptions {
   if (!o || !Array.isArray(o.jobs))
     throw new SluiceArgumentError('createWorker: jobs must be an array of job definitions');
-  const jobs = new JobTable(o.fallbackJob);
+  // a plain Map when there is no fallback: its get is the engine's own, once per job run
+  const jobs = o.fallbackJob ? new JobTable(o.fallbackJob) : new Map<string, AnyJob>();
   for (const j of o.jobs) {
     if (j?.kind !== 'sluice.job')
       throw new SluiceArgumentError('createWorker: every item of jobs must come from defineJob()');

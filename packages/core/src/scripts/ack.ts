@@ -17,9 +17,9 @@ import { LuaScript } from './lua-script.js';
  * sluice:{<queue>}:history (jobs done are counted there) and KEYS[#KEYS] -> sluice:{<queue>}:history:now (its
  * minute marker: lua-helpers count_history_now), then KEYS[#KEYS] -> sluice:{<queue>}:stolen (taken off KEYS first:
  * the fence fast path, docs/decisions.md)
- * ARGV[1] group, ARGV[2] consumer, ARGV[3] and ARGV[4] the smallest and largest entry id (fenced.ts idRange), then
- * n entry ids, then the n delivery counts the caller was handed, then with job ids the n job ids ('' = the entry id
- * is the job id)
+ * ARGV[1] group, ARGV[2] consumer, ARGV[3] and ARGV[4] the smallest and largest entry id (fenced.ts idRange), ARGV[5]
+ * the n delivery counts the caller was handed in one value (fenced.ts encodeCounts: '' when all are 1), then n
+ * entry ids, then with job ids the n job ids ('' = the entry id is the job id)
  * Returns the number of deliveries when every one was done, else one code per delivery: 1 done, or a LeaseLost
  * code (-1 not pending, -2 other owner, -3 delivered again).
  * Nothing is written elsewhere, so there is no new place to write first; XACK comes before XDEL so that an
@@ -30,45 +30,45 @@ import { LuaScript } from './lua-script.js';
 export const ackScript = new LuaScript(
   'ack',
   luaWith(
-    ['fence_many', 'call_argv', 'call_chunked', 'count_history_now'],
+    ['fence_many', 'counts_of', 'call_argv', 'call_chunked', 'count_history_now'],
     `
 local stolen = table.remove(KEYS)
-local step = #KEYS == 6 and 3 or 2
-local n = (#ARGV - 4) / step
+local step = #KEYS == 6 and 2 or 1
+local n = (#ARGV - 5) / step
 local out, done
 if redis.call('HEXISTS', stolen, ARGV[2]) == 0 then
   -- fast path: nothing but this consumer's own fenced scripts ever changed its pending entries, so an id still
   -- pending is its own with the count it was handed (docs/decisions.md, "Fence fast path"); XACK's count proves
   -- every id was still pending
   local k = 0
-  for i = 5, 4 + n, 500 do k = k + redis.call('XACK', KEYS[1], ARGV[1], unpack(ARGV, i, math.min(i + 499, 4 + n))) end
+  for i = 6, 5 + n, 500 do k = k + redis.call('XACK', KEYS[1], ARGV[1], unpack(ARGV, i, math.min(i + 499, 5 + n))) end
   if k == n then
-    call_argv('XDEL', KEYS[1], nil, 5, 4 + n)
+    call_argv('XDEL', KEYS[1], nil, 6, 5 + n)
     out, done = nil, n
   else
     -- a repeated call: an id no longer pending was finished (acked and deleted) by this consumer before
     out, done = {}, k
-    for i = 1, n do out[i] = redis.call('XDEL', KEYS[1], ARGV[4 + i]) == 1 and 1 or -1 end
+    for i = 1, n do out[i] = redis.call('XDEL', KEYS[1], ARGV[5 + i]) == 1 and 1 or -1 end
   end
 else
-  out, done = fence_many(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], 5, 5 + n, 1, n)
+  out, done = fence_many(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], 6, 0, 1, n, counts_of(ARGV[5], n))
   if done == n then
     -- the common batch: every delivery still owned, so the ids go to XACK and XDEL straight from ARGV
-    call_argv('XACK', KEYS[1], ARGV[1], 5, 4 + n)
-    call_argv('XDEL', KEYS[1], nil, 5, 4 + n)
+    call_argv('XACK', KEYS[1], ARGV[1], 6, 5 + n)
+    call_argv('XDEL', KEYS[1], nil, 6, 5 + n)
   else
     local ids = {}
     for i = 1, n do
-      if out[i] == 1 then ids[#ids + 1] = ARGV[4 + i] end
+      if out[i] == 1 then ids[#ids + 1] = ARGV[5 + i] end
     end
     call_chunked({'XACK', KEYS[1], ARGV[1]}, ids)
     call_chunked({'XDEL', KEYS[1]}, ids)
   end
 end
 local jobs = {}
-if step == 3 then
+if step == 2 then
   for i = 1, n do
-    local job = ARGV[4 + 2 * n + i]
+    local job = ARGV[5 + n + i]
     if (done == n or out[i] == 1) and job ~= '' then jobs[#jobs + 1] = job end
   end
 end

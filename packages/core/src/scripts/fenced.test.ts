@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { idRange } from './fenced.js';
+import { decodeCounts, encodeCounts, idRange } from './fenced.js';
 
 const ds = (...ids: string[]) => ids.map((entryId) => ({ entryId, deliveries: 1 }));
 
@@ -17,5 +17,24 @@ describe('idRange (the one XPENDING range of a fenced batch)', () => {
     expect(idRange(ds('x', '3-1', '-1', '2-', '1-2-3', '12345678901234567890-1', '2-0'))).toEqual(['2-0', '3-1']);
     expect(idRange(ds('abc', ''))).toEqual(['', '']);
     expect(idRange([])).toEqual(['', '']);
+  });
+});
+
+describe('encodeCounts (the delivery counts of an ack batch as one value)', () => {
+  const counts = (...n: number[]) => n.map((deliveries, i) => ({ entryId: `1-${i}`, deliveries }));
+
+  it('is empty when every count is 1, and expands back to n times 1', () => {
+    expect(encodeCounts(counts(1, 1, 1))).toBe('');
+    expect(decodeCounts('', 3)).toEqual(['1', '1', '1']);
+    expect(encodeCounts(counts(1))).toBe('');
+    expect(decodeCounts('', 1)).toEqual(['1']);
+  });
+
+  it('lists every count when one is not 1, and round-trips', () => {
+    for (const n of [[2], [1, 2, 1], [3, 1], [1, 1, 12], [7, 7]]) {
+      const s = encodeCounts(counts(...n));
+      expect(s).toBe(n.join(','));
+      expect(decodeCounts(s, n.length)).toEqual(n.map(String));
+    }
   });
 });

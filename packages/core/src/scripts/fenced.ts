@@ -60,6 +60,9 @@ export const laneStreamKeys = (keys: QueueKeys): string[] => [
 /** Outcome of a fenced transition: done, or the lease was lost and nothing changed. */
 export type Fenced<T = object> = ({ ok: true } & T) | { ok: false; lost: LeaseLost };
 
+/** The outcome "done" of a batched call, shared by every delivery of the batch (frozen: one object, not one per job). */
+const DONE: Fenced = Object.freeze({ ok: true });
+
 /** A script's integer reply as a number. */
 export const code = (raw: unknown): number => Number(raw);
 
@@ -75,15 +78,35 @@ export const lost = (c: number): { ok: false; lost: LeaseLost } => ({
   lost: isLeaseLost(c) ? c : LeaseLost.NotPending,
 });
 
-/** The ARGV tail of a batch: the n entry ids, then the n delivery counts, then with `jobIds` the n job ids ('' = its entry id). */
+/**
+ * The delivery counts of `ds` as one ARGV value: '' when every count is 1 (every fresh read: the common ack), else
+ * the counts joined by ','. The script's slow path expands it (lua-helpers `counts_of`); its fast path never reads
+ * it (docs/decisions.md "Fence fast path", "Delivery counts in one value").
+ */
+export function encodeCounts(ds: readonly Delivery[]): string {
+  let ones = true;
+  for (const d of ds)
+    if (d.deliveries !== 1) {
+      ones = false;
+      break;
+    }
+  return ones ? '' : ds.map((d) => String(d.deliveries)).join(',');
+}
+
+/** The counts {@link encodeCounts} wrote for `n` deliveries, as the script's slow path reads them (for tests). */
+export function decodeCounts(s: string, n: number): string[] {
+  return s === '' ? new Array<string>(n).fill('1') : s.split(',');
+}
+
+/** The ARGV tail of a batch: the counts ({@link encodeCounts}), the n entry ids, then with `jobIds` the n job ids ('' = its entry id). */
 function tail(ds: readonly Delivery[], jobIds: boolean): string[] {
   const n = ds.length;
-  const out = new Array<string>(n * (jobIds ? 3 : 2));
+  const out = new Array<string>(1 + n * (jobIds ? 2 : 1));
+  out[0] = encodeCounts(ds);
   for (let i = 0; i < n; i++) {
     const d = ds[i] as Delivery;
-    out[i] = d.entryId;
-    out[n + i] = String(d.deliveries);
-    if (jobIds) out[2 * n + i] = jobIdArg(d);
+    out[1 + i] = d.entryId;
+    if (jobIds) out[1 + n + i] = jobIdArg(d);
   }
   return out;
 }
@@ -147,7 +170,7 @@ export function idRange(ds: readonly Delivery[]): [string, string] {
 
 /**
  * Run a batched fenced script (ack) over `ds` (KEYS: the stream, then `moreKeys`; ARGV: group, consumer, the id
- * range (idRange), then the blocks of {@link tail}): one result per delivery, in order; the
+ * range (idRange), then {@link tail}: the counts, the ids, the job ids): one result per delivery, in order; the
  * script may answer a number (every delivery done) instead of the codes. `retried` (default false): see
  * {@link landed}.
  */
@@ -165,6 +188,6 @@ export async function runFencedBatch(
   const args = [GROUP, consumer, ...idRange(ds), ...tail(ds, jobIds)];
   const r = await script.run(exec, [keys.stream, ...moreKeys], args);
   // the script answers the count alone when every delivery was done (the common batch: no array to build)
-  if (!Array.isArray(r)) return ds.map(() => ({ ok: true }));
-  return r.map((c) => (landed(code(c), retried) ? { ok: true } : lost(code(c))));
+  if (!Array.isArray(r)) return new Array<Fenced>(ds.length).fill(DONE);
+  return r.map((c) => (landed(code(c), retried) ? DONE : lost(code(c))));
 }

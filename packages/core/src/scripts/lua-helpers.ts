@@ -55,19 +55,20 @@ end
 `;
 
 /**
- * `fence_many(stream, group, consumer, lo, hi, at, dat, stride, n)`: the fence code of each of `n` deliveries
- * (always exactly what fence gives) and how many got 1. Delivery i's entry id is `ARGV[at + (i-1)*stride]` and the
- * delivery count its caller was handed `ARGV[dat + (i-1)*stride]` (read in place: no table of ids is built). One
+ * `fence_many(stream, group, consumer, lo, hi, at, dat, stride, n[, counts])`: the fence code of each of `n`
+ * deliveries (always exactly what fence gives) and how many got 1. Delivery i's entry id is `ARGV[at + (i-1)*stride]`
+ * and the delivery count its caller was handed `ARGV[dat + (i-1)*stride]`, or `counts[i]` when the table `counts`
+ * is given (counts_of; read in place: no table of ids is built). One
  * `XPENDING stream group lo hi count consumer`: `lo` and `hi` are the batch's smallest and largest entry id, which
  * the caller computes (fenced.ts `idRange`; '' = no range). The range only chooses what that reply lists: an id it
  * does not list (not pending, another owner, out of the range, or cut off by the count) gets fence itself, so a
  * wrong range costs commands, never a wrong code.
  */
 const fence_many = `
-local function fence_many(stream, group, consumer, lo, hi, at, dat, stride, n)
+local function fence_many(stream, group, consumer, lo, hi, at, dat, stride, n, counts)
   local out, done = {}, 0
   if n == 1 then
-    out[1] = fence(stream, group, consumer, ARGV[at], ARGV[dat])
+    out[1] = fence(stream, group, consumer, ARGV[at], counts and (counts[1] or '') or ARGV[dat])
     return out, out[1] == 1 and 1 or 0
   end
   -- this consumer's pending entries in [lo, hi]: delivery count by entry id
@@ -79,7 +80,8 @@ local function fence_many(stream, group, consumer, lo, hi, at, dat, stride, n)
     end
   end
   for i = 1, n do
-    local id, want = ARGV[at + (i - 1) * stride], ARGV[dat + (i - 1) * stride]
+    local id = ARGV[at + (i - 1) * stride]
+    local want = counts and (counts[i] or '') or ARGV[dat + (i - 1) * stride]
     local c = mine[id]
     if c == nil then
       -- not listed: not pending, another owner, or cut off by the count
@@ -97,6 +99,22 @@ local function fence_many(stream, group, consumer, lo, hi, at, dat, stride, n)
     if c == 1 then done = done + 1 end
   end
   return out, done
+end
+`;
+
+/**
+ * `counts_of(s, n)`: the `n` delivery counts of a batch sent as one value (fenced.ts encodeCounts): '' is n times
+ * '1', else the counts joined by ','.
+ */
+const counts_of = `
+local function counts_of(s, n)
+  local t = {}
+  if s == '' then
+    for i = 1, n do t[i] = '1' end
+  else
+    for c in string.gmatch(s, '[^,]+') do t[#t + 1] = c end
+  end
+  return t
 end
 `;
 
@@ -234,6 +252,7 @@ const HELPERS = {
   wake_if_first: { src: wake_if_first, uses: [] },
   fence: { src: fence, uses: [] },
   fence_many: { src: fence_many, uses: ['fence'] },
+  counts_of: { src: counts_of, uses: [] },
   call_argv: { src: call_argv, uses: [] },
   keep_record: { src: keep_record, uses: [] },
   lane_stream: { src: lane_stream, uses: [] },

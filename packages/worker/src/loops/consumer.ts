@@ -231,13 +231,14 @@ export class Consumer {
         failures = 0;
         // a read of `wake` markers only counts as empty: the pause flag is checked again before the next read
         mayBlock = true;
+        const at = this.rt.opts.clock.monotonic();
         for (const r of reads) {
           for (const e of r.entries) {
             const held = new Held(r.keys, { entryId: e.id, deliveries: 1, jobId: e.fields?.id }, e.fields ?? {});
             // a marker may say a new lane exists (enqueue-lane writes one with the lane's first job)
             if (held.marker) this.lanes.markStale();
             else mayBlock = false;
-            this.pool.submit(held);
+            this.pool.submit(held, at);
           }
         }
       } catch (err) {

@@ -22,11 +22,10 @@ function fakeRedis(answer: (ids: string[], call: number) => number[]) {
   const calls: AckCall[] = [];
   const exec: RedisExecutor = {
     send: async (args: ReadonlyArray<string>) => {
-      // EVALSHA sha <n keys> <stream> <other keys...> <group> <consumer> <lowest id> <highest id> id1 id2 ... count1
-      // count2 ... (core's fenced.ts: the ids, then the delivery counts, as blocks)
+      // EVALSHA sha <n keys> <stream> <other keys...> <group> <consumer> <lowest id> <highest id> <counts> id1 id2
+      // ... (core's fenced.ts: the delivery counts in one value, then the ids; these deliveries have no job ids)
       const stream = args[3] as string;
-      const blocks = args.slice(3 + Number(args[2]) + 4);
-      const ids = blocks.slice(0, blocks.length / 2);
+      const ids = args.slice(3 + Number(args[2]) + 5);
       calls.push({ stream, ids });
       return answer(ids, calls.length);
     },

@@ -49,6 +49,8 @@ export class JobRun implements AckReceiver, ContextSource {
   private timer: NodeJS.Timeout | undefined;
   /** Monotonic ms when the handler was called, or -1 when its duration is not measured. */
   private startedAt = -1;
+  /** Monotonic ms when the handler ended (undefined until it did), handed to the owner's `settled`. */
+  private endedAt: number | undefined;
   private logger: Logger | undefined;
   /** The OpenTelemetry process operation while the handler runs (only with telemetry). */
   private otel: ProcessOp | undefined;
@@ -100,14 +102,16 @@ export class JobRun implements AckReceiver, ContextSource {
       );
     }
     if (listens(shared, 'job:started')) shared.emit?.('job:started', runEvent(this));
-    shared.owner.started?.(task);
-    if (
+    const measured =
       shared.durations !== false ||
       listens(shared, 'job:succeeded') ||
       listens(shared, 'job:retrying') ||
-      listens(shared, 'job:dead')
-    ) {
-      this.startedAt = shared.clock.monotonic();
+      listens(shared, 'job:dead');
+    // the clock is read only when someone uses the time (0: not taken)
+    const at = measured || shared.owner.timesRuns ? shared.clock.monotonic() : 0;
+    shared.owner.started?.(task, at);
+    if (measured) {
+      this.startedAt = at;
       this.startedAtMs = shared.clock.now();
     }
     let r: unknown;
@@ -195,14 +199,17 @@ export class JobRun implements AckReceiver, ContextSource {
     if (this.timer) clearTimeout(this.timer);
     if (this.otel) endProcess(this.shared.enqueueCtx.telemetry as Telemetry, this.otel, !ok, error);
     if (this.interrupt.owner === this) this.interrupt.owner = undefined;
-    if (this.startedAt >= 0) this.durationMs = this.shared.clock.monotonic() - this.startedAt;
+    if (this.startedAt < 0 && !this.shared.owner.timesRuns) return;
+    const end = this.shared.clock.monotonic();
+    this.endedAt = end;
+    if (this.startedAt >= 0) this.durationMs = end - this.startedAt;
   }
 
   /** Decide what `attempt` means and record it (the handler is over, or never ran). */
   finish(attempt: Attempt): void {
     const { shared, task } = this;
     if (this.phase === 'ready') this.phase = 'recording';
-    shared.owner.settled?.(task);
+    shared.owner.settled?.(task, this.endedAt);
     const decision = attempt.ok ? ACK : classify(this.envelope, this.job, attempt, shared.clock.now(), shared.random);
     if (decision.kind === 'ack') {
       shared.acks.add(task.keys, task.delivery, this);

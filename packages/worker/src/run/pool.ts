@@ -37,6 +37,8 @@ export class JobPool implements RunOwner {
   private pumping = false;
   private pumpAgain = false;
   private readonly shared: RunShared;
+  /** True when read-ahead is on (the `readAhead` option): it averages handler times, so runs are timed. */
+  readonly timesRuns: boolean;
 
   constructor(
     private readonly rt: WorkerDeps,
@@ -44,6 +46,7 @@ export class JobPool implements RunOwner {
   ) {
     this.limited = [...rt.opts.jobs.values()].some((j) => j.concurrency !== undefined);
     this.ahead = new ReadAhead(rt.opts.readAhead ?? 0, rt.opts.concurrency);
+    this.timesRuns = (rt.opts.readAhead ?? 0) > 0;
     const logSuccess = successLevel(rt.log);
     this.shared = {
       exec: rt.conn,
@@ -102,13 +105,16 @@ export class JobPool implements RunOwner {
     return out;
   }
 
-  /** Take a delivery: run it when a slot (and its job's limit) allows; a `wake` marker is finished at once. */
-  submit(h: Held): void {
+  /**
+   * Take a delivery: run it when a slot (and its job's limit) allows; a `wake` marker is finished at once. `at`: the
+   * clock's monotonic ms it was taken (default now; a read's deliveries share one).
+   */
+  submit(h: Held, at?: number): void {
     if (h.marker) {
       startJob(this.shared, h);
       return;
     }
-    h.heldAt = this.rt.opts.clock.monotonic();
+    h.heldAt = at ?? this.rt.opts.clock.monotonic();
     this.waiting.push(h);
     this.pump();
   }
@@ -189,14 +195,17 @@ export class JobPool implements RunOwner {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** The handler of `h` is about to be called. */
-  started(h: Held): void {
-    h.startedAt = this.rt.opts.clock.monotonic();
+  /** The handler of `h` is about to be called, at monotonic ms `at` (0: not timed, see `timesRuns`). */
+  started(h: Held, at: number): void {
+    h.startedAt = at;
   }
 
-  /** The handler of `h` is over: its slot goes to the next job while the outcome is recorded (still fenced). */
-  settled(h: Held): void {
-    if (h.startedAt > 0 && !h.released) this.ahead.ran(this.rt.opts.clock.monotonic() - h.startedAt);
+  /**
+   * The handler of `h` is over (at monotonic ms `endedAt`; default now): its slot goes to the next job while the
+   * outcome is recorded (still fenced).
+   */
+  settled(h: Held, endedAt?: number): void {
+    if (h.startedAt > 0 && !h.released) this.ahead.ran((endedAt ?? this.rt.opts.clock.monotonic()) - h.startedAt);
     h.renew = false;
     this.release(h);
   }
@@ -240,6 +249,9 @@ export class JobPool implements RunOwner {
     }
   }
 
+  /** Start the run of `h` (one function for every pass of the pump, not one per pass). */
+  private readonly start = (h: Held): void => startJob(this.shared, h);
+
   private readonly limitOf = (name: string): number =>
     this.rt.opts.jobs.get(name)?.concurrency ?? Number.POSITIVE_INFINITY;
 
@@ -259,8 +271,7 @@ export class JobPool implements RunOwner {
         if (this.closed) break;
         const w = this.waiting;
         if (w.length === 0) break; // every release of a slot pumps: most find nothing waiting
-        const start = (h: Held) => startJob(this.shared, h);
-        if (!this.limited) startInOrder(w, this.running, this.rt.opts.concurrency, start);
+        if (!this.limited) startInOrder(w, this.running, this.rt.opts.concurrency, this.start);
         else
           this.waiting = startWithinLimits(
             w,
@@ -268,7 +279,7 @@ export class JobPool implements RunOwner {
             this.rt.opts.concurrency,
             this.perName,
             this.limitOf,
-            start,
+            this.start,
           );
       } while (this.pumpAgain);
     } finally {

@@ -49,10 +49,18 @@ export class Delivered {
 
 /** Told how the runs of the deliveries it handed over go: one object for all runs (the pool), or one per runJob. */
 export interface RunOwner {
-  /** The handler is about to be called (after decoding and validation). */
-  started?(task: Delivered): void;
+  /**
+   * True when the owner uses the handler's start and end times (`started`'s `at`, `settled`'s `endedAt`); default
+   * false: the run reads the clock only for what it measures itself (durations, events).
+   */
+  readonly timesRuns?: boolean | undefined;
+  /**
+   * The handler is about to be called (after decoding and validation), at `at` (the clock's monotonic ms; 0 when
+   * neither the owner, see `timesRuns`, nor the run uses the time).
+   */
+  started?(task: Delivered, at: number): void;
   /** The handler is over (returned, threw, timed out, interrupted) or never ran: stop renewing the lease. */
-  settled?(task: Delivered): void;
+  settled?(task: Delivered, endedAt?: number): void;
   /** The run is over, exactly once: `err` set only when Redis stayed unreachable (the entry stays pending). */
   done(task: Delivered, err: unknown, result: RunJobResult | undefined): void;
 }
