@@ -1,7 +1,8 @@
 import { captureOutput, enqueueCommand, type StatsReport, statsCommand } from '@sluice/cli';
-import { createSluice } from '@sluice/core';
+import { createSluice, defineJob } from '@sluice/core';
+import { createWorker } from '@sluice/worker';
 import { describe, expect, it } from 'vitest';
-import { waitFor } from '../helpers.js';
+import { track, waitFor } from '../helpers.js';
 import { deliveredTo } from '../queue-fixtures.js';
 import { conn, run, seedDead } from './cli-helpers.js';
 
@@ -34,6 +35,32 @@ describe('sluice queue stats', () => {
     expect(r.stdout[3]).toMatch(/^reports\s+1\s+0\s+0\s+0\s+0\s+\d+ms\s+-\s+no$/);
     const col = (line: string | undefined) => line?.indexOf('PAUSED') ?? -1;
     expect(r.stdout[1]?.slice(col(r.stdout[0])).trim()).toBe('yes'); // aligned under its header
+  });
+
+  it("counts only this prefix's workers: another prefix's worker on a queue of the same name is not one", async () => {
+    // Connection names carry no prefix; the test Redis is shared by every file (the dashboard tests run workers
+    // on their own `reports` queue), which once made this table show WORKERS 1 under load.
+    const c = conn();
+    await seed(c);
+    const other = conn();
+    const job = defineJob({ name: 'report', queue: 'reports', handler: async () => {} });
+    const w = await createWorker({ url: other.redis, prefix: other.prefix, jobs: [job], logger: { level: 'silent' } });
+    track({ label: 'worker', isOpen: () => w.running, forceClose: () => w.stop() });
+    await w.start();
+    const s = await createSluice({ url: other.redis, prefix: other.prefix });
+    try {
+      await waitFor(async () => (await s.listWorkers('reports')).length === 1, 'the other prefix sees its worker');
+      const r = await run((io) => statsCommand({ ...c, queues: ['reports'], json: true }, io));
+      expect((JSON.parse(r.stdout.join('\n')) as StatsReport).queues[0]).toMatchObject({
+        queue: 'reports',
+        workers: 0,
+      });
+      const mine = await run((io) => statsCommand({ ...other, queues: ['reports'], json: true }, io));
+      expect((JSON.parse(mine.stdout.join('\n')) as StatsReport).queues[0]).toMatchObject({ workers: 1 });
+    } finally {
+      await w.stop();
+      await s.close();
+    }
   });
 
   it('--json prints the documented shape', async () => {

@@ -2,94 +2,146 @@
  * Priorities and fair groups together with concurrency and rate limits, on workers (docs/flow-control.md,
  * "Combining"): limits hold across lanes, high waiters get a freed slot first, a parked job keeps its lane, and
  * debounce/throttle with a priority or group is refused. The script-level slot tests are in lanes-slots.test.ts.
+ * Priority order is the server's (reads and slot grants in a private Redis's AOF: grants.ts, slot-order.ts), not
+ * handler start times, which a busy machine reorders.
  */
 
-import { defineJob } from '@sluice/core';
+import { type AnyJob, createSluice, defineJob } from '@sluice/core';
 import { GROUP } from '@sluice/core/internal';
+import { createWorker, type Worker } from '@sluice/worker';
 import { describe, expect, it } from 'vitest';
+import { deliveryInversions, firstDeliveries } from '../faults/flow-checker.js';
 import { sleep, uniquePrefix, waitFor } from '../helpers.js';
-import { producer, record, startWorker } from '../worker/harness.js';
+import { producer, record, startTracked, startWorker, testKnobs } from '../worker/harness.js';
 import { maxOverlap, type Span } from './checker.js';
+import { aofCommands, startLoggedRedis } from './grants.js';
+import { priorityInversions, type SlotGrant, slotGrants } from './slot-order.js';
 
 /** XPENDING count of `stream` (0 when it has no group yet). */
 const pending = async (s: Awaited<ReturnType<typeof producer>>, stream: string) =>
   Number(((await s.connection.send(['XPENDING', stream, GROUP]).catch(() => [0])) as [number])[0]);
 
-describe('priorities and groups with concurrency and rate limits (workers)', () => {
-  it('priority + global 2 over two workers: never more than 2 at once, high jobs start before low ones', async () => {
-    const prefix = uniquePrefix();
-    const s = await producer(prefix);
-    const spans: (Span & { p: string })[] = [];
-    const job = defineJob({
-      name: 'pg',
-      concurrency: { global: 2 },
-      handler: async (p: { n: number; p: 'high' | 'low' }) => {
-        const span = { key: '', start: Date.now(), end: undefined as number | undefined, p: p.p };
-        spans.push(span);
-        await sleep(10 + (p.n % 3) * 5);
-        span.end = Date.now();
-      },
+/**
+ * A private redis-server logging every write (grants.ts), a producer on it, and workers of one job there
+ * (concurrency 5). Their lease (10 s) only keeps parked jobs from their fallback promotion, so the slots go through
+ * the hand-off under test (fc_wake) on a machine that stalls. `close` stops all of it.
+ */
+async function logged() {
+  const redis = await startLoggedRedis();
+  const prefix = uniquePrefix();
+  const s = await createSluice({ url: redis.url, prefix });
+  const workers: Worker[] = [];
+  const worker = async (job: AnyJob) => {
+    const w = await createWorker({
+      ...testKnobs(),
+      url: redis.url,
+      prefix,
+      jobs: [job],
+      concurrency: 5,
+      lease: 10_000,
     });
-    // low first, then high: all ready before any worker reads
-    for (let n = 0; n < 15; n++) await s.enqueue(job, { n, p: 'low' }, { priority: 'low' });
-    for (let n = 0; n < 15; n++) await s.enqueue(job, { n, p: 'high' }, { priority: 'high' });
-    const w1 = await startWorker(prefix, { jobs: [job], concurrency: 5 });
-    const w2 = await startWorker(prefix, { jobs: [job], concurrency: 5 });
-    const queued = record('job:queued', w1, w2);
-    await waitFor(async () => spans.filter((x) => x.end !== undefined).length === 30, '30 runs');
-    expect(maxOverlap(spans).max).toBe(2);
-    expect(queued.length).toBeGreaterThan(0);
-    // a freed slot goes to a high waiter before a low one: once the last high job holds its slot, at most the
-    // other slot (global - 1) can have gone to a low job before that high job's handler starts
-    const lastHigh = Math.max(...spans.filter((x) => x.p === 'high').map((x) => x.start));
-    const order = [...spans].sort((a, b) => a.start - b.start).map((x) => x.p);
-    const lowsBefore = order.slice(0, order.lastIndexOf('high')).filter((p) => p === 'low').length;
-    expect(lowsBefore, `order ${order.join(',')}, last high at ${lastHigh}`).toBeLessThanOrEqual(1);
-    await waitFor(
-      async () => Number(await s.connection.send(['ZCARD', s.keys('pg').flowOf('pg').slots])) === 0,
-      'slots given back',
-    );
-    expect(Number(await s.connection.send(['ZCARD', s.keys('pg').flowOf('pg').waiting]))).toBe(0);
-    await Promise.all([w1.stop(), w2.stop()]);
+    workers.push(w);
+    return startTracked(w);
+  };
+  const close = async () => {
+    await Promise.all(workers.map((w) => w.stop()));
     await s.close();
+    await redis.stop();
+  };
+  return { redis, s, worker, close };
+}
+
+/** The grants, one line, for a failure message. */
+const grantsText = (grants: readonly SlotGrant[]) =>
+  grants.map((g) => `${g.lane[0]}${g.highWaiting > 0 ? `(${g.highWaiting}h waiting)` : ''}`).join(',');
+
+describe('priorities and groups with concurrency and rate limits (workers)', () => {
+  it('priority + global 2 over two workers: never more than 2 at once, high jobs get the slots before low ones', async () => {
+    const { redis, s, worker, close } = await logged();
+    try {
+      const spans: Span[] = [];
+      const job = defineJob({
+        name: 'pg',
+        concurrency: { global: 2 },
+        handler: async (p: { n: number; p: 'high' | 'low' }) => {
+          const span: Span = { key: '', start: Date.now(), end: undefined };
+          spans.push(span);
+          await sleep(10 + (p.n % 3) * 5);
+          span.end = Date.now();
+        },
+      });
+      // low first, then high: all ready before any worker reads
+      for (let n = 0; n < 15; n++) await s.enqueue(job, { n, p: 'low' }, { priority: 'low' });
+      for (let n = 0; n < 15; n++) await s.enqueue(job, { n, p: 'high' }, { priority: 'high' });
+      const k = s.keys('pg');
+      const lane = (x: string) =>
+        x === k.inLane('high').stream ? 'high' : x === k.inLane('low').stream ? 'low' : undefined;
+      const ready = new Set(
+        aofCommands(redis)
+          .filter((c) => c[0]?.toUpperCase() === 'XADD' && lane(c[1] as string))
+          .map((c) => `${c[1]} ${c[2]}`),
+      );
+      expect(ready.size).toBe(30);
+      const w1 = await worker(job);
+      const w2 = await worker(job);
+      const queued = record('job:queued', w1, w2);
+      await waitFor(async () => spans.filter((x) => x.end !== undefined).length === 30, '30 runs');
+      expect(maxOverlap(spans).max).toBe(2);
+      expect(queued.length).toBeGreaterThan(0);
+      const aof = aofCommands(redis);
+      // the reads (read-lanes), in the server's order: no low job of the backlog delivered before the last high
+      const reads = deliveryInversions(
+        firstDeliveries(aof).filter((d) => ready.has(`${d.stream} ${d.id}`)),
+        lane,
+      );
+      expect(reads).toEqual({ highs: 15, lows: 15, lowsBeforeLastHigh: 0 });
+      // the slots (flow-start, fc_wake), in the server's order: none went to a low job while a high one waited
+      const fk = k.flowOf('pg');
+      const grants = slotGrants(aof, fk.slots, fk.waiting);
+      expect(priorityInversions(grants), grantsText(grants)).toEqual({ high: 15, low: 15, inversions: 0 });
+      await waitFor(async () => Number(await s.connection.send(['ZCARD', fk.slots])) === 0, 'slots given back');
+      expect(Number(await s.connection.send(['ZCARD', fk.waiting]))).toBe(0);
+    } finally {
+      await close();
+    }
   });
 
   it('a freed slot goes to a waiting high job before low jobs that waited longer', async () => {
-    const prefix = uniquePrefix();
-    const s = await producer(prefix);
-    const starts: { p: string; at: number }[] = [];
-    const job = defineJob({
-      name: 'pw',
-      concurrency: { global: 2 },
-      handler: async (p: { p: 'high' | 'low' }) => {
-        starts.push({ p: p.p, at: Date.now() });
-        await sleep(15);
-      },
-    });
-    const w1 = await startWorker(prefix, { jobs: [job], concurrency: 5 });
-    const w2 = await startWorker(prefix, { jobs: [job], concurrency: 5 });
-    await s.enqueueMany(
-      job,
-      Array.from({ length: 20 }, () => ({ p: 'low' as const })),
-      { priority: 'low' },
-    );
-    // low jobs wait for a slot before any high job exists
-    const waiting = s.keys('pw').flowOf('pw').waiting;
-    await waitFor(async () => Number(await s.connection.send(['ZCARD', waiting])) >= 5, 'low jobs waiting');
-    const before = starts.length;
-    await s.enqueueMany(
-      job,
-      Array.from({ length: 10 }, () => ({ p: 'high' as const })),
-      { priority: 'high' },
-    );
-    await waitFor(async () => starts.length === 30, '30 runs');
-    // after the highs were enqueued, a low job starts before the last high only with a slot handed out before
-    // the highs waited (at most 2, the limit) or beside the last high's (1)
-    const after = starts.slice(before).map((x) => x.p);
-    const lowsBefore = after.slice(0, after.lastIndexOf('high')).filter((p) => p === 'low').length;
-    expect(lowsBefore, after.join(',')).toBeLessThanOrEqual(3);
-    await Promise.all([w1.stop(), w2.stop()]);
-    await s.close();
+    const { redis, s, worker, close } = await logged();
+    try {
+      let runs = 0;
+      const job = defineJob({
+        name: 'pw',
+        concurrency: { global: 2 },
+        handler: async () => {
+          await sleep(15);
+          runs++;
+        },
+      });
+      await worker(job);
+      await worker(job);
+      await s.enqueueMany(
+        job,
+        Array.from({ length: 20 }, () => ({ p: 'low' as const })),
+        { priority: 'low' },
+      );
+      // low jobs wait for a slot before any high job exists
+      const fk = s.keys('pw').flowOf('pw');
+      await waitFor(async () => Number(await s.connection.send(['ZCARD', fk.waiting])) >= 5, 'low jobs waiting');
+      await s.enqueueMany(
+        job,
+        Array.from({ length: 10 }, () => ({ p: 'high' as const })),
+        { priority: 'high' },
+      );
+      await waitFor(async () => runs === 30, '30 runs');
+      // in the server's order: no slot went to a low job while a high one waited, and high jobs were handed
+      // slots while low jobs that had waited longer were still waiting
+      const grants = slotGrants(aofCommands(redis), fk.slots, fk.waiting);
+      expect(priorityInversions(grants), grantsText(grants)).toEqual({ high: 10, low: 20, inversions: 0 });
+      expect(grants.some((g) => g.lane === 'high' && g.lowWaiting > 0)).toBe(true);
+    } finally {
+      await close();
+    }
   });
 
   it('a rate-limited high job is delayed and comes back on the high stream', async () => {

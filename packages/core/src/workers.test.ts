@@ -53,6 +53,14 @@ describe('presence', () => {
     ]);
     expect(p.pending.get('dead')).toBe(1);
   });
+  it("ignores another prefix's worker on a queue of the same name (connection names carry no prefix)", () => {
+    const conns = [
+      { consumer: 'elsewhere', queue: 'q', idleMs: 0 }, // neither a record here nor a consumer of this group
+      { consumer: 'w3', queue: 'q', idleMs: 0 }, // a record here, no consumer yet (never got a job)
+    ];
+    const p = presence('q', conns, new Map([['w3', rec('w3', ['q'])]]), consumers);
+    expect([...p.live.keys()]).toEqual(['w3']);
+  });
   it('drops a record-holding worker silent past its own stale time', () => {
     const conns = [{ consumer: 'd1', queue: undefined, idleMs: 6000 }];
     expect(presence('q', conns, new Map([['d1', rec('d1', ['q'])]]), []).live.size).toBe(0); // stale 5000

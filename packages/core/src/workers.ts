@@ -156,8 +156,9 @@ export interface QueuePresence {
 }
 
 /**
- * Who is live on `queue` (pure): a worker with a blocking connection of the queue, or with a main connection
- * whose record lists the queue (a drain), seen within its stale time (its record's, else {@link DEFAULT_STALE_MS}):
+ * Who is live on `queue` (pure): a worker of this prefix (a record in `records`, or a consumer in `consumers`) with
+ * a blocking connection of the queue, or with a main connection whose record lists the queue (a drain), seen within
+ * its stale time (its record's, else {@link DEFAULT_STALE_MS}):
  * the least idle of those connections and its consumer. A hung process keeps its connections but not its
  * activity. Without CLIENT LIST (`conns` undefined), a consumer active within its stale time.
  */
@@ -173,7 +174,10 @@ export function presence(
   const see = (c: string, ms: number) => seen.set(c, Math.min(ms, seen.get(c) ?? ms, idle.get(c) ?? ms));
   if (conns) {
     for (const n of conns) {
-      if (n.queue === queue || (n.queue === undefined && records.get(n.consumer)?.queues.includes(queue)))
+      // connection names carry no prefix: a blocking connection of another prefix's queue of the same name is
+      // not ours, so it counts only for a consumer with a record under this prefix or in this queue's group
+      const ours = records.has(n.consumer) || idle.has(n.consumer);
+      if ((n.queue === queue && ours) || (n.queue === undefined && records.get(n.consumer)?.queues.includes(queue)))
         see(n.consumer, n.idleMs);
     }
   } else {
