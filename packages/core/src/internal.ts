@@ -34,6 +34,7 @@ export {
   isErrorReply,
   type RedisExecutor,
 } from './connection.js';
+export { cronParser, loadCronParser } from './cron-parser.js';
 export {
   type DeadEntryReason,
   type DeadJobFields,

@@ -1,5 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cronParser, loadCronParser } from './cron-parser.js';
 import { nextRun } from './schedules.js';
+
+beforeAll(async () => {
+  await loadCronParser();
+});
 
 describe('nextRun', () => {
   it('is the next tick in the time zone', () => {
@@ -12,5 +17,13 @@ describe('nextRun', () => {
       error: expect.stringMatching(/^cron "not cron" in "UTC" does not parse/),
     });
     expect(nextRun('* * * * *', 'Mars/Base', 0)).toEqual({ error: expect.stringContaining('"Mars/Base"') });
+  });
+});
+
+describe('cron-parser, loaded on first use', () => {
+  it('loads once and then answers the same parser', async () => {
+    const p = await loadCronParser();
+    expect(await loadCronParser()).toBe(p);
+    expect(cronParser()).toBe(p);
   });
 });

@@ -3,21 +3,12 @@
  * writes) and their next run (cron-parser, in the schedule's time zone); and running one now, as a plain enqueue
  * of its payload that leaves the tick record, so the regular ticks go on as before.
  */
-import { createRequire } from 'node:module';
-import type { CronExpressionParser as Parser } from 'cron-parser';
 import { type CatalogueEntry, listCatalogue } from './catalogue.js';
 import type { RedisExecutor } from './connection.js';
+import { cronParser, loadCronParser } from './cron-parser.js';
 import type { EnqueueResult } from './define-job.js';
 import { type EnqueueContext, enqueue } from './enqueue.js';
 import { queueKeys } from './keys.js';
-
-let parser: typeof Parser | undefined;
-/** cron-parser, loaded on first use (a producer that never lists schedules does not pay its import). */
-function cronParser(): typeof Parser {
-  parser ??= (createRequire(import.meta.url)('cron-parser') as { CronExpressionParser: typeof Parser })
-    .CronExpressionParser;
-  return parser;
-}
 
 /** One cron job. */
 export interface ScheduleInfo {
@@ -39,7 +30,10 @@ export interface ScheduleInfo {
   error?: string;
 }
 
-/** The next tick of `cron` in `tz` after `afterMs` (epoch ms), or an error message (pure but for the clock given). */
+/**
+ * The next tick of `cron` in `tz` after `afterMs` (epoch ms), or an error message (pure but for the clock given).
+ * Needs cron-parser loaded (`loadCronParser`; listSchedules does it).
+ */
 export function nextRun(cron: string, tz: string, afterMs: number): number | { error: string } {
   try {
     return cronParser()
@@ -61,6 +55,7 @@ export async function listSchedules(
   const entries = (await listCatalogue(exec, prefix, queue)).filter(
     (e): e is CatalogueEntry & { schedule: NonNullable<CatalogueEntry['schedule']> } => e.schedule !== null,
   );
+  if (entries.length > 0) await loadCronParser();
   const ticks = await Promise.all(
     entries.map((e) => {
       const key = queueKeys(prefix, e.queue).cron(e.name);

@@ -1,6 +1,12 @@
 import { defineJob } from '@sluice/core';
-import { describe, expect, it } from 'vitest';
+import { loadCronParser } from '@sluice/core/internal';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { checkCron, dueAction, latestDueTick, nextTick, planSchedules, tickTtl } from './cron-scheduler.js';
+
+// checkCron and the tick helpers are sync: planSchedules and listSchedules load cron-parser first, as this does
+beforeAll(async () => {
+  await loadCronParser();
+});
 
 const T = Date.UTC(2026, 0, 1, 12, 0, 0); // an injected "now": 2026-01-01T12:00:00Z
 

@@ -4,20 +4,17 @@
  * while no worker ran are not back-filled: a late wake enqueues only the latest due tick, and a starting
  * worker plans from the next tick. Expressions and time zones are checked when the worker is created.
  */
-
-import { createRequire } from 'node:module';
 import { type AnyJob, type Clock, SluiceArgumentError } from '@sluice/core';
-import { DEFAULTS, encodePayload, enqueueCronTick, newJobId, queueKeys, validatePayload } from '@sluice/core/internal';
-import type { CronExpressionParser as Parser } from 'cron-parser';
-
-let parser: typeof Parser | undefined;
-/** cron-parser, loaded on first use: a worker without schedules does not pay its import (~30 ms of cold start). */
-function cronParser(): typeof Parser {
-  parser ??= (createRequire(import.meta.url)('cron-parser') as { CronExpressionParser: typeof Parser })
-    .CronExpressionParser;
-  return parser;
-}
-
+import {
+  cronParser,
+  DEFAULTS,
+  encodePayload,
+  enqueueCronTick,
+  loadCronParser,
+  newJobId,
+  queueKeys,
+  validatePayload,
+} from '@sluice/core/internal';
 import type { WorkerDeps } from '../worker-deps.js';
 import { Outage, sleep, withRetry } from './redis-resilience.js';
 
@@ -71,7 +68,9 @@ export async function planSchedules(
   maxPayloadBytes: number = DEFAULTS.maxPayloadBytes,
 ): Promise<CronPlan[]> {
   const plans: CronPlan[] = [];
-  for (const job of jobs) {
+  const all = [...jobs];
+  if (all.some((j) => j.schedule)) await loadCronParser();
+  for (const job of all) {
     const s = job.schedule;
     if (!s) continue;
     const tz = s.tz ?? 'UTC';
