@@ -170,6 +170,11 @@ export class Reclaimer {
   /** XAUTOCLAIM one stream from `cursor` until it wraps (at most MAX_CALLS_PER_SWEEP calls). */
   private async sweepStream(keys: QueueKeys, from: string): Promise<number> {
     const { conn, consumer, opts, stopping } = this.rt;
+    // from the start of the stream, one read-only XPENDING for an entry idle past the lease comes first: a queue with
+    // nothing to reclaim (idle, or busy and healthy) pays that one command per sweep, not claim-lanes' four
+    // (EVALSHA, XPENDING, XAUTOCLAIM, TIME): the idle budget (docs/decisions.md "Fence fast path")
+    if (from === '0-0' && (await xpendingRange(conn, keys.stream, GROUP, { idle: opts.lease, count: 1 })).length === 0)
+      return 0;
     let cursor = from;
     let claimed = 0;
     for (let calls = 0; calls < MAX_CALLS_PER_SWEEP && !stopping.aborted; calls++) {
