@@ -35,6 +35,11 @@ describe('decodeEnvelope', () => {
     // enqueueMany keeps its enqueue time (its failed-batch lookup matches on it); a retry keeps its attempt
     expect(envelopeFields(env, false)).toEqual(['\u001fsend', '{}', 'enqueuedAt', '5']);
     expect(envelopeFields({ ...env, attempt: 2 }, false, false)).toEqual(['\u001fsend', '{}', 'attempt', '2']);
+    // a traced job stays one pair: the traceparent follows the name in the key, and reads back as `trace`
+    const traced = envelopeFields({ ...env, trace: '00-t-s-00' }, false, false);
+    expect(traced).toEqual(['\u001fsend\u001e00-t-s-00', '{}']);
+    expect(decodeEnvelope(fieldsOf(traced), env.id)).toEqual({ ok: true, job: { ...back, trace: '00-t-s-00' } });
+    expect(envelopeFields({ ...env, trace: '00-t-s-00' })).toContain('trace');
     // an entry of an earlier release (attempt and enqueuedAt written) reads as before, and so does the two-field form
     const old = { name: 'send', data: '{}', attempt: '1', enqueuedAt: '5' };
     expect(decodeEnvelope(old, env.id)).toEqual({ ok: true, job: env });

@@ -4,7 +4,7 @@
  * cjson never re-encodes the payload).
  */
 import { randomUUID } from 'node:crypto';
-import { NAMED_DATA_MARK } from './commands/reply.js';
+import { NAMED_DATA_MARK, TRACE_MARK } from './commands/reply.js';
 import { JobValidationError } from './errors.js';
 import { LANES, type Lane } from './keys.js';
 
@@ -38,7 +38,8 @@ export const newJobId = (): string => randomUUID();
 /**
  * Stream entry fields of an envelope, as a flat `[field, value, ...]` list. `withId` (default true): false for a
  * job added straight to the stream (a fresh entry), whose job id is then its entry id (decodeEnvelope's
- * `entryId`); such an entry carries its name and payload as one pair `<U+001F><job name> <data>`
+ * `entryId`); such an entry carries its name and payload as one pair `<U+001F><job name> <data>` (a traced job:
+ * `<U+001F><job name><U+001E><traceparent> <data>`)
  * (NAMED_DATA_MARK: every reader's toFields turns it back into `name` and `data`), leaves out `attempt` when it
  * is 1, and `enqueuedAt` unless `keepTime` (default true): the entry id's ms is then its enqueue time
  * (docs/decisions.md, "Fresh entries carry two fields" and "one field pair").
@@ -48,12 +49,15 @@ export function envelopeFields(env: JobEnvelope, withId = true, keepTime = true)
   if (withId) {
     f = ['id', env.id, 'name', env.name, 'data', env.data, 'attempt', String(env.attempt)];
     f.push('enqueuedAt', String(env.enqueuedAt));
+    if (env.trace !== undefined) f.push('trace', env.trace);
   } else {
-    f = [NAMED_DATA_MARK + env.name, env.data];
+    // a traced job keeps one pair too: its traceparent follows the name in the key (reply.ts TRACE_MARK)
+    const key =
+      env.trace === undefined ? NAMED_DATA_MARK + env.name : NAMED_DATA_MARK + env.name + TRACE_MARK + env.trace;
+    f = [key, env.data];
     if (env.attempt !== 1) f.push('attempt', String(env.attempt));
     if (keepTime) f.push('enqueuedAt', String(env.enqueuedAt));
   }
-  if (env.trace !== undefined) f.push('trace', env.trace);
   if (env.key !== undefined) f.push('key', env.key);
   if (env.firstFailedAt !== undefined) f.push('firstFailedAt', String(env.firstFailedAt));
   if (env.lane !== undefined) f.push('lane', env.lane);

@@ -5,6 +5,7 @@ import {
   num,
   pairsOf,
   str,
+  TRACE_MARK,
   toEntries,
   toEntryOrNull,
   toFields,
@@ -99,6 +100,23 @@ describe('reply helpers', () => {
     expect(toFields(['\u001fa', '1', 'name', 'b'])).toEqual({ name: 'b', data: '1' });
     expect(toFields(['name', 'b', '\u001fa', '1'])).toEqual({ name: 'a', data: '1' });
     expect(NAMED_DATA_MARK).toBe('\u001f');
+  });
+
+  it("toFields reads a traced fresh entry's key <U+001F><job name><U+001E><traceparent> as name, trace and data", () => {
+    const tp = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00';
+    expect(toFields([`\u001fsend-email\u001e${tp}`, '{"a":1}'])).toEqual({
+      name: 'send-email',
+      data: '{"a":1}',
+      trace: tp,
+    });
+    expect(toFields([Buffer.from(`\u001fa\u001e${tp}`), Buffer.from('{}')])).toEqual({
+      name: 'a',
+      data: '{}',
+      trace: tp,
+    });
+    // only the first separator splits: a job name never has one, so a trace given by the caller is kept whole
+    expect(toFields(['\u001fa\u001ex\u001ey', '{}'])).toEqual({ name: 'a', data: '{}', trace: 'x\u001ey' });
+    expect(TRACE_MARK).toBe('\u001e');
   });
 
   it('toEntries maps [id, fields] and skips nil entries; [id, null] is an error there', () => {

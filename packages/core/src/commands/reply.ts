@@ -97,8 +97,14 @@ export function mapOrPairs(raw: unknown, what = 'map'): Record<string, unknown> 
 export const NAMED_DATA_MARK = '\u001f';
 
 /**
+ * Separates the job name from the job's traceparent in a fresh entry's field key: `<mark><job name><U+001E><trace>`
+ * (a traced job stays one pair). A control character, which no job name has.
+ */
+export const TRACE_MARK = '\u001e';
+
+/**
  * Stores field `k` of an entry. The key `<mark><job name>` of a fresh entry (NAMED_DATA_MARK) is stored as its
- * `name` and `data` fields, so every reader sees the same fields as for an entry of the older forms (job-view.ts
+ * `name` and `data` fields (and `trace`, after TRACE_MARK in the key), so every reader sees the same fields as for an entry of the older forms (job-view.ts
  * memberFields stores a kept or cancelled record's fields, copied from an entry, with it too). A field name
  * decoded from a reply is a fresh string: a keyed store with it hashes it and looks it up in V8's string table,
  * every time. The names of a job entry (core/job.ts) are stored with constant-name stores instead (a compare of a
@@ -106,7 +112,12 @@ export const NAMED_DATA_MARK = '\u001f';
  */
 export function setField(out: StreamFields, k: string, v: string): void {
   if (k.charCodeAt(0) === 31) {
-    out.name = k.slice(1);
+    const t = k.indexOf(TRACE_MARK, 1);
+    if (t < 0) out.name = k.slice(1);
+    else {
+      out.name = k.slice(1, t);
+      out.trace = k.slice(t + 1);
+    }
     out.data = v;
     return;
   }

@@ -33,8 +33,19 @@ for i, id in ipairs(ARGV) do
   if e then
     local got, f = {}, e[2]
     for j = 1, #f, 2 do
-      -- a fresh entry's one pair <U+001F><job name> <data> (job.ts envelopeFields), as an earlier worker copied it
-      if string.byte(f[j], 1) == 31 then got.name, got.data = string.sub(f[j], 2), f[j + 1] else got[f[j]] = f[j + 1] end
+      -- a fresh entry's one pair <U+001F><job name>[<U+001E><trace>] <data> (job.ts envelopeFields), as an earlier
+      -- worker copied it
+      if string.byte(f[j], 1) == 31 then
+        local t = string.find(f[j], '\\30', 2, true)
+        if t then
+          got.name, got.trace = string.sub(f[j], 2, t - 1), string.sub(f[j], t + 1)
+        else
+          got.name = string.sub(f[j], 2)
+        end
+        got.data = f[j + 1]
+      else
+        got[f[j]] = f[j + 1]
+      end
     end
     out[i] = -1
     if got.id and got.id ~= '' and got.name and got.name ~= '' and got.data then
