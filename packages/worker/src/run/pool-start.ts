@@ -1,5 +1,38 @@
-/** How the pool (pool.ts) starts waiting deliveries, in line order, while slots and per-job limits allow. */
+/**
+ * How the pool (pool.ts) starts waiting deliveries, in line order, while slots and per-job limits allow, and which
+ * waiting deliveries it hands back after holding them too long.
+ */
 import type { Held } from './held.js';
+import { HOLD_MS } from './read-ahead.js';
+
+/**
+ * Start what the limits allow from the line `w` (per-job limits only when `perName` is given); returns the new line.
+ */
+export function startWaiting(
+  w: Held[],
+  running: Set<Held>,
+  max: number,
+  perName: Map<string, number> | undefined,
+  limitOf: (name: string) => number,
+  start: (h: Held) => void,
+): Held[] {
+  if (!perName) {
+    startInOrder(w, running, max, start);
+    return w;
+  }
+  return startWithinLimits(w, running, max, perName, limitOf, start);
+}
+
+/**
+ * The fresh deliveries (first delivery) of the line `w` held {@link HOLD_MS} or more at monotonic ms `now`, and the
+ * line without them. A reclaimed delivery stays: it waits for a slot, ahead of new reads.
+ */
+export function takeStale(w: readonly Held[], now: number): { stale: Held[]; rest: Held[] } {
+  const stale: Held[] = [];
+  const rest: Held[] = [];
+  for (const h of w) (h.delivery.deliveries === 1 && now - h.heldAt >= HOLD_MS ? stale : rest).push(h);
+  return { stale, rest };
+}
 
 /**
  * No per-job limits: start the first deliveries of `w` while `running` has fewer than `max` (no array per pass).

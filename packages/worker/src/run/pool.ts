@@ -5,19 +5,18 @@
  * queues read at once) wait here with their lease renewed; one held {@link HOLD_MS} while every slot is busy is
  * handed back, so a worker never hoards jobs behind long runs.
  */
-import { successLevel } from '../logger.js';
 import type { WorkerDeps } from '../worker-deps.js';
 import { JobInterrupt } from './errors.js';
 import { Held } from './held.js';
-import { startInOrder, startWithinLimits } from './pool-start.js';
+import { startWaiting, takeStale } from './pool-start.js';
 import { HOLD_MS, ReadAhead } from './read-ahead.js';
+import { runShared } from './run-shared.js';
 import type { RunOwner, RunShared } from './run-types.js';
 import { startJob } from './start-job.js';
-
-export { Held };
-
 import { handBack } from './transitions.js';
 import { Waiters } from './waiters.js';
+
+export { Held };
 
 /** Runs deliveries within the concurrency limits. */
 export class JobPool implements RunOwner {
@@ -47,26 +46,7 @@ export class JobPool implements RunOwner {
     this.limited = [...rt.opts.jobs.values()].some((j) => j.concurrency !== undefined);
     this.ahead = new ReadAhead(rt.opts.readAhead ?? 0, rt.opts.concurrency);
     this.timesRuns = (rt.opts.readAhead ?? 0) > 0;
-    const logSuccess = successLevel(rt.log);
-    this.shared = {
-      exec: rt.conn,
-      consumer: rt.consumer,
-      jobs: rt.opts.jobs,
-      log: rt.log,
-      enqueueCtx: rt.enqueueCtx,
-      clock: rt.opts.clock,
-      random: Math.random,
-      acks: rt.acks,
-      owner: this,
-      emit: rt.emit,
-      listening: rt.listening,
-      durations: logSuccess !== undefined,
-      logSuccess,
-      keep: rt.opts.keep,
-      leaseMs: rt.opts.lease,
-      onRetry: (queue, ms) => hooks.wake(queue, ms),
-      onMarker: (queue) => hooks.wake(queue),
-    };
+    this.shared = runShared(rt, this, hooks);
   }
 
   /** Slots neither running nor promised to a waiting delivery. */
@@ -269,18 +249,10 @@ export class JobPool implements RunOwner {
       do {
         this.pumpAgain = false;
         if (this.closed) break;
-        const w = this.waiting;
-        if (w.length === 0) break; // every release of a slot pumps: most find nothing waiting
-        if (!this.limited) startInOrder(w, this.running, this.rt.opts.concurrency, this.start);
-        else
-          this.waiting = startWithinLimits(
-            w,
-            this.running,
-            this.rt.opts.concurrency,
-            this.perName,
-            this.limitOf,
-            this.start,
-          );
+        if (this.waiting.length === 0) break; // every release of a slot pumps: most find nothing waiting
+        const perName = this.limited ? this.perName : undefined;
+        const max = this.rt.opts.concurrency;
+        this.waiting = startWaiting(this.waiting, this.running, max, perName, this.limitOf, this.start);
       } while (this.pumpAgain);
     } finally {
       this.pumping = false;
@@ -302,12 +274,10 @@ export class JobPool implements RunOwner {
     if (this.closed || this.waiting.length === 0) return;
     const now = this.rt.opts.clock.monotonic();
     if (this.running.size >= this.rt.opts.concurrency) {
-      // only fresh reads (first delivery) go back: a reclaimed job waits for a slot, ahead of new reads
-      const isStale = (h: Held) => h.delivery.deliveries === 1 && now - h.heldAt >= HOLD_MS;
-      const stale = this.waiting.filter(isStale);
+      const { stale, rest } = takeStale(this.waiting, now);
       if (stale.length > 0) {
         this.ahead.heldTooLong();
-        this.waiting = this.waiting.filter((h) => !isStale(h));
+        this.waiting = rest;
         for (const h of stale) {
           h.renew = false;
           handBack(this.rt, h).catch((err: unknown) =>
