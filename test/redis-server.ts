@@ -64,8 +64,33 @@ export interface RedisServerOptions {
   bin?: string;
 }
 
-/** Spawn a private redis-server on 127.0.0.1 and wait for it to answer. */
-export async function startRedisServer(opts: RedisServerOptions = {}): Promise<StartedRedis> {
+/** Tries of a start on a port chosen here: another process may bind a free port between freePort and the server. */
+const PORT_TRIES = 5;
+
+/**
+ * Spawn a private redis-server on 127.0.0.1 and wait for it to answer. A server that exits at once on a port chosen
+ * here (taken in the meantime, e.g. by an outgoing connection's ephemeral port on a busy machine) is started again
+ * on another, up to {@link PORT_TRIES} times; `retryPorts` (default: when no `port` is given) says whether to.
+ */
+export async function startRedisServer(
+  opts: RedisServerOptions = {},
+  retryPorts = opts.port === undefined,
+): Promise<StartedRedis> {
+  return retryOnEarlyExit(() => startOnce(opts), retryPorts ? PORT_TRIES : 1);
+}
+
+/** `start()` again while it fails with a server that exited at once, at most `tries` times in all. */
+export async function retryOnEarlyExit<T>(start: () => Promise<T>, tries: number = PORT_TRIES): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (e) {
+      if (attempt >= tries || !/exited early/.test((e as Error).message)) throw e;
+    }
+  }
+}
+
+async function startOnce(opts: RedisServerOptions): Promise<StartedRedis> {
   const bin = opts.bin ?? process.env.REDIS_SERVER_BIN ?? 'redis-server';
   const port = opts.port ?? (await freePort());
   const url = `redis://127.0.0.1:${port}`;

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, type StartedRedis, startRedisServer } from '../redis-server.js';
+import { freePort, retryOnEarlyExit, type StartedRedis, startRedisServer } from '../redis-server.js';
 
 /** PEM files (paths) and their contents. */
 export interface TestCerts {
@@ -86,21 +86,12 @@ export interface TlsRedis extends StartedRedis {
 /** Start redis-server with `--tls-port` (client certificates required) beside its plain loopback port. */
 export async function startTlsRedis(): Promise<TlsRedis> {
   const certs = makeCerts();
-  const tlsPort = await freePort();
   const f = (n: string) => join(certs.dir, n);
-  const started = await startRedisServer({
-    args: [
-      '--tls-port',
-      String(tlsPort),
-      '--tls-cert-file',
-      f('server.crt'),
-      '--tls-key-file',
-      f('server.key'),
-      '--tls-ca-cert-file',
-      f('ca.crt'),
-      '--tls-auth-clients',
-      'yes',
-    ],
+  // both ports are chosen here, so a start that lost either to another process goes again on two new ones
+  let tlsPort = 0;
+  const started = await retryOnEarlyExit(async () => {
+    tlsPort = await freePort();
+    return startTlsOnce(tlsPort, f);
   });
   return {
     ...started,
@@ -111,4 +102,25 @@ export async function startTlsRedis(): Promise<TlsRedis> {
       rmSync(certs.dir, { recursive: true, force: true });
     },
   };
+}
+
+/** One start of the TLS server on `tlsPort` beside a plain port (no retry of its own). */
+function startTlsOnce(tlsPort: number, f: (name: string) => string): Promise<StartedRedis> {
+  return startRedisServer(
+    {
+      args: [
+        '--tls-port',
+        String(tlsPort),
+        '--tls-cert-file',
+        f('server.crt'),
+        '--tls-key-file',
+        f('server.key'),
+        '--tls-ca-cert-file',
+        f('ca.crt'),
+        '--tls-auth-clients',
+        'yes',
+      ],
+    },
+    false,
+  );
 }
