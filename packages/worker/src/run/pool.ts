@@ -86,8 +86,9 @@ export class JobPool implements RunOwner {
   }
 
   /**
-   * Take a delivery: run it when a slot (and its job's limit) allows; a `wake` marker is finished at once. `at`: the
-   * clock's monotonic ms it was taken (default now; a read's deliveries share one).
+   * Take a delivery: run it when a slot (and its job's limit) allows; a `wake` marker is finished at once. A reclaimed
+   * one (delivered before) waits ahead of the fresh ones. `at`: the clock's monotonic ms it was taken (default now; a
+   * read's deliveries share one).
    */
   submit(h: Held, at?: number): void {
     if (h.marker) {
@@ -95,7 +96,11 @@ export class JobPool implements RunOwner {
       return;
     }
     h.heldAt = at ?? this.rt.opts.clock.monotonic();
-    this.waiting.push(h);
+    // a reclaimed delivery goes ahead of fresh reads held waiting (read-ahead): abandoned work first
+    const at1 =
+      h.delivery.deliveries > 1 && !this.pumping ? this.waiting.findIndex((x) => x.delivery.deliveries === 1) : -1;
+    if (at1 >= 0) this.waiting.splice(at1, 0, h);
+    else this.waiting.push(h);
     this.pump();
   }
 
