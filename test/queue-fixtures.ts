@@ -125,6 +125,29 @@ export async function pendingIdleAtLeast(c: Sender, k: QueueKeys, ms: number): P
   await waitFor(async () => [...(await idleTimes(c, k)).values()].every((idle) => idle >= ms), `entries idle ${ms} ms`);
 }
 
+/**
+ * Wait until every one of `count` pending entries has had its lease renewed `times` times, seen in Redis as its idle
+ * time dropping between two reads (a renewal's XCLAIM resets it). With renewals every lease/3, five renewals mean
+ * the job has run for more than a whole lease, by the server's clock, without losing it. Polls every 20 ms.
+ */
+export async function leaseRenewed(c: Sender, k: QueueKeys, count: number, times: number): Promise<void> {
+  const last = new Map<string, number>();
+  const renewals = new Map<string, number>();
+  await waitFor(
+    async () => {
+      const idle = await idleTimes(c, k);
+      for (const [id, ms] of idle) {
+        const before = last.get(id);
+        if (before !== undefined && ms < before) renewals.set(id, (renewals.get(id) ?? 0) + 1);
+        last.set(id, ms);
+      }
+      return idle.size === count && [...idle.keys()].every((id) => (renewals.get(id) ?? 0) >= times);
+    },
+    `${count} entries renewed ${times} times`,
+    40_000,
+  );
+}
+
 /** The group's consumers, one XINFO CONSUMERS row each. */
 export async function consumersOf(c: Sender, k: QueueKeys): Promise<unknown[]> {
   return (await c.send(['XINFO', 'CONSUMERS', k.stream, GROUP], k.stream)) as unknown[];

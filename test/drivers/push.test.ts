@@ -6,6 +6,7 @@ import { RetryAfterError } from '@sluice/worker/fetch';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { redisUrl, sleep, waitFor } from '../helpers.js';
+import { leaseRenewed } from '../queue-fixtures.js';
 import { deadEntries, producer, record, streamState } from '../worker/harness.js';
 import { handlerServer, recordingJob, signedPost, startDispatcher } from './push-harness.js';
 
@@ -137,15 +138,21 @@ describe('push: dispatcher -> signed POST -> fetch handler', () => {
     await s.close();
   });
 
-  it('the lease is kept while a request is in flight (a 2.5 s handler, lease 1 s: one delivery)', async () => {
-    // A lease of 1 s (renewed every ~333 ms) holds even when a busy machine delays a renewal by half a second.
-    const { job, calls } = recordingJob<object>('slow', () => sleep(2500));
+  it('the lease is kept while a request is in flight (renewed past a whole lease: one delivery)', async () => {
+    let release = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    const { job, calls } = recordingJob<object>('slow', () => held);
     const srv = await handlerServer({ jobs: [job], secrets: SECRET });
     const s = await producer();
-    const a = await startDispatcher(s.prefix, { to: srv.url, secrets: SECRET, queues: ['slow'], lease: 1000 });
-    const b = await startDispatcher(s.prefix, { to: srv.url, secrets: SECRET, queues: ['slow'], lease: 1000 });
+    // A lease of 3 s, renewed every second: a renewal may come up to 2 s late (a stalled machine) and still hold.
+    const a = await startDispatcher(s.prefix, { to: srv.url, secrets: SECRET, queues: ['slow'], lease: 3000 });
+    const b = await startDispatcher(s.prefix, { to: srv.url, secrets: SECRET, queues: ['slow'], lease: 3000 });
     const done = record('job:succeeded', a, b);
     await s.enqueue('slow', {});
+    await waitFor(() => calls.length === 1, 'the request to reach the handler');
+    // five renewals: the request has been in flight for more than a lease, with both dispatchers sweeping
+    await leaseRenewed(s.connection, s.keys('slow'), 1, 5);
+    release();
     await waitFor(() => done.length === 1, 'the slow job to succeed');
     expect(calls).toHaveLength(1);
     await Promise.all([a.stop(), b.stop()]);

@@ -8,6 +8,7 @@ import {
   consumersOf,
   entryTrimmedWhilePending,
   jobFields,
+  leaseRenewed,
   pendingIdleAtLeast,
   redeliveredJob,
 } from '../queue-fixtures.js';
@@ -171,22 +172,28 @@ describe('worker runtime', () => {
   it("renews every running job's lease: long jobs are not reclaimed by another worker", async () => {
     const prefix = uniquePrefix();
     const s = await producer(prefix);
+    const k = s.keys('long');
     const runs: string[] = [];
+    let release = () => {};
+    const held = new Promise<void>((r) => (release = r));
     const job = defineJob({
       name: 'long',
       handler: async (_p: unknown, ctx) => {
         runs.push(ctx.jobId);
-        await sleep(2500); // two and a half leases
+        await held;
       },
     });
-    // A lease of 1 s: renewals every ~333 ms keep it even when a busy machine delays a renewal by half a second.
-    const w1 = await startWorker(prefix, { jobs: [job], lease: 1000 });
+    // A lease of 3 s, renewed every second: a renewal may come up to 2 s late (a stalled machine) and still hold.
+    const w1 = await startWorker(prefix, { jobs: [job], lease: 3000 });
     const started = record('job:started', w1);
     await s.enqueueMany(job, [{}, {}, {}]);
     await waitFor(() => started.length === 3, 'w1 runs all three');
-    const w2 = await startWorker(prefix, { jobs: [job], lease: 1000 });
+    const w2 = await startWorker(prefix, { jobs: [job], lease: 3000 });
     const lost = record('job:lease-lost', w1, w2);
     const ok = record('job:succeeded', w1, w2);
+    // five renewals each: the jobs have run for more than a lease, with another worker sweeping for idle entries
+    await leaseRenewed(s.connection, k, 3, 5);
+    release();
     await waitFor(() => ok.length === 3, 'three done');
     expect(runs).toHaveLength(3);
     expect(lost).toHaveLength(0);
