@@ -5,7 +5,7 @@ import { defineJob, UnrecoverableError } from '@sluice/core';
 import { RetryAfterError } from '@sluice/worker/fetch';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { redisUrl, sleep, waitFor } from '../helpers.js';
+import { redisUrl, waitFor } from '../helpers.js';
 import { leaseRenewed } from '../queue-fixtures.js';
 import { deadEntries, producer, record, streamState } from '../worker/harness.js';
 import { handlerServer, recordingJob, signedPost, startDispatcher } from './push-harness.js';
