@@ -4,7 +4,7 @@
  */
 import { defineJob, type Sluice, WaitForError } from '@sluice/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { uniquePrefix, waitFor } from '../helpers.js';
+import { uniquePrefix, WAIT_MS, waitFor } from '../helpers.js';
 import { producer, record, startWorker } from './harness.js';
 
 let stop: (() => Promise<void>)[] = [];
@@ -55,14 +55,14 @@ describe('results', () => {
     const w = await startWorker(prefix, { jobs: [job], maxPayloadBytes: 1000 });
     stop.push(() => w.stop());
     const h = await s.enqueue(job, { n: 21 });
-    await expect(s.waitFor(h, { timeoutMs: 10_000 })).resolves.toEqual({ twice: 42 });
+    await expect(s.waitFor(h, { timeoutMs: WAIT_MS })).resolves.toEqual({ twice: 42 });
     // already finished: read from the kept record at once
-    await expect(s.waitFor(h, { timeoutMs: 10_000 })).resolves.toEqual({ twice: 42 });
+    await expect(s.waitFor(h, { timeoutMs: WAIT_MS })).resolves.toEqual({ twice: 42 });
     const j = await s.getJob('double', h.id);
     expect(j).toMatchObject({ id: h.id, state: 'completed', name: 'double', result: { twice: 42 } });
     expect(j?.finishedAt).toEqual(expect.any(Number));
     const big = await s.enqueue(job, { n: 1, big: true });
-    const e = await rejection(s.waitFor(big, { timeoutMs: 10_000 }));
+    const e = await rejection(s.waitFor(big, { timeoutMs: WAIT_MS }));
     expect(e.reason).toBe('result-not-kept');
     expect((await s.getJob('double', big.id))?.resultError).toMatch(/over the limit of 1000 \(maxPayloadBytes\)/);
     const page = await s.listJobs('double', { state: 'completed', order: 'newest' });
@@ -82,7 +82,7 @@ describe('results', () => {
     const w = await startWorker(prefix, { jobs: [job] });
     stop.push(() => w.stop());
     const h = await s.enqueue(job, {});
-    const e = await rejection(s.waitFor(h, { timeoutMs: 10_000 }));
+    const e = await rejection(s.waitFor(h, { timeoutMs: WAIT_MS }));
     expect(e).toMatchObject({ name: 'WaitForError', reason: 'failed', jobError: 'attempt 2 broke' });
     expect(await s.connection.send(['ZCARD', s.keys('fails').keptBy('failed')])).toBe(1);
     await s.dead.purge('fails');
@@ -109,7 +109,7 @@ describe('results', () => {
     const hs = [];
     for (let n = 0; n < 6; n++) {
       const h = await s.enqueue(job, { n });
-      await s.waitFor(h, { timeoutMs: 10_000 });
+      await s.waitFor(h, { timeoutMs: WAIT_MS });
       hs.push(h);
     }
     expect(await s.connection.send(['ZCARD', k.keptBy('completed')])).toBe(3);
@@ -120,7 +120,7 @@ describe('results', () => {
     // clock, so the test ages them instead of waiting)
     await s.connection.send(['ZADD', k.keptBy('completed'), 'XX', '1', hs[3]?.id as string, '1', hs[4]?.id as string]);
     const young = await s.enqueue(job, { n: 9 });
-    await s.waitFor(young, { timeoutMs: 10_000 });
+    await s.waitFor(young, { timeoutMs: WAIT_MS });
     const left = (await s.connection.send(['ZRANGE', k.keptBy('completed'), '0', '-1'])) as string[];
     expect(left).toEqual([hs[5]?.id, young.id]);
     expect(await s.connection.send(['HLEN', k.kept])).toBe(2);
@@ -140,7 +140,7 @@ describe('results', () => {
     const w = await startWorker(prefix, { jobs: [job], concurrency: 4 });
     stop.push(() => w.stop());
     const hs = await Promise.all([3, 4, 5].map((n) => s.enqueue(job, { n })));
-    const results = await Promise.all(hs.map((h) => s.waitFor(h, { timeoutMs: 10_000 })));
+    const results = await Promise.all(hs.map((h) => s.waitFor(h, { timeoutMs: WAIT_MS })));
     expect(results).toEqual([{ squared: 9 }, { squared: 16 }, { squared: 25 }]);
     const j = await s.getJob('one-at-a-time', hs[0]?.id ?? '');
     expect(j).toMatchObject({ state: 'completed', result: { squared: 9 } });
