@@ -1,45 +1,38 @@
 /**
- * enqueueMany: validates the whole batch first, so a bad payload writes nothing, then pipelines each batch of
- * XADDs in one write (auto-pipelining); a failed write is recovered or reported job by job (enqueue-recover.ts).
+ * enqueueMany: validates the whole batch first, so a bad payload writes nothing, then writes each batch of immediate
+ * jobs as one script call (atomic), or of delayed and lane jobs as pipelined script calls; a failed write is
+ * recovered (immediate) or reported job by job (enqueue-recover.ts).
  */
 import type { EnqueueOptions, EnqueueResult } from './define-job.js';
 import { isJobDefinition } from './define-job.js';
 import { awaitReplicas, type EnqueueContext, type JobRef, keysOf, laneFields, register, whenOf } from './enqueue.js';
 import { EnqueueManyError, recoverBatch, settleWithin } from './enqueue-recover.js';
 import { SluiceArgumentError } from './errors.js';
-import { encodePayload, envelopeFields, type JobEnvelope, newJobId } from './job.js';
+import { encodePayload, type JobEnvelope, newJobId } from './job.js';
 import { assertJobName, type queueKeys } from './keys.js';
 import { DEFAULTS } from './options.js';
-import { type EnqueueMode, runEnqueue, runEnqueueLane } from './scripts/index.js';
+import { batchHead, type EnqueueMode, runEnqueue, runEnqueueBatch, runEnqueueLane } from './scripts/index.js';
 import { sendUnder, startSend } from './telemetry.js';
 import { checkPayload } from './validate.js';
 
 /**
- * A batch whose write failed: an immediate batch is recovered (looked up and re-sent, see {@link recoverBatch});
- * a delayed one throws {@link EnqueueManyError} naming the jobs acknowledged. Returns the batch's entry ids.
+ * A delayed or lane batch whose write failed: throws {@link EnqueueManyError} naming the jobs acknowledged (they are
+ * not re-sent: a delayed job has no entry to look up). `first`: index of the batch's first job; `total`: of the call.
  */
 async function failedBatch(
-  ctx: EnqueueContext,
-  stream: string,
   batch: readonly JobEnvelope[],
   sent: readonly Promise<unknown>[],
-  at: { after: string; first: number; total: number; now: boolean },
+  first: number,
+  total: number,
   cause: unknown,
-): Promise<string[]> {
+): Promise<never> {
   const { values } = await settleWithin(sent);
-  if (at.now) {
-    const ids = values.map((v) => (typeof v === 'string' ? v : undefined));
-    const firstMissing = ids.indexOf(undefined);
-    const lastBefore = ids.findLastIndex((v, k) => v !== undefined && k < firstMissing);
-    const after = lastBefore >= 0 ? `(${ids[lastBefore]}` : at.after;
-    return recoverBatch(ctx.exec, stream, batch, ids, after, at.first, cause, at.total);
-  }
-  const idx = (pred: (k: number) => boolean) => [...values.keys()].filter(pred).map((k) => at.first + k);
-  const rest = Array.from({ length: at.total - at.first - batch.length }, (_, k) => at.first + batch.length + k);
-  const written = [...Array.from({ length: at.first }, (_, k) => k), ...idx((k) => values[k] !== undefined)];
+  const idx = (pred: (k: number) => boolean) => [...values.keys()].filter(pred).map((k) => first + k);
+  const rest = Array.from({ length: total - first - batch.length }, (_, k) => first + batch.length + k);
+  const written = [...Array.from({ length: first }, (_, k) => k), ...idx((k) => values[k] !== undefined)];
   const unknown = idx((k) => values[k] === undefined);
   throw new EnqueueManyError(
-    `enqueueMany: ${written.length} of ${at.total} jobs written; ${unknown.length} sent without a reply, ${rest.length} not written: ${cause instanceof Error ? cause.message : String(cause)}`,
+    `enqueueMany: ${written.length} of ${total} jobs written; ${unknown.length} sent without a reply, ${rest.length} not written: ${cause instanceof Error ? cause.message : String(cause)}`,
     written,
     rest,
     unknown,
@@ -48,11 +41,13 @@ async function failedBatch(
 }
 
 /**
- * Enqueue many payloads of one job. Every payload is validated first (nothing is written if one is bad);
- * then each batch of `DEFAULTS.enqueueBatch` goes out as one pipelined write. Idempotency keys are per job,
- * so `options.key` is refused here. When a write fails (e.g. the queue's master dies), the jobs without a reply
- * are looked up by their fields and re-sent once the queue's node answers again (a promoted replica), for up to
- * `DEFAULTS.enqueueRecoverMs`; then an {@link EnqueueManyError} names exactly which payloads were written.
+ * Enqueue many payloads of one job. Every payload is validated first (nothing is written if one is bad). Immediate
+ * jobs of the default stream go out in batches of at most `DEFAULTS.enqueueBatch` jobs and
+ * `DEFAULTS.enqueueBatchChars` payload characters, each one script call that adds the whole batch or none of it;
+ * delayed and lane jobs in batches of `DEFAULTS.enqueueBatch` pipelined script calls. Idempotency keys are per
+ * job, so `options.key` is refused here. When an immediate batch's write fails (e.g. the queue's master dies), its
+ * jobs are looked up by their fields and re-sent once the queue's node answers again (a promoted replica), for up
+ * to `DEFAULTS.enqueueRecoverMs`; then an {@link EnqueueManyError} names exactly which payloads were written.
  */
 export async function enqueueMany(
   ctx: EnqueueContext,
@@ -75,71 +70,119 @@ export async function enqueueMany(
   const when = whenOf(opts);
   const enqueuedAt = Date.now();
   // Validate and encode everything first (nothing is written when one payload is bad); no await per payload
-  // unless the schema is async.
-  const envs: JobEnvelope[] = new Array(payloads.length);
+  // unless the schema is async. The lane depends on the payload only through the job's group function.
+  const schema = job?.schema;
+  const perPayloadLane = job?.group !== undefined && opts?.group === undefined;
+  const data: string[] = new Array(payloads.length);
+  const lanes: Lanes[] | undefined = perPayloadLane ? new Array(payloads.length) : undefined;
+  let lane: Lanes = {};
   for (let i = 0; i < payloads.length; i++) {
     try {
-      const checked = job ? checkPayload(name, job.schema, payloads[i]) : undefined;
-      if (checked instanceof Promise) await checked;
-      const data = encodePayload(name, payloads[i], ctx.maxPayloadBytes);
-      const lane = laneFields(job, payloads[i], opts);
-      // an immediate job in the default stream takes its entry id as id: no UUID for it
-      const id = when.mode === 'now' && lane.lane === undefined ? '' : newJobId();
-      envs[i] = { id, name, data, attempt: 1, enqueuedAt, trace: opts?.trace, ...lane };
+      if (schema) {
+        const checked = checkPayload(name, schema, payloads[i]);
+        if (checked instanceof Promise) await checked;
+      }
+      data[i] = encodePayload(name, payloads[i], ctx.maxPayloadBytes);
+      if (i === 0 || lanes) lane = laneFields(job, payloads[i], opts);
+      if (lanes) lanes[i] = lane;
     } catch (e) {
       if (e instanceof Error) e.message = `payloads[${i}]: ${e.message}`;
       throw e;
     }
   }
-  if (envs.length === 0) return [];
+  if (data.length === 0) return [];
+  // a job in a lane (priority high/low, a fair group) goes through its script, like a delayed one
+  const plain = when.mode === 'now' && (lanes ? lanes.every((l) => l.lane === undefined) : lane.lane === undefined);
   const t = ctx.telemetry;
-  if (!t) return writeMany(ctx, keys, name, envs, when, enqueuedAt);
-  const op = startSend(t, keys.queue, name, undefined, envs.length);
-  if (opts?.trace === undefined && op.traceparent !== undefined) for (const env of envs) env.trace = op.traceparent;
-  return sendUnder(t, op, keys.queue, envs.length, () => writeMany(ctx, keys, name, envs, when, enqueuedAt));
+  const envs = (trace: string | undefined): JobEnvelope[] =>
+    data.map((d, i) => ({ id: newJobId(), name, data: d, attempt: 1, enqueuedAt, trace, ...(lanes?.[i] ?? lane) }));
+  const write = (trace: string | undefined) =>
+    plain
+      ? writePlain(ctx, keys, { id: '', name, data: '', attempt: 1, enqueuedAt, trace }, data)
+      : writeScripted(ctx, keys, name, envs(trace), when);
+  if (!t) return write(opts?.trace);
+  const op = startSend(t, keys.queue, name, undefined, data.length);
+  return sendUnder(t, op, keys.queue, data.length, () => write(opts?.trace ?? op.traceparent));
 }
 
-/** enqueueMany's writes: register the queue, then each batch as one pipelined write (see enqueueMany). */
-async function writeMany(
+/** The lane fields of a job (enqueue.ts laneFields). */
+type Lanes = ReturnType<typeof laneFields>;
+
+/** Register the queue, or throw {@link EnqueueManyError} naming every job as not written. */
+async function registerAll(ctx: EnqueueContext, queue: string, total: number): Promise<void> {
+  await register(ctx, queue).catch((e: unknown) => {
+    const why = `enqueueMany: 0 of ${total} jobs written (the queue could not be registered): ${e instanceof Error ? e.message : String(e)}`;
+    const all = Array.from({ length: total }, (_, k) => k);
+    throw new EnqueueManyError(why, [], all, [], { cause: e });
+  });
+}
+
+/**
+ * Immediate jobs of the default stream: each batch is one enqueue-batch script call (all of it or none of it is
+ * written); a failed one is recovered (looked up and re-sent, see {@link recoverBatch}). `shared`: the envelope
+ * every job of the call shares but for its payload (`data`, one per job).
+ */
+async function writePlain(
+  ctx: EnqueueContext,
+  keys: ReturnType<typeof queueKeys>,
+  shared: JobEnvelope,
+  data: readonly string[],
+): Promise<EnqueueResult[]> {
+  await registerAll(ctx, keys.queue, data.length);
+  const head = batchHead(shared);
+  const out: EnqueueResult[] = new Array(data.length);
+  // Exclusive lower bound of where this call's entries can be in the stream (for the failure path only).
+  let after = `${Math.max(0, shared.enqueuedAt - 300_000)}`;
+  for (let i = 0; i < data.length; ) {
+    let end = i + 1;
+    for (let chars = (data[i] as string).length; end < data.length && end - i < DEFAULTS.enqueueBatch; end++) {
+      chars += (data[end] as string).length;
+      if (chars > DEFAULTS.enqueueBatchChars) break;
+    }
+    const batch = data.slice(i, end);
+    let ids: string[];
+    try {
+      ids = await runEnqueueBatch(ctx.exec, keys.stream, head, batch);
+    } catch (e) {
+      const envs = batch.map((d) => ({ ...shared, data: d }));
+      const none = new Array<string | undefined>(batch.length).fill(undefined);
+      ids = await recoverBatch(ctx.exec, keys.stream, envs, none, after, i, e, data.length);
+    }
+    after = `(${ids[ids.length - 1] as string}`;
+    await awaitReplicas(ctx, keys.stream, keys.queue);
+    ctx.onEnqueued?.(keys.queue, shared.name, batch.length);
+    // an immediate job's id is its entry id
+    for (let j = 0; j < ids.length; j++) out[i + j] = { id: ids[j] as string, deduplicated: false, queue: keys.queue };
+    i = end;
+  }
+  return out;
+}
+
+/** Delayed or lane jobs: each batch of `DEFAULTS.enqueueBatch` as pipelined script calls; a failure throws. */
+async function writeScripted(
   ctx: EnqueueContext,
   keys: ReturnType<typeof queueKeys>,
   name: string,
   envs: JobEnvelope[],
   when: EnqueueMode,
-  enqueuedAt: number,
 ): Promise<EnqueueResult[]> {
-  await register(ctx, keys.queue).catch((e: unknown) => {
-    const why = `enqueueMany: 0 of ${envs.length} jobs written (the queue could not be registered): ${e instanceof Error ? e.message : String(e)}`;
-    throw new EnqueueManyError(why, [], [...envs.keys()], [], { cause: e });
-  });
+  await registerAll(ctx, keys.queue, envs.length);
   const out: EnqueueResult[] = new Array(envs.length);
-  // Exclusive lower bound of where this call's entries can be in the stream (for the failure path only).
-  let after = `${Math.max(0, enqueuedAt - 300_000)}`;
   for (let i = 0; i < envs.length; i += DEFAULTS.enqueueBatch) {
     const batch = envs.slice(i, i + DEFAULTS.enqueueBatch);
-    // a job in a lane (priority high/low, a fair group) goes through its script, like a delayed one
-    const plain = when.mode === 'now' && batch.every((env) => env.lane === undefined);
     const sent = batch.map((env) =>
-      env.lane !== undefined
-        ? runEnqueueLane(ctx.exec, keys, env, when)
-        : when.mode === 'now'
-          ? ctx.exec.send(['XADD', keys.stream, '*', ...envelopeFields(env, false)], keys.stream)
-          : runEnqueue(ctx.exec, keys, env, when),
+      env.lane !== undefined ? runEnqueueLane(ctx.exec, keys, env, when) : runEnqueue(ctx.exec, keys, env, when),
     );
-    let ids: unknown[];
     try {
-      ids = await Promise.all(sent);
+      await Promise.all(sent);
     } catch (e) {
-      ids = await failedBatch(ctx, keys.stream, batch, sent, { after, first: i, total: envs.length, now: plain }, e);
+      await failedBatch(batch, sent, i, envs.length, e);
     }
-    if (plain) after = `(${ids[ids.length - 1] as string}`;
     await awaitReplicas(ctx, keys.stream, keys.queue);
     ctx.onEnqueued?.(keys.queue, name, batch.length);
-    // an immediate job's id is its entry id (the XADD reply); a delayed one keeps the id it was given
+    // a delayed or lane job keeps the id it was given
     for (let j = 0; j < batch.length; j++) {
-      const env = batch[j] as JobEnvelope;
-      const id = when.mode === 'now' && env.lane === undefined ? String(ids[j]) : env.id;
-      out[i + j] = { id, deduplicated: false, queue: keys.queue };
+      out[i + j] = { id: (batch[j] as JobEnvelope).id, deduplicated: false, queue: keys.queue };
     }
   }
   return out;

@@ -27,6 +27,8 @@ export const DEFAULTS = {
   promoteBatch: 1000,
   /** Jobs per enqueueMany round trip. */
   enqueueBatch: 1000,
+  /** Most payload characters per enqueueMany round trip (a larger payload goes alone); bounds one script call. */
+  enqueueBatchChars: 1024 * 1024,
   /** Connect timeout of clients Sluice creates, in ms. */
   connectTimeout: 5000,
   /** Per-command timeout of clients Sluice creates, in ms (0 = none: no timer per command; docs/benchmarks.md). */

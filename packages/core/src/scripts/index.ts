@@ -13,6 +13,7 @@ import { cronTickScript } from './cron-tick.js';
 import { deadLetterScript } from './dead-letter.js';
 import { emptyQueueScript } from './empty-queue.js';
 import { enqueueScript } from './enqueue.js';
+import { enqueueBatchScript } from './enqueue-batch.js';
 import { enqueueFlowScript } from './enqueue-flow.js';
 import { enqueueLaneScript } from './enqueue-lane.js';
 import { finishMarkerScript } from './finish-marker.js';
@@ -35,6 +36,7 @@ export { enqueueCronTick } from './cron-tick.js';
 export { deadLetter } from './dead-letter.js';
 export { emptyQueueChunk } from './empty-queue.js';
 export { type EnqueueMode, runEnqueue } from './enqueue.js';
+export { batchHead, runEnqueueBatch } from './enqueue-batch.js';
 export { type EnqueueFlow, runEnqueueFlow } from './enqueue-flow.js';
 export { laneStreams, runEnqueueLane } from './enqueue-lane.js';
 export type { Delivery, Fenced, KeepCompleted } from './fenced.js';
@@ -60,6 +62,7 @@ export const SCRIPTS = {
   deadLetter: deadLetterScript,
   emptyQueue: emptyQueueScript,
   enqueue: enqueueScript,
+  enqueueBatch: enqueueBatchScript,
   enqueueLane: enqueueLaneScript,
   enqueueFlow: enqueueFlowScript,
   finishMarker: finishMarkerScript,

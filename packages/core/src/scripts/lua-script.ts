@@ -42,7 +42,7 @@ export class LuaScript {
   async run(exec: RedisExecutor, keys: readonly string[], args: readonly string[]): Promise<unknown> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.once(exec, keys, args);
+        return await this.runOnce(exec, keys, args);
       } catch (e) {
         if (attempt >= 7 || !RETRYABLE.test(String((e as Error)?.message))) throw e;
         const ms = Math.min(500, 25 * 2 ** attempt);
@@ -51,13 +51,26 @@ export class LuaScript {
     }
   }
 
-  private async once(exec: RedisExecutor, keys: readonly string[], args: readonly string[]): Promise<unknown> {
-    const tail = [String(keys.length), ...keys, ...args];
+  /**
+   * Run once: no retry of TRYAGAIN or CLUSTERDOWN, for a caller that recovers a failed write itself (a retry still
+   * pending when it gives up could write twice). NOSCRIPT still falls back to EVAL.
+   */
+  async runOnce(exec: RedisExecutor, keys: readonly string[], args: readonly string[]): Promise<unknown> {
+    // one array, no spreads: enqueue-batch passes a thousand payloads
+    const cmd: string[] = new Array(3 + keys.length + args.length);
+    cmd[0] = 'EVALSHA';
+    cmd[1] = this.sha;
+    cmd[2] = String(keys.length);
+    for (let k = 0; k < keys.length; k++) cmd[3 + k] = keys[k] as string;
+    for (let k = 0; k < args.length; k++) cmd[3 + keys.length + k] = args[k] as string;
     try {
-      return await exec.send(['EVALSHA', this.sha, ...tail], keys[0]);
+      return await exec.send(cmd, keys[0]);
     } catch (e) {
       if (!String((e as Error)?.message).startsWith('NOSCRIPT')) throw e;
-      return exec.send(['EVAL', this.source, ...tail], keys[0]);
+      const evalCmd = cmd.slice();
+      evalCmd[0] = 'EVAL';
+      evalCmd[1] = this.source;
+      return exec.send(evalCmd, keys[0]);
     }
   }
 }
