@@ -31,8 +31,12 @@ export async function enqueueScenario(ctx: Ctx, admin: Admin, jobs: number): Pro
       add('throughput', 'jobs/s', 'higher', rate);
       add('Redis CPU per job', 'us', 'lower', cost.cpuUsPerJob);
       add('commands per job', 'cmds', 'lower', cost.commandsPerJob);
-      ctx.results.details.push({ scenario, impl, rep: ctx.rep, ...r, ...cost });
-      ctx.log(`${scenario} ${impl}: ${Math.round(rate)} jobs/s, ${cost.cpuUsPerJob.toFixed(2)} us Redis CPU/job`);
+      add('producer CPU per job', 'us', 'lower', r.cpuUsPerJob);
+      ctx.results.details.push({ scenario, impl, rep: ctx.rep, ...r, ...cost, producerCpuUsPerJob: r.cpuUsPerJob });
+      ctx.log(
+        `${scenario} ${impl}: ${Math.round(rate)} jobs/s, ${cost.cpuUsPerJob.toFixed(2)} us Redis CPU/job, ` +
+          `producer ${r.cpuUsPerJob.toFixed(2)} us CPU/job`,
+      );
     }
   }
 }

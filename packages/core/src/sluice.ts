@@ -67,7 +67,10 @@ export interface Sluice {
   enqueue<J extends AnyJob>(job: J, payload: JobInput<J>, options?: EnqueueOptions): Promise<EnqueueResult>;
   /** Enqueue by job name (untyped: no schema check). */
   enqueue(name: string, payload: unknown, options?: EnqueueOptions): Promise<EnqueueResult>;
-  /** Enqueue many payloads of one job in pipelined batches; all are validated before any is written. */
+  /**
+   * Enqueue many payloads of one job in batches (immediate jobs: one atomic script call per batch of up to 1000);
+   * all are validated before any is written.
+   */
   enqueueMany<J extends AnyJob>(
     job: J,
     payloads: readonly JobInput<J>[],
