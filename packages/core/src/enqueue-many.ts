@@ -1,7 +1,7 @@
 /**
  * enqueueMany: validates the whole batch first, so a bad payload writes nothing, then writes each batch of immediate
- * jobs as one script call (atomic), or of delayed and lane jobs as pipelined script calls; a failed write is
- * recovered (immediate) or reported job by job (enqueue-recover.ts).
+ * jobs as a few script calls (each atomic), or of delayed and lane jobs as one script call per job, pipelined; a
+ * failed write is recovered (immediate) or reported job by job (enqueue-recover.ts).
  */
 import type { EnqueueOptions, EnqueueResult } from './define-job.js';
 import { isJobDefinition } from './define-job.js';
@@ -43,8 +43,8 @@ async function failedBatch(
 /**
  * Enqueue many payloads of one job. Every payload is validated first (nothing is written if one is bad). Immediate
  * jobs of the default stream go out in batches of at most `DEFAULTS.enqueueBatch` jobs and
- * `DEFAULTS.enqueueBatchChars` payload characters, each one script call that adds the whole batch or none of it;
- * delayed and lane jobs in batches of `DEFAULTS.enqueueBatch` pipelined script calls. Idempotency keys are per
+ * `DEFAULTS.enqueueBatchChars` payload characters, each as pipelined script calls of up to 250 jobs (a call adds
+ * all its jobs or none); delayed and lane jobs in batches of `DEFAULTS.enqueueBatch` pipelined script calls. Idempotency keys are per
  * job, so `options.key` is refused here. When an immediate batch's write fails (e.g. the queue's master dies), its
  * jobs are looked up by their fields and re-sent once the queue's node answers again (a promoted replica), for up
  * to `DEFAULTS.enqueueRecoverMs`; then an {@link EnqueueManyError} names exactly which payloads were written.

@@ -1,6 +1,6 @@
 /**
- * enqueueMany after a write of a batch failed (a master died, a connection dropped): the jobs whose XADD has no
- * reply are looked up in the stream by their fields (name, payload, enqueue time, trace: the entry has no job
+ * enqueueMany after a write of a batch failed (a master died, a connection dropped): the jobs whose enqueue-batch
+ * call has no reply (the call wrote all of them or none) are looked up in the stream by their fields (name, payload, enqueue time, trace: the entry has no job
  * id field) once the queue's node answers again (a promoted replica), the missing ones are sent again, and so on until every job is in or `DEFAULTS.enqueueRecoverMs` has passed. Then
  * an {@link EnqueueManyError} names exactly which payloads were written. Only this failure path runs any of it.
  */
@@ -115,9 +115,10 @@ async function lookUp(
 }
 
 /**
- * Make sure every job of `batch` is in `stream`: `entryIds[i]` is the XADD reply of `batch[i]` or `undefined`
- * (no reply). `after` is an exclusive lower bound of where they can be (the last entry id acknowledged before
- * them). Returns the entry ids, or throws {@link EnqueueManyError} (indexes offset by `first`) when the time is up.
+ * Make sure every job of `batch` is in `stream`: `entryIds[i]` is the entry id written for `batch[i]` or
+ * `undefined` (no reply). Jobs found missing are re-sent as one XADD each. `after` is an exclusive lower bound of
+ * where they can be (the last entry id acknowledged before them). Returns the entry ids, or throws
+ * {@link EnqueueManyError} (indexes offset by `first`) when the time is up.
  */
 export async function recoverBatch(
   exec: RedisExecutor,

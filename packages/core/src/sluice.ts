@@ -68,8 +68,8 @@ export interface Sluice {
   /** Enqueue by job name (untyped: no schema check). */
   enqueue(name: string, payload: unknown, options?: EnqueueOptions): Promise<EnqueueResult>;
   /**
-   * Enqueue many payloads of one job in batches (immediate jobs: one atomic script call per batch of up to 1000);
-   * all are validated before any is written.
+   * Enqueue many payloads of one job in batches of 1000 (immediate jobs: script calls of 250, each atomic); all are
+   * validated before any is written.
    */
   enqueueMany<J extends AnyJob>(
     job: J,
