@@ -44,10 +44,11 @@ async function failedBatch(
  * Enqueue many payloads of one job. Every payload is validated first (nothing is written if one is bad). Immediate
  * jobs of the default stream go out in batches of at most `DEFAULTS.enqueueBatch` jobs and
  * `DEFAULTS.enqueueBatchChars` payload characters, each as pipelined script calls of up to 250 jobs (a call adds
- * all its jobs or none); delayed and lane jobs in batches of `DEFAULTS.enqueueBatch` pipelined script calls. Idempotency keys are per
- * job, so `options.key` is refused here. When an immediate batch's write fails (e.g. the queue's master dies), its
- * jobs are looked up by their fields and re-sent once the queue's node answers again (a promoted replica), for up
- * to `DEFAULTS.enqueueRecoverMs`; then an {@link EnqueueManyError} names exactly which payloads were written.
+ * all its jobs or none); delayed and lane jobs in batches of `DEFAULTS.enqueueBatch` pipelined script calls.
+ * Idempotency keys are per job, so `options.key` is refused here. When an immediate batch's write fails (e.g. the
+ * queue's master dies), the jobs without a reply are looked up by their fields and re-sent once the queue's node
+ * answers again (a promoted replica), for up to `DEFAULTS.enqueueRecoverMs`; then an {@link EnqueueManyError}
+ * names exactly which payloads were written.
  */
 export async function enqueueMany(
   ctx: EnqueueContext,

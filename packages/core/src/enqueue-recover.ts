@@ -1,8 +1,10 @@
 /**
  * enqueueMany after a write of a batch failed (a master died, a connection dropped): the jobs whose enqueue-batch
- * call has no reply (the call wrote all of them or none) are looked up in the stream by their fields (name, payload, enqueue time, trace: the entry has no job
- * id field) once the queue's node answers again (a promoted replica), the missing ones are sent again, and so on until every job is in or `DEFAULTS.enqueueRecoverMs` has passed. Then
- * an {@link EnqueueManyError} names exactly which payloads were written. Only this failure path runs any of it.
+ * call has no reply (the call wrote all of them or none) are looked up in the stream by their fields (name,
+ * payload, enqueue time, trace: the entry has no job id field) once the queue's node answers again (a promoted
+ * replica), the missing ones are sent again, and so on until every job is in or `DEFAULTS.enqueueRecoverMs` has
+ * passed. Then an {@link EnqueueManyError} names exactly which payloads were written. Only this failure path runs
+ * any of it.
  */
 import { xrangeReply } from './commands/xrange.js';
 import type { RedisExecutor } from './connection.js';
