@@ -13,6 +13,24 @@ describe('idRange (the one XPENDING range of a fenced batch)', () => {
     ]);
   });
 
+  it('gives the same range in stream order, reversed and shuffled, with ms and seq of every width', () => {
+    const ids = [
+      '9-9',
+      '9-10',
+      '10-0',
+      '10-1',
+      '99-100',
+      '100-2',
+      '1732450000000-0',
+      '1732450000000-9',
+      '1732450000000-10',
+    ];
+    const rev = [...ids].reverse();
+    const mixed = [ids[4], ids[0], ids[8], ids[2], ids[6], ids[1], ids[7], ids[3], ids[5]] as string[];
+    for (const order of [ids, rev, mixed]) expect(idRange(ds(...order))).toEqual(['9-9', '1732450000000-10']);
+    expect(idRange(ds('5-10', '5-9', '5-11'))).toEqual(['5-9', '5-11']); // same ms, seq of another width
+  });
+
   it('leaves out what is not <ms>-<seq> (those get the single-id fence), and gives no range when nothing is', () => {
     expect(idRange(ds('x', '3-1', '-1', '2-', '1-2-3', '12345678901234567890-1', '2-0'))).toEqual(['2-0', '3-1']);
     expect(idRange(ds('abc', ''))).toEqual(['', '']);

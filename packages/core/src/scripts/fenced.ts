@@ -139,14 +139,13 @@ function idDash(id: string): number {
  */
 function compareIds(a: string, da: number, b: string, db: number): number {
   if (da !== db) return da - db;
+  // as many ms digits and as many seq digits on both sides: the text's order is the numbers' (one native compare)
+  if (a.length === b.length) return a < b ? -1 : a > b ? 1 : 0;
   for (let i = 0; i < da; i++) {
     const x = a.charCodeAt(i) - b.charCodeAt(i);
     if (x !== 0) return x;
   }
-  const la = a.length - da;
-  const lb = b.length - db;
-  if (la !== lb) return la - lb;
-  return a < b ? -1 : a > b ? 1 : 0;
+  return a.length - b.length;
 }
 
 /**
@@ -158,12 +157,21 @@ export function idRange(ds: readonly Delivery[]): [string, string] {
   let hi = '';
   let dlo = -1;
   let dhi = -1;
-  for (const d of ds) {
-    const id = d.entryId;
+  for (let i = 0; i < ds.length; i++) {
+    const id = (ds[i] as Delivery).entryId;
     const di = idDash(id);
     if (di < 0) continue;
-    if (dlo < 0 || compareIds(id, di, lo, dlo) < 0) [lo, dlo] = [id, di];
-    if (dhi < 0 || compareIds(id, di, hi, dhi) > 0) [hi, dhi] = [id, di];
+    if (dhi < 0) {
+      lo = hi = id;
+      dlo = dhi = di;
+    } else if (compareIds(id, di, hi, dhi) > 0) {
+      // above the largest, so not below the smallest: a batch in stream order costs one compare per id
+      hi = id;
+      dhi = di;
+    } else if (compareIds(id, di, lo, dlo) < 0) {
+      lo = id;
+      dlo = di;
+    }
   }
   return [lo, hi];
 }
