@@ -2,8 +2,8 @@
  * A Lua script run with EVALSHA, falling back to EVAL on NOSCRIPT (managed and clustered Redis may have flushed
  * or never seen the script). Works on any {@link RedisExecutor}, so also on clients Sluice did not create.
  */
-import { createHash } from 'node:crypto';
 import type { RedisExecutor } from '../connection.js';
+import { sha1Hex } from './sha1.js';
 
 /**
  * The script without whole-line `--` comments, indentation and blank lines: Redis keeps every script body in
@@ -18,20 +18,30 @@ export function compactLua(source: string): string {
     .join('\n');
 }
 
-/** A named Lua script with its SHA1. */
+/**
+ * A named Lua script with its SHA1. The compacted source and its SHA1 are made on first use: core defines ~25
+ * scripts at import, and a worker's first job needs two or three of them (docs/decisions.md, "Cold start").
+ */
 export class LuaScript {
-  /** SHA1 of the source, as EVALSHA wants it. */
-  readonly sha: string;
-  /** The source as sent: {@link compactLua} of the given one. */
-  readonly source: string;
+  private compacted: string | undefined;
+  private hash: string | undefined;
   constructor(
     /** Name for messages (the transition, as in the module name). */
     readonly name: string,
-    /** Lua source. */
-    source: string,
-  ) {
-    this.source = compactLua(source);
-    this.sha = createHash('sha1').update(this.source).digest('hex');
+    /** Lua source, as written. */
+    private readonly raw: string,
+  ) {}
+
+  /** The source as sent: {@link compactLua} of the given one. */
+  get source(): string {
+    this.compacted ??= compactLua(this.raw);
+    return this.compacted;
+  }
+
+  /** SHA1 of the source, as EVALSHA wants it. */
+  get sha(): string {
+    this.hash ??= sha1Hex(this.source);
+    return this.hash;
   }
 
   /**

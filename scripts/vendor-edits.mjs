@@ -1,0 +1,70 @@
+// Exact-text edits of vendored packages' files (scripts/bundle-dist.mjs): each turns a top-level require of one of
+// Node's own modules into a load on first use, where the module serves a feature a Sluice worker may never use.
+// Why: a cold start loads what the bundle's top levels require, and on Node 24 `node:tls` alone costs ~5-9 ms of
+// CPU (it builds the root certificate store, NODE_EXTRA_CA_CERTS included), `node:crypto` ~2-4 ms (docs/decisions.md,
+// "Cold start"). Each edit fails the build when the package's file no longer has the text (a new layout needs a
+// look, not a silent miss). test/core/vendored-client.test.ts connects the vendored client (TLS included).
+
+/** @redis/client (core's dist/vendor/redis-client.js): file under dist/lib -> [from, to] pairs. */
+export const REDIS_CLIENT_EDITS = {
+  // node:tls only for a TLS connection (`tls: true` or rediss://), at its connect
+  'client/socket.js': [
+    [
+      'const node_tls_1 = __importDefault(require("node:tls"));',
+      'const node_tls_1 = { get default() { return require("node:tls"); } };',
+    ],
+  ],
+  // the 4 random bytes of each client's diagnostic id (a label for tracing channels and OpenTelemetry attributes,
+  // nothing secret): Math.random, not node:crypto (or Web Crypto, ~3 ms of CPU to load), as the worker's consumer name
+  'client/identity.js': [
+    [
+      'const node_crypto_1 = require("node:crypto");',
+      'const node_crypto_1 = { randomBytes: (n) => Buffer.from(Array.from({ length: n }, () => Math.floor(Math.random() * 256))) };',
+    ],
+  ],
+  // dns/promises only to resolve a Redis Enterprise maintenance endpoint (never asked for by Sluice)
+  'client/enterprise-maintenance-manager.js': [
+    [
+      'const promises_1 = require("dns/promises");',
+      'const promises_1 = { lookup: (...args) => require("dns/promises").lookup(...args) };',
+    ],
+  ],
+};
+
+/**
+ * pino (the worker's dist/vendor/pino.js): its transport code (and thread-stream) only when a transport is asked
+ * for, which Sluice never does through this copy (pretty output goes through the installed pino: logger.ts).
+ */
+export const PINO_EDITS = {
+  'lib/tools.js': [
+    ["const transport = require('./transport')", "const transport = (...args) => require('./transport')(...args)"],
+  ],
+  'pino.js': [
+    [
+      "module.exports.transport = require('./lib/transport')",
+      "module.exports.transport = (...args) => require('./lib/transport')(...args)",
+    ],
+  ],
+};
+
+/** An esbuild plugin applying `edits` ({ file under `root`: [from, to][] }) to the package whose files contain `root`. */
+export function exactEdits(name, root, edits) {
+  const files = Object.keys(edits);
+  return {
+    name,
+    setup(b) {
+      b.onLoad({ filter: /\.js$/ }, async (args) => {
+        const path = args.path.replaceAll('\\', '/');
+        const file = files.find((f) => path.endsWith(`${root}${f}`));
+        if (!file) return undefined;
+        const { readFile } = await import('node:fs/promises');
+        let text = await readFile(args.path, 'utf8');
+        for (const [from, to] of edits[file]) {
+          if (!text.includes(from)) throw new Error(`${name}: ${args.path} no longer has "${from}"`);
+          text = text.replace(from, to);
+        }
+        return { contents: text, loader: 'js' };
+      });
+    },
+  };
+}
