@@ -22,6 +22,16 @@ export const REDIS_CLIENT_EDITS = {
       'const node_crypto_1 = { randomBytes: (n) => Buffer.from(Array.from({ length: n }, () => Math.floor(Math.random() * 256))) };',
     ],
   ],
+  // the client pool, client-side caching and the legacy-mode wrapper (none of which Sluice uses) on first use
+  'client/index.js': [
+    ['const legacy_mode_1 = require("./legacy-mode");', 'const legacy_mode_1 = onUse(() => require("./legacy-mode"));'],
+    ['const pool_1 = require("./pool");', 'const pool_1 = onUse(() => require("./pool"));'],
+    ['const cache_1 = require("./cache");', 'const cache_1 = onUse(() => require("./cache"));'],
+    [
+      '"use strict";',
+      '"use strict";\nconst onUse = (load) => { let m; return new Proxy({}, { get: (_, key) => (m ??= load())[key] }); };',
+    ],
+  ],
   // dns/promises only to resolve a Redis Enterprise maintenance endpoint (never asked for by Sluice)
   'client/enterprise-maintenance-manager.js': [
     [
