@@ -19,7 +19,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { lazyCommandMetadata, leanCommandTable, leanEntrySource } from './lean-redis-commands.mjs';
-import { exactEdits, PINO_EDITS, REDIS_CLIENT_EDITS } from './vendor-edits.mjs';
+import { exactEdits, PINO_EDITS, REDIS_CLIENT_EDITS, SONIC_BOOM_EDITS } from './vendor-edits.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Package folder -> entry names (dist/<name>.js, as tsc emits them). */
@@ -51,7 +51,10 @@ const VENDORED = {
       name: 'pino',
       file: 'pino.js',
       peers: [],
-      plugins: [exactEdits('pino-edits', '/node_modules/pino/', PINO_EDITS)],
+      plugins: [
+        exactEdits('pino-edits', '/node_modules/pino/', PINO_EDITS),
+        exactEdits('sonic-boom-edits', '/node_modules/sonic-boom/', SONIC_BOOM_EDITS),
+      ],
     },
   ],
 };

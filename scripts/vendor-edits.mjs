@@ -1,9 +1,10 @@
-// Exact-text edits of vendored packages' files (scripts/bundle-dist.mjs): each turns a top-level require of one of
-// Node's own modules into a load on first use, where the module serves a feature a Sluice worker may never use.
-// Why: a cold start loads what the bundle's top levels require, and on Node 24 `node:tls` alone costs ~5-9 ms of
-// CPU (it builds the root certificate store, NODE_EXTRA_CA_CERTS included), `node:crypto` ~2-4 ms (docs/decisions.md,
-// "Cold start"). Each edit fails the build when the package's file no longer has the text (a new layout needs a
-// look, not a silent miss). test/core/vendored-client.test.ts connects the vendored client (TLS included).
+// Exact-text edits of vendored packages' files (scripts/bundle-dist.mjs): each turns a top-level require into a load
+// on first use, where the module serves a feature a Sluice worker may never use. Why: a cold start loads whatever
+// the bundle's top levels require, and on Node 24 `node:tls` alone costs ~9 ms of CPU, `node:crypto` ~4 ms and
+// `node:assert` ~2 ms (docs/decisions.md, "Cold start"). Each edit fails the build when the package's file no longer
+// has the text (a new layout needs a look, not a silent miss). Guards: test/core/vendored-client.test.ts and
+// test/cluster/vendored-client.test.ts build the copy with these edits; `SLUICE_VENDORED_REDIS=1` runs
+// test/security/tls.test.ts (TLS connects) through the built copy.
 
 /** @redis/client (core's dist/vendor/redis-client.js): file under dist/lib -> [from, to] pairs. */
 export const REDIS_CLIENT_EDITS = {
@@ -32,8 +33,13 @@ export const REDIS_CLIENT_EDITS = {
       '"use strict";\nconst onUse = (load) => { let m; return new Proxy({}, { get: (_, key) => (m ??= load())[key] }); };',
     ],
   ],
-  // dns/promises only to resolve a Redis Enterprise maintenance endpoint (never asked for by Sluice)
+  // dns/promises only to resolve a Redis Enterprise maintenance endpoint (never asked for by Sluice); node:assert
+  // (~2 ms of CPU to load on Node 24) only when a check fails (`assert(ok)` throws only then: same behaviour)
   'client/enterprise-maintenance-manager.js': [
+    [
+      'const node_assert_1 = __importDefault(require("node:assert"));',
+      'const node_assert_1 = { default: (ok, ...rest) => { if (!ok) require("node:assert")(ok, ...rest); } };',
+    ],
     [
       'const promises_1 = require("dns/promises");',
       'const promises_1 = { lookup: (...args) => require("dns/promises").lookup(...args) };',
@@ -54,6 +60,13 @@ export const PINO_EDITS = {
       "module.exports.transport = require('./lib/transport')",
       "module.exports.transport = (...args) => require('./lib/transport')(...args)",
     ],
+  ],
+};
+
+/** sonic-boom (pino's destination, in the same vendored file): node:assert only when its check fails. */
+export const SONIC_BOOM_EDITS = {
+  'index.js': [
+    ["const assert = require('assert')", "const assert = (ok, ...rest) => { if (!ok) require('assert')(ok, ...rest) }"],
   ],
 };
 
