@@ -1,6 +1,7 @@
 /**
- * A Lua script run with EVALSHA, falling back to EVAL on NOSCRIPT (managed and clustered Redis may have flushed
- * or never seen the script). Works on any {@link RedisExecutor}, so also on clients Sluice did not create.
+ * A Lua script run with EVAL the first time in a process, then EVALSHA, falling back to EVAL on NOSCRIPT (managed
+ * and clustered Redis may have flushed or never seen the script). Works on any {@link RedisExecutor}, so also on
+ * clients Sluice did not create.
  */
 import type { RedisExecutor } from '../connection.js';
 import { sha1Hex } from './sha1.js';
@@ -19,12 +20,15 @@ export function compactLua(source: string): string {
 }
 
 /**
- * A named Lua script with its SHA1. The compacted source and its SHA1 are made on first use: core defines ~25
- * scripts at import, and a worker's first job needs two or three of them (docs/decisions.md, "Cold start").
+ * A named Lua script with its SHA1. The compacted source is made on first use and its SHA1 on the second (the first
+ * run sends the body with EVAL): core defines ~25 scripts at import, and a worker's first job needs two or three of
+ * them (docs/decisions.md, "Cold start").
  */
 export class LuaScript {
   private compacted: string | undefined;
   private hash: string | undefined;
+  /** True once this process has sent the body (EVAL); later runs send its SHA1. */
+  private sent = false;
   constructor(
     /** Name for messages (the transition, as in the module name). */
     readonly name: string,
@@ -63,6 +67,12 @@ export class LuaScript {
 
   private async once(exec: RedisExecutor, keys: readonly string[], args: readonly string[]): Promise<unknown> {
     const tail = [String(keys.length), ...keys, ...args];
+    if (!this.sent) {
+      // the first run in this process sends the body: Redis hashes it (in C) and caches it for the EVALSHAs that
+      // follow, and a worker hashes nothing before its first job (~1 ms of CPU for a cold JavaScript SHA-1)
+      this.sent = true;
+      return exec.send(['EVAL', this.source, ...tail], keys[0]);
+    }
     try {
       return await exec.send(['EVALSHA', this.sha, ...tail], keys[0]);
     } catch (e) {
