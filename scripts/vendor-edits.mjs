@@ -6,6 +6,8 @@
 // test/cluster/vendored-client.test.ts build the copy with these edits; `SLUICE_VENDORED_REDIS=1` runs
 // test/security/tls.test.ts (TLS connects) through the built copy.
 
+import { readFile } from 'node:fs/promises';
+
 /** @redis/client (core's dist/vendor/redis-client.js): file under dist/lib -> [from, to] pairs. */
 export const REDIS_CLIENT_EDITS = {
   // node:tls only for a TLS connection (`tls: true` or rediss://), at its connect
@@ -70,23 +72,33 @@ export const SONIC_BOOM_EDITS = {
   ],
 };
 
-/** An esbuild plugin applying `edits` ({ file under `root`: [from, to][] }) to the package whose files contain `root`. */
+/**
+ * An esbuild plugin applying `edits` ({ file under `root`: [from, to][] }) to the package whose files contain `root`.
+ * The build fails when a file lacks a `from` text, or when a listed file was never bundled (a moved module).
+ */
 export function exactEdits(name, root, edits) {
   const files = Object.keys(edits);
   return {
     name,
     setup(b) {
+      const seen = new Set();
       b.onLoad({ filter: /\.js$/ }, async (args) => {
         const path = args.path.replaceAll('\\', '/');
         const file = files.find((f) => path.endsWith(`${root}${f}`));
         if (!file) return undefined;
-        const { readFile } = await import('node:fs/promises');
+        seen.add(file);
         let text = await readFile(args.path, 'utf8');
         for (const [from, to] of edits[file]) {
           if (!text.includes(from)) throw new Error(`${name}: ${args.path} no longer has "${from}"`);
           text = text.replace(from, to);
         }
         return { contents: text, loader: 'js' };
+      });
+      b.onEnd((result) => {
+        const missing = files.filter((f) => !seen.has(f));
+        if (missing.length > 0 && result.errors.length === 0)
+          return { errors: [{ text: `${name}: never bundled ${missing.map((f) => root + f).join(', ')}` }] };
+        return undefined;
       });
     },
   };
