@@ -19,6 +19,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { lazyCommandMetadata, leanCommandTable, leanEntrySource } from './lean-redis-commands.mjs';
+import { exactEdits, PINO_EDITS, REDIS_CLIENT_EDITS, SONIC_BOOM_EDITS } from './vendor-edits.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Package folder -> entry names (dist/<name>.js, as tsc emits them). */
@@ -33,14 +34,29 @@ const VENDORED = {
       name: '@redis/client',
       file: 'redis-client.js',
       peers: ['@opentelemetry/api', '@node-rs/xxhash'],
-      // only the commands the client library sends by itself (scripts/lean-redis-commands.mjs)
-      plugins: [leanCommandTable(), lazyCommandMetadata()],
+      // only the commands the client library sends by itself (scripts/lean-redis-commands.mjs),
+      // and loads node:tls, node:crypto and dns/promises on first use (scripts/vendor-edits.mjs)
+      plugins: [
+        leanCommandTable(),
+        lazyCommandMetadata(),
+        exactEdits('redis-client-edits', '/@redis/client/dist/lib/', REDIS_CLIENT_EDITS),
+      ],
       entry: leanEntrySource,
     },
   ],
   // ~28 CommonJS files, ~40 ms of CPU installed; its transports (worker threads started from its own files) are
   // not used through this copy: logger.ts requires the installed pino for pino-pretty
-  worker: [{ name: 'pino', file: 'pino.js', peers: [] }],
+  worker: [
+    {
+      name: 'pino',
+      file: 'pino.js',
+      peers: [],
+      plugins: [
+        exactEdits('pino-edits', '/node_modules/pino/', PINO_EDITS),
+        exactEdits('sonic-boom-edits', '/node_modules/sonic-boom/', SONIC_BOOM_EDITS),
+      ],
+    },
+  ],
 };
 /** Defines `require` for bundled CommonJS (esbuild's ESM output calls it for `require('node:events')` etc.). */
 const REQUIRE_BANNER =

@@ -21,13 +21,15 @@ export const LEAN_COMMANDS = ['AUTH', 'CLIENT_SETNAME', 'READONLY', 'CLUSTER_SLO
 const NAMESPACE = 'lean-redis-commands';
 
 /**
- * Where each name core imports from @redis/client is defined ([file under the package, export, property]): the
- * vendored copy starts from these modules, not the package's index, which also loads the sentinel, the client
- * pool, GEO constants and the OpenTelemetry set-up (none of which a client or cluster needs to run).
+ * Where each name core imports from @redis/client is defined ([file under the package, export, property, lazy]):
+ * the vendored copy starts from these modules, not the package's index, which also loads the sentinel, the client
+ * pool, GEO constants and the OpenTelemetry set-up (none of which a client or cluster needs to run). A lazy function
+ * export loads its module on first call: the cluster's modules (slot map, routing policies, ~90 KB) only when a
+ * cluster is created (`cluster:`), ~1 ms of CPU of every other start (docs/decisions.md, "Cold start").
  */
 export const REDIS_CLIENT_EXPORTS = {
   RedisClient: ['dist/lib/client/index.js', 'default'],
-  createCluster: ['dist/lib/cluster/index.js', 'default', 'create'],
+  createCluster: ['dist/lib/cluster/index.js', 'default', 'create', 'lazy'],
   ErrorReply: ['dist/lib/errors.js', 'ErrorReply'],
 };
 
@@ -36,8 +38,10 @@ export function leanEntrySource(names) {
   const lines = names.map((name, i) => {
     const where = REDIS_CLIENT_EXPORTS[name];
     if (!where) throw new Error(`lean-redis-commands: add "${name}" (imported by core) to REDIS_CLIENT_EXPORTS`);
-    const [file, exported, prop] = where;
-    return `import { ${exported} as m${i} } from '@redis/client/${file}';\nexport const ${name} = m${i}${prop ? `.${prop}` : ''};`;
+    const [file, exported, prop, lazy] = where;
+    const path = `'@redis/client/${file}'`;
+    if (lazy) return `export const ${name} = (...args) => require(${path}).${exported}.${prop}(...args);`;
+    return `import { ${exported} as m${i} } from ${path};\nexport const ${name} = m${i}${prop ? `.${prop}` : ''};`;
   });
   return lines.join('\n');
 }

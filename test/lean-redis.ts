@@ -1,8 +1,8 @@
 /**
  * Core's vendored @redis/client as it ships (scripts/bundle-dist.mjs: one ESM file, the lean command table of
- * scripts/lean-redis-commands.mjs), built into a temp dir from node_modules' @redis/client now, so a guard test
- * checks the @redis/client the repository has, not a stale dist. Also what a client made by that copy must not
- * have: a per-command method of the full table.
+ * scripts/lean-redis-commands.mjs, the lazy built-ins of scripts/vendor-edits.mjs), built into a temp dir from
+ * node_modules' @redis/client now, so a guard test checks the @redis/client the repository has, not a stale dist.
+ * Also what a client made by that copy must not have: a per-command method of the full table.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +24,10 @@ export async function buildLeanRedis(): Promise<{ lean: LeanRedis; remove: () =>
     leanCommandTable: () => Plugin;
     leanEntrySource: (names: readonly string[]) => string;
   };
+  const { exactEdits, REDIS_CLIENT_EDITS } = (await import(new URL('vendor-edits.mjs', scripts).href)) as {
+    exactEdits: (name: string, root: string, edits: unknown) => Plugin;
+    REDIS_CLIENT_EDITS: unknown;
+  };
   const dir = mkdtempSync(join(tmpdir(), 'sluice-lean-redis-'));
   const outfile = join(dir, 'redis-client.mjs');
   // the options of vendor() in scripts/bundle-dist.mjs
@@ -41,7 +45,11 @@ export async function buildLeanRedis(): Promise<{ lean: LeanRedis; remove: () =>
     banner: {
       js: "import { createRequire as __sluiceCreateRequire } from 'node:module'; const require = __sluiceCreateRequire(import.meta.url);",
     },
-    plugins: [leanCommandTable(), lazyCommandMetadata()],
+    plugins: [
+      leanCommandTable(),
+      lazyCommandMetadata(),
+      exactEdits('redis-client-edits', '/@redis/client/dist/lib/', REDIS_CLIENT_EDITS),
+    ],
     logLevel: 'silent',
   });
   const lean = (await import(/* @vite-ignore */ pathToFileURL(outfile).href)) as LeanRedis;

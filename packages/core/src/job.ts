@@ -3,7 +3,6 @@
  * delayed set (which promote-due turns back into stream fields inside Lua; `data` stays a string there, so
  * cjson never re-encodes the payload).
  */
-import { randomUUID } from 'node:crypto';
 import { NAMED_DATA_MARK, TRACE_MARK } from './commands/reply.js';
 import { JobValidationError } from './errors.js';
 import { LANES, type Lane } from './keys.js';
@@ -32,8 +31,11 @@ export interface JobEnvelope {
   group?: string | undefined;
 }
 
-/** A new job id for a job that has no stream entry yet (a delayed or cron job): a random UUID. */
-export const newJobId = (): string => randomUUID();
+/**
+ * A new job id for a job that has no stream entry yet (a delayed or cron job): a random UUID, from the global Web
+ * Crypto object (loaded on first use; a static import of node:crypto is paid by every cold start).
+ */
+export const newJobId = (): string => crypto.randomUUID();
 
 /**
  * Stream entry fields of an envelope, as a flat `[field, value, ...]` list. `withId` (default true): false for a

@@ -3,7 +3,6 @@
  * every queue (consumer, promoter, reclaimer), the shared job pool, lease keeper and cron scheduler.
  * stop() runs the graceful shutdown. Events are typed (see events.ts).
  */
-import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { AnyJob } from '@sluice/core';
 import { GROUP, queueKeys, type WorkerKind } from '@sluice/core/internal';
@@ -45,8 +44,15 @@ export interface Worker {
   off<K extends WorkerEventName>(event: K, listener: WorkerListener<K>): void;
 }
 
-/** A new consumer name: `host:pid:random`. */
-export const consumerName = (): string => `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+/**
+ * A new consumer name: `host:pid:random`, 32 random bits in hex. They tell apart workers of one host that got the
+ * same pid (containers), nothing secret: Math.random, which Node seeds per process from OpenSSL's random source,
+ * not node:crypto or Web Crypto, whose load costs a cold start ~3 ms of CPU (docs/decisions.md, "Cold start").
+ */
+export const consumerName = (): string =>
+  `${hostname()}:${process.pid}:${Math.floor(Math.random() * 0x100000000)
+    .toString(16)
+    .padStart(8, '0')}`;
 
 /** How a worker presents itself in the registry (for the drivers built on it). */
 export interface WorkerRole {

@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import type { RedisExecutor } from '../connection.js';
 import { SCRIPTS } from './index.js';
 import { LUA_HELPERS, luaWith } from './lua-helpers.js';
-import { compactLua, type LuaScript } from './lua-script.js';
+import { compactLua, LuaScript } from './lua-script.js';
 
 const scripts = Object.values(SCRIPTS) as LuaScript[];
 
@@ -36,5 +38,31 @@ describe('shared Lua helpers', () => {
         expect(defs.includes(h), `${s.name}: ${h}`).toBe(called);
       }
     }
+  });
+});
+
+describe('LuaScript.run', () => {
+  it('sends the body (EVAL) on its first run, then its SHA1 (EVALSHA), and the body again after NOSCRIPT', async () => {
+    const sent: string[][] = [];
+    let flushed = false;
+    const exec = {
+      send: async (args: ReadonlyArray<string>) => {
+        sent.push([...args]);
+        if (args[0] === 'EVALSHA' && flushed) throw new Error('NOSCRIPT No matching script');
+        return 'ok';
+      },
+    } as RedisExecutor;
+    const script = new LuaScript('test', '-- a comment\n  return KEYS[1]\n');
+    await script.run(exec, ['k'], ['a']);
+    await script.run(exec, ['k'], ['b']);
+    flushed = true;
+    await script.run(exec, ['k'], ['c']);
+    const body = 'return KEYS[1]';
+    expect(sent).toEqual([
+      ['EVAL', body, '1', 'k', 'a'],
+      ['EVALSHA', createHash('sha1').update(body).digest('hex'), '1', 'k', 'b'],
+      ['EVALSHA', createHash('sha1').update(body).digest('hex'), '1', 'k', 'c'],
+      ['EVAL', body, '1', 'k', 'c'],
+    ]);
   });
 });

@@ -1,9 +1,18 @@
 /**
- * A Lua script run with EVALSHA, falling back to EVAL on NOSCRIPT (managed and clustered Redis may have flushed
- * or never seen the script). Works on any {@link RedisExecutor}, so also on clients Sluice did not create.
+ * A Lua script run with EVAL the first time in a process, then EVALSHA, falling back to EVAL on NOSCRIPT (managed
+ * and clustered Redis may have flushed or never seen the script). Works on any {@link RedisExecutor}, so also on
+ * clients Sluice did not create.
  */
-import { createHash } from 'node:crypto';
 import type { RedisExecutor } from '../connection.js';
+
+/**
+ * SHA1 in hex by node:crypto, loaded on the first call (a script's second run), not at import: a worker's start
+ * does not pay for loading node:crypto (docs/decisions.md, "Cold start"). `getBuiltinModule` is synchronous and
+ * invisible to bundlers (Node >= 20.16).
+ */
+function sha1Hex(text: string): string {
+  return process.getBuiltinModule('node:crypto').createHash('sha1').update(text).digest('hex');
+}
 
 /**
  * The script without whole-line `--` comments, indentation and blank lines: Redis keeps every script body in
@@ -18,20 +27,33 @@ export function compactLua(source: string): string {
     .join('\n');
 }
 
-/** A named Lua script with its SHA1. */
+/**
+ * A named Lua script with its SHA1. The compacted source is made on first use and its SHA1 on the second (the first
+ * run sends the body with EVAL): core defines ~25 scripts at import, and a worker's first job needs two or three of
+ * them (docs/decisions.md, "Cold start").
+ */
 export class LuaScript {
-  /** SHA1 of the source, as EVALSHA wants it. */
-  readonly sha: string;
-  /** The source as sent: {@link compactLua} of the given one. */
-  readonly source: string;
+  private compacted: string | undefined;
+  private hash: string | undefined;
+  /** True once this process has sent the body (EVAL); later runs send its SHA1. */
+  private sent = false;
   constructor(
     /** Name for messages (the transition, as in the module name). */
     readonly name: string,
-    /** Lua source. */
-    source: string,
-  ) {
-    this.source = compactLua(source);
-    this.sha = createHash('sha1').update(this.source).digest('hex');
+    /** Lua source, as written. */
+    private readonly raw: string,
+  ) {}
+
+  /** The source as sent: {@link compactLua} of the given one. */
+  get source(): string {
+    this.compacted ??= compactLua(this.raw);
+    return this.compacted;
+  }
+
+  /** SHA1 of the source, as EVALSHA wants it. */
+  get sha(): string {
+    this.hash ??= sha1Hex(this.source);
+    return this.hash;
   }
 
   /**
@@ -59,10 +81,18 @@ export class LuaScript {
     // one array, no spreads: enqueue-batch passes a thousand payloads
     const cmd: string[] = new Array(3 + keys.length + args.length);
     cmd[0] = 'EVALSHA';
-    cmd[1] = this.sha;
     cmd[2] = String(keys.length);
     for (let k = 0; k < keys.length; k++) cmd[3 + k] = keys[k] as string;
     for (let k = 0; k < args.length; k++) cmd[3 + keys.length + k] = args[k] as string;
+    if (!this.sent) {
+      // the first run in this process sends the body: Redis hashes it (in C) and caches it for the EVALSHAs that
+      // follow, and a worker loads no hashing code before its first job
+      this.sent = true;
+      cmd[0] = 'EVAL';
+      cmd[1] = this.source;
+      return exec.send(cmd, keys[0]);
+    }
+    cmd[1] = this.sha;
     try {
       return await exec.send(cmd, keys[0]);
     } catch (e) {

@@ -6,7 +6,6 @@
  * dispatcher backs off (auth-refusals.ts); 422 and other 4xx throw UnrecoverableError (dead-letter with the
  * response's reason); 5xx, 429, 408, a timeout or a connection error throw, and the retry honours Retry-After.
  */
-import { randomBytes } from 'node:crypto';
 import {
   type AnyJob,
   type Backoff,
@@ -111,7 +110,7 @@ export function honourRetryAfter(base: Backoff): Backoff {
 
 /** A delivery id: `<jobId>:<attempt>:<random>`, unique per POST (docs/push.md). */
 export function deliveryId(jobId: string, attempt: number): string {
-  return `${jobId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 120)}:${attempt}:${randomBytes(8).toString('hex')}`;
+  return `${jobId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 120)}:${attempt}:${Buffer.from(crypto.getRandomValues(new Uint8Array(8))).toString('hex')}`;
 }
 
 function poster(o: PushDispatcherOptions): (payload: unknown, ctx: JobContext) => Promise<void> {

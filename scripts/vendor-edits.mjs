@@ -1,0 +1,105 @@
+// Exact-text edits of vendored packages' files (scripts/bundle-dist.mjs): each turns a top-level require into a load
+// on first use, where the module serves a feature a Sluice worker may never use. Why: a cold start loads whatever
+// the bundle's top levels require, and on Node 24 `node:tls` alone costs ~9 ms of CPU, `node:crypto` ~4 ms and
+// `node:assert` ~2 ms (docs/decisions.md, "Cold start"). Each edit fails the build when the package's file no longer
+// has the text (a new layout needs a look, not a silent miss). Guards: test/core/vendored-client.test.ts and
+// test/cluster/vendored-client.test.ts build the copy with these edits; `SLUICE_VENDORED_REDIS=1` runs
+// test/security/tls.test.ts (TLS connects) through the built copy.
+
+import { readFile } from 'node:fs/promises';
+
+/** @redis/client (core's dist/vendor/redis-client.js): file under dist/lib -> [from, to] pairs. */
+export const REDIS_CLIENT_EDITS = {
+  // node:tls only for a TLS connection (`tls: true` or rediss://), at its connect
+  'client/socket.js': [
+    [
+      'const node_tls_1 = __importDefault(require("node:tls"));',
+      'const node_tls_1 = { get default() { return require("node:tls"); } };',
+    ],
+  ],
+  // the 4 random bytes of each client's diagnostic id (a label for tracing channels and OpenTelemetry attributes,
+  // nothing secret): Math.random, not node:crypto (or Web Crypto, ~3 ms of CPU to load), as the worker's consumer name
+  'client/identity.js': [
+    [
+      'const node_crypto_1 = require("node:crypto");',
+      'const node_crypto_1 = { randomBytes: (n) => Buffer.from(Array.from({ length: n }, () => Math.floor(Math.random() * 256))) };',
+    ],
+  ],
+  // the client pool, client-side caching and the legacy-mode wrapper (none of which Sluice uses) on first use
+  'client/index.js': [
+    ['const legacy_mode_1 = require("./legacy-mode");', 'const legacy_mode_1 = onUse(() => require("./legacy-mode"));'],
+    ['const pool_1 = require("./pool");', 'const pool_1 = onUse(() => require("./pool"));'],
+    ['const cache_1 = require("./cache");', 'const cache_1 = onUse(() => require("./cache"));'],
+    [
+      '"use strict";',
+      '"use strict";\nconst onUse = (load) => { let m; return new Proxy({}, { get: (_, key) => (m ??= load())[key] }); };',
+    ],
+  ],
+  // dns/promises only to resolve a Redis Enterprise maintenance endpoint (never asked for by Sluice); node:assert
+  // (~2 ms of CPU to load on Node 24) only when a check fails (`assert(ok)` throws only then: same behaviour)
+  'client/enterprise-maintenance-manager.js': [
+    [
+      'const node_assert_1 = __importDefault(require("node:assert"));',
+      'const node_assert_1 = { default: (ok, ...rest) => { if (!ok) require("node:assert")(ok, ...rest); } };',
+    ],
+    [
+      'const promises_1 = require("dns/promises");',
+      'const promises_1 = { lookup: (...args) => require("dns/promises").lookup(...args) };',
+    ],
+  ],
+};
+
+/**
+ * pino (the worker's dist/vendor/pino.js): its transport code (and thread-stream) only when a transport is asked
+ * for, which Sluice never does through this copy (pretty output goes through the installed pino: logger.ts).
+ */
+export const PINO_EDITS = {
+  'lib/tools.js': [
+    ["const transport = require('./transport')", "const transport = (...args) => require('./transport')(...args)"],
+  ],
+  'pino.js': [
+    [
+      "module.exports.transport = require('./lib/transport')",
+      "module.exports.transport = (...args) => require('./lib/transport')(...args)",
+    ],
+  ],
+};
+
+/** sonic-boom (pino's destination, in the same vendored file): node:assert only when its check fails. */
+export const SONIC_BOOM_EDITS = {
+  'index.js': [
+    ["const assert = require('assert')", "const assert = (ok, ...rest) => { if (!ok) require('assert')(ok, ...rest) }"],
+  ],
+};
+
+/**
+ * An esbuild plugin applying `edits` ({ file under `root`: [from, to][] }) to the package whose files contain `root`.
+ * The build fails when a file lacks a `from` text, or when a listed file was never bundled (a moved module).
+ */
+export function exactEdits(name, root, edits) {
+  const files = Object.keys(edits);
+  return {
+    name,
+    setup(b) {
+      const seen = new Set();
+      b.onLoad({ filter: /\.js$/ }, async (args) => {
+        const path = args.path.replaceAll('\\', '/');
+        const file = files.find((f) => path.endsWith(`${root}${f}`));
+        if (!file) return undefined;
+        seen.add(file);
+        let text = await readFile(args.path, 'utf8');
+        for (const [from, to] of edits[file]) {
+          if (!text.includes(from)) throw new Error(`${name}: ${args.path} no longer has "${from}"`);
+          text = text.replace(from, to);
+        }
+        return { contents: text, loader: 'js' };
+      });
+      b.onEnd((result) => {
+        const missing = files.filter((f) => !seen.has(f));
+        if (missing.length > 0 && result.errors.length === 0)
+          return { errors: [{ text: `${name}: never bundled ${missing.map((f) => root + f).join(', ')}` }] };
+        return undefined;
+      });
+    },
+  };
+}
