@@ -95,14 +95,32 @@ describe('read-ahead', () => {
     expect(t.started).toHaveLength(2);
   });
 
-  it('is off while recent runs are long, and by default from concurrency 32 up', async () => {
+  it('is off while recent runs are long; by default it makes a window of 32, or of twice the slots', async () => {
     const t = setup(2, 8);
     await t.runOne(50);
     expect(t.pool.readRoom).toBe(2);
-    expect(setup(32, undefined).pool.readRoom).toBe(32);
     const d = setup(1, undefined);
     await d.runOne(1);
     expect(d.pool.readRoom).toBe(32);
+    const w = setup(40, undefined);
+    expect(w.pool.readRoom).toBe(40); // nothing measured yet
+    await w.runOne(1);
+    expect(w.pool.readRoom).toBe(80);
+  });
+
+  it('reads in batches of half the window, and a read beside a batch only while the room allows', async () => {
+    const t = setup(4, 4);
+    expect(t.pool.readCount).toBe(4); // not reading ahead yet: the free slots
+    expect(t.pool.readBeside(4)).toBe(0);
+    await t.runOne(1);
+    expect(t.pool.readRoom).toBe(8);
+    expect(t.pool.readCount).toBe(4); // half the window of 8
+    expect(t.pool.readBeside(4)).toBe(4); // four just read, four more may be read while they run
+    expect(t.pool.readBeside(6)).toBe(2);
+    expect(t.pool.readBeside(7)).toBe(0); // less than half the read-ahead: the next round reads
+    t.submit(8);
+    expect(t.pool.readCount).toBe(0);
+    expect(t.pool.readBeside(0)).toBe(0);
   });
 
   it('hands back the deliveries held HOLD_MS behind busy slots and stops reading ahead', async () => {
