@@ -59,15 +59,17 @@ export class JobPool implements RunOwner {
     return this.rt.opts.concurrency + this.ahead.extra - this.running.size - this.waiting.length;
   }
 
-  /** What the next read asks for: the room, at most half the window while reading ahead (read-ahead.ts `batch`). */
+  /** What the next read asks for: the room, at most half a large window (read-ahead.ts `half`). */
   get readCount(): number {
-    return this.ahead.batch(this.readRoom);
+    const half = this.ahead.half;
+    return half > 0 ? Math.min(half, this.readRoom) : this.readRoom;
   }
 
   /** What a read sent beside `n` deliveries just read, before they are submitted, asks for (0: none; read-ahead). */
   readBeside(n: number): number {
     const room = this.readRoom - n;
-    return this.ahead.extra > 0 && room >= this.ahead.lowWater ? this.ahead.batch(room) : 0;
+    const half = this.ahead.half;
+    return half > 0 && room >= this.ahead.lowWater ? Math.min(half, room) : 0;
   }
 
   /** True when the consumer should read now: room for a batch (half the window while reading ahead, else 1). */

@@ -108,19 +108,24 @@ describe('read-ahead', () => {
     expect(w.pool.readRoom).toBe(80);
   });
 
-  it('reads in batches of half the window, and a read beside a batch only while the room allows', async () => {
-    const t = setup(4, 4);
-    expect(t.pool.readCount).toBe(4); // not reading ahead yet: the free slots
-    expect(t.pool.readBeside(4)).toBe(0);
+  it('reads a large window in halves, and a read beside a batch only while the room allows', async () => {
+    const t = setup(40, 40);
+    expect(t.pool.readCount).toBe(40); // not reading ahead yet: the free slots
+    expect(t.pool.readBeside(40)).toBe(0);
     await t.runOne(1);
-    expect(t.pool.readRoom).toBe(8);
-    expect(t.pool.readCount).toBe(4); // half the window of 8
-    expect(t.pool.readBeside(4)).toBe(4); // four just read, four more may be read while they run
-    expect(t.pool.readBeside(6)).toBe(2);
-    expect(t.pool.readBeside(7)).toBe(0); // less than half the read-ahead: the next round reads
-    t.submit(8);
+    expect(t.pool.readRoom).toBe(80);
+    expect(t.pool.readCount).toBe(40); // half the window of 80
+    expect(t.pool.readBeside(40)).toBe(40); // forty just read, forty more may be read while they run
+    expect(t.pool.readBeside(60)).toBe(20);
+    expect(t.pool.readBeside(61)).toBe(0); // less than half the read-ahead: the next round reads
+    t.submit(80);
     expect(t.pool.readCount).toBe(0);
     expect(t.pool.readBeside(0)).toBe(0);
+    // a window of at most 64 is read whole, as before
+    const s = setup(10, 54);
+    await s.runOne(1);
+    expect(s.pool.readCount).toBe(64);
+    expect(s.pool.readBeside(32)).toBe(0);
   });
 
   it('hands back the deliveries held HOLD_MS behind busy slots and stops reading ahead', async () => {

@@ -4,8 +4,8 @@
  * out in batches. Adaptive, so a worker never hoards jobs other workers could run: it is on only while the recent
  * runs are short (a moving average of handler times at most {@link SHORT_RUN_MS}, and at least one run measured),
  * it holds no more than about half {@link HOLD_MS} of work, and a delivery held longer than {@link HOLD_MS} while
- * every slot is busy is handed back (pool.ts) and turns it off until runs are short again. Reads then go in
- * batches of half the window, the next one sent as soon as one is answered (before its jobs run).
+ * every slot is busy is handed back (pool.ts) and turns it off until runs are short again. A window over 64 is
+ * read in halves, the next half sent as soon as one is answered (before its jobs run).
  */
 
 /** Runs whose moving-average handler time is at most this many ms count as short: read-ahead is on. */
@@ -56,12 +56,14 @@ export class ReadAhead {
   }
 
   /**
-   * What one read asks for out of `room`: at most half the window (slots + read-ahead) while reading ahead, so the
-   * next read can go out as soon as this one is answered, while its jobs run (consumer.ts); else all of `room`.
+   * Half the window (slots + read-ahead) while reading ahead with a window over twice {@link WINDOW}, else 0: such
+   * a window is read in halves, the next read sent as soon as one is answered, while its jobs run (consumer.ts). A
+   * smaller window is read whole, as a read's own cost matters more for a small batch.
    */
-  batch(room: number): number {
+  get half(): number {
     const extra = this.extra;
-    return extra > 0 ? Math.min(room, Math.ceil((this.concurrency + extra) / 2)) : room;
+    const window = this.concurrency + extra;
+    return extra > 0 && window > 2 * WINDOW ? Math.ceil(window / 2) : 0;
   }
 
   /** A handler ran `ms`. */
