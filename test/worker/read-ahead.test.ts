@@ -78,3 +78,34 @@ it('shutdown hands back the jobs held ahead: a later worker runs each once', asy
   expect(runs).toHaveLength(40); // none run twice
   await s.close();
 });
+
+it('a window over 64 is read in halves (a read sent beside each batch): shutdown mid-way leaves none lost or run twice', async () => {
+  const prefix = uniquePrefix();
+  const s = await producer(prefix);
+  const runs: number[] = [];
+  let stopNow = () => {};
+  const reached = new Promise<void>((r) => {
+    stopNow = r;
+  });
+  const job = defineJob({
+    name: 'rc',
+    handler: async (p: { n: number }) => {
+      runs.push(p.n);
+      if (runs.length === 150) stopNow(); // stop while reads beside the batches are out or answered
+    },
+  });
+  // window 80 (> 64): reads of 40, the next sent as soon as one is answered
+  const a = await startWorker(prefix, { jobs: [job], concurrency: 40, readAhead: 40 });
+  await s.enqueueMany(
+    job,
+    Array.from({ length: 400 }, (_, i) => ({ n: i + 1 })),
+  );
+  await reached;
+  await a.stop();
+  expect(await streamState(s, s.keys('rc'))).toMatchObject({ pending: 0 }); // nothing left leased
+  const b = await startWorker(prefix, { jobs: [job], concurrency: 40 });
+  await waitFor(() => new Set(runs).size === 400, 'every job run');
+  await b.stop();
+  expect(runs).toHaveLength(400); // none run twice
+  await s.close();
+});

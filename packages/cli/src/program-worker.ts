@@ -17,7 +17,7 @@ export function registerWorker(program: Command, ctx: ProgramContext): Command {
     .option('--concurrency <n>', 'most jobs running at once (default 10)')
     .option(
       '--read-ahead <n>',
-      'jobs held leased beyond the free slots while runs are short, 0 for none (default 32 - concurrency, at least 0)',
+      'jobs held leased beyond the free slots while runs are short, 0 for none (default the larger of 32 - concurrency and concurrency)',
     )
     .option('--lease <duration>', 'lease of a running job before another worker may reclaim it (default 30s)')
     .option('--grace <duration>', 'how long running jobs may finish at shutdown (default 10s)')

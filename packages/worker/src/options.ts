@@ -47,7 +47,8 @@ export interface WorkerOptions {
    * Deliveries this worker may hold leased beyond its free slots, read with the jobs it starts, so the next job
    * starts without waiting for a read; only while recent runs are short (average handler time <= 10 ms), and a
    * held job that waits 100 ms behind busy slots is handed back; not on a queue with lanes (docs/decisions.md
-   * "Read-ahead"). 0 turns it off (default: 32 - `concurrency`, at least 0).
+   * "Read-ahead"). A window (slots + read-ahead) over 64 is read in halves, the next sent as soon as one is
+   * answered. 0 turns it off (default: the larger of 32 - `concurrency` and `concurrency`).
    */
   readAhead?: number;
   /** Lease in ms: a job idle this long in a dead worker's pending list is reclaimed (default 30000). */

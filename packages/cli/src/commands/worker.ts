@@ -18,7 +18,7 @@ export interface WorkerStartOptions extends ConnectOptions {
   queues?: readonly string[] | undefined;
   /** Most jobs running at once (default: the worker's, 10). */
   concurrency?: number | string | undefined;
-  /** Jobs held beyond the free slots while runs are short (default: the worker's, 32 - concurrency; 0: off). */
+  /** Jobs held beyond the free slots while runs are short (default: the worker's, max(32 - concurrency, concurrency); 0: off). */
   readAhead?: number | string | undefined;
   /** Lease of a running job, e.g. `30s` (default: the worker's, 30s). */
   lease?: number | string | undefined;

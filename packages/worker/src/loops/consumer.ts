@@ -58,6 +58,8 @@ export class Consumer {
   private blockingId: string | undefined;
   /** A read on the blocking connection is in flight. */
   private inRead = false;
+  /** The read sent while the last batch ran (read-ahead), answered at the top of the next round. */
+  private sent: Promise<LaneRead[]> | undefined;
   /** Reads started (which read `inRead` is about). */
   private reads = 0;
   private readonly log;
@@ -100,6 +102,18 @@ export class Consumer {
     );
     this.idle = reads.every((r) => r.entries.length === 0);
     return reads.map((r) => ({ keys: byStream.get(r.stream) ?? this.keys, entries: r.entries }));
+  }
+
+  /** One blocking XREADGROUP of the queue's stream (a queue without lanes). */
+  private async readStream(count: number, block: number): Promise<LaneRead[]> {
+    const reads = await xreadgroup(
+      this.blocking as Connection,
+      GROUP,
+      this.rt.consumer,
+      { key: this.keys.stream, id: '>' },
+      { count, block },
+    );
+    return reads.map((r) => ({ keys: this.keys, entries: r.entries }));
   }
 
   /** Open the blocking connection and start reading. */
@@ -174,7 +188,7 @@ export class Consumer {
   }
 
   private async run(): Promise<void> {
-    const { stopping, consumer, opts } = this.rt;
+    const { stopping, opts } = this.rt;
     let failures = 0;
     let wasPaused = false;
     // Hearing flag changes (cancel-watch.ts): read on a message and every FLAGS_RECHECK_BLOCKS. Otherwise before every
@@ -183,64 +197,77 @@ export class Consumer {
     let pausedCheckedAt = Number.NEGATIVE_INFINITY;
     while (!stopping.aborted) {
       // no read-ahead on a queue with lanes: a held job would run before a higher-priority one enqueued after it
-      await (this.lanes.any ? this.pool.waitForSlot(stopping) : this.pool.waitForRead(stopping));
+      const sent = this.sent;
+      this.sent = undefined;
+      if (!sent) await (this.lanes.any ? this.pool.waitForSlot(stopping) : this.pool.waitForRead(stopping));
       if (stopping.aborted) break;
       try {
+        let reads: LaneRead[];
         const now = performance.now();
         const { live } = this.heard;
         const every = live ? FLAGS_RECHECK_BLOCKS * opts.blockMs : PAUSE_RECHECK_MS;
-        const check = this.hinted || wasPaused || (mayBlock && !live) || now - pausedCheckedAt >= every;
-        if (check) {
-          pausedCheckedAt = now;
-          this.hinted = false;
+        if (sent)
+          reads = await sent; // sent while the previous batch ran (below): no check was due
+        else {
+          const check = this.hinted || wasPaused || (mayBlock && !live) || now - pausedCheckedAt >= every;
+          if (check) {
+            pausedCheckedAt = now;
+            this.hinted = false;
+          }
+          // the pause flag and the queue's lanes, in one MGET (queue-lanes.ts)
+          const flags = check ? await queueFlags(this.rt.conn, this.keys) : undefined;
+          if (flags) await this.lanes.learn(flags.lanes);
+          if (flags?.paused) {
+            if (!wasPaused) this.log.info(`queue "${this.keys.queue}" is paused: taking no new jobs`);
+            wasPaused = true;
+            this.outage.ok();
+            this.nap = new AbortController();
+            await sleep(every, AbortSignal.any([stopping, this.nap.signal]));
+            continue;
+          }
+          if (wasPaused) this.log.info(`queue "${this.keys.queue}" resumed`);
+          wasPaused = false;
+          const count = this.lanes.any ? this.pool.free : this.pool.readCount;
+          if (count <= 0) continue;
+          const block = blockFor(opts.blockMs, this.promoter.msUntilNextDue());
+          if (failures > 0) await this.name();
+          await this.lanes.refresh();
+          if (this.hinted) continue; // changed since read: read them again first
+          this.inRead = true;
+          this.reads++;
+          reads = this.lanes.any ? await this.readLanes(count, block) : await this.readStream(count, block);
         }
-        // the pause flag and the queue's lanes, in one MGET (queue-lanes.ts)
-        const flags = check ? await queueFlags(this.rt.conn, this.keys) : undefined;
-        if (flags) await this.lanes.learn(flags.lanes);
-        if (flags?.paused) {
-          if (!wasPaused) this.log.info(`queue "${this.keys.queue}" is paused: taking no new jobs`);
-          wasPaused = true;
-          this.outage.ok();
-          this.nap = new AbortController();
-          await sleep(every, AbortSignal.any([stopping, this.nap.signal]));
-          continue;
-        }
-        if (wasPaused) this.log.info(`queue "${this.keys.queue}" resumed`);
-        wasPaused = false;
-        const count = this.lanes.any ? this.pool.free : this.pool.readRoom;
-        if (count <= 0) continue;
-        const block = blockFor(opts.blockMs, this.promoter.msUntilNextDue());
-        if (failures > 0) await this.name();
-        await this.lanes.refresh();
-        if (this.hinted) continue; // changed since read: read them again first
-        this.inRead = true;
-        this.reads++;
-        const reads = this.lanes.any
-          ? await this.readLanes(count, block)
-          : (
-              await xreadgroup(
-                this.blocking as Connection,
-                GROUP,
-                consumer,
-                { key: this.keys.stream, id: '>' },
-                { count, block },
-              )
-            ).map((r) => ({ keys: this.keys, entries: r.entries }));
         this.inRead = false;
         this.outage.ok();
         failures = 0;
         // a read of `wake` markers only counts as empty: the pause flag is checked again before the next read
         mayBlock = true;
         const at = this.rt.opts.clock.monotonic();
+        const held: Held[] = [];
+        let jobs = 0;
         for (const r of reads) {
           for (const e of r.entries) {
-            const held = new Held(r.keys, { entryId: e.id, deliveries: 1, jobId: e.fields?.id }, e.fields ?? {});
+            const h = new Held(r.keys, { entryId: e.id, deliveries: 1, jobId: e.fields?.id }, e.fields ?? {});
             // a marker may say a new lane exists (enqueue-lane writes one with the lane's first job)
-            if (held.marker) this.lanes.markStale();
-            else mayBlock = false;
-            this.pool.submit(held, at);
+            if (h.marker) this.lanes.markStale();
+            else jobs++;
+            held.push(h);
           }
         }
+        if (jobs > 0) mayBlock = false;
+        // reading ahead with nothing to check first (as the next round would find): the next read goes out now and
+        // Redis answers it while this batch runs; these start on the next turn, after the client wrote the read
+        const beside =
+          this.lanes.any || this.hinted || mayBlock || this.lanes.mustRefresh ? 0 : this.pool.readBeside(jobs);
+        if (beside > 0 && performance.now() - pausedCheckedAt < every) {
+          this.inRead = true;
+          this.reads++;
+          const next = this.readStream(beside, blockFor(opts.blockMs, this.promoter.msUntilNextDue()));
+          next.catch(() => {}); // its error is taken where it is awaited, at the top of the next round
+          this.sent = next;
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
+        for (const h of held) this.pool.submit(h, at);
       } catch (err) {
         this.inRead = false;
         if (stopping.aborted) break;

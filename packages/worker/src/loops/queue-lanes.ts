@@ -14,6 +14,11 @@ import { ensureGroup } from './queue-setup.js';
 export class QueueLanes {
   private known: Lane[] = [];
   private stale = true;
+
+  /** True when the lanes must be read again before the next read (a marker said a new lane may exist). */
+  get mustRefresh(): boolean {
+    return this.stale;
+  }
   /** Key sets to read, highest priority first (just the queue's own while it has no lane). */
   order: QueueKeys[];
 

@@ -59,6 +59,19 @@ export class JobPool implements RunOwner {
     return this.rt.opts.concurrency + this.ahead.extra - this.running.size - this.waiting.length;
   }
 
+  /** What the next read asks for: the room, at most half a large window (read-ahead.ts `half`). */
+  get readCount(): number {
+    const half = this.ahead.half;
+    return half > 0 ? Math.min(half, this.readRoom) : this.readRoom;
+  }
+
+  /** What a read sent beside `n` deliveries just read, before they are submitted, asks for (0: none; read-ahead). */
+  readBeside(n: number): number {
+    const room = this.readRoom - n;
+    const half = this.ahead.half;
+    return half > 0 && room >= this.ahead.lowWater ? Math.min(half, room) : 0;
+  }
+
   /** True when the consumer should read now: room for a batch (half the window while reading ahead, else 1). */
   private get readable(): boolean {
     return this.readRoom >= this.ahead.lowWater;
@@ -270,9 +283,9 @@ export class JobPool implements RunOwner {
   }
 
   /**
-   * Hand back the fresh deliveries held {@link HOLD_MS} or more while every slot is busy (the runs ahead of them
-   * are long: another worker may be idle; reclaimed ones stay, as they go ahead of the backlog), and turn read-ahead off until runs are short again. A hand-back that fails
-   * leaves the entry pending: it is reclaimed after the lease (never lost).
+   * Hand back the fresh deliveries held {@link HOLD_MS} or more while every slot is busy (the runs ahead are long:
+   * another worker may be idle; reclaimed ones stay, ahead of the backlog), and turn read-ahead off until runs are
+   * short again. A hand-back that fails leaves the entry pending: it is reclaimed after the lease (never lost).
    */
   private checkHeld(): void {
     this.holdTimer = undefined;

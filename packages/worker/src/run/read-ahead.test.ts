@@ -95,14 +95,37 @@ describe('read-ahead', () => {
     expect(t.started).toHaveLength(2);
   });
 
-  it('is off while recent runs are long, and by default from concurrency 32 up', async () => {
+  it('is off while recent runs are long; by default it makes a window of 32, or of twice the slots', async () => {
     const t = setup(2, 8);
     await t.runOne(50);
     expect(t.pool.readRoom).toBe(2);
-    expect(setup(32, undefined).pool.readRoom).toBe(32);
     const d = setup(1, undefined);
     await d.runOne(1);
     expect(d.pool.readRoom).toBe(32);
+    const w = setup(40, undefined);
+    expect(w.pool.readRoom).toBe(40); // nothing measured yet
+    await w.runOne(1);
+    expect(w.pool.readRoom).toBe(80);
+  });
+
+  it('reads a large window in halves, and a read beside a batch only while the room allows', async () => {
+    const t = setup(40, 40);
+    expect(t.pool.readCount).toBe(40); // not reading ahead yet: the free slots
+    expect(t.pool.readBeside(40)).toBe(0);
+    await t.runOne(1);
+    expect(t.pool.readRoom).toBe(80);
+    expect(t.pool.readCount).toBe(40); // half the window of 80
+    expect(t.pool.readBeside(40)).toBe(40); // forty just read, forty more may be read while they run
+    expect(t.pool.readBeside(60)).toBe(20);
+    expect(t.pool.readBeside(61)).toBe(0); // less than half the read-ahead: the next round reads
+    t.submit(80);
+    expect(t.pool.readCount).toBe(0);
+    expect(t.pool.readBeside(0)).toBe(0);
+    // a window of at most 64 is read whole, as before
+    const s = setup(10, 54);
+    await s.runOne(1);
+    expect(s.pool.readCount).toBe(64);
+    expect(s.pool.readBeside(32)).toBe(0);
   });
 
   it('hands back the deliveries held HOLD_MS behind busy slots and stops reading ahead', async () => {

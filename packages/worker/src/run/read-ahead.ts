@@ -4,7 +4,8 @@
  * out in batches. Adaptive, so a worker never hoards jobs other workers could run: it is on only while the recent
  * runs are short (a moving average of handler times at most {@link SHORT_RUN_MS}, and at least one run measured),
  * it holds no more than about half {@link HOLD_MS} of work, and a delivery held longer than {@link HOLD_MS} while
- * every slot is busy is handed back (pool.ts) and turns it off until runs are short again.
+ * every slot is busy is handed back (pool.ts) and turns it off until runs are short again. A window over 64 is
+ * read in halves, the next half sent as soon as one is answered (before its jobs run).
  */
 
 /** Runs whose moving-average handler time is at most this many ms count as short: read-ahead is on. */
@@ -16,9 +17,12 @@ const ALPHA = 0.2;
 /** Reads go in batches of about half this many deliveries: the default `readAhead` fills it (read-ahead.ts). */
 const WINDOW = 32;
 
-/** The default `readAhead` for `concurrency`: enough to make a window of 32 (none from concurrency 32 up). */
+/**
+ * The default `readAhead` for `concurrency`: enough to make a window of 32, and at least `concurrency` (a window of
+ * two batches of the slots: one read out while the other runs).
+ */
 export function defaultReadAhead(concurrency: number): number {
-  return Math.max(0, WINDOW - concurrency);
+  return Math.max(WINDOW - concurrency, concurrency);
 }
 
 /** The read-ahead state of one pool. */
@@ -49,6 +53,17 @@ export class ReadAhead {
    */
   get lowWater(): number {
     return Math.max(1, Math.ceil(this.extra / 2));
+  }
+
+  /**
+   * Half the window (slots + read-ahead) while reading ahead with a window over twice {@link WINDOW}, else 0: such
+   * a window is read in halves, the next read sent as soon as one is answered, while its jobs run (consumer.ts). A
+   * smaller window is read whole, as a read's own cost matters more for a small batch.
+   */
+  get half(): number {
+    const extra = this.extra;
+    const window = this.concurrency + extra;
+    return extra > 0 && window > 2 * WINDOW ? Math.ceil(window / 2) : 0;
   }
 
   /** A handler ran `ms`. */
