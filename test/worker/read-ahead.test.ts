@@ -49,7 +49,17 @@ it('a worker hands back the jobs it read ahead behind a long run: a second worke
   await s.close();
 });
 
-it('shutdown hands back the jobs held ahead: a later worker runs each once', async () => {
+/**
+ * Enqueue `total` jobs `{ n }` to a worker with `first` options, stop it once `stopWhen(runs)` holds (jobs held
+ * or reads out), check nothing is left leased, then let a second worker at `concurrency` finish: each job runs once.
+ */
+async function stopMidway(
+  name: string,
+  total: number,
+  first: { concurrency: number; readAhead: number },
+  stopWhen: (runs: number[]) => boolean,
+  concurrency: number,
+): Promise<void> {
   const prefix = uniquePrefix();
   const s = await producer(prefix);
   const runs: number[] = [];
@@ -58,54 +68,33 @@ it('shutdown hands back the jobs held ahead: a later worker runs each once', asy
     stopNow = r;
   });
   const job = defineJob({
-    name: 'rb',
+    name,
     handler: async (p: { n: number }) => {
       runs.push(p.n);
-      if (p.n === 10) stopNow(); // stop while later jobs are held (read ahead, not started)
+      if (stopWhen(runs)) stopNow();
     },
   });
-  const a = await startWorker(prefix, { jobs: [job], concurrency: 1, readAhead: 16 });
+  const a = await startWorker(prefix, { jobs: [job], ...first });
   await s.enqueueMany(
     job,
-    Array.from({ length: 40 }, (_, i) => ({ n: i + 1 })),
+    Array.from({ length: total }, (_, i) => ({ n: i + 1 })),
   );
   await reached;
   await a.stop();
-  expect(await streamState(s, s.keys('rb'))).toMatchObject({ pending: 0 }); // nothing left leased
-  const b = await startWorker(prefix, { jobs: [job], concurrency: 4 });
-  await waitFor(() => new Set(runs).size === 40, 'every job run');
+  expect(await streamState(s, s.keys(name))).toMatchObject({ pending: 0 }); // nothing left leased
+  const b = await startWorker(prefix, { jobs: [job], concurrency });
+  await waitFor(() => new Set(runs).size === total, 'every job run');
   await b.stop();
-  expect(runs).toHaveLength(40); // none run twice
+  expect(runs).toHaveLength(total); // none run twice
   await s.close();
+}
+
+it('shutdown hands back the jobs held ahead: a later worker runs each once', async () => {
+  // stop at job 10, while later jobs are held (read ahead, not started)
+  await stopMidway('rb', 40, { concurrency: 1, readAhead: 16 }, (runs) => runs.at(-1) === 10, 4);
 });
 
 it('a window over 64 is read in halves (a read sent beside each batch): shutdown mid-way leaves none lost or run twice', async () => {
-  const prefix = uniquePrefix();
-  const s = await producer(prefix);
-  const runs: number[] = [];
-  let stopNow = () => {};
-  const reached = new Promise<void>((r) => {
-    stopNow = r;
-  });
-  const job = defineJob({
-    name: 'rc',
-    handler: async (p: { n: number }) => {
-      runs.push(p.n);
-      if (runs.length === 150) stopNow(); // stop while reads beside the batches are out or answered
-    },
-  });
-  // window 80 (> 64): reads of 40, the next sent as soon as one is answered
-  const a = await startWorker(prefix, { jobs: [job], concurrency: 40, readAhead: 40 });
-  await s.enqueueMany(
-    job,
-    Array.from({ length: 400 }, (_, i) => ({ n: i + 1 })),
-  );
-  await reached;
-  await a.stop();
-  expect(await streamState(s, s.keys('rc'))).toMatchObject({ pending: 0 }); // nothing left leased
-  const b = await startWorker(prefix, { jobs: [job], concurrency: 40 });
-  await waitFor(() => new Set(runs).size === 400, 'every job run');
-  await b.stop();
-  expect(runs).toHaveLength(400); // none run twice
-  await s.close();
+  // window 80 (> 64): reads of 40, the next sent as soon as one is answered; stop while reads are out or answered
+  await stopMidway('rc', 400, { concurrency: 40, readAhead: 40 }, (runs) => runs.length === 150, 40);
 });
