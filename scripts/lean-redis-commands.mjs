@@ -10,6 +10,7 @@
 // RESP3, Redis Cluster) and fails on a missing method. docs/decisions.md, "Cold start".
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, sep } from 'node:path';
+import { exactEdits } from './vendor-edits.mjs';
 
 /**
  * Command modules the client library runs through its table: the connect handshake in client/index.js
@@ -141,21 +142,13 @@ const METADATA_EDITS = {
 
 /** The esbuild plugin: @redis/client's command metadata built on first use (METADATA_EDITS; fails on a new layout). */
 export function lazyCommandMetadata() {
-  return {
-    name: 'lazy-redis-command-metadata',
-    setup(b) {
-      b.onLoad({ filter: /[/\\]command-metadata[/\\](index|static-metadata-resolver)\.js$/ }, (args) => {
-        if (!inRedisClient(args.path)) return undefined;
-        let text = readFileSync(args.path, 'utf8');
-        for (const [from, to] of METADATA_EDITS[basename(args.path)]) {
-          if (!text.includes(from))
-            throw new Error(`lazy-redis-command-metadata: ${args.path} no longer has "${from}"`);
-          text = text.replace(from, to);
-        }
-        if (/command_metadata_data_\d\./.test(text))
-          throw new Error(`lazy-redis-command-metadata: ${args.path} still reads the table eagerly`);
-        return { contents: text, loader: 'js' };
-      });
+  return exactEdits(
+    'lazy-redis-command-metadata',
+    '/@redis/client/dist/lib/command-metadata/',
+    METADATA_EDITS,
+    (text, path) => {
+      if (/command_metadata_data_\d\./.test(text))
+        throw new Error(`lazy-redis-command-metadata: ${path} still reads the table eagerly`);
     },
-  };
+  );
 }

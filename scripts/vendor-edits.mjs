@@ -74,9 +74,10 @@ export const SONIC_BOOM_EDITS = {
 
 /**
  * An esbuild plugin applying `edits` ({ file under `root`: [from, to][] }) to the package whose files contain `root`.
- * The build fails when a file lacks a `from` text, or when a listed file was never bundled (a moved module).
+ * The build fails when a file lacks a `from` text, when a listed file was never bundled (a moved module), or when
+ * `check` (optional) throws on an edited file's text.
  */
-export function exactEdits(name, root, edits) {
+export function exactEdits(name, root, edits, check = (_text, _path) => {}) {
   const files = Object.keys(edits);
   return {
     name,
@@ -92,6 +93,7 @@ export function exactEdits(name, root, edits) {
           if (!text.includes(from)) throw new Error(`${name}: ${args.path} no longer has "${from}"`);
           text = text.replace(from, to);
         }
+        check(text, args.path);
         return { contents: text, loader: 'js' };
       });
       b.onEnd((result) => {

@@ -13,7 +13,7 @@ import { HOLD_MS, ReadAhead } from './read-ahead.js';
 import { runShared } from './run-shared.js';
 import type { RunOwner, RunShared } from './run-types.js';
 import { startJob } from './start-job.js';
-import { handBack } from './transitions.js';
+import { handBackHeld, outcomeNotRecorded } from './transitions.js';
 import { Waiters } from './waiters.js';
 
 export { Held };
@@ -56,23 +56,20 @@ export class JobPool implements RunOwner {
 
   /** Deliveries a read may ask for now: the free slots plus the read-ahead while recent runs are short. */
   get readRoom(): number {
-    return this.rt.opts.concurrency + this.ahead.extra - this.running.size - this.waiting.length;
+    return this.ahead.room(this.running.size + this.waiting.length);
   }
 
-  /** What the next read asks for: the room, at most half a large window (read-ahead.ts `half`). */
+  /** What the next read asks for: the room, at most half a large window (read-ahead.ts). */
   get readCount(): number {
-    const half = this.ahead.half;
-    return half > 0 ? Math.min(half, this.readRoom) : this.readRoom;
+    return this.ahead.readCount(this.running.size + this.waiting.length);
   }
 
   /** What a read sent beside `n` deliveries just read, before they are submitted, asks for (0: none; read-ahead). */
   readBeside(n: number): number {
-    const room = this.readRoom - n;
-    const half = this.ahead.half;
-    return half > 0 && room >= this.ahead.lowWater ? Math.min(half, room) : 0;
+    return this.ahead.readBeside(this.running.size + this.waiting.length, n);
   }
 
-  /** True when the consumer should read now: room for a batch (half the window while reading ahead, else 1). */
+  /** True when the consumer should read now: room for a batch (half the read-ahead while reading ahead, else 1). */
   private get readable(): boolean {
     return this.readRoom >= this.ahead.lowWater;
   }
@@ -142,21 +139,21 @@ export class JobPool implements RunOwner {
    * delivery still waiting for a slot ends as cancelled when it starts. False when this worker does not hold it.
    */
   cancel(queue: string, jobId: string): boolean {
-    for (const h of this.running)
-      if (h.fields.id === jobId && h.keys.queue === queue && h.renew) return this.abortCancelled(h);
+    const abort = (h: Held) =>
+      h.interrupt.abort(new JobInterrupt('cancelled', `job ${jobId} was cancelled by an operator`));
+    const run = [...this.running].find((h) => h.fields.id === jobId && h.keys.queue === queue && h.renew);
+    if (run) {
+      abort(run);
+      return true;
+    }
     const i = this.waiting.findIndex((h) => h.fields.id === jobId && h.keys.queue === queue);
     if (i < 0) return false;
     // a waiting one ends now, as cancelled, without its handler (the run sees the aborted signal first)
     const [h] = this.waiting.splice(i, 1) as [Held];
-    this.abortCancelled(h);
+    abort(h);
     this.running.add(h);
     if (this.limited) this.perName.set(h.name, (this.perName.get(h.name) ?? 0) + 1);
     startJob(this.shared, h);
-    return true;
-  }
-
-  private abortCancelled(h: Held): true {
-    h.interrupt.abort(new JobInterrupt('cancelled', `job ${h.fields.id} was cancelled by an operator`));
     return true;
   }
 
@@ -170,7 +167,7 @@ export class JobPool implements RunOwner {
     return this.slotWaiters.wait(signal);
   }
 
-  /** Resolves when a read should go out (see {@link readRoom}) or `signal` aborts. */
+  /** Resolves when a read should go out (see {@link readCount}) or `signal` aborts. */
   waitForRead(signal: AbortSignal): Promise<void> {
     return this.readWaiters.wait(signal);
   }
@@ -226,14 +223,7 @@ export class JobPool implements RunOwner {
 
   /** The run of `h` is over; `err` set when its outcome could not be recorded. */
   done(h: Held, err: unknown): void {
-    if (err !== undefined) {
-      // Redis stayed unreachable: the entry stays pending and is reclaimed after the lease (never lost).
-      this.rt.log.error(
-        { err, entryId: h.delivery.entryId, queue: h.keys.queue },
-        'could not record the outcome of a job; it will be reclaimed',
-      );
-      this.rt.emit('worker:error', { error: err as Error, where: 'run-job' });
-    }
+    if (err !== undefined) outcomeNotRecorded(this.rt, h, err);
     h.renew = false;
     this.release(h);
     if (h.finishing) {
@@ -296,12 +286,7 @@ export class JobPool implements RunOwner {
       if (stale.length > 0) {
         this.ahead.heldTooLong();
         this.waiting = rest;
-        for (const h of stale) {
-          h.renew = false;
-          handBack(this.rt, h).catch((err: unknown) =>
-            this.rt.log.warn({ err, entryId: h.delivery.entryId }, 'hand-back failed; reclaimed after the lease'),
-          );
-        }
+        handBackHeld(this.rt, stale);
       }
     }
     this.pump();

@@ -66,6 +66,24 @@ export class ReadAhead {
     return extra > 0 && window > 2 * WINDOW ? Math.ceil(window / 2) : 0;
   }
 
+  /** Deliveries a read may ask for with `held` held (running or waiting): the slots plus {@link extra}, less them. */
+  room(held: number): number {
+    return this.concurrency + this.extra - held;
+  }
+
+  /** What the next read asks for with `held` held: the room, at most {@link half} a large window. */
+  readCount(held: number): number {
+    const half = this.half;
+    return half > 0 ? Math.min(half, this.room(held)) : this.room(held);
+  }
+
+  /** What a read sent beside `n` deliveries just read (not yet submitted) asks for, with `held` held; 0: none. */
+  readBeside(held: number, n: number): number {
+    const room = this.room(held) - n;
+    const half = this.half;
+    return half > 0 && room >= this.lowWater ? Math.min(half, room) : 0;
+  }
+
   /** A handler ran `ms`. */
   ran(ms: number): void {
     this.avgMs = this.avgMs < 0 ? ms : this.avgMs + ALPHA * (ms - this.avgMs);

@@ -203,6 +203,38 @@ export async function handBack(holder: Holder, delivered: Delivered): Promise<bo
 }
 
 /**
+ * The outcome of `delivered`'s run could not be recorded (Redis stayed unreachable): logged and emitted as a worker
+ * error; the entry stays pending and is reclaimed after the lease (never lost).
+ */
+export function outcomeNotRecorded(
+  holder: { readonly log: Logger; readonly emit: Emit },
+  delivered: Delivered,
+  err: unknown,
+): void {
+  holder.log.error(
+    { err, entryId: delivered.delivery.entryId, queue: delivered.keys.queue },
+    'could not record the outcome of a job; it will be reclaimed',
+  );
+  holder.emit('worker:error', { error: err as Error, where: 'run-job' });
+}
+
+/**
+ * Hand back deliveries held too long behind busy slots (read-ahead, pool.ts), without waiting for Redis: their
+ * leases are no longer renewed, and one whose hand-back fails stays pending and is reclaimed after the lease.
+ */
+export function handBackHeld(
+  holder: Holder & { readonly log: Logger },
+  held: readonly (Delivered & { renew: boolean })[],
+): void {
+  for (const h of held) {
+    h.renew = false;
+    handBack(holder, h).catch((err: unknown) =>
+      holder.log.warn({ err, entryId: h.delivery.entryId }, 'hand-back failed; reclaimed after the lease'),
+    );
+  }
+}
+
+/**
  * Dead-letter a poison delivery (delivered more than `maxDeliveries` times: its worker crashed or hung every
  * time): one fenced try; logged and reported as `job:dead`. False when the fence refused (another owner).
  */
