@@ -2,8 +2,9 @@
 // Bundle each library package's built dist (tsc -b output) into a few ESM files: dist/bundle/<entry>.js plus
 // shared chunks (so an entry pair like @sluice/worker and @sluice/worker/fetch shares one copy of common
 // code and `instanceof` keeps working across them). Dependencies, including @sluice/core for the worker,
-// stay external: one copy of each package at run time, except @redis/client, which core vendors, and pino, which
-// the worker vendors (VENDORED below): each bundled on its own into dist/vendor/, imported by relative path.
+// stay external: one copy of each package at run time, except @redis/client and cron-parser, which core vendors, and
+// pino, which the worker vendors (VENDORED below): each bundled on its own into dist/vendor/, imported by relative
+// path. Every output file is ASCII (asciiOutput).
 // Why: Node loads modules file by file; Sluice's own ~90 modules cost ~35-40 ms of every cold start, and
 // @redis/client's ~480 CommonJS files (it requires every command module up front) ~100-150 ms of CPU, more
 // than anything else a worker does before its first job (docs/benchmarks.md, docs/decisions.md). The vendored
@@ -14,7 +15,7 @@
 // guarded at build time and by test/*/vendored-client). That took the vendored file's import from 40-46 to 20-22 ms
 // of CPU (Node 20).
 // Usage: node scripts/bundle-dist.mjs [core|worker ...] (default: both). Run after `tsc -b` (pnpm build).
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -43,6 +44,9 @@ const VENDORED = {
       ],
       entry: leanEntrySource,
     },
+    // loaded by `import()` on a schedule's first use (core's cron-parser.ts); vendored so that a bundle holding it
+    // stays ASCII (luxon's comments are not: see asciiOutput)
+    { name: 'cron-parser', file: 'cron-parser.js', peers: [], names: ['CronExpressionParser'] },
   ],
   // ~28 CommonJS files, ~40 ms of CPU installed; its transports (worker threads started from its own files) are
   // not used through this copy: logger.ts requires the installed pino for pino-pretty
@@ -84,7 +88,7 @@ async function vendor(dir, deps) {
   const outdir = join(dir, 'dist', 'vendor');
   rmSync(outdir, { recursive: true, force: true });
   for (const dep of deps) {
-    const names = importedNames(join(dir, 'dist'), dep.name);
+    const names = dep.names ?? importedNames(join(dir, 'dist'), dep.name);
     await build({
       stdin: {
         contents: dep.entry ? dep.entry(names) : `export { ${names.join(', ')} } from '${dep.name}';`,
@@ -98,8 +102,27 @@ async function vendor(dir, deps) {
       external: dep.peers,
       banner: { js: REQUIRE_BANNER },
       plugins: dep.plugins ?? [],
+      charset: 'ascii',
       logLevel: 'warning',
     });
+  }
+  asciiOutput(outdir);
+}
+
+/**
+ * Make every .js file in `dir` pure ASCII. esbuild (`charset: 'ascii'`) escapes non-ASCII characters in strings,
+ * templates, regular expressions and names, but copies comments as they are, so what is left is in comments:
+ * each UTF-16 unit becomes '?' (columns, and with them source maps, stay as they were). Why: V8 keeps a source
+ * with any character above U+00FF as a two-byte string; an application bundle that holds one such comment (the
+ * vendored @redis/client's em dashes, luxon's examples) is decoded and scanned as UTF-16 whole, ~3 % more CPU to
+ * a bundled worker's first job on Node 20 (docs/decisions.md, "Cold start").
+ */
+function asciiOutput(dir) {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (!e.isFile() || !e.name.endsWith('.js')) continue;
+    const file = join(dir, e.name);
+    const text = readFileSync(file, 'utf8');
+    if (/[\u0080-\uffff]/.test(text)) writeFileSync(file, text.replace(/[\u0080-\uffff]/g, '?'));
   }
 }
 
@@ -132,9 +155,13 @@ async function bundle(pkg) {
       (d) => !vendored.some((v) => v.name === d),
     ),
     plugins: [toVendor],
+    // the worker's version, built in (its registry/version.ts reads package.json only when run from the sources)
+    define: pkg === 'worker' ? { SLUICE_WORKER_VERSION: JSON.stringify(manifest.version) } : {},
     sourcemap: true,
+    charset: 'ascii',
     logLevel: 'warning',
   });
+  asciiOutput(outdir);
 }
 
 const wanted = process.argv.slice(2);

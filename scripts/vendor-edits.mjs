@@ -25,15 +25,29 @@ export const REDIS_CLIENT_EDITS = {
       'const node_crypto_1 = { randomBytes: (n) => Buffer.from(Array.from({ length: n }, () => Math.floor(Math.random() * 256))) };',
     ],
   ],
-  // the client pool, client-side caching and the legacy-mode wrapper (none of which Sluice uses) on first use
+  // client-side caching on first use (Sluice never turns it on; the cluster's slot map requires the module too, so
+  // it stays in the file); the client pool and the legacy-mode wrapper, which no Sluice client reaches (`createPool`,
+  // `legacy()`), left out of the file: using one throws. The client's OpenTelemetry metrics: only the registry it
+  // registers each client with, a no-op until `OpenTelemetry.init()` (which this copy does not export); the metric
+  // instruments, ~45 KB evaluated at every start, are left out.
   'client/index.js': [
-    ['const legacy_mode_1 = require("./legacy-mode");', 'const legacy_mode_1 = onUse(() => require("./legacy-mode"));'],
-    ['const pool_1 = require("./pool");', 'const pool_1 = onUse(() => require("./pool"));'],
+    ['const legacy_mode_1 = require("./legacy-mode");', 'const legacy_mode_1 = onUse(() => leftOut("legacy mode"));'],
+    ['const pool_1 = require("./pool");', 'const pool_1 = onUse(() => leftOut("the client pool"));'],
     ['const cache_1 = require("./cache");', 'const cache_1 = onUse(() => require("./cache"));'],
     [
-      '"use strict";',
-      '"use strict";\nconst onUse = (load) => { let m; return new Proxy({}, { get: (_, key) => (m ??= load())[key] }); };',
+      'const opentelemetry_1 = require("../opentelemetry");',
+      'const opentelemetry_1 = require("../opentelemetry/client-registry");',
     ],
+    [
+      '"use strict";',
+      '"use strict";\nconst onUse = (load) => { let m; return new Proxy({}, { get: (_, key) => (m ??= load())[key] }); };\n' +
+        'const leftOut = (what) => { throw new Error("Sluice\'s copy of @redis/client leaves out " + what + ": use a client of your own @redis/client"); };',
+    ],
+  ],
+  // the cluster's command table (~145 KB of object literal, read only by a cluster's routing and client-side caching):
+  // one JSON.parse of a string, which V8 scans far faster than the literal it replaces (see jsonData)
+  'command-metadata/command-metadata-data.js': [
+    ['exports.COMMAND_METADATA = {', (text) => jsonData(text, 'COMMAND_METADATA')],
   ],
   // dns/promises only to resolve a Redis Enterprise maintenance endpoint (never asked for by Sluice); node:assert
   // (~2 ms of CPU to load on Node 24) only when a check fails (`assert(ok)` throws only then: same behaviour)
@@ -48,6 +62,24 @@ export const REDIS_CLIENT_EDITS = {
     ],
   ],
 };
+
+/**
+ * `exports.<name> = <object literal>;` as `exports.<name> = JSON.parse("...");`, the same value. Throws (failing the
+ * build) when the literal is not plain JSON.
+ */
+export function jsonData(text, name) {
+  const head = `exports.${name} = `;
+  const start = text.indexOf(`${head}{`) + head.length;
+  const end = text.indexOf('\n};', start) + 2;
+  if (start < head.length || end < start) throw new Error(`jsonData: no "${head}{ ... }" literal`);
+  let value;
+  try {
+    value = JSON.parse(text.slice(start, end));
+  } catch (e) {
+    throw new Error(`jsonData: exports.${name} is not plain JSON any more: ${e.message}`);
+  }
+  return `${text.slice(0, start)}JSON.parse(${JSON.stringify(JSON.stringify(value))})${text.slice(end)}`;
+}
 
 /**
  * pino (the worker's dist/vendor/pino.js): its transport code (and thread-stream) only when a transport is asked
@@ -73,7 +105,8 @@ export const SONIC_BOOM_EDITS = {
 };
 
 /**
- * An esbuild plugin applying `edits` ({ file under `root`: [from, to][] }) to the package whose files contain `root`.
+ * An esbuild plugin applying `edits` ({ file under `root`: [from, to][] }; `to` a function: the file's new text from
+ * its text, `from` only checked) to the package whose files contain `root`.
  * The build fails when a file lacks a `from` text, when a listed file was never bundled (a moved module), or when
  * `check` (optional) throws on an edited file's text.
  */
@@ -91,7 +124,7 @@ export function exactEdits(name, root, edits, check = (_text, _path) => {}) {
         let text = await readFile(args.path, 'utf8');
         for (const [from, to] of edits[file]) {
           if (!text.includes(from)) throw new Error(`${name}: ${args.path} no longer has "${from}"`);
-          text = text.replace(from, to);
+          text = typeof to === 'function' ? to(text) : text.replace(from, to);
         }
         check(text, args.path);
         return { contents: text, loader: 'js' };

@@ -5,6 +5,9 @@
  * sharded pub/sub, with no "is not a function" anywhere. A future @redis/client that calls a command method the
  * lean table lacks fails here. The Redis Cluster half (slot discovery, READONLY) is test/cluster/vendored-client.
  */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniquePrefix, waitFor } from '../helpers.js';
 import { buildLeanRedis, LEFT_OUT, type LeanRedis } from '../lean-redis.js';
@@ -83,5 +86,30 @@ describe.each([2, 3] as const)('a client of the vendored @redis/client, RESP%i',
     if (client.isOpen) client.destroy();
     expect(failed).toBeInstanceOf(lean.ErrorReply);
     expect(String(failed)).toMatch(/WRONGPASS/);
+  });
+});
+
+describe('what the vendored @redis/client leaves out or reshapes (scripts/vendor-edits.mjs)', () => {
+  it('legacy mode throws a clear error instead of loading', () => {
+    const { client } = leanClient(`redis://127.0.0.1:${redis.port}`, {});
+    expect(() => client.legacy()).toThrow("Sluice's copy of @redis/client leaves out legacy mode");
+  });
+
+  it("the cluster's command table, as one JSON.parse, is the same value as the package's literal", async () => {
+    const { jsonData } = (await import(new URL('../../scripts/vendor-edits.mjs', import.meta.url).href)) as {
+      jsonData: (text: string, name: string) => string;
+    };
+    const pkg = dirname(createRequire(join(process.cwd(), 'packages/core/')).resolve('@redis/client/package.json'));
+    const text = readFileSync(join(pkg, 'dist/lib/command-metadata/command-metadata-data.js'), 'utf8');
+    const load = (source: string) => {
+      const exports: Record<string, unknown> = {};
+      new Function('exports', source)(exports);
+      return exports.COMMAND_METADATA;
+    };
+    const edited = jsonData(text, 'COMMAND_METADATA');
+    expect(edited).toContain('exports.COMMAND_METADATA = JSON.parse(');
+    expect(edited.length).toBeLessThan(text.length);
+    expect(load(edited)).toEqual(load(text));
+    expect(JSON.stringify(load(edited)).length).toBeGreaterThan(50_000);
   });
 });

@@ -139,9 +139,9 @@ describe('the packed packages, installed with npm outside the workspace', () => 
     for (const p of PACKAGES) expect(undeclaredImports(app, `@sluice/${p}`), `@sluice/${p}`).toEqual([]);
   });
 
-  it('load @redis/client as the one file core vendors: no shipped bundle imports the package itself', () => {
+  it('load @redis/client and cron-parser as files core vendors: no shipped bundle imports the packages themselves', () => {
     // importing @redis/client from node_modules loads ~480 CommonJS files, most of a cold start (docs/benchmarks.md)
-    const imports = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*)["']@redis\/client["']/;
+    const imports = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*)["'](@redis\/client|cron-parser)["']/;
     for (const p of ['core', 'worker']) {
       const bundles = installed(app, `@sluice/${p}`).files.filter((f) => /^dist\/bundle\/.*\.js$/.test(f));
       expect(bundles.length, p).toBeGreaterThan(0);
@@ -151,7 +151,19 @@ describe('the packed packages, installed with npm outside the workspace', () => 
           `@sluice/${p}/${f}`,
         ).toBe(false);
     }
-    expect(installed(app, '@sluice/core').files).toContain('dist/vendor/redis-client.js');
+    expect(installed(app, '@sluice/core').files).toEqual(
+      expect.arrayContaining(['dist/vendor/redis-client.js', 'dist/vendor/cron-parser.js']),
+    );
+  });
+
+  it('ship only ASCII JavaScript (a bundle holding one character above U+00FF is parsed as UTF-16 whole)', () => {
+    for (const p of ['core', 'worker']) {
+      const js = installed(app, `@sluice/${p}`).files.filter((f) => /^dist\/(bundle|vendor)\/.*\.js$/.test(f));
+      const notAscii = js.filter((f) =>
+        /[\u0080-\uffff]/.test(readFileSync(join(app, 'node_modules', '@sluice', p, f), 'utf8')),
+      );
+      expect(notAscii, `@sluice/${p}`).toEqual([]);
+    }
   });
 
   it("sluice worker start runs the app's own jobs module: an enqueued job and a cron schedule", async () => {
