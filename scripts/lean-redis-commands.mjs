@@ -104,11 +104,13 @@ export function leanCommandTable(keep = LEAN_COMMANDS) {
         // sentinel/module.js's `./commands` is the sentinel's own small table: left alone
         if (!inRedisClient(args.importer) || basename(dir) !== 'commands' || basename(dirname(dir)) !== 'lib')
           return undefined;
-        return { path: join(dir, 'index.js'), namespace: NAMESPACE };
+        // the module's name in the output is the package path, not this machine's (pluginData has the real one)
+        const file = join(dir, 'index.js');
+        return { path: '@redis/client/dist/lib/commands/index.js', namespace: NAMESPACE, pluginData: { file } };
       });
       b.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => ({
-        contents: leanIndexSource(args.path, keep),
-        resolveDir: dirname(args.path),
+        contents: leanIndexSource(args.pluginData.file, keep),
+        resolveDir: dirname(args.pluginData.file),
         loader: 'js',
       }));
     },
