@@ -90,6 +90,29 @@ describe.each([2, 3] as const)('a client of the vendored @redis/client, RESP%i',
 });
 
 describe('what the vendored @redis/client leaves out or reshapes (scripts/vendor-edits.mjs)', () => {
+  it('decodes blob strings straight from the chunk: multi-byte UTF-8, empty, and strings across chunks', async () => {
+    const { client, errors } = leanClient(`redis://:${PASSWORD}@127.0.0.1:${redis.port}`, { RESP: 3 });
+    await client.connect();
+    const key = `${uniquePrefix()}:utf8`;
+    const values = [
+      '',
+      'plain',
+      'zażółć gęślą jaźń \u{1F642} \u00e9\u0301',
+      `${'x'.repeat(200_000)}\u00fc${'y'.repeat(70_000)}`,
+    ];
+    try {
+      for (const v of values) {
+        await client.sendCommand(['RPUSH', key, v]);
+      }
+      expect(await client.sendCommand(['LRANGE', key, '0', '-1'])).toEqual(values);
+      for (const [i, v] of values.entries()) expect(await client.sendCommand(['LINDEX', key, String(i)])).toBe(v);
+    } finally {
+      await client.sendCommand(['DEL', key]);
+      await client.close();
+    }
+    expect(errors.map(String)).toEqual([]);
+  });
+
   it('legacy mode throws a clear error instead of loading', () => {
     const { client } = leanClient(`redis://127.0.0.1:${redis.port}`, {});
     expect(() => client.legacy()).toThrow("Sluice's copy of @redis/client leaves out legacy mode");
