@@ -15,35 +15,23 @@
 // guarded at build time and by test/*/vendored-client). That took the vendored file's import from 40-46 to 20-22 ms
 // of CPU (Node 20).
 // Usage: node scripts/bundle-dist.mjs [core|worker ...] (default: both). Run after `tsc -b` (pnpm build).
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { lazyCommandMetadata, leanCommandTable, leanEntrySource } from './lean-redis-commands.mjs';
-import { exactEdits, PINO_EDITS, REDIS_CLIENT_EDITS, SONIC_BOOM_EDITS } from './vendor-edits.mjs';
+import { asciiOutput, REDIS_CLIENT, vendorOptions } from './vendor-build.mjs';
+import { exactEdits, PINO_EDITS, SONIC_BOOM_EDITS } from './vendor-edits.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Package folder -> entry names (dist/<name>.js, as tsc emits them). */
 const PACKAGES = { core: ['index', 'internal', 'redact'], worker: ['index', 'fetch', 'internal'] };
 /**
  * Dependencies a package bundles into dist/vendor/<file> rather than leaving external, with their optional peers
- * (left external: @redis/client loads them only for features Sluice does not use, inside a try).
+ * (left external). @redis/client's options are in scripts/vendor-build.mjs (its guard tests build the same copy).
  */
 const VENDORED = {
   core: [
-    {
-      name: '@redis/client',
-      file: 'redis-client.js',
-      peers: ['@opentelemetry/api', '@node-rs/xxhash'],
-      // only the commands the client library sends by itself (scripts/lean-redis-commands.mjs),
-      // and loads node:tls, node:crypto and dns/promises on first use (scripts/vendor-edits.mjs)
-      plugins: [
-        leanCommandTable(),
-        lazyCommandMetadata(),
-        exactEdits('redis-client-edits', '/@redis/client/dist/lib/', REDIS_CLIENT_EDITS),
-      ],
-      entry: leanEntrySource,
-    },
+    REDIS_CLIENT,
     // loaded by `import()` on a schedule's first use (core's cron-parser.ts); vendored so that a bundle holding it
     // stays ASCII (luxon's comments are not: see asciiOutput)
     { name: 'cron-parser', file: 'cron-parser.js', peers: [], names: ['CronExpressionParser'] },
@@ -62,9 +50,6 @@ const VENDORED = {
     },
   ],
 };
-/** Defines `require` for bundled CommonJS (esbuild's ESM output calls it for `require('node:events')` etc.). */
-const REQUIRE_BANNER =
-  "import { createRequire as __sluiceCreateRequire } from 'node:module'; const require = __sluiceCreateRequire(import.meta.url);";
 
 /** The names the package's tsc output imports from `dep` (what its vendored copy must export). */
 function importedNames(distDir, dep) {
@@ -89,41 +74,9 @@ async function vendor(dir, deps) {
   rmSync(outdir, { recursive: true, force: true });
   for (const dep of deps) {
     const names = dep.names ?? importedNames(join(dir, 'dist'), dep.name);
-    await build({
-      stdin: {
-        contents: dep.entry ? dep.entry(names) : `export { ${names.join(', ')} } from '${dep.name}';`,
-        resolveDir: dir,
-      },
-      outfile: join(outdir, dep.file),
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      external: dep.peers,
-      banner: { js: REQUIRE_BANNER },
-      plugins: dep.plugins ?? [],
-      charset: 'ascii',
-      logLevel: 'warning',
-    });
+    await build(vendorOptions(dep, names, dir, join(outdir, dep.file)));
   }
   asciiOutput(outdir);
-}
-
-/**
- * Make every .js file in `dir` pure ASCII. esbuild (`charset: 'ascii'`) escapes non-ASCII characters in strings,
- * templates, regular expressions and names, but copies comments as they are, so what is left is in comments:
- * each UTF-16 unit becomes '?' (columns, and with them source maps, stay as they were). Why: V8 keeps a source
- * with any character above U+00FF as a two-byte string; an application bundle that holds one such comment (the
- * vendored @redis/client's em dashes, luxon's examples) is decoded and scanned as UTF-16 whole, ~3 % more CPU to
- * a bundled worker's first job on Node 20 (docs/decisions.md, "Cold start").
- */
-function asciiOutput(dir) {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    if (!e.isFile() || !e.name.endsWith('.js')) continue;
-    const file = join(dir, e.name);
-    const text = readFileSync(file, 'utf8');
-    if (/[\u0080-\uffff]/.test(text)) writeFileSync(file, text.replace(/[\u0080-\uffff]/g, '?'));
-  }
 }
 
 async function bundle(pkg) {
