@@ -201,3 +201,20 @@ describe('fence fast path', () => {
     expect(await send('HLEN', k.stolen)).toBe(0);
   });
 });
+
+describe('claim-lanes', () => {
+  it("returns each claimed entry's delivery count after the claim (the reclaimer's fencing token), as XPENDING has it", async () => {
+    const ds = await delivered('c1', 3);
+    const [a, b, c] = ds.map((d) => d.entryId) as [string, string, string];
+    await claimedByHand(conn, k, 'c1', b); // b delivered twice now
+    const [r] = await claimLanes(conn, [k], 'c2', 0, 10);
+    expect(r?.entries.map((e) => e.id)).toEqual([a, b, c]);
+    expect(Object.fromEntries(r?.deliveries ?? [])).toEqual({ [a]: 2, [b]: 3, [c]: 2 });
+    expect((await state()).pending).toEqual([`${a} c2 2`, `${b} c2 3`, `${c} c2 2`]);
+    // a trimmed entry is reported deleted, with no count
+    await send('XDEL', k.stream, a);
+    const [again] = await claimLanes(conn, [k], 'c3', 0, 10);
+    expect(again?.deletedIds).toEqual([a]);
+    expect(Object.fromEntries(again?.deliveries ?? [])).toEqual({ [b]: 4, [c]: 3 });
+  });
+});

@@ -4,6 +4,7 @@
  * however many lanes a queue has (an idle worker's budget); the reclaimer goes on stream by stream only where a
  * cursor is left.
  */
+import { arr, str } from '../commands/reply.js';
 import { type AutoClaimResult, xautoclaimReply } from '../commands/xautoclaim.js';
 import type { RedisExecutor } from '../connection.js';
 import { GROUP, type QueueKeys } from '../keys.js';
@@ -14,7 +15,9 @@ import { LuaScript } from './lua-script.js';
  * KEYS[1..n] -> the streams of one queue (sluice:{<queue>}:stream, sluice:{<queue>}:stream:high, ...), then
  * KEYS[n + 1] -> sluice:{<queue>}:stolen (taken off KEYS first)
  * ARGV[1] group, ARGV[2] consumer, ARGV[3] min idle ms, ARGV[4] most entries per stream, ARGV[5] start cursor
- * Returns one XAUTOCLAIM reply per stream, in KEYS order ({next cursor, entries, deleted ids}). Claims change
+ * Returns per stream, in KEYS order, the XAUTOCLAIM reply and the delivery count each claimed entry has after the
+ * claim, read with XPENDING in the same script ({next cursor, entries, deleted ids, {id, count, id, count, ...}}):
+ * the fencing token the reclaimer runs the job with, with no command per entry from the worker. Claims change
  * nothing but the pending list (owner, idle, delivery count), as XAUTOCLAIM does; in the same script every previous
  * owner of an entry claimed or dropped (deleted from the stream) is marked in the stolen hash (the fence fast path
  * relies on it: docs/decisions.md, "Fence fast path"). The owners come from `XPENDING ... IDLE` over the same range
@@ -45,8 +48,16 @@ for i, key in ipairs(KEYS) do
       marks[#marks + 1] = now
     end
   end
+  local counts = {}
   for _, e in ipairs(r[2]) do
-    if type(e) == 'table' and e[1] then mark(e[1]) end
+    if type(e) == 'table' and e[1] then
+      mark(e[1])
+      local p = redis.call('XPENDING', key, ARGV[1], e[1], e[1], 1)[1]
+      if p and p[2] == ARGV[2] then
+        counts[#counts + 1] = e[1]
+        counts[#counts + 1] = p[4]
+      end
+    end
   end
   for _, id in ipairs(r[3] or {}) do mark(id) end
   if all then
@@ -57,16 +68,22 @@ for i, key in ipairs(KEYS) do
     end
   end
   if #marks > 0 then redis.call('HSET', stolen, unpack(marks)) end
-  out[i] = r
+  out[i] = {r[1], r[2], r[3] or {}, counts}
 end
 return out
 `,
   ),
 );
 
+/** One stream's claim: XAUTOCLAIM's result, and each claimed entry's delivery count after the claim (by entry id). */
+export interface LaneClaim extends AutoClaimResult {
+  /** Delivery count (the fencing token) of each claimed entry, by entry id. */
+  deliveries: ReadonlyMap<string, number>;
+}
+
 /**
  * One XAUTOCLAIM from `start` (default `0-0`) of each of `order`'s streams, in one script call, marking the
- * previous owners in the queue's stolen hash; one result per stream.
+ * previous owners in the queue's stolen hash; one result per stream, with the claimed entries' delivery counts.
  */
 export async function claimLanes(
   exec: RedisExecutor,
@@ -75,7 +92,7 @@ export async function claimLanes(
   minIdleMs: number,
   count: number,
   start = '0-0',
-): Promise<AutoClaimResult[]> {
+): Promise<LaneClaim[]> {
   const first = order[0];
   if (!first) return [];
   const raw = (await claimLanesScript.run(
@@ -83,5 +100,11 @@ export async function claimLanes(
     [...order.map((k) => k.stream), first.stolen],
     [GROUP, consumer, String(Math.max(0, Math.round(minIdleMs))), String(count), start],
   )) as unknown[];
-  return raw.map((r) => xautoclaimReply(r));
+  return raw.map((r) => {
+    const [next, entries, deleted, counts] = arr(r, 'claim-lanes');
+    const flat = arr(counts, 'claim-lanes delivery counts');
+    const deliveries = new Map<string, number>();
+    for (let i = 0; i + 1 < flat.length; i += 2) deliveries.set(str(flat[i], 'claim-lanes'), Number(flat[i + 1]));
+    return { ...xautoclaimReply([next, entries, deleted]), deliveries };
+  });
 }

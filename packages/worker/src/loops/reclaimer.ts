@@ -3,7 +3,8 @@
  * fast path) the entries idle in the pending list longer than
  * the lease (their worker died or hangs), looping on the cursor, as many as the pool may hold waiting (up to
  * `concurrency`, even while every slot is busy, so abandoned jobs go ahead of new reads). The
- * delivery count of each claimed entry (the fencing token) comes from XPENDING. An entry delivered more than
+ * delivery count of each claimed entry (the fencing token) comes with the claim (claim-lanes reads it with XPENDING
+ * in the same script). An entry delivered more than
  * `maxDeliveries` times is dead-lettered as poison; entries deleted from the stream while pending (trimmed)
  * are reported (error log, `job:lost`, and a `reason lost` tombstone in the dead-letter stream), never dropped
  * silently.
@@ -32,8 +33,8 @@ import type { QueueLanes } from './queue-lanes.js';
 import { Outage, sleep } from './redis-resilience.js';
 
 const { xinfoConsumers, xpendingRange, xread } = streamCommands;
-/** One XAUTOCLAIM reply. */
-type AutoClaimResult = Awaited<ReturnType<typeof claimLanes>>[number];
+/** One stream's claim (claim-lanes). */
+type LaneClaim = Awaited<ReturnType<typeof claimLanes>>[number];
 
 /** Most XAUTOCLAIM calls in one sweep. */
 const MAX_CALLS_PER_SWEEP = 50;
@@ -191,8 +192,7 @@ export class Reclaimer {
   }
 
   /** What one XAUTOCLAIM of `keys.stream` gave: report deleted entries, take (or dead-letter) the claimed ones. */
-  private async handle(keys: QueueKeys, r: AutoClaimResult): Promise<number> {
-    const { conn, consumer } = this.rt;
+  private async handle(keys: QueueKeys, r: LaneClaim): Promise<number> {
     let claimed = 0;
     for (const id of r.deletedIds) {
       this.log.error(
@@ -202,16 +202,12 @@ export class Reclaimer {
       this.rt.emit('job:lost', { queue: this.keys.queue, entryId: id, reason: 'trimmed' });
     }
     if (r.deletedIds.length > 0) await this.recordLost(r.deletedIds);
-    if (r.entries.length > 0) {
-      const counts = await Promise.all(
-        r.entries.map((e) => xpendingRange(conn, keys.stream, GROUP, { start: e.id, end: e.id, count: 1 })),
-      );
-      for (const [i, e] of r.entries.entries()) {
-        const p = counts[i]?.[0];
-        if (!p || p.consumer !== consumer) continue; // acked or claimed by another worker in between
-        claimed++;
-        await this.take(keys, { entryId: e.id, deliveries: p.deliveries, jobId: e.fields.id }, e.fields);
-      }
+    for (const e of r.entries) {
+      // counted in the claim's script (claim-lanes): present when the entry was this consumer's as the script ended
+      const deliveries = r.deliveries.get(e.id);
+      if (deliveries === undefined) continue;
+      claimed++;
+      await this.take(keys, { entryId: e.id, deliveries, jobId: e.fields.id }, e.fields);
     }
     return claimed;
   }
