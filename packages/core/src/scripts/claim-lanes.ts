@@ -16,8 +16,9 @@ import { LuaScript } from './lua-script.js';
  * KEYS[n + 1] -> sluice:{<queue>}:stolen (taken off KEYS first)
  * ARGV[1] group, ARGV[2] consumer, ARGV[3] min idle ms, ARGV[4] most entries per stream, ARGV[5] start cursor
  * Returns per stream, in KEYS order, the XAUTOCLAIM reply and the delivery count each claimed entry has after the
- * claim, read with XPENDING in the same script ({next cursor, entries, deleted ids, {id, count, id, count, ...}}):
- * the fencing token the reclaimer runs the job with, with no command per entry from the worker. Claims change
+ * claim ({next cursor, entries, deleted ids, {id, count, id, count, ...}}): the count the owners' listing read plus
+ * the one XAUTOCLAIM adds (an entry the listing missed: read back with XPENDING), the fencing token the reclaimer
+ * runs the job with, with no command per entry from the worker. Claims change
  * nothing but the pending list (owner, idle, delivery count), as XAUTOCLAIM does; in the same script every previous
  * owner of an entry claimed or dropped (deleted from the stream) is marked in the stolen hash (the fence fast path
  * relies on it: docs/decisions.md, "Fence fast path"). The owners come from `XPENDING ... IDLE` over the same range
@@ -33,9 +34,10 @@ local stolen = table.remove(KEYS)
 local now = tostring(now_ms())
 local out = {}
 for i, key in ipairs(KEYS) do
-  local owner = {}
+  local owner, before = {}, {}
   for _, e in ipairs(redis.call('XPENDING', key, ARGV[1], 'IDLE', ARGV[3], ARGV[5], '+', ARGV[4])) do
     owner[e[1]] = e[2]
+    before[e[1]] = e[4]
   end
   local r = redis.call('XAUTOCLAIM', key, ARGV[1], ARGV[2], ARGV[3], ARGV[5], 'COUNT', ARGV[4])
   local marks, seen, all = {}, {}, false
@@ -52,11 +54,11 @@ for i, key in ipairs(KEYS) do
   for _, e in ipairs(r[2]) do
     if type(e) == 'table' and e[1] then
       mark(e[1])
-      local p = redis.call('XPENDING', key, ARGV[1], e[1], e[1], 1)[1]
-      if p and p[2] == ARGV[2] then
-        counts[#counts + 1] = e[1]
-        counts[#counts + 1] = p[4]
-      end
+      -- XAUTOCLAIM added one delivery to what the listing read; an entry it did not list is read back
+      local n = before[e[1]]
+      if n then n = n + 1 else n = redis.call('XPENDING', key, ARGV[1], e[1], e[1], 1)[1][4] end
+      counts[#counts + 1] = e[1]
+      counts[#counts + 1] = n
     end
   end
   for _, id in ipairs(r[3] or {}) do mark(id) end

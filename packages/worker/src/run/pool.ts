@@ -54,19 +54,24 @@ export class JobPool implements RunOwner {
     return this.rt.opts.concurrency - this.running.size - this.waiting.length;
   }
 
+  /** Deliveries this worker holds: running, or waiting for a slot. */
+  private get held(): number {
+    return this.running.size + this.waiting.length;
+  }
+
   /** Deliveries a read may ask for now: the free slots plus the read-ahead while recent runs are short. */
   get readRoom(): number {
-    return this.ahead.room(this.running.size + this.waiting.length);
+    return this.ahead.room(this.held);
   }
 
   /** What the next read asks for: the room, at most half a large window (read-ahead.ts). */
   get readCount(): number {
-    return this.ahead.readCount(this.running.size + this.waiting.length);
+    return this.ahead.readCount(this.held);
   }
 
   /** What a read sent beside `n` deliveries just read, before they are submitted, asks for (0: none; read-ahead). */
   readBeside(n: number): number {
-    return this.ahead.readBeside(this.running.size + this.waiting.length, n);
+    return this.ahead.readBeside(this.held, n);
   }
 
   /** True when the consumer should read now: room for a batch (half the read-ahead while reading ahead, else 1). */
